@@ -1,0 +1,94 @@
+/** The counted figures of one weekly return, as a lead reports them. */
+export interface ReturnFigures {
+  /** Sessions held this week. */
+  sessions: number;
+  /** Of those, by type; these four add up to `sessions`. */
+  academic: number;
+  enrichment: number;
+  careers: number;
+  digital: number;
+  /** Of the sessions, how many were at the weekend. */
+  weekend: number;
+  /** Total attendances (a pupil at three sessions counts three). */
+  attendances: number;
+  /** Unique pupils. */
+  pupils: number;
+  /** Of the unique pupils, eligible for free school meals. */
+  fsm: number;
+  /** Of the unique pupils, with special educational needs and disabilities. */
+  send: number;
+  /** Parents and carers attending. */
+  parents: number;
+}
+
+export const FIGURE_FIELDS = [
+  'sessions',
+  'academic',
+  'enrichment',
+  'careers',
+  'digital',
+  'weekend',
+  'attendances',
+  'pupils',
+  'fsm',
+  'send',
+  'parents',
+] as const satisfies readonly (keyof ReturnFigures)[];
+
+export type FigureField = (typeof FIGURE_FIELDS)[number];
+
+/** Labels a lead recognises, used in forms and error messages. */
+export const FIGURE_LABELS: Record<FigureField, string> = {
+  sessions: 'Sessions held',
+  academic: 'Academic / tutoring sessions',
+  enrichment: 'Enrichment sessions',
+  careers: 'Careers & guidance sessions',
+  digital: 'Digital sessions',
+  weekend: 'Weekend sessions',
+  attendances: 'Total attendances',
+  pupils: 'Unique pupils',
+  fsm: 'Pupils eligible for free school meals',
+  send: 'Pupils with SEND',
+  parents: 'Parents / carers attending',
+};
+
+/** What an adapter hands to the attendance service. */
+export interface ReturnSubmission {
+  centreId: string;
+  /** Any date (YYYY-MM-DD) in the week meant; normalised to that week's Monday. */
+  week: string;
+  figures: ReturnFigures;
+  note?: string | null;
+  /**
+   * Decides duplicates: the same key delivered twice stores one version.
+   * Derive it from the platform delivery (Slack trigger/view id, Teams activity id), never random per attempt.
+   */
+  idempotencyKey: string;
+}
+
+export interface StoredReturn {
+  centreId: string;
+  /** Monday of the week, YYYY-MM-DD, in SCHEDULE_TIMEZONE. */
+  weekStart: string;
+  /** 1 for the first submission, +1 per amendment. */
+  version: number;
+  figures: ReturnFigures;
+  note: string | null;
+  submittedBy: number;
+  submittedAt: Date;
+  /** True when version > 1. */
+  amended: boolean;
+}
+
+export interface FieldChange {
+  field: FigureField | 'note';
+  from: number | string | null;
+  to: number | string | null;
+}
+
+export interface SubmitResult {
+  status: 'created' | 'amended' | 'duplicate' | 'unchanged';
+  stored: StoredReturn;
+  /** For amendments: what changed against the previous version. */
+  changes: FieldChange[];
+}

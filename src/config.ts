@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const s = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const withDefault = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim()));
+
+const int = (fallback: number, min: number, max: number) =>
+  withDefault(String(fallback)).transform((v, ctx) => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+      return z.NEVER;
+    }
+    return Number(v);
+  });
+
+const url = (protocols: string[]) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
+  );
+
+const timezone = withDefault('Europe/London').refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Europe/London' },
+);
+
+/** Five-field cron expression (minute hour day-of-month month day-of-week). */
+const cron = (fallback: string) =>
+  withDefault(fallback).refine((v) => v.split(/\s+/).length === 5, {
+    message: 'must be a five-field cron expression such as "0 14 * * 5"',
+  });
+
+const schema = z.object({
+  NODE_ENV: withDefault('development'),
+  LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  PORT: int(3978, 0, 65535),
+
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATA_DIR: withDefault('./data'),
+  REDIS_URL: withDefault('redis://127.0.0.1:6379').pipe(url(['redis:', 'rediss:'])).transform((v) => v as string),
+  QUEUE_PREFIX: withDefault('camden'),
+  JOBS_IN_PROCESS: bool(true),
+
+  KNOWLEDGE_DIR: withDefault('knowledge'),
+  DIRECTORY_FILE: optionalString,
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url(['http:', 'https:']),
+  OPENAI_MODEL: withDefault('gpt-4o-mini'),
+
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: url(['http:', 'https:']),
+
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  MICROSOFT_APP_TYPE: withDefault('MultiTenant').pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
+  TEAMS_LOCAL_DEV: bool(false),
+
+  ADMIN_PASSWORD: optionalString,
+
+  SCHEDULE_TIMEZONE: timezone,
+  REMINDER_CRON: cron('0 14 * * 5'),
+  NUDGE_CRON: cron('0 10 * * 1'),
+  DIGEST_CRON: cron('0 16 * * 1'),
+  HOUSEKEEPING_CRON: cron('30 2 * * *'),
+
+  QUESTION_LOG_DAYS: int(180, 1, 3650),
+  /** Secret mixed into hashed user ids in the question log, so the hashes cannot be reversed by enumerating ids. */
+  QUESTION_LOG_SALT: optionalString,
+});
+
+export type Config = Readonly<z.output<typeof schema>>;
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse the environment once; every bad variable is reported on its own line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const c = result.data;
+  const problems: string[] = [];
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (c.SLACK_APP_TOKEN && !c.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN is set');
+  }
+  if (c.MICROSOFT_APP_ID && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !c.MICROSOFT_APP_PASSWORD) {
+    problems.push('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID unless MICROSOFT_APP_TYPE=UserAssignedMSI');
+  }
+  if (c.MICROSOFT_APP_TYPE === 'SingleTenant' && c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_TENANT_ID) {
+    problems.push('MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=SingleTenant');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({ ...c });
+}
+
+/** For entry points: print each problem on its own line and exit non-zero. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
+}

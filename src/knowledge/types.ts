@@ -1,0 +1,24 @@
+/** A source passage quoted in an answer. `source` is the document's file name. */
+export interface Citation {
+  source: string;
+  title: string;
+  section: string;
+  excerpt: string;
+}
+
+export interface Answer {
+  /** False when the documents do not support an answer (the bot abstains). */
+  answered: boolean;
+  answer: string;
+  citations: Citation[];
+}
+
+export interface AskOptions {
+  /** Earlier question(s) in the same thread, used as retrieval context for a follow-up. */
+  context?: string;
+}
+
+/** The port every adapter and the CLI use to get an answer. */
+export interface Answerer {
+  answer(question: string, options?: AskOptions): Promise<Answer>;
+}
