@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * CLI entry: `npm run -s <script> -- ...` (see README). Each command lives in src/cli/<command>.ts and exports
+ * `run(args: string[]): Promise<number>` returning the exit code. Output goes to stdout; logs go to stderr.
+ */
+const COMMANDS: Record<string, string> = {
+  ask: './cli/ask.js',
+  eval: './cli/eval.js',
+  kb: './cli/kb.js',
+  attendance: './cli/attendance.js',
+  directory: './cli/directory.js',
+};
+
+interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+function usage(): string {
+  return [
+    'usage:',
+    '  ask [--json] "question"            answer with sources',
+    '  ask --json --batch FILE             one JSON line per {"id","question"} line of FILE',
+    '  eval FILE                           score a question file; last line "eval: N/M passed"',
+    '  kb ingest PATH...                   add or replace documents in the knowledge base',
+    '  kb list                             list indexed documents',
+    '  attendance export --from DATE --to DATE [--centre ID]   CSV to stdout',
+    '  directory import FILE               load centres and people from YAML',
+    '  directory export EMAIL | directory delete EMAIL          data held about one person',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || !(command in COMMANDS)) {
+    process.stderr.write((command && !command.startsWith('-') ? `unknown command "${command}"\n` : '') + usage() + '\n');
+    return command === '--help' || command === '-h' ? 0 : 2;
+  }
+  const mod = (await import(COMMANDS[command]!)) as CommandModule;
+  return mod.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const e = err as { code?: string; message?: string };
+    process.stderr.write(`error${e?.code ? ` (${e.code})` : ''}: ${e?.message ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
