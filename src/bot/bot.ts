@@ -1,0 +1,311 @@
+import { FIGURE_FIELDS, FIGURE_LABELS, type FigureField, type SubmitResult } from '../attendance/types.js';
+import type { Actor, Centre, Person, PlatformIdentity } from '../directory/types.js';
+import { NotAuthorisedError, NotFoundError, ValidationError, type FieldProblem } from '../errors.js';
+import { answerReply } from './answer-reply.js';
+import { statusReply, submitReply } from './attendance-replies.js';
+import { parseAttendanceCommand, type AttendanceCommand } from './commands.js';
+import { errorCode, errorReply, notice } from './error-reply.js';
+import { parseFormValues, type AttendanceFormValues } from './form-values.js';
+import { capabilityLines, hasRole, helpReply } from './help.js';
+import type { Platform } from './notifier.js';
+import type { BotDeps } from './ports.js';
+import type { Reply, ReplyBlock } from './reply.js';
+
+/** Longest question passed to the answerer; longer text is refused with a clear message. */
+export const MAX_QUESTION_CHARS = 2000;
+
+export interface ThreadRef {
+  /** Channel / conversation id. */
+  conversationId: string;
+  /** Id of the thread's root message (Slack thread_ts, Teams reply chain id). */
+  threadId: string;
+}
+
+export interface AskOptions {
+  /** Where the question was asked, so follow-ups in the same thread use the thread's first question as context. */
+  thread?: ThreadRef;
+  /** Offer a "Share in channel" button (the answer is visible only to the asker). */
+  shareable?: boolean;
+}
+
+export interface AskResult {
+  reply: Reply;
+  /** Stored answer id (feedback and sharing refer to it); null when nothing was answered (empty input, error). */
+  answerId: string | null;
+  answered: boolean;
+}
+
+export interface AttendanceFormModel {
+  centres: { id: string; name: string }[];
+  /** Default week (Monday, YYYY-MM-DD): the week just ended. */
+  defaultWeek: string;
+  fields: { field: FigureField; label: string }[];
+}
+
+export type AttendanceOutcome = { kind: 'open-form'; form: AttendanceFormModel } | { kind: 'reply'; reply: Reply };
+
+export type FormSubmitOutcome =
+  | { ok: true; reply: Reply; result: SubmitResult }
+  | { ok: false; reply: Reply; problems: FieldProblem[] };
+
+export interface Bot {
+  actor(identity: PlatformIdentity): Promise<Actor>;
+  ask(actor: Actor, question: string, options?: AskOptions): Promise<AskResult>;
+  shareAnswer(actor: Actor, answerId: string, sharedBy: string): Promise<Reply>;
+  feedback(actor: Actor, answerId: string, helpful: boolean): Promise<Reply>;
+  attendanceCommand(actor: Actor, text: string, idempotencyKey: string): Promise<AttendanceOutcome>;
+  attendanceForm(actor: Actor): Promise<AttendanceFormModel>;
+  submitQuickForm(actor: Actor, text: string, idempotencyKey: string): Promise<Reply>;
+  submitForm(actor: Actor, values: AttendanceFormValues, idempotencyKey: string): Promise<FormSubmitOutcome>;
+  status(actor: Actor): Promise<Reply>;
+  digest(actor: Actor): Promise<Reply>;
+  help(actor: Actor): Reply;
+  home(actor: Actor): Promise<Reply>;
+}
+
+const NOT_A_LEAD =
+  'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
+const STATUS_WEEKS = 4;
+
+export function identityKey(identity: PlatformIdentity): string {
+  return identity.platform === 'slack' ? `slack:${identity.team}:${identity.user}` : `teams:${identity.tenantId}:${identity.aadObjectId}`;
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger;
+
+  function fail(where: string, err: unknown): Reply {
+    const code = errorCode(err);
+    deps.observe?.error?.({ code, where });
+    if (code === 'internal') log?.error({ err, where }, 'bot handler failed');
+    else log?.debug({ code, where }, 'bot handler refused');
+    return errorReply(err);
+  }
+
+  function requireLead(actor: Actor): Person {
+    const p = actor.person;
+    if (!p || !(p.roles.includes('oc_lead') || p.roles.includes('admin'))) throw new NotAuthorisedError(NOT_A_LEAD);
+    return p;
+  }
+
+  async function centreFor(person: Person, requested: string | undefined | null): Promise<Centre> {
+    const centres = await deps.directory.submittableCentres(person);
+    if (requested) {
+      const id = requested.trim().toLowerCase();
+      const found = centres.find((c) => c.id === id);
+      if (found) return found;
+      const exists = await deps.directory.getCentre(id);
+      if (!exists) throw new ValidationError([{ field: 'centre', message: `There is no centre "${id}". Your centres: ${centres.map((c) => c.id).join(', ') || 'none'}.` }]);
+      throw new NotAuthorisedError(`You are not a lead of ${exists.name}, so you cannot submit its return.`);
+    }
+    if (centres.length === 1) return centres[0]!;
+    if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
+    throw new ValidationError([{ field: 'centre', message: `You lead several centres; add "centre <id>", one of: ${centres.map((c) => c.id).join(', ')}.` }]);
+  }
+
+  async function submit(actor: Actor, centreId: string | undefined | null, week: string | undefined, rest: { figures: import('../attendance/types.js').ReturnFigures; note?: string | null }, key: string) {
+    const person = requireLead(actor);
+    const centre = await centreFor(person, centreId);
+    const result = await deps.attendance.submit(person, {
+      centreId: centre.id,
+      week: week ?? deps.attendance.defaultWeek(now()),
+      figures: rest.figures,
+      note: rest.note ?? null,
+      idempotencyKey: key,
+    });
+    deps.observe?.returnSubmitted?.({ status: result.status, platform: actor.identity.platform });
+    log?.info({ centre: centre.id, week: result.stored.weekStart, status: result.status, version: result.stored.version }, 'attendance return');
+    return { result, reply: submitReply(result, centre.name) };
+  }
+
+  const bot: Bot = {
+    actor: (identity) => deps.directory.resolveActor(identity),
+
+    async ask(actor, question, options = {}) {
+      const q = question.trim();
+      if (!q) {
+        return { reply: notice('info', 'Ask me a question about post-16 pathways, CPD or SEND guidance, e.g. "What is Camden Career Club?"'), answerId: null, answered: false };
+      }
+      if (q.length > MAX_QUESTION_CHARS) {
+        return { reply: notice('warning', `That question is too long (${q.length} characters). Please keep it under ${MAX_QUESTION_CHARS}.`), answerId: null, answered: false };
+      }
+      const platform: Platform = actor.identity.platform;
+      try {
+        const root = options.thread ? await deps.answers.threadRoot(platform, options.thread.conversationId, options.thread.threadId) : null;
+        const started = process.hrtime.bigint();
+        const answer = await deps.answerer.answer(q, root && root.question !== q ? { context: root.question } : undefined);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        deps.observe?.answered?.({ answered: answer.answered, seconds, platform });
+        const stored = await deps.answers.save({
+          platform,
+          question: q,
+          answer: answer.answer,
+          answered: answer.answered,
+          citations: answer.citations,
+          conversationId: options.thread?.conversationId ?? null,
+          threadId: options.thread?.threadId ?? null,
+        });
+        const userId = actor.identity.platform === 'slack' ? actor.identity.user : actor.identity.aadObjectId;
+        await deps.questionLog?.record({ platform, userId, question: q, answered: answer.answered, at: now() }).catch((err: unknown) => {
+          log?.warn({ err }, 'question log write failed');
+        });
+        log?.info({ answerId: stored.id, answered: answer.answered, citations: answer.citations.length, followUp: !!root }, 'answered');
+        return { reply: answerReply(stored, { shareable: options.shareable }), answerId: stored.id, answered: answer.answered };
+      } catch (err) {
+        return { reply: fail('ask', err), answerId: null, answered: false };
+      }
+    },
+
+    async shareAnswer(_actor, answerId, sharedBy) {
+      try {
+        const stored = await deps.answers.get(answerId);
+        if (!stored) throw new NotFoundError('That answer is no longer available to share.');
+        return answerReply(stored, { sharedBy });
+      } catch (err) {
+        return fail('share', err);
+      }
+    },
+
+    async feedback(actor, answerId, helpful) {
+      try {
+        const stored = await deps.answers.get(answerId);
+        if (!stored) throw new NotFoundError('That answer is no longer available.');
+        const outcome = await deps.answers.vote(answerId, identityKey(actor.identity), helpful);
+        const what = helpful ? 'helpful' : 'not helpful';
+        return notice('success', outcome === 'changed' ? `Thanks, your vote is changed to ${what}.` : `Thanks, recorded as ${what}.`);
+      } catch (err) {
+        return fail('feedback', err);
+      }
+    },
+
+    async attendanceCommand(actor, text, key) {
+      let cmd: AttendanceCommand;
+      try {
+        cmd = parseAttendanceCommand(text);
+      } catch (err) {
+        return { kind: 'reply', reply: fail('attendance-parse', err) };
+      }
+      switch (cmd.kind) {
+        case 'form':
+          try {
+            return { kind: 'open-form', form: await bot.attendanceForm(actor) };
+          } catch (err) {
+            return { kind: 'reply', reply: fail('attendance-form', err) };
+          }
+        case 'status':
+          return { kind: 'reply', reply: await bot.status(actor) };
+        case 'help':
+          return { kind: 'reply', reply: bot.help(actor) };
+        case 'quick':
+          return { kind: 'reply', reply: await bot.submitQuickForm(actor, cmd.text, key) };
+        case 'admin-register':
+        case 'admin-pause':
+          return { kind: 'reply', reply: await admin(actor, cmd) };
+      }
+    },
+
+    async attendanceForm(actor) {
+      const person = requireLead(actor);
+      const centres = await deps.directory.submittableCentres(person);
+      if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
+      return {
+        centres: centres.map((c) => ({ id: c.id, name: c.name })),
+        defaultWeek: deps.attendance.defaultWeek(now()),
+        fields: FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] })),
+      };
+    },
+
+    async submitQuickForm(actor, text, key) {
+      try {
+        requireLead(actor);
+        const parsed = deps.attendance.parseQuickForm(text);
+        return (await submit(actor, parsed.centreId, parsed.week, parsed, key)).reply;
+      } catch (err) {
+        return fail('attendance-quick', err);
+      }
+    },
+
+    async submitForm(actor, values, key) {
+      try {
+        requireLead(actor);
+        const parsed = parseFormValues(values);
+        const { reply, result } = await submit(actor, parsed.centreId, parsed.week, parsed, key);
+        return { ok: true, reply, result };
+      } catch (err) {
+        const reply = fail('attendance-form-submit', err);
+        const problems: FieldProblem[] =
+          err instanceof ValidationError ? err.problems : [{ field: 'form', message: reply.text }];
+        return { ok: false, reply, problems };
+      }
+    },
+
+    async status(actor) {
+      try {
+        const person = requireLead(actor);
+        return statusReply(await deps.attendance.status(person, STATUS_WEEKS));
+      } catch (err) {
+        return fail('attendance-status', err);
+      }
+    },
+
+    async digest(actor) {
+      try {
+        if (!hasRole(actor, 'network_lead') && !hasRole(actor, 'admin')) {
+          throw new NotAuthorisedError('The weekly digest is for network leads. Centre leads can see their own returns with /attendance status.');
+        }
+        if (!deps.digest) return notice('info', 'The weekly digest is not available on this server yet.');
+        return await deps.digest.latestDigestFor(actor);
+      } catch (err) {
+        return fail('digest', err);
+      }
+    },
+
+    help: (actor) => helpReply(actor),
+
+    async home(actor) {
+      const blocks: ReplyBlock[] = [
+        { kind: 'heading', text: actor.person ? `Hello, ${actor.person.name}` : 'Camden staff bot' },
+        ...capabilityLines(actor).map((text) => ({ kind: 'paragraph' as const, text })),
+      ];
+      if (hasRole(actor, 'oc_lead') || hasRole(actor, 'admin')) {
+        blocks.push({ kind: 'divider' });
+        const status = await bot.status(actor);
+        blocks.push(...status.blocks);
+        blocks.push({ kind: 'actions', actions: [{ id: 'open_attendance_form', label: 'Submit a return', value: 'home', style: 'primary' }] });
+      }
+      if (hasRole(actor, 'network_lead') || hasRole(actor, 'admin')) {
+        blocks.push({ kind: 'divider' });
+        const digest = await bot.digest(actor);
+        blocks.push(...digest.blocks);
+      }
+      if (!actor.person) {
+        blocks.push({ kind: 'notice', tone: 'info', text: 'Opportunity Centre leads: ask your network admin to register you to submit attendance returns.' });
+      }
+      return { text: 'What I can do for you', blocks };
+    },
+  };
+
+  async function admin(actor: Actor, cmd: Extract<AttendanceCommand, { kind: 'admin-register' | 'admin-pause' }>): Promise<Reply> {
+    try {
+      const person = actor.person;
+      if (!person || !person.roles.includes('admin')) throw new NotAuthorisedError('Sorry, only admins can use admin commands.');
+      if (cmd.kind === 'admin-register') {
+        if (cmd.centreId && !(await deps.directory.getCentre(cmd.centreId))) {
+          throw new ValidationError([{ field: 'centre', message: `There is no centre "${cmd.centreId}".` }]);
+        }
+        const updated = await deps.directory.assignRole({ email: cmd.email, role: cmd.role, centreId: cmd.centreId }, person);
+        log?.info({ admin: person.id, person: updated.id, role: cmd.role, centre: cmd.centreId }, 'role assigned');
+        const centres = updated.centres.length ? ` Centres: ${updated.centres.join(', ')}.` : '';
+        return notice('success', `${updated.name} (${updated.email}) now has roles: ${updated.roles.join(', ')}.${centres}`);
+      }
+      const centre = await deps.directory.pauseReminders(cmd.centreId, cmd.until, person);
+      log?.info({ admin: person.id, centre: centre.id, until: cmd.until }, 'reminders paused');
+      return notice('success', `Reminders for ${centre.name} are paused until ${centre.remindersPausedUntil ?? cmd.until} (inclusive).`);
+    } catch (err) {
+      return fail('admin', err);
+    }
+  }
+
+  return bot;
+}

@@ -1,0 +1,30 @@
+import { AppError, NotAuthorisedError, NotFoundError, ValidationError, isAppError } from '../errors.js';
+import type { Reply } from './reply.js';
+
+/** Typed error -> a clear message for the person. Unknown errors get a generic apology (details go to the log). */
+export function errorReply(err: unknown): Reply {
+  if (err instanceof ValidationError) {
+    const lines = err.problems.length ? err.problems.map((p) => `${p.field}: ${p.message}`) : [err.message];
+    const text = `Nothing was saved. Please fix: ${lines.join('; ')}`;
+    return {
+      text,
+      blocks: [
+        { kind: 'notice', tone: 'error', text: 'Nothing was saved. Please fix:' },
+        { kind: 'fields', fields: err.problems.length ? err.problems.map((p) => ({ label: p.field, value: p.message })) : [{ label: 'Problem', value: err.message }] },
+      ],
+    };
+  }
+  if (err instanceof NotAuthorisedError || err instanceof NotFoundError || (isAppError(err) && err.code === 'unavailable')) {
+    return notice('warning', (err as AppError).message);
+  }
+  if (isAppError(err)) return notice('error', err.message);
+  return notice('error', 'Sorry, something went wrong on our side. Nothing was saved; please try again in a minute.');
+}
+
+export function notice(tone: 'info' | 'success' | 'warning' | 'error', text: string): Reply {
+  return { text, blocks: [{ kind: 'notice', tone, text }] };
+}
+
+export function errorCode(err: unknown): string {
+  return isAppError(err) ? err.code : 'internal';
+}

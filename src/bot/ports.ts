@@ -1,0 +1,110 @@
+import type { Answerer } from '../knowledge/types.js';
+import type { Actor, Centre, Person, PlatformIdentity, Role } from '../directory/types.js';
+import type { ReturnFigures, ReturnSubmission, StoredReturn, SubmitResult } from '../attendance/types.js';
+import type { Reply } from './reply.js';
+import type { Platform } from './notifier.js';
+
+/**
+ * What the bot core needs from the domain services. The composition root (src/app-context.ts) adapts the
+ * directory, attendance, question-log and digest services to these narrow ports, so the core stays testable
+ * and independent of storage details.
+ */
+export interface DirectoryPort {
+  /** Platform identity -> Actor; unknown people are plain staff (person null). */
+  resolveActor(identity: PlatformIdentity): Promise<Actor>;
+  /** Centres this person may submit for (oc_lead: theirs; admin: all active). */
+  submittableCentres(person: Person): Promise<Centre[]>;
+  getCentre(id: string): Promise<Centre | null>;
+  /** Admin command: give the person with this email a role (and, for oc_lead, a centre). Returns the updated person. */
+  assignRole(input: { email: string; role: Role; centreId?: string | null }, by: Person): Promise<Person>;
+  /** Admin command: pause reminders for a centre until (and including) a date. */
+  pauseReminders(centreId: string, until: string, by: Person): Promise<Centre>;
+}
+
+/** A parsed quick form, before the service validates the figures' rules. */
+export interface QuickFormInput {
+  centreId?: string;
+  week?: string;
+  figures: ReturnFigures;
+  note?: string | null;
+}
+
+export interface StatusRow {
+  centreId: string;
+  centreName: string;
+  /** Monday, YYYY-MM-DD. */
+  weekStart: string;
+  stored: StoredReturn | null;
+}
+
+export interface AttendancePort {
+  /** Parse `/attendance <quick form>`; throws ValidationError naming the bad field. */
+  parseQuickForm(text: string): QuickFormInput;
+  /** Validate and store; throws ValidationError / NotAuthorisedError; idempotent on submission.idempotencyKey. */
+  submit(person: Person, submission: ReturnSubmission): Promise<SubmitResult>;
+  /** Monday (YYYY-MM-DD) of the week just ended, in SCHEDULE_TIMEZONE. */
+  defaultWeek(now?: Date): string;
+  /** The person's centres × recent weeks, newest first. */
+  status(person: Person, weeks: number): Promise<StatusRow[]>;
+}
+
+export interface QuestionLogPort {
+  /** Record an asked question; the implementation stores a salted hash of the user id, never the id itself. */
+  record(entry: { platform: Platform; userId: string; question: string; answered: boolean; at?: Date }): Promise<void>;
+}
+
+export interface DigestPort {
+  /** Latest weekly digest as a Reply; network leads and admins only (NotAuthorisedError otherwise). */
+  latestDigestFor(actor: Actor): Promise<Reply>;
+}
+
+export interface StoredAnswer {
+  id: string;
+  platform: Platform;
+  question: string;
+  answer: string;
+  answered: boolean;
+  citations: import('../knowledge/types.js').Citation[];
+  conversationId: string | null;
+  threadId: string | null;
+  createdAt: Date;
+}
+
+export interface NewAnswer {
+  platform: Platform;
+  question: string;
+  answer: string;
+  answered: boolean;
+  citations: import('../knowledge/types.js').Citation[];
+  conversationId?: string | null;
+  threadId?: string | null;
+}
+
+export interface AnswerStorePort {
+  save(answer: NewAnswer): Promise<StoredAnswer>;
+  get(id: string): Promise<StoredAnswer | null>;
+  /** The first question asked in a thread (its root), or null. */
+  threadRoot(platform: Platform, conversationId: string, threadId: string): Promise<StoredAnswer | null>;
+  /** One vote per voter per answer; voting again changes it. Returns 'recorded' or 'changed'. */
+  vote(answerId: string, voterKey: string, helpful: boolean): Promise<'recorded' | 'changed' | 'same'>;
+}
+
+export interface BotDeps {
+  answerer: Answerer;
+  directory: DirectoryPort;
+  attendance: AttendancePort;
+  answers: AnswerStorePort;
+  questionLog?: QuestionLogPort;
+  /** Absent until the digest service is wired: /digest then says so plainly. */
+  digest?: DigestPort;
+  /** Hooks for metrics; all optional. */
+  observe?: BotObserver;
+  logger?: import('../logger.js').Logger;
+  now?: () => Date;
+}
+
+export interface BotObserver {
+  answered?(info: { answered: boolean; seconds: number; platform: Platform }): void;
+  returnSubmitted?(info: { status: SubmitResult['status']; platform: Platform }): void;
+  error?(info: { code: string; where: string }): void;
+}
