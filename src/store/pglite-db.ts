@@ -1,0 +1,109 @@
+import { PGlite } from '@electric-sql/pglite';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+import { UnavailableError } from '../errors.js';
+import { mapDbError } from './errors.js';
+import { acquireLockFile } from './lock-file.js';
+import { PG_TYPE, type Db, type DbHealth, type Queryable, type QueryResult, type SessionDb } from './db.js';
+
+export interface PgliteDbOptions {
+  /** Folder holding the lock file and the `pglite/` database folder. */
+  dataDir: string;
+  logger?: Logger;
+}
+
+type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
+
+function wrap(q: PgliteLike): Queryable & { exec(sql: string): Promise<void> } {
+  return {
+    async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+      try {
+        const r = await q.query<T>(sql, params as unknown[]);
+        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      } catch (err) {
+        throw mapDbError(err);
+      }
+    },
+    async exec(sql: string) {
+      try {
+        await q.exec(sql);
+      } catch (err) {
+        throw mapDbError(err);
+      }
+    },
+  };
+}
+
+/**
+ * Embedded Postgres (PGlite) under DATA_DIR. One process only: an exclusive lock file guards it.
+ * PGlite has a single connection, so transactions run one at a time, which also makes them serialisable.
+ */
+export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
+  const lock = acquireLockFile(opts.dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(join(opts.dataDir, 'pglite'), {
+      parsers: {
+        [PG_TYPE.DATE]: (v: string) => v,
+        [PG_TYPE.INT8]: (v: string) => Number(v),
+        [PG_TYPE.NUMERIC]: (v: string) => Number(v),
+      },
+    });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  let closed = false;
+  const base = wrap(pglite);
+  const guard = () => {
+    if (closed) throw new UnavailableError('The embedded database is closed.');
+  };
+
+  const transaction = async <T>(fn: (tx: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T> => {
+    guard();
+    try {
+      return await pglite.transaction((tx) => fn(wrap(tx)));
+    } catch (err) {
+      throw mapDbError(err);
+    }
+  };
+
+  const db: Db = {
+    engine: 'pglite',
+    async query<T>(sql: string, params?: unknown[]) {
+      guard();
+      return base.query<T>(sql, params);
+    },
+    transaction,
+    async withExclusiveSession(_lockKey, fn) {
+      guard();
+      const session: SessionDb = { query: base.query, exec: base.exec, transaction };
+      return fn(session);
+    },
+    async ping() {
+      guard();
+      await base.query('SELECT 1');
+    },
+    async health(): Promise<DbHealth> {
+      const started = performance.now();
+      try {
+        guard();
+        await base.query('SELECT 1');
+        return { ok: true, engine: 'pglite', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+      } catch (err) {
+        return { ok: false, engine: 'pglite', error: (err as Error).message };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pglite.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+  opts.logger?.debug({ dataDir: opts.dataDir }, 'pglite opened');
+  return db;
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from './db.js';
+
+export interface SettingsRepo {
+  get(key: string): Promise<string | null>;
+  /**
+   * The stored value, or `create()`'s value stored now. Concurrent first callers all get the same winner
+   * (insert-if-absent on the primary key).
+   */
+  getOrCreate(key: string, create: () => string): Promise<string>;
+  /** A random secret generated once per installation and kept in the database. */
+  installationSecret(key: string): Promise<string>;
+}
+
+export function createSettingsRepo(db: Queryable): SettingsRepo {
+  const repo: SettingsRepo = {
+    async get(key) {
+      const r = await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
+      return r.rows[0]?.value ?? null;
+    },
+    async getOrCreate(key, create) {
+      await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, create()]);
+      const value = await repo.get(key);
+      if (value === null) throw new Error(`setting ${key} vanished right after it was written`);
+      return value;
+    },
+    installationSecret(key) {
+      return repo.getOrCreate(key, () => randomBytes(32).toString('base64url'));
+    },
+  };
+  return repo;
+}

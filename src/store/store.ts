@@ -1,0 +1,26 @@
+import type { Logger } from '../logger.js';
+import type { Db, DbHealth, Engine } from './db.js';
+import { createClaimsRepo, type ClaimsRepo } from './claims-repo.js';
+import { createSettingsRepo, type SettingsRepo } from './settings-repo.js';
+
+/** The durable store: one database plus typed repositories. No SQL outside src/store/. */
+export interface Store {
+  readonly engine: Engine;
+  /** Raw access for repositories inside src/store/ only. */
+  readonly db: Db;
+  readonly claims: ClaimsRepo;
+  readonly settings: SettingsRepo;
+  health(): Promise<DbHealth>;
+  close(): Promise<void>;
+}
+
+export function createStore(db: Db, logger?: Logger): Store {
+  return {
+    engine: db.engine,
+    db,
+    claims: createClaimsRepo(db),
+    settings: createSettingsRepo(db),
+    health: () => db.health(),
+    close: () => db.close(),
+  };
+}
