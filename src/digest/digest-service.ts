@@ -1,0 +1,93 @@
+import type { StoredReturn } from '../attendance/types.js';
+import type { Reply } from '../bot/reply.js';
+import type { Actor, Centre } from '../directory/types.js';
+import { NotAuthorisedError } from '../errors.js';
+import { addDays, lastCompletedWeek } from './dates.js';
+import { buildDigest, CHART_WEEKS, MAX_KNOWLEDGE_GAPS } from './build-digest.js';
+import { renderDigest, type RenderOptions } from './render-digest.js';
+import { termOf } from './terms.js';
+import type { DigestModel, KnowledgeGap } from './types.js';
+
+/** What the digest needs from the directory, attendance and question-log services. */
+export interface DigestSource {
+  listCentres(): Promise<Centre[]>;
+  /** Latest version of every return with week_start in [from, to] (Mondays, inclusive). */
+  listReturns(from: string, to: string): Promise<StoredReturn[]>;
+  /** Most frequent unanswered questions asked in [from, to), most frequent first. */
+  topUnanswered(from: Date, to: Date, limit: number): Promise<KnowledgeGap[]>;
+}
+
+export interface DigestServiceOptions {
+  source: DigestSource;
+  /** SCHEDULE_TIMEZONE. */
+  timeZone: string;
+  /** TERM_STARTS, parsed; default English terms when absent. */
+  termStarts?: readonly string[];
+  now?: () => Date;
+  render?: RenderOptions;
+}
+
+/** Start of a civil date in a time zone, as an instant (handles BST/GMT). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const guess = new Date(`${date}T00:00:00Z`);
+  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  // Offset of the zone at that moment, in minutes; apply twice to settle across a transition.
+  let t = guess.getTime();
+  for (let i = 0; i < 2; i++) {
+    const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+    t = guess.getTime() - (asUtc - t);
+  }
+  return new Date(t);
+}
+
+export class DigestService {
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: DigestServiceOptions) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Monday of the week the latest digest reports on: the last complete week. */
+  latestWeek(): string {
+    return lastCompletedWeek(this.now(), this.opts.timeZone);
+  }
+
+  /** The digest model for the week starting `weekStart` (a Monday). */
+  async modelFor(weekStart: string): Promise<DigestModel> {
+    const term = termOf(weekStart, this.opts.termStarts);
+    const chartFrom = addDays(weekStart, -7 * (CHART_WEEKS - 1));
+    const from = term && term.firstWeek < chartFrom ? term.firstWeek : chartFrom;
+    const tz = this.opts.timeZone;
+    const [centres, returns, knowledgeGaps] = await Promise.all([
+      this.opts.source.listCentres(),
+      this.opts.source.listReturns(from, weekStart),
+      this.opts.source.topUnanswered(startOfLocalDay(weekStart, tz), startOfLocalDay(addDays(weekStart, 7), tz), MAX_KNOWLEDGE_GAPS),
+    ]);
+    return buildDigest({ weekStart, centres, returns, knowledgeGaps, timeZone: tz, termStarts: this.opts.termStarts });
+  }
+
+  /** The digest for `weekStart` rendered as a Reply (with chart). */
+  async digestFor(weekStart: string): Promise<Reply> {
+    return renderDigest(await this.modelFor(weekStart), this.opts.render);
+  }
+
+  /**
+   * The latest weekly digest, for `/digest`, App Home and Teams "digest". Network leads and admins only:
+   * anyone else (a centre lead included: leads never see other centres' figures) gets NotAuthorisedError.
+   */
+  async latestDigestFor(actor: Actor): Promise<Reply> {
+    assertMaySeeDigest(actor);
+    return this.digestFor(this.latestWeek());
+  }
+}
+
+export function assertMaySeeDigest(actor: Actor): void {
+  const roles = actor.person?.roles ?? [];
+  if (!roles.includes('network_lead') && !roles.includes('admin')) {
+    throw new NotAuthorisedError(
+      'The weekly digest shows every centre’s figures, so only network leads and admins can see it. ' +
+        'Use /attendance status to see your own centre’s returns.',
+    );
+  }
+}

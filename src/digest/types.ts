@@ -1,0 +1,88 @@
+import type { ReturnFigures, StoredReturn } from '../attendance/types.js';
+import type { Centre } from '../directory/types.js';
+
+/** A question the bot could not answer, with how often it was asked in the digest week. */
+export interface KnowledgeGap {
+  question: string;
+  count: number;
+}
+
+/** Everything the pure digest builder needs; gathered by the digest service from the store. */
+export interface DigestInput {
+  /** Monday (YYYY-MM-DD) of the week the digest reports on. */
+  weekStart: string;
+  /** Every centre in the directory (inactive ones are left out of the table unless they sent a return). */
+  centres: Centre[];
+  /**
+   * Latest version of each return, covering at least the 11 weeks before `weekStart` (chart and
+   * 4-week average) and the current term; more is fine, later weeks are ignored.
+   */
+  returns: StoredReturn[];
+  /** Most frequent unanswered questions of the week, most frequent first. */
+  knowledgeGaps: KnowledgeGap[];
+  /** Time zone of weeks (SCHEDULE_TIMEZONE), used to date amendments. */
+  timeZone: string;
+  /** Configured first days of term (TERM_STARTS); default English terms when absent. */
+  termStarts?: readonly string[];
+}
+
+export interface Totals extends ReturnFigures {
+  /** How many returns the totals add up. */
+  returns: number;
+}
+
+export interface Shares {
+  /** fsm / pupils, 0–1, null without pupils. */
+  fsmShare: number | null;
+  /** send / pupils. */
+  sendShare: number | null;
+  /** academic / sessions. */
+  academicShare: number | null;
+}
+
+export interface CentreRow extends Shares {
+  centreId: string;
+  centreName: string;
+  /** Null when the centre has not sent this week's return. */
+  figures: ReturnFigures | null;
+  /** Mean attendances over the centre's returns in the 4 weeks before this one; null without any. */
+  fourWeekAverage: number | null;
+  /** (this week − average) / average, null when either side is missing or the average is 0. */
+  changeAgainstAverage: number | null;
+  amended: boolean;
+}
+
+export interface MissingReturn {
+  centreId: string;
+  centreName: string;
+  /** Reminders paused for this centre over the week (still listed, marked as paused). */
+  paused: boolean;
+}
+
+export interface LateAmendment {
+  centreId: string;
+  centreName: string;
+  weekStart: string;
+  version: number;
+  amendedOn: string;
+}
+
+export interface ChartSeries {
+  label: string;
+  /** One value per week of `DigestModel.chartWeeks`; null where no return was sent. */
+  values: (number | null)[];
+}
+
+export interface DigestModel {
+  weekStart: string;
+  weekEnd: string;
+  network: Totals & Shares;
+  centres: CentreRow[];
+  missing: MissingReturn[];
+  amendedLate: LateAmendment[];
+  term: { name: string; start: string; weeks: number; totals: Totals & Shares } | null;
+  knowledgeGaps: KnowledgeGap[];
+  /** The 12 Mondays ending with `weekStart`, oldest first. */
+  chartWeeks: string[];
+  chartSeries: ChartSeries[];
+}

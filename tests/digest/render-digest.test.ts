@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { buildDigest } from '../../src/digest/build-digest.js';
+import { renderDigest } from '../../src/digest/render-digest.js';
+import { renderAttendanceChart } from '../../src/digest/chart.js';
+import { DigestService, startOfLocalDay, type DigestSource } from '../../src/digest/digest-service.js';
+import type { Actor, Person } from '../../src/directory/types.js';
+import { NotAuthorisedError } from '../../src/errors.js';
+import { centre, stored } from './fixtures.js';
+
+/** Width and height from a PNG's IHDR chunk. */
+export function pngSize(png: Uint8Array): { width: number; height: number } {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  sig.forEach((b, i) => expect(png[i]).toBe(b));
+  expect(Buffer.from(png.subarray(12, 16)).toString('ascii')).toBe('IHDR');
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+const W = '2026-11-16';
+const centres = [centre('acland-burghley', 'Acland Burghley'), centre('euston-skills', 'Euston Skills Centre')];
+const returns = [stored('acland-burghley', W, { sessions: 6, academic: 3, attendances: 120, pupils: 40, fsm: 10, send: 4 })];
+
+describe('renderDigest', () => {
+  it('renders heading, totals, table, missing notice, knowledge gaps and a PNG chart', () => {
+    const model = buildDigest({ weekStart: W, centres, returns, knowledgeGaps: [{ question: 'Who runs <b>CPD</b>?', count: 3 }], timeZone: 'Europe/London' });
+    const reply = renderDigest(model);
+    expect(reply.text).toContain('120 attendances');
+    expect(reply.text).toContain('1 missing');
+    const kinds = reply.blocks.map((b) => b.kind);
+    expect(kinds[0]).toBe('heading');
+    const table = reply.blocks.find((b) => b.kind === 'table')!;
+    expect(table.kind === 'table' && table.rows).toEqual([
+      ['Acland Burghley', '6', '120', '40', '25%', '10%', '50%', '0', '–'],
+      ['Euston Skills Centre', 'no return', '–', '–', '–', '–', '–', '–', '–'],
+    ]);
+    const missing = reply.blocks.find((b) => b.kind === 'notice' && b.tone === 'warning');
+    expect(missing && 'text' in missing && missing.text).toContain('Euston Skills Centre');
+    const gaps = reply.blocks.filter((b) => b.kind === 'table')[1];
+    expect(gaps.kind === 'table' && gaps.rows).toEqual([['Who runs <b>CPD</b>?', '3']]);
+    const image = reply.blocks.find((b) => b.kind === 'image');
+    expect(image?.kind).toBe('image');
+    if (image?.kind !== 'image') return;
+    expect(image.png.length).toBeGreaterThan(5000);
+    expect(pngSize(image.png)).toEqual({ width: 960, height: 540 });
+    expect({ width: image.width, height: image.height }).toEqual({ width: 960, height: 540 });
+  });
+
+  it('escapes centre names in the SVG and honours the requested size', () => {
+    const img = renderAttendanceChart(['2026-11-09', W], [{ label: 'A & B <Centre>', values: [1, 2] }], { width: 640, height: 360 });
+    expect(img.svg).toContain('A &amp; B &lt;Centre&gt;');
+    expect(pngSize(img.png)).toEqual({ width: 640, height: 360 });
+  });
+});
+
+describe('DigestService.latestDigestFor', () => {
+  const person = (roles: Person['roles'], centresLed: string[] = []): Actor => ({
+    identity: { platform: 'slack', user: 'U1', team: 'T1' },
+    person: { id: 1, name: 'X', email: 'x@example.org', roles, centres: centresLed },
+  });
+  const calls: string[] = [];
+  const source: DigestSource = {
+    listCentres: async () => centres,
+    listReturns: async (from, to) => {
+      calls.push(`${from}..${to}`);
+      return returns;
+    },
+    topUnanswered: async (from, to) => {
+      calls.push(`${from.toISOString()}..${to.toISOString()}`);
+      return [];
+    },
+  };
+  // Monday 23 Nov 2026, 16:00 London: the latest digest is for the week of 16 Nov.
+  const service = new DigestService({ source, timeZone: 'Europe/London', now: () => new Date('2026-11-23T16:00:00Z'), render: { chart: false } });
+
+  it('gives network leads and admins the last complete week', async () => {
+    const reply = await service.latestDigestFor(person(['network_lead']));
+    expect(reply.blocks[0]).toEqual({ kind: 'heading', text: 'Weekly attendance digest: 16 Nov 2026 – 22 Nov 2026' });
+    expect(calls).toContain('2026-08-31..2026-11-16');
+    expect(calls).toContain('2026-11-16T00:00:00.000Z..2026-11-23T00:00:00.000Z');
+    await expect(service.latestDigestFor(person(['admin']))).resolves.toHaveProperty('text');
+  });
+
+  it('refuses a centre lead and plain staff', async () => {
+    await expect(service.latestDigestFor(person(['oc_lead'], ['acland-burghley']))).rejects.toBeInstanceOf(NotAuthorisedError);
+    await expect(service.latestDigestFor({ identity: { platform: 'teams', aadObjectId: 'a', tenantId: 't' }, person: null })).rejects.toThrow(
+      /network leads and admins/,
+    );
+  });
+
+  it('converts London midnight to UTC on both sides of the clock change', () => {
+    expect(startOfLocalDay('2026-07-06', 'Europe/London').toISOString()).toBe('2026-07-05T23:00:00.000Z');
+    expect(startOfLocalDay('2026-01-05', 'Europe/London').toISOString()).toBe('2026-01-05T00:00:00.000Z');
+    expect(startOfLocalDay('2026-03-30', 'Europe/London').toISOString()).toBe('2026-03-29T23:00:00.000Z');
+  });
+});
