@@ -100,6 +100,11 @@ const schema = z.object({
   NUDGE_CRON: cron('0 10 * * 1'),
   DIGEST_CRON: cron('0 16 * * 1'),
   HOUSEKEEPING_CRON: cron('30 2 * * *'),
+  /** First days of term for the digest's term-to-date totals: comma-separated YYYY-MM-DD. Unset: autumn 1 Sep, spring 1 Jan, summer the Monday after Easter. */
+  TERM_STARTS: optionalString.refine(
+    (v) => v === undefined || v.split(',').every((d) => d.trim() === '' || (/^\d{4}-\d{2}-\d{2}$/.test(d.trim()) && !Number.isNaN(Date.parse(d.trim())))),
+    { message: 'must be dates in the form YYYY-MM-DD separated by commas, e.g. "2026-09-03,2027-01-05,2027-04-19"' },
+  ),
 
   QUESTION_LOG_DAYS: int(180, 1, 3650),
   /** Secret mixed into hashed user ids in the question log, so the hashes cannot be reversed by enumerating ids. */
