@@ -1,0 +1,158 @@
+import type { Activity } from 'botbuilder';
+import type { Reply, ReplyAction, ReplyBlock } from '../../../src/bot/reply.js';
+import type { Citation } from '../../../src/knowledge/types.js';
+import { escapeMarkdown, oneLine } from './markdown.js';
+import { CARD_CONTENT_TYPE, card, type AdaptiveCard, type CardAction, type CardElement } from './types.js';
+
+/**
+ * Teams refuses bot messages over roughly 28 KB; charts larger than this are left out of the card
+ * (with a note) rather than failing the whole message.
+ */
+export const MAX_INLINE_IMAGE_BYTES = 18_000;
+
+const NOTICE_STYLE = { info: 'emphasis', success: 'good', warning: 'warning', error: 'attention' } as const;
+
+/** Replies made only of these blocks go out as a plain-text message: no card needed, nothing to escape. */
+const PLAIN_KINDS = new Set<ReplyBlock['kind']>(['heading', 'paragraph', 'notice', 'divider']);
+
+export function isPlainReply(reply: Reply): boolean {
+  return reply.blocks.every((b) => PLAIN_KINDS.has(b.kind));
+}
+
+/** Neutral Reply -> Bot Framework message activity: plain text when that suffices, otherwise an Adaptive Card. */
+export function replyToActivity(reply: Reply): Partial<Activity> {
+  if (isPlainReply(reply)) {
+    return { type: 'message', text: plainText(reply), textFormat: 'plain' };
+  }
+  return {
+    type: 'message',
+    summary: oneLine(reply.text, 120),
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderReplyCard(reply) }],
+  };
+}
+
+export function plainText(reply: Reply): string {
+  if (reply.blocks.length === 0) return reply.text;
+  return reply.blocks
+    .map((b) => (b.kind === 'divider' ? '' : 'text' in b ? b.text : ''))
+    .filter((t, i, all) => t !== '' || (i > 0 && all[i - 1] !== ''))
+    .join('\n\n')
+    .trim();
+}
+
+export function renderReplyCard(reply: Reply): AdaptiveCard {
+  const body: CardElement[] = [];
+  const actions: CardAction[] = [];
+  for (const block of reply.blocks) {
+    if (block.kind === 'actions') {
+      actions.push(...block.actions.map(toSubmit));
+      continue;
+    }
+    body.push(...renderBlock(block));
+  }
+  if (body.length === 0) body.push(text(reply.text));
+  return card(body, {
+    fallbackText: reply.text,
+    msteams: { width: 'Full' },
+    ...(actions.length ? { actions } : {}),
+  });
+}
+
+function renderBlock(block: Exclude<ReplyBlock, { kind: 'actions' }>): CardElement[] {
+  switch (block.kind) {
+    case 'heading':
+      return [text(block.text, { weight: 'Bolder', size: 'Medium' })];
+    case 'paragraph':
+      return [text(block.text)];
+    case 'notice':
+      return [
+        {
+          type: 'Container',
+          style: NOTICE_STYLE[block.tone],
+          items: [text(block.text)],
+        },
+      ];
+    case 'fields':
+      return [
+        {
+          type: 'FactSet',
+          facts: block.fields.map((f) => ({ title: escapeMarkdown(oneLine(f.label, 80)), value: escapeMarkdown(f.value) })),
+        },
+      ];
+    case 'sources':
+      return renderSources(block.citations);
+    case 'table':
+      return [renderTable(block.columns, block.rows)];
+    case 'image':
+      return renderImage(block);
+    case 'divider':
+      return [{ type: 'Container', separator: true, spacing: 'Medium', items: [] }];
+  }
+}
+
+function renderSources(citations: Citation[]): CardElement[] {
+  if (citations.length === 0) return [];
+  const items: CardElement[] = [text('Sources', { weight: 'Bolder', separator: true, spacing: 'Medium' })];
+  citations.forEach((c, i) => {
+    const where = [c.title || c.source, c.section].filter(Boolean).map((s) => escapeMarkdown(oneLine(s, 160)));
+    items.push({
+      type: 'Container',
+      spacing: 'Small',
+      items: [
+        text(`**${i + 1}.** ${where.join(' — ')}`, { spacing: 'None', escaped: true }),
+        text(`“${escapeMarkdown(oneLine(c.excerpt, 600))}”`, { isSubtle: true, spacing: 'None', escaped: true }),
+        text(escapeMarkdown(c.source), { isSubtle: true, size: 'Small', spacing: 'None', escaped: true }),
+      ],
+    });
+  });
+  return items;
+}
+
+function renderTable(columns: string[], rows: string[][]): CardElement {
+  const cell = (value: string, bold = false): CardElement => ({
+    type: 'TableCell',
+    items: [text(value, bold ? { weight: 'Bolder' } : {})],
+  });
+  const asText = [columns, ...rows].map((r) => r.join(' · ')).join('\n');
+  return {
+    type: 'Table',
+    firstRowAsHeader: true,
+    showGridLines: true,
+    columns: columns.map(() => ({ width: 1 })),
+    rows: [
+      { type: 'TableRow', style: 'emphasis', cells: columns.map((c) => cell(c, true)) },
+      ...rows.map((r) => ({ type: 'TableRow', cells: columns.map((_, i) => cell(r[i] ?? '')) })),
+    ],
+    // Clients without Table support (older mobile builds) show the rows as text instead.
+    fallback: text(asText),
+  };
+}
+
+function renderImage(block: Extract<ReplyBlock, { kind: 'image' }>): CardElement[] {
+  if (block.png.byteLength > MAX_INLINE_IMAGE_BYTES) {
+    return [text(`${block.title}: chart not shown here (too large for a Teams card).`, { isSubtle: true })];
+  }
+  const b64 = Buffer.from(block.png).toString('base64');
+  return [
+    text(block.title, { weight: 'Bolder' }),
+    { type: 'Image', url: `data:image/png;base64,${b64}`, altText: block.alt, size: 'Stretch' },
+  ];
+}
+
+function toSubmit(action: ReplyAction): CardAction {
+  return {
+    type: 'Action.Submit',
+    title: action.label,
+    data: { verb: action.id, value: action.value },
+    ...(action.style ? { style: action.style === 'primary' ? 'positive' : 'destructive' } : {}),
+  };
+}
+
+/**
+ * A wrapping TextBlock. Text is escaped here unless `escaped` says the caller built Markdown on purpose
+ * from already-escaped parts.
+ */
+function text(value: string, opts: Record<string, unknown> & { escaped?: boolean } = {}): CardElement {
+  const { escaped, ...rest } = opts;
+  return { type: 'TextBlock', text: escaped ? value : escapeMarkdown(value), wrap: true, ...rest };
+}

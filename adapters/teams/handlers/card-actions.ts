@@ -1,0 +1,102 @@
+import type { TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { notice } from '../../../src/bot/index.js';
+import { isPersonal, senderName } from '../activity.js';
+import { ATTENDANCE_SUBMIT_VERB, attendanceFormAttachment, type FormField } from '../cards/attendance-form-card.js';
+import { formValues, submitIdempotencyKey, toFormValues } from '../cards/attendance-form-values.js';
+import { replyToActivity } from '../cards/reply-card.js';
+import type { TeamsAdapterDeps } from '../deps.js';
+import { actorFor, rememberConversation, sendReply } from './turn.js';
+
+interface ActionData {
+  verb: string;
+  value?: string;
+}
+
+/** Action.Submit buttons on the bot's cards, routed by the AI library on `value.verb`. */
+export function registerCardActions(app: Application, deps: TeamsAdapterDeps): void {
+  const on = (verb: string, handler: (context: TurnContext, data: ActionData) => Promise<void>) =>
+    app.adaptiveCards.actionSubmit<ActionData>(verb, async (context: TurnContext, _state: TurnState, data: ActionData) => {
+      await rememberConversation(deps, context);
+      await handler(context, data);
+    });
+
+  const feedback = (helpful: boolean) => async (context: TurnContext, data: ActionData) => {
+    if (!data.value) return;
+    const actor = await actorFor(deps, context);
+    await sendReply(context, await deps.bot.feedback(actor, data.value, helpful));
+  };
+  on('feedback_helpful', feedback(true));
+  on('feedback_not_helpful', feedback(false));
+
+  on('share_answer', async (context, data) => {
+    if (!data.value) return;
+    const actor = await actorFor(deps, context);
+    await sendReply(context, await deps.bot.shareAnswer(actor, data.value, senderName(context.activity)));
+  });
+
+  on('open_attendance_form', async (context) => {
+    if (!isPersonal(context.activity)) {
+      await sendReply(context, notice('info', 'Attendance returns are handled in a personal chat with me.'));
+      return;
+    }
+    const actor = await actorFor(deps, context);
+    const outcome = await deps.bot.attendanceCommand(actor, '', `teams:open:${context.activity.id ?? ''}`);
+    if (outcome.kind === 'open-form') {
+      await context.sendActivity({
+        type: 'message',
+        attachments: [attendanceFormAttachment({ centres: outcome.form.centres, defaultWeek: outcome.form.defaultWeek })],
+      });
+    } else {
+      await sendReply(context, outcome.reply);
+    }
+  });
+
+  on(ATTENDANCE_SUBMIT_VERB, async (context) => {
+    const activity = context.activity;
+    const actor = await actorFor(deps, context);
+    const values = formValues(activity.value);
+    const key = submitIdempotencyKey(activity, values);
+    const outcome = await deps.bot.submitForm(actor, toFormValues(values), key);
+    if (outcome.ok) {
+      await replaceCard(context, replyToActivity(outcome.reply));
+      return;
+    }
+    // Show the problems on the form itself, with what was typed, so the lead fixes only what is wrong.
+    let form;
+    try {
+      form = await deps.bot.attendanceForm(actor);
+    } catch {
+      // Not (or no longer) a lead: the refusal is the answer, and the form goes away.
+      await replaceCard(context, replyToActivity(outcome.reply));
+      return;
+    }
+    const formLevel = outcome.problems.filter((p) => p.field === 'form');
+    await replaceCard(context, {
+      type: 'message',
+      attachments: [
+        attendanceFormAttachment({
+          centres: form.centres,
+          defaultWeek: form.defaultWeek,
+          values: values as Partial<Record<FormField, string>>,
+          problems: outcome.problems,
+          message: formLevel.length ? `Nothing was saved. ${formLevel.map((p) => p.message).join(' ')}` : undefined,
+        }),
+      ],
+    });
+  });
+}
+
+/** Replace the card the button was on (updateActivity); post a new message when there is nothing to replace. */
+async function replaceCard(context: TurnContext, activity: Partial<import('botbuilder').Activity>): Promise<void> {
+  const cardId = context.activity.replyToId;
+  if (cardId) {
+    try {
+      await context.updateActivity({ ...activity, id: cardId });
+      return;
+    } catch {
+      // Falls through: e.g. the original card is too old to edit.
+    }
+  }
+  await context.sendActivity(activity);
+}

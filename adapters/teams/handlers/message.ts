@@ -1,0 +1,91 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Application } from '@microsoft/teams-ai';
+import { notice } from '../../../src/bot/index.js';
+import { deliveryKey, isPersonal, mentionsBot, threadOf } from '../activity.js';
+import { attendanceFormAttachment } from '../cards/attendance-form-card.js';
+import type { TeamsAdapterDeps } from '../deps.js';
+import { actorFor, rememberConversation, sendReply } from './turn.js';
+import { withTyping } from './typing.js';
+
+const PERSONAL_ONLY =
+  'Attendance returns and the digest are handled in a personal chat with me, so figures are not shown to the whole channel. Open a chat with the bot and type "attendance".';
+
+/** What a chat message asks for. The words match Slack's slash commands and the manifest's command list. */
+export type TeamsCommand =
+  | { kind: 'ask'; question: string }
+  | { kind: 'attendance'; rest: string }
+  | { kind: 'digest' }
+  | { kind: 'help' };
+
+export function parseTeamsCommand(text: string): TeamsCommand {
+  const t = text.trim().replace(/^\//, '');
+  const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(t);
+  const word = (m?.[1] ?? '').toLowerCase();
+  const rest = (m?.[2] ?? '').trim();
+  if (word === 'attendance') return { kind: 'attendance', rest };
+  if (word === 'digest' && !rest) return { kind: 'digest' };
+  if (word === 'help' && !rest) return { kind: 'help' };
+  if (word === 'ask') return { kind: 'ask', question: rest };
+  return { kind: 'ask', question: t };
+}
+
+/** Any message in a personal chat, or an @mention elsewhere, is a question or one of the chat commands. */
+export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps): void {
+  app.activity(ActivityTypes.Message, async (context: TurnContext) => {
+    const activity = context.activity;
+    const personal = isPersonal(activity);
+    if (!personal && !mentionsBot(activity)) return;
+    await rememberConversation(deps, context);
+    if (activity.value && !activity.text) {
+      await sendReply(context, notice('info', 'That button is no longer in use. Type "help" to see what I can do.'));
+      return;
+    }
+    const key = deliveryKey(activity);
+    if (!(await claim(deps, key))) {
+      deps.logger.info({ activity: activity.id }, 'duplicate Teams message ignored');
+      return;
+    }
+    const actor = await actorFor(deps, context);
+    const command = parseTeamsCommand(activity.text ?? '');
+    switch (command.kind) {
+      case 'ask': {
+        const result = await withTyping(context, () => deps.bot.ask(actor, command.question, { thread: threadOf(activity) }));
+        await sendReply(context, result.reply);
+        return;
+      }
+      case 'attendance': {
+        if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
+        const outcome = await deps.bot.attendanceCommand(actor, command.rest, `teams:msg:${key}`);
+        if (outcome.kind === 'open-form') {
+          await context.sendActivity({
+            type: 'message',
+            attachments: [attendanceFormAttachment({ centres: outcome.form.centres, defaultWeek: outcome.form.defaultWeek })],
+          });
+        } else {
+          await sendReply(context, outcome.reply);
+        }
+        return;
+      }
+      case 'digest':
+        if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
+        await sendReply(context, await withTyping(context, () => deps.bot.digest(actor)));
+        return;
+      case 'help':
+        await sendReply(context, deps.bot.help(actor));
+        return;
+    }
+  });
+}
+
+/**
+ * True the first time this activity is seen. If the database cannot say, answer anyway: a rare duplicate
+ * answer is better than none (attendance submits carry their own key and stay exactly-once).
+ */
+async function claim(deps: TeamsAdapterDeps, key: string): Promise<boolean> {
+  try {
+    return await deps.claims.claimOnce('teams_activity', key);
+  } catch (err) {
+    deps.logger.warn({ err }, 'delivery claim failed; handling the message anyway');
+    return true;
+  }
+}

@@ -1,0 +1,114 @@
+import type { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import type { Request, Response } from 'botbuilder';
+import type { Notifier } from '../../src/bot/notifier.js';
+import { createTeamsApplication } from './application.js';
+import { createBotAdapter, teamsAuthMode, type TeamsAuthMode } from './auth.js';
+import type { TeamsAdapterDeps } from './deps.js';
+import { TeamsNotifier } from './notifier.js';
+
+export type { TeamsAdapterDeps, TeamsConversationsPort, TeamsUser, ClaimsPort, SendPolicyOptions } from './deps.js';
+export { teamsAuthMode, type TeamsAuthMode } from './auth.js';
+export { TeamsNotifier, GLOBAL_TEAMS_SERVICE_URL } from './notifier.js';
+
+/** Largest activity accepted (Teams caps messages near 100 KB; a card submit is far smaller). */
+const MAX_BODY_BYTES = 1_000_000;
+
+/** Minimal Express-style request/response, as the server passes them. */
+export type HttpRequest = Request & NodeJS.ReadableStream;
+export type HttpResponse = Response & {
+  header(name: string, value: string): unknown;
+  headersSent?: boolean;
+};
+
+export interface TeamsBot {
+  /** POST /api/messages handler (Express 5 request/response). Never throws. */
+  handle(req: HttpRequest, res: HttpResponse): Promise<void>;
+  notifier: Notifier;
+  mode: TeamsAuthMode;
+  /** For health reporting: 'ok' when the endpoint accepts traffic, 'disabled' when it refuses everything. */
+  status(): 'ok' | 'local-dev' | 'disabled';
+  readonly application: Application;
+  readonly adapter: TeamsAdapter;
+}
+
+/**
+ * Microsoft Teams adapter: teams-ai Application on botbuilder's CloudAdapter. Mount `handle` at POST /api/messages;
+ * give `notifier` to the jobs.
+ */
+export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
+  const mode = teamsAuthMode(deps.config);
+  const logger = deps.logger;
+  const adapter = createBotAdapter(deps.config, logger, deps.openIdMetadataUrl);
+  const application = createTeamsApplication(adapter, deps);
+  const notifier = new TeamsNotifier({
+    adapter,
+    appId: deps.config.MICROSOFT_APP_ID ?? '',
+    tenantId: deps.config.MICROSOFT_APP_TENANT_ID,
+    conversations: deps.conversations,
+    logger,
+    channelServiceUrl: deps.channelServiceUrl,
+    sendPolicy: deps.sendPolicy,
+  });
+  if (mode === 'refuse') {
+    logger.info('Teams: MICROSOFT_APP_ID is not set, so /api/messages refuses all traffic (set TEAMS_LOCAL_DEV=true for the local playground)');
+  }
+
+  async function handle(req: HttpRequest, res: HttpResponse): Promise<void> {
+    try {
+      if (mode === 'refuse') {
+        res.status(401);
+        res.send({
+          error: 'unauthorised',
+          message: 'Teams is not configured on this server: set MICROSOFT_APP_ID (or TEAMS_LOCAL_DEV=true for local testing only).',
+        });
+        res.end();
+        return;
+      }
+      if (req.body === undefined || req.body === null) {
+        const parsed = await readJson(req);
+        if (!parsed.ok) {
+          res.status(400);
+          res.send({ error: 'bad_request', message: parsed.message });
+          res.end();
+          return;
+        }
+        req.body = parsed.value as Record<string, unknown>;
+      }
+      await adapter.process(req, res, async (context) => {
+        await application.run(context);
+      });
+    } catch (err) {
+      logger.error({ err }, 'Teams request failed');
+      if (!res.headersSent) {
+        res.status(500);
+        res.send({ error: 'internal' });
+        res.end();
+      }
+    }
+  }
+
+  return {
+    handle,
+    notifier,
+    mode,
+    status: () => (mode === 'refuse' ? 'disabled' : mode === 'local-dev' ? 'local-dev' : 'ok'),
+    application,
+    adapter,
+  };
+}
+
+async function readJson(req: NodeJS.ReadableStream): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return { ok: false, message: 'Activity too large.' };
+    chunks.push(buf);
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, message: 'Body must be a JSON Bot Framework activity.' };
+  }
+}

@@ -1,0 +1,103 @@
+import type { ConversationReference } from 'botbuilder';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Person } from '../../src/directory/types.js';
+import { NotifierError, type Notifier, type SendResult } from '../../src/bot/notifier.js';
+import type { Reply } from '../../src/bot/reply.js';
+import type { Logger } from '../../src/logger.js';
+import { replyToActivity } from './cards/reply-card.js';
+import type { SendPolicyOptions, TeamsConversationsPort } from './deps.js';
+import { ConversationPacer, sendWithPolicy } from './send-policy.js';
+
+export const GLOBAL_TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+
+export interface TeamsNotifierOptions {
+  adapter: TeamsAdapter;
+  /** Bot id for continueConversationAsync: the app id ('' in local dev). */
+  appId: string;
+  tenantId?: string;
+  conversations: TeamsConversationsPort;
+  logger: Logger;
+  channelServiceUrl?: string;
+  sendPolicy?: SendPolicyOptions;
+}
+
+/** The Notifier port for Teams: proactive messages through the stored conversation references. */
+export class TeamsNotifier implements Notifier {
+  readonly platform = 'teams' as const;
+  private readonly pacer = new ConversationPacer();
+
+  constructor(private readonly opts: TeamsNotifierOptions) {}
+
+  canReach(person: Person): boolean {
+    return !!person.teams?.conversationReference && person.teams.reachable !== false;
+  }
+
+  async sendDirect(person: Person, reply: Reply): Promise<SendResult> {
+    const teams = person.teams;
+    if (!teams?.conversationReference) {
+      throw new NotifierError('permanent', `${person.name} has not talked to the bot in Teams yet, so it cannot message them.`);
+    }
+    if (teams.reachable === false) {
+      throw new NotifierError('permanent', `${person.name} removed or blocked the bot in Teams.`);
+    }
+    const reference = { ...(teams.conversationReference as Partial<ConversationReference>) };
+    delete reference.activityId;
+    const user = { aadObjectId: teams.aadObjectId, tenantId: teams.tenantId };
+    return this.send(reference, reply, async (failure) => {
+      if (failure.kind === 'forbidden' || failure.kind === 'not_found') {
+        await this.opts.conversations.markUnreachable(user).catch((err: unknown) => {
+          this.opts.logger.error({ err, person: person.id }, 'could not mark Teams identity unreachable');
+        });
+        this.opts.logger.warn({ person: person.id, status: failure.status }, 'Teams identity marked unreachable');
+      }
+    });
+  }
+
+  async postToChannel(channel: string, reply: Reply): Promise<SendResult> {
+    const conversationId = channel.trim();
+    if (!conversationId) throw new NotifierError('permanent', 'No Teams channel id given.');
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: this.opts.channelServiceUrl ?? GLOBAL_TEAMS_SERVICE_URL,
+      conversation: {
+        id: conversationId,
+        isGroup: true,
+        conversationType: 'channel',
+        name: '',
+        ...(this.opts.tenantId ? { tenantId: this.opts.tenantId } : {}),
+      },
+      bot: { id: this.opts.appId, name: '' },
+    };
+    return this.send(reference, reply);
+  }
+
+  private async send(
+    reference: Partial<ConversationReference>,
+    reply: Reply,
+    onPermanent?: Parameters<typeof sendWithPolicy>[4],
+  ): Promise<SendResult> {
+    const activity = replyToActivity(reply);
+    const conversationId = reference.conversation?.id ?? '';
+    const adapter = this.opts.adapter;
+    return sendWithPolicy(
+      conversationId,
+      this.pacer,
+      async () => {
+        let id: string | undefined;
+        await adapter.continueConversationAsync(this.opts.appId, reference, async (context) => {
+          // The connector client retries on its own (up to 3 times, waiting any Retry-After); this notifier owns
+          // retries instead so attempts stay bounded and long waits go back to the job scheduler.
+          const client = context.turnState.get(adapter.ConnectorClientKey) as
+            | { client?: { pipeline?: { removePolicy(p: { name: string }): unknown } } }
+            | undefined;
+          client?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
+          const res = await context.sendActivity(activity);
+          id = res?.id;
+        });
+        return id ? { messageId: id } : {};
+      },
+      this.opts.sendPolicy,
+      onPermanent,
+    );
+  }
+}

@@ -1,0 +1,198 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One call the bot made to the Bot Connector service. */
+export interface ConnectorCall {
+  method: string;
+  /** 'send' (new message), 'reply', 'update', 'createConversation' or 'other'. */
+  kind: 'send' | 'reply' | 'update' | 'createConversation' | 'other';
+  conversationId: string | null;
+  /** For replies and updates: the activity id in the URL. */
+  activityId: string | null;
+  body: any;
+  authorization: string | undefined;
+  /** Id the fake gave the stored activity (sends and replies), or null when it answered with an error. */
+  id: string | null;
+  status: number;
+}
+
+export interface ScriptedFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface FakeBotConnector {
+  /** Base URL to use as an activity's serviceUrl, e.g. http://127.0.0.1:PORT/ */
+  readonly serviceUrl: string;
+  readonly calls: ConnectorCall[];
+  /** Calls that succeeded and carried a message (not typing). */
+  messages(conversationId?: string): ConnectorCall[];
+  /** The next `count` calls to a conversation (any conversation when omitted) fail as given. */
+  failNext(count: number, failure: ScriptedFailure, conversationId?: string): void;
+  /** Every call to this conversation fails as given until cleared. */
+  failAlways(conversationId: string, failure: ScriptedFailure | null): void;
+  /** Wait (bounded) until `predicate` holds for the recorded calls; throws with what was recorded otherwise. */
+  waitFor(predicate: (calls: ConnectorCall[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Serve these JSON documents at these paths (e.g. OpenID metadata and keys for auth tests). */
+  serveJson(path: string, body: unknown): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A local stand-in for the Bot Connector REST API (v3) on 127.0.0.1: records every call the bot's
+ * connector client makes and answers like the real service, or with scripted failures (403, 429, 5xx).
+ */
+export async function startFakeBotConnector(): Promise<FakeBotConnector> {
+  const calls: ConnectorCall[] = [];
+  const queued: { failure: ScriptedFailure; conversationId?: string; left: number }[] = [];
+  const always = new Map<string, ScriptedFailure>();
+  const json = new Map<string, unknown>();
+  let seq = 0;
+
+  const server: Server = createServer((req, res) => {
+    readBody(req).then(
+      (raw) => handle(req, res, raw),
+      () => send(res, 400, { error: { code: 'BadRequest', message: 'unreadable body' } }),
+    );
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, raw: string) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'GET' && json.has(url.pathname)) return send(res, 200, json.get(url.pathname));
+
+    const m = /^\/v3\/conversations(?:\/([^/]+)(?:\/activities(?:\/([^/]+))?)?)?\/?$/.exec(url.pathname);
+    const conversationId = m?.[1] ? decodeURIComponent(m[1]) : null;
+    const activityId = m?.[2] ? decodeURIComponent(m[2]) : null;
+    let kind: ConnectorCall['kind'] = 'other';
+    if (m && req.method === 'POST' && !m[1]) kind = 'createConversation';
+    else if (m && req.method === 'POST' && conversationId && !activityId && url.pathname.endsWith('/activities')) kind = 'send';
+    else if (m && req.method === 'POST' && activityId) kind = 'reply';
+    else if (m && req.method === 'PUT' && activityId) kind = 'update';
+
+    let body: any = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      body = raw;
+    }
+    const call: ConnectorCall = {
+      method: req.method ?? 'GET',
+      kind,
+      conversationId,
+      activityId,
+      body,
+      authorization: req.headers.authorization,
+      id: null,
+      status: 200,
+    };
+    calls.push(call);
+
+    const failure = takeFailure(conversationId);
+    if (failure) {
+      call.status = failure.status;
+      return send(res, failure.status, failure.body ?? { error: { code: 'Failure', message: `scripted ${failure.status}` } }, failure.headers);
+    }
+    if (kind === 'createConversation') {
+      const id = `a:fake-${++seq}`;
+      call.id = id;
+      return send(res, 200, { id, activityId: `act-${seq}` });
+    }
+    if (kind === 'send' || kind === 'reply') {
+      const id = `act-${++seq}`;
+      call.id = id;
+      return send(res, 200, { id });
+    }
+    if (kind === 'update') {
+      call.id = activityId;
+      return send(res, 200, { id: activityId });
+    }
+    call.status = 404;
+    return send(res, 404, { error: { code: 'NotFound', message: `no fake for ${req.method} ${url.pathname}` } });
+  }
+
+  function takeFailure(conversationId: string | null): ScriptedFailure | null {
+    if (conversationId && always.has(conversationId)) return always.get(conversationId)!;
+    const i = queued.findIndex((q) => q.left > 0 && (!q.conversationId || q.conversationId === conversationId));
+    if (i < 0) return null;
+    const q = queued[i]!;
+    q.left -= 1;
+    if (q.left === 0) queued.splice(i, 1);
+    return q.failure;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    serviceUrl: `http://127.0.0.1:${port}/`,
+    calls,
+    messages(conversationId) {
+      return calls.filter(
+        (c) =>
+          (c.kind === 'send' || c.kind === 'reply') &&
+          c.status < 300 &&
+          c.body?.type === 'message' &&
+          (!conversationId || c.conversationId === conversationId),
+      );
+    },
+    failNext(count, failure, conversationId) {
+      queued.push({ failure, conversationId, left: count });
+    },
+    failAlways(conversationId, failure) {
+      if (failure) always.set(conversationId, failure);
+      else always.delete(conversationId);
+    },
+    async waitFor(predicate, what, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (let i = 0; i < 2000 && Date.now() < deadline; i++) {
+        if (predicate(calls)) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (predicate(calls)) return;
+      throw new Error(`fake Bot Connector: timed out waiting for ${what}; recorded:\n${JSON.stringify(calls.map((c) => ({ kind: c.kind, status: c.status, type: c.body?.type, text: c.body?.text })), null, 1)}`);
+    },
+    serveJson(path, body) {
+      json.set(path, body);
+    },
+    reset() {
+      calls.length = 0;
+      queued.length = 0;
+      always.clear();
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 5_000_000) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const payload = JSON.stringify(body ?? {});
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}
