@@ -1,0 +1,101 @@
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { Router } from 'express';
+import type { Notifier } from '../../src/bot/notifier.js';
+import type { Config } from '../../src/config.js';
+import type { SlackListenerDeps } from './context.js';
+import { registerListeners } from './listeners/index.js';
+import { boltLogger } from './logger-bridge.js';
+import { createSlackNotifier } from './notifier.js';
+
+export interface SlackAdapterOptions extends SlackListenerDeps {
+  config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
+  /** Web API request timeout (ms). Default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface SlackAdapter {
+  mode: 'http' | 'socket';
+  app: App;
+  /** HTTP mode: express router serving POST /slack/events (mount it on the server). Null in Socket Mode. */
+  router: Router | null;
+  notifier: Notifier;
+  /** Socket Mode connects here; HTTP mode has nothing to start. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Slack's Web API base URL must end with a slash. */
+export function apiUrl(base: string | undefined): string | undefined {
+  if (!base) return undefined;
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
+/** Which variables switch Slack on, for the startup log. */
+export function slackMissing(config: SlackAdapterOptions['config']): string[] {
+  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) return [];
+  const missing = [];
+  if (!config.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN');
+  if (!config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) missing.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)');
+  return missing;
+}
+
+/**
+ * The Bolt app. HTTP mode: an ExpressReceiver whose router is mounted on our express app (signature checks by Bolt).
+ * Socket Mode when SLACK_APP_TOKEN is set. WebClient: no blind retries (429s are waited out by our post helper,
+ * bounded), so a slow or failed post is never sent twice.
+ */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const { config } = options;
+  if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is not set');
+  const logger = boltLogger(options.logger);
+  const clientOptions = {
+    slackApiUrl: apiUrl(config.SLACK_API_URL),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+  };
+  let app: App;
+  let router: Router | null = null;
+  let mode: SlackAdapter['mode'];
+  if (config.SLACK_APP_TOKEN) {
+    mode = 'socket';
+    app = new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger, logLevel: LogLevel.INFO, clientOptions });
+  } else {
+    if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set');
+    mode = 'http';
+    router = Router();
+    const receiver = new ExpressReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      endpoints: '/slack/events',
+      router,
+      logger,
+      processBeforeResponse: false,
+    });
+    app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
+  }
+  app.error(async (err) => {
+    options.logger.error({ err }, 'unhandled Slack listener error');
+  });
+  app.use(async ({ next }) => {
+    const done = options.track?.();
+    try {
+      await next();
+    } finally {
+      done?.();
+    }
+  });
+  registerListeners(app, options);
+  const notifier = createSlackNotifier(app.client);
+  return {
+    mode,
+    app,
+    router,
+    notifier,
+    async start() {
+      if (mode === 'socket') await app.start();
+    },
+    async stop() {
+      if (mode === 'socket') await app.stop();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { attendanceModal } from '../../blocks/attendance-modal.js';
+import { slackActor, type SlackListenerDeps } from '../../context.js';
+import { postReply } from '../../post.js';
+
+/** "Submit a return" button (App Home): open the attendance modal. */
+export function register(app: App, deps: SlackListenerDeps): void {
+  app.action<BlockButtonAction>('open_attendance_form', async ({ ack, body, client }) => {
+    await ack();
+    deps.countRequest?.('action_open_form');
+    try {
+      const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
+      const outcome = await deps.bot.attendanceCommand(actor, '', `slack:action:${body.trigger_id}`);
+      if (outcome.kind === 'open-form') {
+        await client.views.open({ trigger_id: body.trigger_id, view: attendanceModal(outcome.form) });
+      } else {
+        const dm = await client.conversations.open({ users: body.user.id });
+        if (dm.channel?.id) await postReply(client, outcome.reply, { channel: dm.channel.id, maxRetryAfterMs: deps.maxRetryAfterMs });
+      }
+    } catch (err) {
+      deps.logger.error({ err }, 'open attendance form failed');
+    }
+  });
+}

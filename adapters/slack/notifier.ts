@@ -1,0 +1,61 @@
+import type { webApi } from '@slack/bolt';
+import type { Person } from '../../src/directory/types.js';
+import { NotifierError, type Notifier, type SendResult } from '../../src/bot/notifier.js';
+import type { Reply } from '../../src/bot/reply.js';
+import { postReply, slackErrorInfo } from './post.js';
+
+const PERMANENT = new Set([
+  'user_not_found',
+  'account_inactive',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_disabled',
+  'cannot_dm_bot',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'missing_scope',
+]);
+
+/** Map a Slack Web API failure to the Notifier's error kinds (rate_limited carries Retry-After). */
+export function toNotifierError(err: unknown): NotifierError {
+  if (err instanceof NotifierError) return err;
+  const info = slackErrorInfo(err);
+  if (info.kind === 'rate_limited') return new NotifierError('rate_limited', 'Slack rate limit reached', info.retryAfterMs, { cause: err });
+  if (info.kind === 'platform' && PERMANENT.has(info.error ?? '')) {
+    return new NotifierError('permanent', `Slack refused the message: ${info.error}`, undefined, { cause: err });
+  }
+  const what = info.kind === 'platform' ? info.error : info.kind === 'http' ? `HTTP ${info.status}` : (err as Error)?.message;
+  return new NotifierError('transient', `Slack send failed: ${what ?? 'unknown error'}`, undefined, { cause: err });
+}
+
+/**
+ * Notifier for Slack: direct messages via conversations.open + chat.postMessage, channel posts via chat.postMessage.
+ * No retries here: a 429 is reported as rate_limited with its Retry-After so the job can reschedule; 5xx and timeouts
+ * are 'transient' and never retried blindly (the message may have been delivered).
+ */
+export function createSlackNotifier(client: webApi.WebClient): Notifier {
+  return {
+    platform: 'slack',
+    canReach: (person: Person) => !!person.slack?.user,
+    async sendDirect(person: Person, reply: Reply): Promise<SendResult> {
+      if (!person.slack?.user) throw new NotifierError('permanent', `${person.email} has no Slack identity`);
+      try {
+        const dm = await client.conversations.open({ users: person.slack.user });
+        const channel = dm.channel?.id;
+        if (!channel) throw new NotifierError('transient', 'Slack did not return a DM channel');
+        return { messageId: await postReply(client, reply, { channel, maxAttempts: 1 }) };
+      } catch (err) {
+        throw toNotifierError(err);
+      }
+    },
+    async postToChannel(channel: string, reply: Reply): Promise<SendResult> {
+      try {
+        return { messageId: await postReply(client, reply, { channel, maxAttempts: 1 }) };
+      } catch (err) {
+        throw toNotifierError(err);
+      }
+    },
+  };
+}
