@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { activity, figures, LEAD, STAFF, startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.js';
+
+let h: TeamsHarness;
+
+beforeAll(async () => {
+  h = await startTeamsHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => h.connector.reset());
+
+const cardOf = (call: { body: any }) => call.body?.attachments?.[0]?.content;
+const texts = (card: any): string[] => {
+  const out: string[] = [];
+  const walk = (x: any) => {
+    if (!x || typeof x !== 'object') return;
+    if (x.type === 'TextBlock' && typeof x.text === 'string') out.push(x.text);
+    for (const v of Object.values(x)) walk(v);
+  };
+  walk(card?.body);
+  return out;
+};
+
+describe('questions', () => {
+  it('answers a personal-chat question with a typing indicator and a card citing its sources', async () => {
+    const res = await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'What does the career club offer?' }));
+    expect(res.status).toBe(200);
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the answer');
+    const kinds = h.connector.calls.map((c) => c.body?.type);
+    expect(kinds.indexOf('typing')).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf('typing')).toBeLessThan(kinds.indexOf('message'));
+
+    const [answer] = h.connector.messages();
+    expect(answer!.kind).toBe('reply');
+    const card = cardOf(answer!);
+    expect(answer!.body.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(card.version).toBe('1.5');
+    const all = texts(card).join('\n');
+    // Document and model text is escaped, never rendered as Markdown.
+    expect(all).toContain('for \\*all\\* Year 12');
+    expect(all).toContain('offers \\[careers\\] sessions');
+    expect(all).toContain('**1.** Building Back Stronger 2024-25 — Opportunity Centres');
+    expect(all).toContain('building-back-stronger-2024-25.pdf');
+    const verbs = card.actions.map((a: any) => a.data.verb);
+    expect(verbs).toEqual(['feedback_helpful', 'feedback_not_helpful']);
+    expect(card.actions[0].data.value).toMatch(/\S/);
+  });
+
+  it('abstains plainly when the documents do not answer', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'What is the weather on Mars?' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the abstention');
+    const [msg] = h.connector.messages();
+    expect(msg!.body.attachments ?? []).toHaveLength(0);
+    expect(msg!.body.textFormat).toBe('plain');
+    expect(msg!.body.text).toMatch(/documents don't cover this/);
+  });
+
+  it('answers a redelivered activity once', async () => {
+    const a = activity(h.connector.serviceUrl, { from: STAFF, text: 'career club?', id: `dup-${Date.now()}` });
+    await h.post(a);
+    await h.post(a);
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the answer');
+    expect(h.connector.messages()).toHaveLength(1);
+  });
+
+  it('in a channel answers only when @mentioned, with the mention text stripped, in the thread', async () => {
+    const conversation = { id: '19:abc@thread.tacv2', conversationType: 'channel' as const };
+    const r1 = await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'career club?', conversation }));
+    expect(r1.status).toBe(200);
+    expect(h.connector.messages()).toHaveLength(0);
+
+    const mention = activity(h.connector.serviceUrl, { from: STAFF, text: 'career club?', conversation, mention: true });
+    await h.post(mention);
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the channel answer');
+    const [reply] = h.connector.messages();
+    expect(reply!.kind).toBe('reply');
+    expect(reply!.activityId).toBe(mention.id);
+    expect(texts(cardOf(reply!)).join(' ')).toContain('Camden Career Club');
+  });
+
+  it('records feedback from the card buttons through the bot core', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'career club?' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the answer');
+    const card = cardOf(h.connector.messages()[0]!);
+    const helpful = card.actions.find((a: any) => a.data.verb === 'feedback_helpful');
+    await h.post(activity(h.connector.serviceUrl, { from: STAFF, value: helpful.data, replyToId: h.connector.messages()[0]!.id! }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 2, 'the feedback acknowledgement');
+    expect(h.connector.messages()[1]!.body.text).toMatch(/Thanks, recorded as helpful/);
+    const { rows } = await h.store.store.db.query<{ helpful: boolean }>('SELECT helpful FROM bot_feedback WHERE answer_id = $1', [helpful.data.value]);
+    expect(rows).toEqual([{ helpful: true }]);
+  });
+});
+
+describe('conversation references', () => {
+  it('stores the personal-chat reference from messages and installs, without the activity id', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, text: 'help' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'help');
+    const ref = h.directory.references.get(`${LEAD.tenantId}:${LEAD.aadObjectId}`) as any;
+    expect(ref.serviceUrl).toBe(h.connector.serviceUrl);
+    expect(ref.conversation.id).toBe(`a:personal-${LEAD.aadObjectId}`);
+    expect(ref.user.aadObjectId).toBe(LEAD.aadObjectId);
+    expect(ref.activityId).toBeUndefined();
+
+    h.directory.references.clear();
+    await h.post(
+      activity(h.connector.serviceUrl, { from: LEAD, type: 'conversationUpdate', membersAdded: [{ id: '28:camden-bot' }] }),
+    );
+    await h.connector.waitFor(() => h.connector.messages().length >= 2, 'welcome message');
+    expect(h.directory.references.has(`${LEAD.tenantId}:${LEAD.aadObjectId}`)).toBe(true);
+  });
+
+  it('does not store channel conversations as a person’s chat', async () => {
+    h.directory.references.clear();
+    const conversation = { id: '19:chan@thread.tacv2', conversationType: 'channel' as const };
+    await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'career?', conversation, mention: true }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'answer');
+    expect(h.directory.references.size).toBe(0);
+  });
+});
+
+describe('attendance', () => {
+  it('politely refuses plain staff', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'attendance' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'refusal');
+    const msg = h.connector.messages()[0]!;
+    expect(msg.body.text).toMatch(/Only registered Opportunity Centre leads/);
+    expect(h.attendance.versions).toHaveLength(0);
+  });
+
+  it('sends a lead the form, limited to their centres, with the week just ended', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, text: 'attendance' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'form');
+    const card = cardOf(h.connector.messages()[0]!);
+    const inputs = card.body.filter((e: any) => e.type.startsWith('Input.'));
+    const centre = inputs.find((i: any) => i.id === 'centre');
+    expect(centre.choices).toEqual([{ title: 'Acland Burghley Opportunity Centre', value: 'acland-burghley' }]);
+    expect(inputs.find((i: any) => i.id === 'week')).toMatchObject({ type: 'Input.Date', value: '2026-11-16' });
+    expect(inputs.filter((i: any) => i.type === 'Input.Number').map((i: any) => i.id)).toEqual([
+      'sessions', 'academic', 'enrichment', 'careers', 'digital', 'weekend', 'attendances', 'pupils', 'fsm', 'send', 'parents',
+    ]);
+    expect(card.actions[0].data.verb).toBe('attendance_submit');
+  });
+
+  it('stores a valid submit once, replacing the card with a confirmation, even when delivered twice', async () => {
+    const cardId = `card-${Date.now()}`;
+    const value = { verb: 'attendance_submit', centre: 'acland-burghley', week: '2026-11-18', note: 'Half term *next* week', ...figures() };
+    const submit = activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: cardId });
+    expect((await h.post(submit)).status).toBe(200);
+    // Teams redelivers the same activity, and a double click sends a second one with the same values.
+    await h.post(submit);
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: cardId }));
+    await h.connector.waitFor((calls) => calls.filter((c) => c.kind === 'update').length >= 3, 'three card updates');
+    expect(h.attendance.versions.filter((v) => v.weekStart === '2026-11-18')).toHaveLength(1);
+    const update = h.connector.calls.find((c) => c.kind === 'update')!;
+    expect(update.activityId).toBe(cardId);
+    expect(JSON.stringify(update.body)).not.toContain('Input.Number');
+    expect(update.body.attachments?.[0]?.content ? texts(update.body.attachments[0].content).join(' ') : update.body.text).toMatch(/Acland Burghley/);
+  });
+
+  it('puts validation errors back on the card next to the field, keeping what was typed, and saves nothing', async () => {
+    const cardId = `card-bad-${Date.now()}`;
+    const value = { verb: 'attendance_submit', centre: 'acland-burghley', week: '2026-11-09', ...figures({ pupils: 'lots', sessions: '' }) };
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: cardId }));
+    await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'card update');
+    const update = h.connector.calls.find((c) => c.kind === 'update')!;
+    const card = update.body.attachments[0].content;
+    const body = card.body as any[];
+    const pupilsAt = body.findIndex((e) => e.id === 'pupils');
+    expect(body[pupilsAt + 1]).toMatchObject({ type: 'TextBlock', color: 'Attention' });
+    expect(body[pupilsAt + 1].text).toMatch(/Unique pupils must be a whole number/);
+    const sessionsAt = body.findIndex((e) => e.id === 'sessions');
+    expect(body[sessionsAt + 1].text).toMatch(/Sessions held is missing/);
+    expect(body.find((e) => e.id === 'attendances').value).toBe(120);
+    expect(body.find((e) => e.id === 'week').value).toBe('2026-11-09');
+    expect(h.attendance.versions.filter((v) => v.weekStart === '2026-11-09')).toHaveLength(0);
+  });
+
+  it('reports rule failures from the attendance service on the card', async () => {
+    const value = { verb: 'attendance_submit', centre: 'acland-burghley', week: '2026-11-02', ...figures({ sessions: '9' }) };
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: `card-rule-${Date.now()}` }));
+    await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'card update');
+    const body = h.connector.calls.find((c) => c.kind === 'update')!.body.attachments[0].content.body as any[];
+    const at = body.findIndex((e) => e.id === 'sessions');
+    expect(body[at + 1].text).toMatch(/must equal academic/);
+  });
+
+  it('keeps attendance out of channels', async () => {
+    const conversation = { id: '19:chan2@thread.tacv2', conversationType: 'channel' as const };
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, text: 'attendance', conversation, mention: true }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'pointer to personal chat');
+    expect(h.connector.messages()[0]!.body.text).toMatch(/personal chat/);
+  });
+});
