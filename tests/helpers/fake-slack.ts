@@ -1,0 +1,165 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One recorded call to the fake Web API (or a response_url). */
+export interface SlackCall {
+  method: string;
+  /** Parsed arguments: JSON body, or form fields with JSON-looking values (blocks, view) parsed. */
+  args: Record<string, any>;
+  headers: Record<string, string | string[] | undefined>;
+  at: number;
+}
+
+/** A scripted answer for the next call(s) to a method. */
+export type Failure =
+  | { kind: 'ratelimited'; retryAfterSeconds: number }
+  | { kind: 'http'; status: number }
+  | { kind: 'error'; error: string }
+  | { kind: 'hang' };
+
+export interface FakeSlack {
+  /** Web API base URL, for SLACK_API_URL (ends with /api/). */
+  apiUrl: string;
+  /** Base for response_url values: `${responseUrlBase}/<id>`. */
+  responseUrlBase: string;
+  calls: SlackCall[];
+  callsTo(method: string): SlackCall[];
+  /** The next `times` calls to `method` fail this way. */
+  failNext(method: string, failure: Failure, times?: number): void;
+  /** Wait (bounded) until `predicate` holds over the recorded calls. */
+  waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const FAKE_TEAM = 'T0CAMDEN';
+export const FAKE_BOT_USER = 'U0BOT0001';
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, any> {
+  if (!raw) return {};
+  if (contentType?.includes('application/json')) {
+    try {
+      return JSON.parse(raw) as Record<string, any>;
+    } catch {
+      return { _raw: raw };
+    }
+  }
+  const out: Record<string, any> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (/^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        /* keep the string */
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A fake Slack Web API on 127.0.0.1: records every call, answers like Slack (ok, ts, channel ids, view ids),
+ * and can be told to answer 429 with Retry-After, an HTTP 5xx, a Slack error, or to hang.
+ */
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: SlackCall[] = [];
+  const failures = new Map<string, Failure[]>();
+  const hanging = new Set<ServerResponse>();
+  let tsCounter = 0;
+  let viewCounter = 0;
+  const nextTs = () => `${1_700_000_000 + Math.floor(tsCounter / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+
+  const answer = (method: string, args: Record<string, any>): Record<string, any> => {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://camden.example/', team: 'Camden', user: 'camdenbot', team_id: FAKE_TEAM, user_id: FAKE_BOT_USER, bot_id: 'B0BOT0001' };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, ts, bot_id: 'B0BOT0001' } };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users ?? 'X').replace(/^U/, '')}` } };
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+        return { ok: true, view: { id: `V${String(++viewCounter).padStart(8, '0')}`, ...(args.view ?? {}) } };
+      default:
+        return { ok: true };
+    }
+  };
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const isRespond = url.pathname.startsWith('/respond/');
+      const method = isRespond ? `response_url:${url.pathname.slice('/respond/'.length)}` : url.pathname.replace(/^\/api\//, '');
+      const args = parseBody(raw, req.headers['content-type']);
+      calls.push({ method, args, headers: req.headers, at: Date.now() });
+      const key = isRespond ? 'response_url' : method;
+      const queued = failures.get(key);
+      const failure = queued?.shift();
+      if (failure) {
+        if (failure.kind === 'hang') {
+          hanging.add(res);
+          res.on('close', () => hanging.delete(res));
+          return;
+        }
+        if (failure.kind === 'ratelimited') {
+          res.writeHead(429, { 'Retry-After': String(failure.retryAfterSeconds), 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+          return;
+        }
+        if (failure.kind === 'http') {
+          res.writeHead(failure.status, { 'Content-Type': 'text/plain' });
+          res.end('upstream error');
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: failure.error }));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(isRespond ? { ok: true } : answer(method, args)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrlBase: `${base}/respond`,
+    calls,
+    callsTo: (method) => calls.filter((c) => c.method === method || (method === 'response_url' && c.method.startsWith('response_url:'))),
+    failNext(method, failure, times = 1) {
+      const list = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push(failure);
+      failures.set(method, list);
+    },
+    async waitFor(predicate, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
+        if (predicate(calls)) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (predicate(calls)) return;
+      throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${calls.map((c) => c.method).join(', ')}`);
+    },
+    reset() {
+      calls.length = 0;
+      failures.clear();
+    },
+    async close() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
