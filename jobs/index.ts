@@ -1,0 +1,195 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
+import { DigestService } from '../src/digest/digest-service.js';
+import { parseTermStarts } from '../src/digest/terms.js';
+import { jitteredBackoff, JITTERED_BACKOFF } from './backoff.js';
+import { createRedis, redisOptions } from './connection.js';
+import { fanOutDigest, fanOutReminders, type FanOutResult } from './fan-out.js';
+import { runHousekeeping, type HousekeepingResult } from './housekeeping.js';
+import type { NotificationJobData } from './notification-job.js';
+import type { JobsServices } from './ports.js';
+import { NOTIFY_QUEUE, SCHEDULE_QUEUE, type ScheduledJobName } from './queue-names.js';
+import { QuietErrorLog } from './quiet-log.js';
+import { ScheduleKeeper, scheduleDefinitions } from './schedules.js';
+import { createSendProcessor, type SendOutcome } from './send-notification.js';
+
+export type { JobsServices } from './ports.js';
+export { mountQueueBoard } from './board.js';
+
+export type JobsConfig = Pick<
+  Config,
+  | 'REDIS_URL'
+  | 'QUEUE_PREFIX'
+  | 'SCHEDULE_TIMEZONE'
+  | 'REMINDER_CRON'
+  | 'NUDGE_CRON'
+  | 'DIGEST_CRON'
+  | 'HOUSEKEEPING_CRON'
+  | 'TERM_STARTS'
+>;
+
+export interface JobsDeps {
+  config: JobsConfig;
+  services: JobsServices;
+  logger: Logger;
+  /** Run the workers in this process (default true). False: queues and schedules only (bull-board, health). */
+  workers?: boolean;
+  /** Concurrent sends per process. */
+  sendConcurrency?: number;
+  /** How often to check that the schedules still exist in Redis (ms). */
+  scheduleCheckMs?: number;
+  /** Overrides for tests and benches. */
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** Attempts per send job. */
+  sendAttempts?: number;
+  /** Used when a 429 carries no Retry-After (ms). */
+  defaultRetryAfterMs?: number;
+  now?: () => Date;
+}
+
+export type RedisHealth = 'up' | 'down';
+
+export interface JobsHandle {
+  /** For bull-board. */
+  readonly queues: Queue[];
+  /** Redis as seen by this process, for /healthz. */
+  redisStatus(): RedisHealth;
+  /** Re-create missing or changed schedules now; returns how many. */
+  ensureSchedules(): Promise<number>;
+  /** Run a scheduled job once, now (as if it had fired at `at`, default now). */
+  runNow(name: ScheduledJobName, at?: Date): Promise<Job>;
+  /** Stop taking jobs, finish the ones in hand, close every connection. */
+  close(): Promise<void>;
+}
+
+export type ScheduledResult = FanOutResult | HousekeepingResult;
+
+/** When a scheduled job was meant to fire: the scheduler's slot, not when a worker got round to it. */
+function firedAt(job: Job<{ at?: string }>): Date {
+  if (job.data?.at) return new Date(job.data.at);
+  const prev = (job.opts as { prevMillis?: number }).prevMillis;
+  return new Date(prev ?? job.timestamp + (job.opts.delay ?? 0));
+}
+
+/**
+ * Start the job system: queues, schedules (upsertJobScheduler with SCHEDULE_TIMEZONE) and, unless
+ * `workers: false`, the workers. Never throws or hangs because Redis is down: everything connects and
+ * registers in the background, retries with capped backoff, and resumes when Redis is back.
+ */
+export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
+  const { config, logger, services } = deps;
+  const tz = config.SCHEDULE_TIMEZONE;
+  const prefix = config.QUEUE_PREFIX;
+  const log = logger.child({ component: 'jobs' });
+  const redisLog = new QuietErrorLog({ logger: log, subject: 'redis' });
+  const producer = (name: string) => redisOptions({ url: config.REDIS_URL, role: 'producer', name });
+  const workerConn = (name: string) => redisOptions({ url: config.REDIS_URL, role: 'worker', name });
+
+  const scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection: producer('camden-schedules'), prefix });
+  const notifyQueue = new Queue<NotificationJobData>(NOTIFY_QUEUE, { connection: producer('camden-notify'), prefix });
+  for (const q of [scheduleQueue, notifyQueue]) q.on('error', (err) => redisLog.error(err, `queue:${q.name}`));
+
+  const keeper = new ScheduleKeeper({ queue: scheduleQueue, schedules: scheduleDefinitions(config), logger: log });
+
+  // A separate connection watches Redis: its status feeds /healthz, its 'ready' (after any reconnect) re-checks
+  // the schedules, because a Redis that restarted without persistence comes back empty.
+  const monitor: Redis = createRedis({ url: config.REDIS_URL, role: 'producer', name: 'camden-jobs-monitor' });
+  let closing = false;
+  let registered = false;
+  const ensureQuietly = () => {
+    if (closing || monitor.status !== 'ready') return;
+    const task = registered ? keeper.ensure() : keeper.registerAll().then(() => ((registered = true), 0));
+    task.catch((err) => redisLog.error(err, 'schedules'));
+  };
+  monitor.on('error', (err) => redisLog.error(err, 'monitor'));
+  monitor.on('ready', () => {
+    redisLog.recovered();
+    ensureQuietly();
+  });
+  const timer = setInterval(ensureQuietly, deps.scheduleCheckMs ?? 60_000);
+  timer.unref();
+
+  const workers: Worker[] = [];
+  if (deps.workers !== false) {
+    const termStarts = parseTermStarts(config.TERM_STARTS);
+    const digests = new DigestService({ source: services.digestSource, timeZone: tz, termStarts, now: deps.now });
+    const fanOut = { services, notifyQueue, timeZone: tz, sendAttempts: deps.sendAttempts };
+    const settings = { backoffStrategy: (attempts: number, type?: string, err?: Error) => {
+      if (type === JITTERED_BACKOFF) return jitteredBackoff(deps.backoff)(attempts, type, err);
+      return 0;
+    } };
+
+    const scheduleWorker = new Worker<{ at?: string }, ScheduledResult>(
+      SCHEDULE_QUEUE,
+      async (job) => {
+        const at = firedAt(job);
+        switch (job.name as ScheduledJobName) {
+          case 'reminder':
+            return fanOutReminders('reminder', at, fanOut);
+          case 'nudge':
+            return fanOutReminders('nudge', at, fanOut);
+          case 'digest':
+            return fanOutDigest(at, fanOut);
+          case 'housekeeping':
+            return runHousekeeping(deps.now?.() ?? new Date(), { services, timeZone: tz, logger: log });
+          default:
+            throw new Error(`unknown scheduled job "${job.name}"`);
+        }
+      },
+      { connection: workerConn('camden-schedules-worker'), prefix, concurrency: 1, settings },
+    );
+
+    // eslint-disable-next-line prefer-const
+    let sendWorker: Worker<NotificationJobData, SendOutcome>;
+    const processor = createSendProcessor({
+      services,
+      digests,
+      timeZone: tz,
+      logger: log,
+      rateLimit: (ms) => sendWorker.rateLimit(ms),
+      defaultRetryAfterMs: deps.defaultRetryAfterMs,
+      now: deps.now,
+    });
+    sendWorker = new Worker<NotificationJobData, SendOutcome>(NOTIFY_QUEUE, processor, {
+      connection: workerConn('camden-notify-worker'),
+      prefix,
+      concurrency: deps.sendConcurrency ?? 4,
+      settings,
+    });
+    workers.push(scheduleWorker, sendWorker);
+
+    for (const w of workers) {
+      w.on('error', (err) => redisLog.error(err, `worker:${w.name}`));
+      w.on('failed', (job, err) => {
+        if (!job) return;
+        const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+        log[final ? 'error' : 'warn']({ queue: w.name, job: job.id, name: job.name, attempts: job.attemptsMade, err: err.message }, final ? 'job failed' : 'job failed; will retry');
+      });
+      w.on('completed', (job, result) => log.debug({ queue: w.name, job: job.id, name: job.name, result }, 'job done'));
+    }
+  }
+
+  return {
+    queues: [scheduleQueue, notifyQueue],
+    redisStatus: () => (monitor.status === 'ready' ? 'up' : 'down'),
+    ensureSchedules: async () => {
+      if (!registered) {
+        await keeper.registerAll();
+        registered = true;
+        return 0;
+      }
+      return keeper.ensure();
+    },
+    runNow: (name, at = deps.now?.() ?? new Date()) => scheduleQueue.add(name, { at: at.toISOString() }, { removeOnComplete: 100, removeOnFail: 100 }),
+    async close() {
+      if (closing) return;
+      closing = true;
+      clearInterval(timer);
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await Promise.allSettled([scheduleQueue.close(), notifyQueue.close()]);
+      monitor.disconnect();
+    },
+  };
+}

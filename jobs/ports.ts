@@ -1,0 +1,42 @@
+import type { StoredReturn } from '../src/attendance/types.js';
+import type { Notifier } from '../src/bot/notifier.js';
+import type { DigestSource } from '../src/digest/digest-service.js';
+import type { Centre, Person } from '../src/directory/types.js';
+import type { NotificationClaimsRepo } from '../src/store/notification-claims-repo.js';
+
+/** What the jobs read from the directory. */
+export interface JobsDirectory {
+  listCentres(): Promise<Centre[]>;
+  /** People with the oc_lead role for this centre. */
+  leadsOf(centreId: string): Promise<Person[]>;
+  networkLeads(): Promise<Person[]>;
+  getPerson(id: number): Promise<Person | null>;
+  digestChannels(): Promise<{ slack: string[]; teams: string[] }>;
+}
+
+/** What the jobs read from attendance. */
+export interface JobsAttendance {
+  /** Latest version of each return with week_start in [from, to] (Mondays, inclusive). */
+  listReturns(from: string, to: string): Promise<StoredReturn[]>;
+}
+
+/** Housekeeping targets. */
+export interface JobsHousekeeping {
+  /** Knowledge base: true when files under KNOWLEDGE_DIR differ from the index. */
+  knowledgeChangedOnDisk?(): Promise<boolean>;
+  /** Re-ingest the knowledge base. */
+  reloadKnowledge?(): Promise<unknown>;
+  /** Delete question-log rows older than QUESTION_LOG_DAYS; returns how many. */
+  purgeQuestionLog?(now: Date): Promise<number>;
+}
+
+/** Everything the job processors need; the composition root (src/main.ts or jobs/worker.ts) builds it. */
+export interface JobsServices {
+  directory: JobsDirectory;
+  attendance: JobsAttendance;
+  digestSource: DigestSource;
+  claims: NotificationClaimsRepo;
+  /** In order of preference: a person is messaged on the first platform that can reach them. */
+  notifiers: Notifier[];
+  housekeeping: JobsHousekeeping;
+}

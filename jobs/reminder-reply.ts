@@ -1,0 +1,54 @@
+import type { Reply, ReplyAction } from '../src/bot/reply.js';
+import { formatDate } from '../src/digest/dates.js';
+import type { Centre, Person } from '../src/directory/types.js';
+
+/** Value carried by the reminder's `open_attendance_form` button: the adapter opens the form for this centre and week. */
+export interface OpenFormValue {
+  centreId: string;
+  week: string;
+}
+
+export function openFormValue(v: OpenFormValue): string {
+  return JSON.stringify({ centreId: v.centreId, week: v.week });
+}
+
+export interface ReminderReplyInput {
+  kind: 'reminder' | 'nudge';
+  person: Person;
+  centres: Centre[];
+  /** Monday of the week the return is for. */
+  week: string;
+}
+
+/** The direct message a lead gets: which return is missing, and a one-tap button per centre. */
+export function reminderReply(input: ReminderReplyInput): Reply {
+  const { kind, person, centres, week } = input;
+  const firstName = person.name.split(/\s+/)[0] || person.name;
+  const weekText = `the week of ${formatDate(week)}`;
+  const names = centres.map((c) => c.name);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const heading = kind === 'reminder' ? 'Weekly attendance return due' : 'Attendance return still missing';
+  const body =
+    kind === 'reminder'
+      ? `Hi ${firstName}, the attendance return for ${list} for ${weekText} is not in yet. It takes a minute:`
+      : `Hi ${firstName}, last week's attendance return for ${list} (${weekText}) is still missing. ` +
+        'Network leads see missing returns in the weekly digest, so please send it today:';
+  const actions: ReplyAction[] = centres.map((c) => ({
+    id: 'open_attendance_form',
+    label: centres.length === 1 ? 'Submit return' : `Submit for ${c.name}`,
+    value: openFormValue({ centreId: c.id, week }),
+    style: 'primary',
+  }));
+  return {
+    text: `${heading}: ${list}, ${weekText}.`,
+    blocks: [
+      { kind: 'heading', text: heading },
+      { kind: 'paragraph', text: body },
+      { kind: 'actions', actions },
+      {
+        kind: 'paragraph',
+        text: `Or type the figures in one go: /attendance week ${week}${centres.length > 1 ? ` centre ${centres[0].id}` : ''} sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3`,
+      },
+    ],
+  };
+}

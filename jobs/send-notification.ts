@@ -1,0 +1,133 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { NotifierError, type Notifier, type SendResult } from '../src/bot/notifier.js';
+import type { Reply } from '../src/bot/reply.js';
+import type { DigestService } from '../src/digest/digest-service.js';
+import { localDate } from '../src/digest/dates.js';
+import type { Person } from '../src/directory/types.js';
+import type { Logger } from '../src/logger.js';
+import type { NotificationKey } from '../src/store/notification-claims-repo.js';
+import { isPaused } from './fan-out.js';
+import { parseRecipient, type NotificationJobData } from './notification-job.js';
+import type { JobsServices } from './ports.js';
+import { reminderReply } from './reminder-reply.js';
+
+export interface SendProcessorOptions {
+  services: JobsServices;
+  digests: DigestService;
+  timeZone: string;
+  logger: Logger;
+  /** Pause the whole queue for `ms` (worker.rateLimit); then the job is retried without spending an attempt. */
+  rateLimit(ms: number): Promise<void>;
+  /** Used when a 429 carries no Retry-After. */
+  defaultRetryAfterMs?: number;
+  /** How long a built digest is reused for other recipients of the same week (ms). */
+  digestCacheMs?: number;
+  now?: () => Date;
+}
+
+export type SendOutcome =
+  | { status: 'sent'; platform: string; messageId?: string }
+  | { status: 'skipped'; reason: string };
+
+/**
+ * Processor of one notification: re-check it is still wanted, claim its key in Postgres, send, record.
+ *
+ * The claim makes the effect at-most-once per (kind, recipient, period) on BullMQ's at-least-once delivery:
+ * a duplicate or retried job finds the claim 'sent' (or 'sending', if a worker died mid-send) and sends nothing.
+ * Transient failures and 429s mark the claim 'retryable' (nothing went out) so the retry may claim it again.
+ */
+export function createSendProcessor(opts: SendProcessorOptions): (job: Job<NotificationJobData>) => Promise<SendOutcome> {
+  const now = opts.now ?? (() => new Date());
+  const cache = new Map<string, { reply: Promise<Reply>; expires: number }>();
+  const digestFor = (period: string): Promise<Reply> => {
+    const t = Date.now();
+    for (const [k, v] of cache) if (v.expires <= t) cache.delete(k);
+    let hit = cache.get(period);
+    if (!hit) {
+      hit = { reply: opts.digests.digestFor(period), expires: t + (opts.digestCacheMs ?? 10 * 60_000) };
+      hit.reply.catch(() => cache.delete(period));
+      cache.set(period, hit);
+    }
+    return hit.reply;
+  };
+
+  const pickNotifier = (person: Person): Notifier | undefined => opts.services.notifiers.find((n) => n.canReach(person));
+
+  return async (job) => {
+    const d = job.data;
+    const key: NotificationKey = { kind: d.kind, recipient: d.recipient, period: d.period };
+    const recipient = parseRecipient(d.recipient);
+    const log = opts.logger.child({ job: job.id, kind: d.kind, period: d.period });
+
+    let send: () => Promise<SendResult>;
+    let notifier: Notifier | undefined;
+    if (recipient.type === 'person') {
+      const person = await opts.services.directory.getPerson(recipient.personId);
+      if (!person) return { status: 'skipped', reason: 'person_not_found' };
+      let reply: Reply;
+      if (d.kind === 'digest') {
+        if (!person.roles.includes('network_lead')) return { status: 'skipped', reason: 'no_longer_network_lead' };
+        reply = await digestFor(d.period);
+      } else {
+        // Between fan-out and now a return may have arrived, a pause been set or a lead changed.
+        const today = localDate(now(), opts.timeZone);
+        const [centres, returns] = await Promise.all([
+          opts.services.directory.listCentres(),
+          opts.services.attendance.listReturns(d.period, d.period),
+        ]);
+        const returned = new Set(returns.filter((r) => r.weekStart === d.period).map((r) => r.centreId));
+        const wanted = new Set(d.centreIds ?? []);
+        const still = centres.filter(
+          (c) => wanted.has(c.id) && c.active && !isPaused(c, today) && !returned.has(c.id) && person.centres.includes(c.id),
+        );
+        if (!still.length) return { status: 'skipped', reason: 'nothing_missing' };
+        reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period });
+      }
+      notifier = pickNotifier(person);
+      const target = person;
+      send = () => notifier!.sendDirect(target, reply);
+    } else {
+      notifier = opts.services.notifiers.find((n) => n.platform === recipient.platform);
+      const reply = await digestFor(d.period);
+      send = () => notifier!.postToChannel(recipient.channel, reply);
+    }
+
+    const claim = await opts.services.claims.claim(key, String(job.id));
+    if (claim.status === 'already') {
+      log.info({ state: claim.state }, 'notification already handled; not sending again');
+      return { status: 'skipped', reason: `already_${claim.state}` };
+    }
+    if (!notifier) {
+      const message =
+        recipient.type === 'person'
+          ? 'The person has no Slack or Teams identity the bot can message.'
+          : `No ${recipient.platform} connection is configured for this channel.`;
+      await opts.services.claims.markFailed(key, { code: 'unreachable', message });
+      log.warn({ recipient: d.recipient }, 'notification recipient unreachable; recorded as failed');
+      throw new UnrecoverableError(message);
+    }
+
+    try {
+      const result = await send();
+      await opts.services.claims.markSent(key, { platform: notifier.platform, messageId: result.messageId });
+      return { status: 'sent', platform: notifier.platform, messageId: result.messageId };
+    } catch (err) {
+      const code = err instanceof NotifierError ? err.code : 'transient';
+      const message = (err as Error)?.message ?? String(err);
+      if (code === 'permanent') {
+        await opts.services.claims.markFailed(key, { code, message });
+        log.warn({ recipient: d.recipient, err: message }, 'notification failed permanently; recorded, not retried');
+        throw new UnrecoverableError(message);
+      }
+      await opts.services.claims.markRetryable(key, { code, message });
+      if (code === 'rate_limited') {
+        const waitMs = (err as NotifierError).retryAfterMs ?? opts.defaultRetryAfterMs ?? 30_000;
+        log.info({ waitMs, platform: notifier.platform }, 'platform rate limit; pausing the notification queue');
+        await opts.rateLimit(waitMs);
+        throw Worker.RateLimitError();
+      }
+      log.warn({ recipient: d.recipient, err: message, attempt: job.attemptsMade + 1 }, 'notification send failed; will retry');
+      throw err;
+    }
+  };
+}
