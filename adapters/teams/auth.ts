@@ -1,4 +1,6 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { CallerIdConstants } from 'botbuilder';
+import { AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
 import type { Logger } from '../../src/logger.js';
 import type { TeamsConfig } from './deps.js';
 
@@ -29,13 +31,48 @@ export function createBotAdapter(config: TeamsConfig, logger: Logger, openIdMeta
   } else if (mode === 'authenticated' && config.TEAMS_LOCAL_DEV) {
     logger.warn({ mode }, 'TEAMS_LOCAL_DEV is ignored because MICROSOFT_APP_ID is set: requests must be authenticated.');
   }
-  return new TeamsAdapter({
+  const adapter = new TeamsAdapter({
     MicrosoftAppId: config.MICROSOFT_APP_ID ?? '',
     MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD ?? '',
     MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID ?? '',
     MicrosoftAppType: config.MICROSOFT_APP_TYPE,
+    // Overriding one endpoint makes botbuilder treat the cloud as custom, so the rest of the public cloud's
+    // endpoints are spelled out with it.
     ...(openIdMetadataUrl
-      ? { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl }
+      ? {
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+          ValidateAuthority: true,
+          ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl,
+        }
       : {}),
   });
+  rejectBadSignaturesAs401(adapter);
+  return adapter;
+}
+
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * botbuilder lets a token whose signature does not verify escape as a plain JsonWebTokenError, which CloudAdapter
+ * answers with 500 (and the Bot Connector would retry). A bad token is the caller's fault: answer 401.
+ */
+function rejectBadSignaturesAs401(adapter: TeamsAdapter): void {
+  const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+  const authenticate = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (activity, authHeader) => {
+    try {
+      return await authenticate(activity, authHeader);
+    } catch (err) {
+      const name = (err as { name?: string })?.name;
+      if (name && JWT_ERRORS.has(name)) {
+        throw new AuthenticationError(`Unauthorized: ${(err as Error).message}`, 401);
+      }
+      throw err;
+    }
+  };
 }

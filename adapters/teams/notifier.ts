@@ -84,6 +84,9 @@ export class TeamsNotifier implements Notifier {
       this.pacer,
       async () => {
         let id: string | undefined;
+        // Errors are carried out of the callback by hand: the adapter would otherwise hand them to the
+        // Application's turn-error handler, which is meant for inbound turns.
+        let failure: { err: unknown } | undefined;
         await adapter.continueConversationAsync(this.opts.appId, reference, async (context) => {
           // The connector client retries on its own (up to 3 times, waiting any Retry-After); this notifier owns
           // retries instead so attempts stay bounded and long waits go back to the job scheduler.
@@ -91,9 +94,16 @@ export class TeamsNotifier implements Notifier {
             | { client?: { pipeline?: { removePolicy(p: { name: string }): unknown } } }
             | undefined;
           client?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
-          const res = await context.sendActivity(activity);
-          id = res?.id;
+          // The continuation activity has a random id; without this the message would be sent as a reply to it.
+          delete (context.activity as { id?: string }).id;
+          try {
+            const res = await context.sendActivity(activity);
+            id = res?.id;
+          } catch (err) {
+            failure = { err };
+          }
         });
+        if (failure) throw failure.err;
         return id ? { messageId: id } : {};
       },
       this.opts.sendPolicy,
