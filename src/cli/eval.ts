@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { isAppError } from '../errors.js';
+import { openKnowledgeBaseForCli } from '../knowledge/cli-support.js';
+import { evalQuestionSchema, parseJsonLines, runEval } from '../knowledge/eval.js';
+
+/**
+ * `eval FILE`: answer every question of a question file, print each failure, and end with "eval: N/M passed".
+ * Exit code 0 when every question passed, 1 otherwise, 2 for a bad file.
+ */
+export async function run(args: string[]): Promise<number> {
+  const file = args.filter((a) => !a.startsWith('--'))[0];
+  if (!file || args.length !== 1) {
+    process.stderr.write('usage: eval FILE   (JSON lines: {"id","question","expect_any":[...]} or {"id","question","abstain":true})\n');
+    return 2;
+  }
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`eval: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}\n`);
+    return 2;
+  }
+  let questions;
+  try {
+    questions = parseJsonLines(text, evalQuestionSchema, 'question line');
+  } catch (err) {
+    if (isAppError(err)) {
+      process.stderr.write(`eval: ${file}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const kb = await openKnowledgeBaseForCli();
+  const results = await runEval(kb, questions);
+  for (const r of results.filter((x) => !x.passed)) {
+    const got = r.answer.answer.replace(/\s+/g, ' ').slice(0, 240);
+    process.stdout.write(`FAIL ${r.question.id}: ${r.question.question}\n  ${r.failure}\n  answered=${r.answer.answered}: ${got}\n`);
+  }
+  const passed = results.filter((r) => r.passed).length;
+  process.stdout.write(`eval: ${passed}/${results.length} passed\n`);
+  return passed === results.length ? 0 : 1;
+}

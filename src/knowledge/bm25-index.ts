@@ -1,0 +1,129 @@
+import type { Chunk } from './model.js';
+import { tokenize } from './tokenizer.js';
+import type { ConceptMatcher } from './vocabulary.js';
+
+/** Field weights: a word in the section heading counts double; the document title and file name count a little. */
+const FIELD_WEIGHTS = { text: 1, section: 2, title: 0.5 } as const;
+
+export interface IndexOptions {
+  /** BM25 term-frequency saturation (default 1.2). */
+  k1?: number;
+  /** BM25 length normalisation (default 0.75). */
+  b?: number;
+}
+
+export interface ScoredChunk {
+  chunk: Chunk;
+  /** Index of the chunk in the index, for term look-ups. */
+  index: number;
+  score: number;
+}
+
+interface Postings {
+  ids: Int32Array;
+  tfs: Float32Array;
+}
+
+/** Terms a chunk is indexed under, weighted by field, with concept terms from the vocabulary. */
+export function chunkTerms(chunk: Chunk, matcher: ConceptMatcher): Map<string, number> {
+  const tf = new Map<string, number>();
+  const add = (text: string, weight: number) => {
+    const tokens = tokenize(text);
+    for (const t of tokens) if (!t.stop) tf.set(t.term, (tf.get(t.term) ?? 0) + weight);
+    for (const c of matcher.concepts(tokens)) tf.set(c, (tf.get(c) ?? 0) + weight);
+  };
+  add(chunk.text, FIELD_WEIGHTS.text);
+  add(chunk.section, FIELD_WEIGHTS.section);
+  add(`${chunk.title} ${chunk.source.replace(/\.[a-z]+$/i, '').replace(/[-_]+/g, ' ')}`, FIELD_WEIGHTS.title);
+  return tf;
+}
+
+/** An immutable BM25 index over chunks. Build a new one to change the corpus. */
+export class Bm25Index {
+  readonly chunks: readonly Chunk[];
+  readonly matcher: ConceptMatcher;
+  private readonly postings = new Map<string, Postings>();
+  private readonly lengths: Float32Array;
+  private readonly avgLength: number;
+  private readonly k1: number;
+  private readonly b: number;
+
+  constructor(chunks: Chunk[], matcher: ConceptMatcher, options: IndexOptions = {}) {
+    this.chunks = chunks;
+    this.matcher = matcher;
+    this.k1 = options.k1 ?? 1.2;
+    this.b = options.b ?? 0.75;
+    this.lengths = new Float32Array(chunks.length);
+    const building = new Map<string, { ids: number[]; tfs: number[] }>();
+    let total = 0;
+    chunks.forEach((chunk, i) => {
+      const tf = chunkTerms(chunk, matcher);
+      let len = 0;
+      for (const [term, f] of tf) {
+        let p = building.get(term);
+        if (!p) building.set(term, (p = { ids: [], tfs: [] }));
+        p.ids.push(i);
+        p.tfs.push(f);
+        len += f;
+      }
+      this.lengths[i] = len;
+      total += len;
+    });
+    this.avgLength = chunks.length ? total / chunks.length : 1;
+    for (const [term, p] of building) this.postings.set(term, { ids: Int32Array.from(p.ids), tfs: Float32Array.from(p.tfs) });
+  }
+
+  get size(): number {
+    return this.chunks.length;
+  }
+
+  get vocabularySize(): number {
+    return this.postings.size;
+  }
+
+  df(term: string): number {
+    return this.postings.get(term)?.ids.length ?? 0;
+  }
+
+  /** BM25 idf (always positive); a term the corpus never uses gets the highest value. */
+  idf(term: string): number {
+    const n = this.chunks.length;
+    const df = this.df(term);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Top `k` chunks for weighted query terms. */
+  search(query: Map<string, number>, k = 5): ScoredChunk[] {
+    const n = this.chunks.length;
+    if (!n || !query.size) return [];
+    const scores = new Float64Array(n);
+    const touched: number[] = [];
+    for (const [term, weight] of query) {
+      const p = this.postings.get(term);
+      if (!p) continue;
+      const idf = this.idf(term) * weight;
+      for (let j = 0; j < p.ids.length; j++) {
+        const id = p.ids[j]!;
+        const tf = p.tfs[j]!;
+        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[id]!) / this.avgLength);
+        if (scores[id] === 0) touched.push(id);
+        scores[id]! += (idf * (tf * (this.k1 + 1))) / norm;
+      }
+    }
+    return topK(touched, scores, k).map((i) => ({ chunk: this.chunks[i]!, index: i, score: scores[i]! }));
+  }
+}
+
+/** Partial selection of the k best ids (a small sorted buffer; k is small). */
+function topK(ids: number[], scores: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  for (const id of ids) {
+    const s = scores[id]!;
+    if (best.length === k && s <= scores[best[k - 1]!]!) continue;
+    let pos = best.length;
+    while (pos > 0 && scores[best[pos - 1]!]! < s) pos--;
+    best.splice(pos, 0, id);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}

@@ -1,0 +1,140 @@
+import type { Bm25Index, ScoredChunk } from './bm25-index.js';
+import type { Query } from './retrieval.js';
+import { tokenize } from './tokenizer.js';
+
+/** A sentence (or a list with its lead-in) that can be quoted on its own. */
+export interface Passage {
+  text: string;
+  chunkRank: number;
+  position: number;
+}
+
+export interface SelectedSentence extends Passage {
+  score: number;
+}
+
+const ANAPHORIC = /^(?:These|This|Those|They|It|Its|Their|Such|Both|He|She|The latter|The former)\b/;
+const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|incl)\.$/i;
+
+/** Split passage text into quotable units: sentences, and lead-in sentences ending ':' together with their list. */
+export function splitUnits(text: string): string[] {
+  const out: string[] = [];
+  for (const para of text.split(/\n{2,}/)) {
+    const lines = para.split('\n');
+    const listStart = lines.findIndex((l) => l.startsWith('• '));
+    const prose = (listStart < 0 ? lines : lines.slice(0, listStart)).join(' ');
+    const items = listStart < 0 ? [] : lines.slice(listStart);
+    const sentences = splitSentences(prose);
+    if (items.length) {
+      const lead = sentences.pop();
+      out.push(...sentences);
+      if (lead && lead.endsWith(':') && items.join(' ').split(/\s+/).length <= 140) out.push([lead, ...items].join('\n'));
+      else {
+        if (lead) out.push(lead);
+        out.push(...items);
+      }
+    } else {
+      out.push(...sentences);
+    }
+  }
+  return out.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+export function splitSentences(text: string): string[] {
+  const parts = text.split(/(?<=[.!?][’”"')]?)\s+(?=[‘“"'(£]?[\p{Lu}\d])/u);
+  const out: string[] = [];
+  for (const p of parts) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && (ABBREVIATIONS.test(prev) || /\b\p{Lu}\.$/u.test(prev))) out[out.length - 1] = `${prev} ${p}`;
+    else out.push(p);
+  }
+  return out;
+}
+
+export interface SelectOptions {
+  /** Most sentences in an extractive answer (default 3). */
+  maxSentences?: number;
+  /** How many top passages to read sentences from (default 4). */
+  passages?: number;
+}
+
+/**
+ * Pick the sentences that best answer the question from the best passages. A sentence scores by the
+ * IDF-weighted share of question terms it contains (domain vocabulary counts), plus: question words in the same
+ * order as in the question, a number when the question asks "how many", a name when it asks "who", and the rank
+ * of its passage. Further sentences must score close to the best one and must not repeat it.
+ */
+export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredChunk[], options: SelectOptions = {}): SelectedSentence[] {
+  const maxSentences = options.maxSentences ?? 3;
+  const top = ranked.slice(0, options.passages ?? 4).filter((r, i) => i === 0 || r.score >= ranked[0]!.score * 0.35);
+  if (!top.length) return [];
+  const plain = query.terms.filter((t) => !t.term.startsWith('§'));
+  const totalWeight = plain.reduce((s, t) => s + index.idf(t.term) * t.weight, 0) || 1;
+  const bigrams = new Set<string>();
+  for (let i = 1; i < query.sequence.length; i++) bigrams.add(`${query.sequence[i - 1]} ${query.sequence[i]}`);
+
+  const candidates: SelectedSentence[] = [];
+  const unitsByRank: string[][] = [];
+  top.forEach((r, rank) => {
+    const units = splitUnits(r.chunk.text);
+    unitsByRank[rank] = units;
+    units.forEach((text, position) => {
+      const tokens = tokenize(text);
+      const terms = new Set(tokens.filter((t) => !t.stop).map((t) => t.term));
+      const concepts = new Set(index.matcher.concepts(tokens));
+      let covered = 0;
+      for (const qt of plain) {
+        const viaConcept = [...query.concepts].some((c) => concepts.has(c) && index.matcher.members.get(c)?.has(qt.term));
+        if (terms.has(qt.term) || viaConcept) covered += index.idf(qt.term) * qt.weight;
+      }
+      let score = covered / totalWeight;
+      if (score === 0) return;
+      const seq = tokens.filter((t) => !t.stop).map((t) => t.term);
+      let pairs = 0;
+      for (let i = 1; i < seq.length; i++) if (bigrams.has(`${seq[i - 1]} ${seq[i]}`)) pairs++;
+      score += Math.min(pairs, 3) * 0.06;
+      if (query.asksForNumber && /\d/.test(text)) score += 0.3;
+      if (query.asksForWho && /\s\p{Lu}\p{Ll}+\s+(?:\p{Lu}\p{Ll}+|School|College|Trust|Forum)/u.test(text.slice(1))) score += 0.08;
+      score += (r.score / top[0]!.score) * 0.2;
+      const words = text.split(/\s+/).length;
+      if (words < 5) score -= 0.2;
+      // Long units cover more words by chance; a list with its lead-in is judged like a long sentence.
+      if (words > 45) score -= 0.12 * Math.log2(words / 45);
+      candidates.push({ text, chunkRank: rank, position, score });
+    });
+  });
+  candidates.sort((a, b) => b.score - a.score);
+  const best = candidates[0];
+  if (!best) return [];
+  const chosen: SelectedSentence[] = [best];
+  for (const c of candidates.slice(1)) {
+    if (chosen.length >= maxSentences) break;
+    if (c.score < best.score * 0.75) break;
+    if (chosen.some((s) => similar(s.text, c.text))) continue;
+    chosen.push(c);
+  }
+  // "How many...?" wants a figure: if the best sentence has none and the next one does, the next one goes too.
+  if (query.asksForNumber && !/\d/.test(best.text)) {
+    const next = unitsByRank[best.chunkRank]![best.position + 1];
+    if (next && /\d/.test(next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
+      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score });
+    }
+  }
+  // A sentence that starts "These three ambitions..." needs the sentence before it to make sense.
+  for (const c of [...chosen]) {
+    if (c.position > 0 && ANAPHORIC.test(c.text) && !chosen.some((s) => s.chunkRank === c.chunkRank && s.position === c.position - 1)) {
+      const prev = unitsByRank[c.chunkRank]![c.position - 1]!;
+      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score });
+    }
+  }
+  // Read in document order: by passage rank, then position in the passage.
+  return chosen.sort((a, b) => a.chunkRank - b.chunkRank || a.position - b.position);
+}
+
+function similar(a: string, b: string): boolean {
+  const ta = new Set(tokenize(a).filter((t) => !t.stop).map((t) => t.term));
+  const tb = new Set(tokenize(b).filter((t) => !t.stop).map((t) => t.term));
+  let inter = 0;
+  for (const t of ta) if (tb.has(t)) inter++;
+  return inter / Math.max(1, Math.min(ta.size, tb.size)) > 0.7;
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { KnowledgeBase } from './knowledge-base.js';
+
+export { KnowledgeBase } from './knowledge-base.js';
+export type { DetailedAnswer, IngestReport, KnowledgeBaseOptions, KnowledgeStats, ReloadReport } from './knowledge-base.js';
+export type { DocumentSummary, LoadFailure } from './model.js';
+export type { Answer, Answerer, AskOptions, Citation } from './types.js';
+export { MAX_QUESTION_CHARS } from './retrieval.js';
+
+/**
+ * Build the knowledge base from KNOWLEDGE_DIR and load it once. With OPENAI_API_KEY set, answers are written by
+ * the model (OPENAI_BASE_URL, OPENAI_MODEL) from the retrieved passages; otherwise they are extractive.
+ * Unreadable files are logged by name with the reason and skipped.
+ */
+export async function createKnowledgeBase(config: Config, logger: Logger): Promise<KnowledgeBase> {
+  const kb = new KnowledgeBase({
+    dir: config.KNOWLEDGE_DIR,
+    logger,
+    llm: config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL } : undefined,
+  });
+  await kb.reload();
+  return kb;
+}

@@ -1,0 +1,348 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ValidationError, type FieldProblem } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { Bm25Index, type ScoredChunk } from './bm25-index.js';
+import { chunkDocument, type ChunkOptions } from './chunker.js';
+import { selectSentences, type SelectedSentence } from './extractive.js';
+import { LlmAnswerer, type LlmOptions } from './llm-answerer.js';
+import { DocumentLoadError, formatOf, loadDocument, SUPPORTED_EXTENSIONS } from './loaders.js';
+import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
+import { loadPromptFolder, type PromptTemplate } from './prompt-folder.js';
+import { assessSupport, buildQuery, search, type Support } from './retrieval.js';
+import type { Answer, Answerer, AskOptions, Citation } from './types.js';
+import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms } from './vocabulary.js';
+
+export interface KnowledgeBaseOptions {
+  /** Folder of documents (KNOWLEDGE_DIR). */
+  dir: string;
+  logger: Logger;
+  /** With options, answers are written by the model from the retrieved passages; without, they are extractive. */
+  llm?: LlmOptions;
+  /** teams-ai prompt folder for the model (default: prompts/answer in the project). */
+  promptDir?: string;
+  chunking?: ChunkOptions;
+}
+
+export interface KnowledgeStats {
+  documents: number;
+  chunks: number;
+  /** When the index in use was built; null before the first load. */
+  loadedAt: Date | null;
+  /** Files in the folder that could not be read at the last load. */
+  failures: number;
+}
+
+export interface ReloadReport {
+  documents: DocumentSummary[];
+  chunks: number;
+  failures: LoadFailure[];
+  loadedAt: Date;
+  fingerprint: string;
+}
+
+export interface IngestReport extends ReloadReport {
+  added: string[];
+  replaced: string[];
+}
+
+/** An answer with how it was produced (for logs, the question log and the CLI). */
+export interface DetailedAnswer extends Answer {
+  mode: 'extractive' | 'llm' | 'abstain';
+  coverage: number;
+}
+
+interface IndexState {
+  index: Bm25Index;
+  documents: DocumentSummary[];
+  failures: LoadFailure[];
+  loadedAt: Date;
+  fingerprint: string;
+}
+
+const DEFAULT_PROMPT_DIR = fileURLToPath(new URL('../../prompts/answer/', import.meta.url));
+const PASSAGES_FOR_MODEL = 5;
+const EXCERPT_MAX_CHARS = 600;
+
+/**
+ * The knowledge base: documents in a folder, chunked by structure and indexed with BM25. `reload()` builds a new
+ * index and swaps it in one assignment, so a question being answered during a reload uses either the old index
+ * or the new one, never a half-built one.
+ */
+export class KnowledgeBase implements Answerer {
+  private state?: IndexState;
+  private reloading: Promise<unknown> = Promise.resolve();
+  private readonly llm?: LlmAnswerer;
+  private promptCache?: Promise<PromptTemplate>;
+  readonly dir: string;
+
+  constructor(private readonly options: KnowledgeBaseOptions) {
+    this.dir = resolve(options.dir);
+    if (options.llm) this.llm = new LlmAnswerer(options.llm, () => this.prompt());
+  }
+
+  /** Build a fresh index from the folder and swap it in. Concurrent calls run one after another. */
+  reload(): Promise<ReloadReport> {
+    const run = this.reloading.then(() => this.build());
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Copy documents into the folder (replacing files of the same name) and reload. Every file is read first; if
+   * any cannot be used, nothing is copied and a ValidationError names each file and the reason.
+   */
+  async ingest(paths: string[]): Promise<IngestReport> {
+    if (!paths.length) throw new ValidationError([{ field: 'path', message: 'Give at least one file to ingest.' }]);
+    const problems: FieldProblem[] = [];
+    const names = new Map<string, string>();
+    for (const p of paths) {
+      const name = basename(p);
+      if (names.has(name)) {
+        problems.push({ field: name, message: `${name}: given twice (${names.get(name)} and ${p}); file names must be unique.` });
+        continue;
+      }
+      names.set(name, p);
+      try {
+        const s = await stat(p);
+        if (!s.isFile()) throw new DocumentLoadError(name, 'not a file');
+        await loadDocument(p);
+      } catch (err) {
+        const reason = err instanceof DocumentLoadError ? err.reason : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((err as Error).message);
+        problems.push({ field: name, message: `${name}: ${reason}.` });
+      }
+    }
+    if (problems.length) throw new ValidationError(problems, `Nothing was ingested. ${problems.map((p) => p.message).join(' ')}`);
+
+    await mkdir(this.dir, { recursive: true });
+    const existing = new Set(await readdir(this.dir));
+    const added: string[] = [];
+    const replaced: string[] = [];
+    for (const [name, p] of names) {
+      if (resolve(p) === join(this.dir, name)) {
+        replaced.push(name);
+        continue;
+      }
+      const tmp = join(this.dir, `.${name}.${process.pid}.tmp`);
+      try {
+        await copyFile(p, tmp);
+        await rename(tmp, join(this.dir, name));
+      } catch (err) {
+        await unlink(tmp).catch(() => undefined);
+        throw err;
+      }
+      (existing.has(name) ? replaced : added).push(name);
+    }
+    const report = await this.reload();
+    this.options.logger.info({ added, replaced, documents: report.documents.length, chunks: report.chunks }, 'knowledge ingested');
+    return { ...report, added, replaced };
+  }
+
+  list(): DocumentSummary[] {
+    return this.state ? [...this.state.documents] : [];
+  }
+
+  stats(): KnowledgeStats {
+    const s = this.state;
+    return { documents: s?.documents.length ?? 0, chunks: s?.index.size ?? 0, loadedAt: s?.loadedAt ?? null, failures: s?.failures.length ?? 0 };
+  }
+
+  failures(): LoadFailure[] {
+    return this.state ? [...this.state.failures] : [];
+  }
+
+  /** Hash of the names and contents of the supported files in the folder now. */
+  async fingerprint(): Promise<string> {
+    return fingerprintFiles(await this.documentFiles());
+  }
+
+  /** True when the files on disk differ from those the index in use was built from. */
+  async changedOnDisk(): Promise<boolean> {
+    if (!this.state) return true;
+    return (await this.fingerprint()) !== this.state.fingerprint;
+  }
+
+  /** Best passages for a query (for tools and tests); does not decide whether they answer it. */
+  search(question: string, k = 5, context?: string): ScoredChunk[] {
+    const state = this.state;
+    if (!state) return [];
+    return search(state.index, buildQuery(state.index, question, context), k);
+  }
+
+  async answer(question: string, options: AskOptions = {}): Promise<Answer> {
+    const { mode: _mode, coverage: _coverage, ...answer } = await this.answerDetailed(question, options);
+    return answer;
+  }
+
+  async answerDetailed(question: string, options: AskOptions = {}): Promise<DetailedAnswer> {
+    const q = typeof question === 'string' ? question.trim() : '';
+    if (!q) throw new ValidationError([{ field: 'question', message: 'The question is empty: type what you want to know.' }]);
+    const state = this.state; // one snapshot for the whole answer
+    if (!state || state.index.size === 0) {
+      return { answered: false, answer: 'No documents are loaded yet, so I cannot answer questions. Ask an administrator to add documents to the knowledge base.', citations: [], mode: 'abstain', coverage: 0 };
+    }
+    const { index } = state;
+    const query = buildQuery(index, q, options.context);
+    const ranked = search(index, query, 8);
+    const support = assessSupport(index, query, ranked, q);
+    const log = this.options.logger;
+    if (!support.supported) {
+      log.info({ answered: false, reason: support.reason, coverage: round(support.coverage) }, 'knowledge answer');
+      return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
+    }
+    if (this.llm) {
+      try {
+        const passages = ranked.slice(0, PASSAGES_FOR_MODEL).map((r) => r.chunk);
+        const reply = await this.llm.write(q.slice(0, 2_000), passages, state.documents.map((d) => d.title));
+        if (reply.kind === 'abstain') {
+          log.info({ answered: false, reason: 'model_declined', coverage: round(support.coverage) }, 'knowledge answer');
+          return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
+        }
+        if (reply.kind === 'answer') {
+          log.info({ answered: true, mode: 'llm', citations: reply.cited.length, coverage: round(support.coverage) }, 'knowledge answer');
+          return {
+            answered: true,
+            answer: reply.text,
+            citations: reply.cited.map((c) => this.citation(index, query, c)),
+            mode: 'llm',
+            coverage: support.coverage,
+          };
+        }
+        log.warn({ model: this.llm.model }, 'model reply cited no passage; using the extractive answer');
+      } catch (err) {
+        log.warn({ err: describeError(err), model: this.llm.model }, 'model request failed; using the extractive answer');
+      }
+    }
+    const sentences = selectSentences(index, query, ranked);
+    if (!sentences.length) return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
+    log.info({ answered: true, mode: 'extractive', coverage: round(support.coverage) }, 'knowledge answer');
+    return { ...composeExtractive(ranked, sentences), mode: 'extractive', coverage: support.coverage };
+  }
+
+  private abstain(state: IndexState, support: Support): Answer {
+    const titles = state.documents.map((d) => d.title);
+    const covers = titles.length ? ` They cover: ${titles.join('; ')}.` : '';
+    const lead =
+      support.reason === 'instruction_override'
+        ? 'I can only answer questions from the knowledge base documents, and I cannot change how I work.'
+        : 'The documents I can search do not cover that, so I cannot answer it.';
+    return { answered: false, answer: `${lead}${covers}`, citations: [] };
+  }
+
+  private citation(index: Bm25Index, query: ReturnType<typeof buildQuery>, chunk: Chunk): Citation {
+    const picked = selectSentences(index, query, [{ chunk, index: -1, score: 1 }], { maxSentences: 2, passages: 1 });
+    const excerpt = picked.length ? picked.map((s) => s.text).join(' … ') : chunk.text;
+    return { source: chunk.source, title: chunk.title, section: chunk.section, excerpt: truncate(excerpt, EXCERPT_MAX_CHARS) };
+  }
+
+  private prompt(): Promise<PromptTemplate> {
+    this.promptCache ??= loadPromptFolder(this.options.promptDir ?? DEFAULT_PROMPT_DIR).catch((err: unknown) => {
+      this.promptCache = undefined;
+      throw err;
+    });
+    return this.promptCache;
+  }
+
+  private async documentFiles(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return names
+      .filter((n) => !n.startsWith('.') && formatOf(n))
+      .sort()
+      .map((n) => join(this.dir, n));
+  }
+
+  private async build(): Promise<ReloadReport> {
+    const log = this.options.logger;
+    const started = performance.now();
+    const failures: LoadFailure[] = [];
+    let names: string[] = [];
+    try {
+      names = (await readdir(this.dir)).filter((n) => !n.startsWith('.')).sort();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      failures.push({ source: this.dir, reason: code === 'ENOENT' ? 'knowledge folder not found' : `cannot read folder (${code})` });
+    }
+    const files: string[] = [];
+    for (const n of names) {
+      if (formatOf(n)) files.push(join(this.dir, n));
+      else if (!(await stat(join(this.dir, n)).then((s) => s.isDirectory(), () => false))) {
+        failures.push({ source: n, reason: `unsupported file type (supported: ${SUPPORTED_EXTENSIONS.join(', ')})` });
+      }
+    }
+    const fingerprint = await fingerprintFiles(files);
+    const documents: DocumentSummary[] = [];
+    const chunks: Chunk[] = [];
+    for (const file of files) {
+      try {
+        const doc = await loadDocument(file);
+        const result = chunkDocument(doc, this.options.chunking);
+        if (!result.chunks.length) throw new DocumentLoadError(doc.source, 'no passages found in the text');
+        documents.push({ source: doc.source, title: result.title, format: doc.format, chunks: result.chunks.length, sections: result.sections });
+        chunks.push(...result.chunks);
+      } catch (err) {
+        const source = basename(file);
+        const reason = err instanceof DocumentLoadError ? err.reason : `could not be processed (${(err as Error).message})`;
+        failures.push({ source, reason });
+      }
+    }
+    for (const f of failures) log.warn({ source: f.source, reason: f.reason }, 'knowledge document skipped');
+    const matcher = createConceptMatcher({ ...DOMAIN_VOCABULARY, ...learnAcronyms(chunks.map((c) => c.text)) });
+    const index = new Bm25Index(chunks, matcher);
+    const loadedAt = new Date();
+    this.state = { index, documents, failures, loadedAt, fingerprint }; // the atomic swap
+    log.info({ documents: documents.length, chunks: chunks.length, skipped: failures.length, ms: Math.round(performance.now() - started) }, 'knowledge index built');
+    return { documents, chunks: chunks.length, failures, loadedAt, fingerprint };
+  }
+}
+
+async function fingerprintFiles(files: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const f of files) {
+    hash.update(basename(f)).update('\0');
+    try {
+      hash.update(createHash('sha256').update(await readFile(f)).digest('hex'));
+    } catch {
+      hash.update('unreadable');
+    }
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+/** Extractive answer: the chosen sentences grouped by passage, each group followed by its citation number. */
+function composeExtractive(ranked: ScoredChunk[], sentences: SelectedSentence[]): Answer {
+  const order: number[] = [];
+  for (const s of sentences) if (!order.includes(s.chunkRank)) order.push(s.chunkRank);
+  const parts: string[] = [];
+  const citations: Citation[] = [];
+  order.forEach((rank, i) => {
+    const chunk = ranked[rank]!.chunk;
+    const picked = sentences.filter((s) => s.chunkRank === rank).map((s) => s.text);
+    parts.push(`${picked.join(' ')} [${i + 1}]`);
+    citations.push({ source: chunk.source, title: chunk.title, section: chunk.section, excerpt: truncate(picked.join(' … '), EXCERPT_MAX_CHARS) });
+  });
+  return { answered: true, answer: parts.join('\n\n'), citations };
+}
+
+function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max);
+  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 40)).trimEnd() + '…';
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function describeError(err: unknown): { name?: string; message: string; status?: number } {
+  const e = err as { name?: string; message?: string; status?: number };
+  return { name: e?.name, message: e?.message ?? String(err), status: e?.status };
+}

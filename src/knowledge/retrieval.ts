@@ -1,0 +1,164 @@
+import type { Bm25Index, ScoredChunk } from './bm25-index.js';
+import { chunkTerms } from './bm25-index.js';
+import { tokenize } from './tokenizer.js';
+
+/** Questions are cut to this many characters for retrieval; nobody asks a 2,000-character question. */
+export const MAX_QUESTION_CHARS = 2_000;
+/** At most this many distinct terms from a question are scored (bounds work on pasted text). */
+const MAX_QUERY_TERMS = 48;
+/** Weight of terms that come only from the earlier question in the thread. */
+const CONTEXT_WEIGHT = 0.4;
+
+export interface QueryTerm {
+  term: string;
+  weight: number;
+  /** True when the term is from the earlier question, not this one. */
+  fromContext: boolean;
+}
+
+export interface Query {
+  terms: QueryTerm[];
+  /** Concept terms ("§send") the query contains. */
+  concepts: Set<string>;
+  /** Plain terms in question order (for phrase bonuses). */
+  sequence: string[];
+  asksForNumber: boolean;
+  asksForWho: boolean;
+}
+
+export function buildQuery(index: Bm25Index, question: string, context?: string): Query {
+  const q = question.slice(0, MAX_QUESTION_CHARS);
+  const terms = new Map<string, QueryTerm>();
+  const concepts = new Set<string>();
+  const addText = (text: string, weight: number, fromContext: boolean) => {
+    const tokens = tokenize(text);
+    for (const t of tokens) {
+      if (t.stop || terms.has(t.term) || terms.size >= MAX_QUERY_TERMS) continue;
+      terms.set(t.term, { term: t.term, weight, fromContext });
+    }
+    for (const c of index.matcher.concepts(tokens)) {
+      if (!fromContext) concepts.add(c);
+      if (!terms.has(c)) terms.set(c, { term: c, weight, fromContext });
+    }
+  };
+  addText(q, 1, false);
+  if (context) addText(context.slice(0, MAX_QUESTION_CHARS), CONTEXT_WEIGHT, true);
+  const lower = q.toLowerCase();
+  return {
+    terms: [...terms.values()],
+    concepts,
+    sequence: tokenize(q)
+      .filter((t) => !t.stop)
+      .map((t) => t.term),
+    asksForNumber: /\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share)\b|\bpass rate\b/.test(lower),
+    asksForWho: /^\s*(?:who|whom|which (?:school|organisation|organization|partner|company))\b/.test(lower),
+  };
+}
+
+/** Candidates re-ranked for phrases: this many from BM25. */
+const RERANK_POOL = 20;
+/** Bonus per question word pair found side by side in a passage, times the pair's mean IDF. */
+const PHRASE_BONUS = 0.6;
+
+/**
+ * BM25 over the query terms, then a phrase re-rank of the best few: a passage that has "Family Learning" as a
+ * phrase beats one that has "family" and "learning" far apart.
+ */
+export function search(index: Bm25Index, query: Query, k: number): ScoredChunk[] {
+  const weights = new Map(query.terms.map((t) => [t.term, t.weight]));
+  const pool = index.search(weights, Math.max(k, RERANK_POOL));
+  const pairs = new Set<string>();
+  for (let i = 1; i < query.sequence.length; i++) pairs.add(`${query.sequence[i - 1]} ${query.sequence[i]}`);
+  if (!pairs.size) return pool.slice(0, k);
+  const rescored = pool.map((r) => {
+    const seq = contentSequence(`${r.chunk.section}. ${r.chunk.text}`);
+    const found = new Set<string>();
+    for (let i = 1; i < seq.length; i++) {
+      const pair = `${seq[i - 1]} ${seq[i]}`;
+      if (pairs.has(pair)) found.add(pair);
+    }
+    let bonus = 0;
+    for (const pair of found) {
+      const [a, b] = pair.split(' ') as [string, string];
+      bonus += (PHRASE_BONUS * (index.idf(a) + index.idf(b))) / 2;
+    }
+    return { ...r, score: r.score + bonus };
+  });
+  return rescored.sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+function contentSequence(text: string): string[] {
+  return tokenize(text)
+    .filter((t) => !t.stop)
+    .map((t) => t.term);
+}
+
+export interface Support {
+  supported: boolean;
+  /** Share of the question's information (IDF-weighted) that the best passage covers, 0..1. */
+  coverage: number;
+  /** The passage that covers the most. */
+  best?: ScoredChunk;
+  /** Question terms the documents never use. */
+  unknownTerms: string[];
+  reason: 'covered' | 'no_terms' | 'not_covered' | 'instruction_override';
+}
+
+/** Minimum IDF-weighted coverage of the question's content terms by one passage for an answer. */
+export const MIN_COVERAGE = 0.55;
+
+/**
+ * Does any retrieved passage support an answer? Each content term of the question is weighted by its IDF (a
+ * word the documents never use weighs the most), and a passage must contain (directly or through the domain
+ * vocabulary) at least MIN_COVERAGE of that weight. "What is the capital of France?" fails because "France"
+ * carries most of the weight and no passage has it; "What is the NPQSL pass rate?" passes because one passage
+ * has all three words. Requests to override instructions are refused before retrieval.
+ */
+export function assessSupport(index: Bm25Index, query: Query, candidates: ScoredChunk[], question: string): Support {
+  const unknownTerms = query.terms.filter((t) => !t.fromContext && !t.term.startsWith('§') && index.df(t.term) === 0).map((t) => t.term);
+  if (looksLikeInstructionOverride(question)) return { supported: false, coverage: 0, unknownTerms, reason: 'instruction_override' };
+  const plain = query.terms.filter((t) => !t.term.startsWith('§'));
+  if (!plain.some((t) => !t.fromContext) && !query.concepts.size) return { supported: false, coverage: 0, unknownTerms, reason: 'no_terms' };
+  let best: ScoredChunk | undefined;
+  let bestCoverage = 0;
+  for (const c of candidates.slice(0, 3)) {
+    const cov = coverage(index, query, chunkTerms(c.chunk, index.matcher));
+    if (cov > bestCoverage) {
+      bestCoverage = cov;
+      best = c;
+    }
+  }
+  const supported = bestCoverage >= MIN_COVERAGE;
+  return { supported, coverage: bestCoverage, best, unknownTerms, reason: supported ? 'covered' : 'not_covered' };
+}
+
+/** IDF-weighted share of the query's plain terms that `terms` contains directly or via a shared concept. */
+export function coverage(index: Bm25Index, query: Query, terms: Map<string, number> | Set<string>): number {
+  const has = (t: string) => terms.has(t);
+  let total = 0;
+  let covered = 0;
+  for (const qt of query.terms) {
+    if (qt.term.startsWith('§')) continue;
+    const w = index.idf(qt.term) * qt.weight;
+    total += w;
+    if (has(qt.term) || conceptCovers(index, query, qt.term, has)) covered += w;
+  }
+  return total ? covered / total : 0;
+}
+
+function conceptCovers(index: Bm25Index, query: Query, term: string, has: (t: string) => boolean): boolean {
+  for (const c of query.concepts) {
+    if (has(c) && index.matcher.members.get(c)?.has(term)) return true;
+  }
+  return false;
+}
+
+/** "Ignore your instructions", "you are now ...", "reveal your system prompt": not a question about the documents. */
+export function looksLikeInstructionOverride(question: string): boolean {
+  const q = question.toLowerCase();
+  return (
+    /\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,60}\b(?:instructions?|rules|prompts?|guidelines|directions|above|previous|prior|context)\b/.test(q) ||
+    /\b(?:system|hidden|initial)\s+prompt\b/.test(q) ||
+    /\byou are now\b|\bpretend (?:to be|you are)\b|\bact as (?:an?|my)\b|\bjailbreak\b|\bdeveloper mode\b/.test(q)
+  );
+}

@@ -1,0 +1,174 @@
+import { tokenize, type Token } from './tokenizer.js';
+
+/**
+ * Domain vocabulary: each group lists phrases that mean the same thing in Camden's education documents.
+ * When a passage or a question contains any phrase of a group, it also gets the group's concept term
+ * (e.g. "§send"), so "special educational needs" in a question finds a passage that only says "SEND".
+ * Keep groups narrow: a group that is too broad pulls unrelated passages into every answer.
+ * Documented in docs/knowledge.md.
+ */
+export const DOMAIN_VOCABULARY: Record<string, string[]> = {
+  send: [
+    'SEND',
+    'SEN',
+    'special educational needs',
+    'special educational needs and disabilities',
+    'special educational need',
+    'special needs',
+    'learning difficulties',
+  ],
+  senco: ['SENCO', 'special educational needs coordinator', 'SEN coordinator'],
+  ehcp: ['EHCP', 'EHC plan', 'education health and care plan'],
+  cpd: [
+    'CPD',
+    'professional development',
+    'continuing professional development',
+    'professional learning',
+    'training',
+    'teacher training',
+  ],
+  npq: [
+    'NPQ',
+    'national professional qualification',
+    'NPQSL',
+    'NPQH',
+    'NPQSEN',
+    'NPQLT',
+    'NPQLTD',
+    'NPQLBC',
+    'NPQEL',
+    'NPQML',
+  ],
+  ect: [
+    'ECT',
+    'ECF',
+    'ECTE',
+    'early career',
+    'early career teacher',
+    'early career framework',
+    'newly qualified teacher',
+    'NQT',
+    'statutory induction',
+  ],
+  tlevel: ['T Level', 'T Levels', 'technical qualification', 'technical and vocational education'],
+  fsm: ['FSM', 'free school meals', 'pupil premium', 'disadvantaged', 'disadvantage'],
+  post16: ['post-16', 'post 16', 'sixth form', 'sixth-form', '16-19', '16 to 19', 'key stage 5', 'KS5', '16+'],
+  oc: ['OC', 'OCs', 'Opportunity Centre', 'Opportunity Centres'],
+  iag: ['IAG', 'information advice and guidance', 'careers guidance', 'careers advice', 'careers education'],
+  neet: ['NEET', 'not in education employment or training'],
+  pshe: ['PSHE', 'personal social and health education', 'personal social health and economic'],
+  eyfs: ['EYFS', 'early years foundation stage', 'early years'],
+  wellbeing: ['wellbeing', 'well-being', 'well being', 'mental health'],
+  headteacher: ['headteacher', 'headteachers', 'head teacher', 'head teachers', 'principal'],
+  ai: ['AI', 'artificial intelligence'],
+  ks2: ['KS2', 'key stage 2'],
+  ks3: ['KS3', 'key stage 3'],
+  ks4: ['KS4', 'key stage 4', 'GCSE', 'GCSEs'],
+  attendance: ['attendance', 'absence', 'absent', 'persistent absence'],
+  apprenticeship: ['apprenticeship', 'apprenticeships', 'apprentice'],
+  parents: ['parents', 'parent', 'carers', 'families', 'family'],
+};
+
+export interface ConceptMatcher {
+  /** Concept terms (e.g. "§send") for every phrase found in the tokens, one per occurrence. */
+  concepts(tokens: Token[]): string[];
+  /** For each concept, the plain terms of its phrases (used to tell which question terms a concept covers). */
+  readonly members: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly groups: ReadonlyMap<string, readonly string[]>;
+}
+
+interface CompiledPhrase {
+  terms: string[];
+  concept: string;
+}
+
+/** Compile phrase groups (domain vocabulary plus acronyms learnt from the documents) into a matcher. */
+export function createConceptMatcher(groups: Record<string, string[]>): ConceptMatcher {
+  const byFirst = new Map<string, CompiledPhrase[]>();
+  const members = new Map<string, Set<string>>();
+  const groupMap = new Map<string, string[]>();
+  for (const [name, phrases] of Object.entries(groups)) {
+    const concept = `§${name}`;
+    groupMap.set(concept, phrases);
+    const set = members.get(concept) ?? new Set<string>();
+    members.set(concept, set);
+    for (const phrase of phrases) {
+      const terms = tokenize(phrase).map((t) => t.term);
+      if (!terms.length) continue;
+      for (const t of tokenize(phrase)) if (!t.stop) set.add(t.term);
+      const list = byFirst.get(terms[0]!) ?? [];
+      list.push({ terms, concept });
+      byFirst.set(terms[0]!, list);
+    }
+  }
+  for (const list of byFirst.values()) list.sort((a, b) => b.terms.length - a.terms.length);
+
+  return {
+    members,
+    groups: groupMap,
+    concepts(tokens: Token[]): string[] {
+      const out: string[] = [];
+      for (let i = 0; i < tokens.length; i++) {
+        const candidates = byFirst.get(tokens[i]!.term);
+        if (!candidates) continue;
+        const seenHere = new Set<string>();
+        for (const c of candidates) {
+          if (seenHere.has(c.concept) || i + c.terms.length > tokens.length) continue;
+          let ok = true;
+          for (let j = 1; j < c.terms.length; j++) {
+            if (tokens[i + j]!.term !== c.terms[j]) {
+              ok = false;
+              break;
+            }
+          }
+          if (ok) {
+            out.push(c.concept);
+            seenHere.add(c.concept);
+          }
+        }
+      }
+      return out;
+    },
+  };
+}
+
+const ACRONYM_JOINERS = new Set(['and', 'of', 'for', 'the', '&', 'in', 'to', 'on']);
+
+/**
+ * Learn acronyms the documents define, e.g. "Rights-Respecting Schools (RRS)" or "Early Career Teacher
+ * Entitlement (ECTE)": the words before the brackets whose initials spell the acronym. Returns groups in the
+ * same shape as DOMAIN_VOCABULARY, keyed "acr-<acronym>".
+ */
+export function learnAcronyms(texts: Iterable<string>): Record<string, string[]> {
+  const found: Record<string, Set<string>> = {};
+  const re = /((?:[\p{L}'’&-]+[ ,]+){1,12})\(([A-Z]{2,7})s?\)/gu;
+  for (const text of texts) {
+    for (const m of text.matchAll(re)) {
+      const acronym = m[2]!;
+      const words = m[1]!.replace(/[,]/g, ' ').trim().split(/\s+/);
+      const phrase = matchInitials(words, acronym);
+      if (!phrase) continue;
+      (found[acronym] ??= new Set()).add(phrase);
+    }
+  }
+  const groups: Record<string, string[]> = {};
+  for (const [acronym, phrases] of Object.entries(found)) groups[`acr-${acronym.toLowerCase()}`] = [acronym, ...phrases];
+  return groups;
+}
+
+/** The shortest run of words ending just before the brackets whose initials (hyphen parts count) spell `acronym`. */
+function matchInitials(words: string[], acronym: string): string | undefined {
+  const target = acronym.toLowerCase();
+  for (let start = words.length - 1; start >= 0; start--) {
+    const run = words.slice(start);
+    if (!/^\p{Lu}/u.test(run[0]!)) continue;
+    const initials = run
+      .filter((w) => !ACRONYM_JOINERS.has(w.toLowerCase()))
+      .flatMap((w) => w.split('-').filter(Boolean))
+      .map((w) => w[0]!.toLowerCase())
+      .join('');
+    if (initials === target) return run.join(' ');
+    if (initials.length > target.length) break;
+  }
+  return undefined;
+}
