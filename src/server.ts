@@ -3,6 +3,15 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createSlackAdapter, slackMissing, type SlackAdapter } from '../adapters/slack/index.js';
+import { createTeamsAdapter, type TeamsAdapterDeps, type TeamsBot } from '../adapters/teams/index.js';
+import { jobsServicesFromStore } from '../jobs/store-services.js';
+import { mountQueueBoard, startJobs, type JobsHandle } from '../jobs/index.js';
+import { createAppContext, type AppContext, type AppContextOverrides } from './app-context.js';
+import type { Notifier } from './bot/notifier.js';
+import type { Config } from './config.js';
 
 /** What /healthz reports. `status` is "ok" when the core (store) is up; the server then answers 200, else 503. */
 export interface HealthReport {
@@ -157,4 +166,175 @@ export async function listen(app: Express, port: number, host = '0.0.0.0'): Prom
       });
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Whole bring-up: context (store, index, services, bot) + adapters + jobs + HTTP.
+
+export interface StartServerOptions {
+  config: Config;
+  logger: Logger;
+  /** Default config.PORT; 0 picks a free port. */
+  port?: number;
+  /** Default 0.0.0.0. */
+  host?: string;
+  /** Injected store / answerer / clock (tests). */
+  overrides?: AppContextOverrides;
+  /** Run BullMQ schedules and workers here. Default config.JOBS_IN_PROCESS. */
+  jobs?: boolean;
+  slack?: { maxRetryAfterMs?: number; timeoutMs?: number };
+  teams?: Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>;
+  /** How long stop() waits for in-flight work (ms). Default 25 s. */
+  drainMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  context: AppContext;
+  slack: SlackAdapter | null;
+  teams: TeamsBot;
+  jobs: JobsHandle | null;
+  /** Notifiers for jobs, in order of preference. */
+  notifiers: Notifier[];
+  /** Stop taking requests, finish in-flight work, close jobs and the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+let cachedVersion: string | undefined;
+export function appVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version?: string };
+    cachedVersion = pkg.version ?? 'unknown';
+  } catch {
+    cachedVersion = 'unknown';
+  }
+  return cachedVersion;
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const context = await createAppContext(config, logger, options.overrides);
+  const inFlight = new InFlight();
+  const cleanups: (() => Promise<void>)[] = [() => context.close()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    // Slack: on with a bot token plus a signing secret (HTTP) or app token (Socket Mode).
+    let slack: SlackAdapter | null = null;
+    const missing = slackMissing(config);
+    if (missing.length) {
+      logger.info({ missing }, `Slack is off: set ${missing.join(' and ')} to switch it on`);
+    } else {
+      slack = createSlackAdapter({
+        config,
+        bot: context.bot,
+        deliveries: context.deliveries,
+        logger,
+        countRequest: (kind) => context.metrics.platformRequests.inc({ platform: 'slack', kind }),
+        track: () => inFlight.begin(),
+        maxRetryAfterMs: options.slack?.maxRetryAfterMs,
+        timeoutMs: options.slack?.timeoutMs,
+      });
+      await slack.start();
+      logger.info({ mode: slack.mode }, 'Slack is on');
+      const s = slack;
+      cleanups.push(() => s.stop());
+    }
+
+    // Teams: mounted always; without MICROSOFT_APP_ID it refuses traffic unless TEAMS_LOCAL_DEV=true.
+    const teams = createTeamsAdapter({
+      config,
+      bot: context.bot,
+      conversations: {
+        saveReference: (user, reference) => context.directory.saveTeamsConversationReference(user, reference),
+        markUnreachable: async (user) => {
+          await context.directory.markTeamsUnreachable(user);
+        },
+      },
+      claims: context.store.claims,
+      logger,
+      ...options.teams,
+    });
+    if (teams.mode === 'refuse') {
+      logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant) to switch it on');
+    }
+
+    const notifiers: Notifier[] = [...(slack ? [slack.notifier] : []), ...(teams.mode !== 'refuse' ? [teams.notifier] : [])];
+
+    // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).
+    let jobs: JobsHandle | null = null;
+    if (options.jobs ?? config.JOBS_IN_PROCESS) {
+      jobs = await startJobs({
+        config,
+        logger,
+        services: jobsServicesFromStore({
+          store: context.store,
+          notifiers,
+          questionLog: context.questionLog,
+          knowledge: context.answerer.changedOnDisk && context.answerer.reload ? (context.answerer as Required<Pick<typeof context.answerer, 'changedOnDisk' | 'reload'>>) : undefined,
+        }),
+      });
+      const j = jobs;
+      cleanups.push(() => j.close());
+    }
+
+    const app = createApp({
+      logger,
+      metrics: context.metrics,
+      slackRouter: slack?.router ?? null,
+      health: {
+        version: appVersion(),
+        store: () => context.store.health(),
+        redis: () => (jobs ? (jobs.redisStatus() === 'up' ? 'ready' : 'down') : 'off'),
+        index: () => {
+          const s = context.answerer.stats?.();
+          return s ? { documents: s.documents, chunks: s.chunks, loadedAt: s.loadedAt ?? undefined } : null;
+        },
+        adapters: () => ({ slack: slack ? slack.mode : 'off', teams: teams.mode === 'refuse' ? 'off' : 'on' }),
+      },
+      mounts: [
+        (a) => {
+          a.post('/api/messages', (req, res) => {
+            const done = inFlight.begin();
+            context.metrics.platformRequests.inc({ platform: 'teams', kind: 'activity' });
+            teams.handle(req as never, res as never).finally(done);
+          });
+        },
+        (a) => {
+          if (jobs && mountQueueBoard(a, jobs.queues, { password: config.ADMIN_PASSWORD })) logger.info('bull-board at /admin/queues');
+        },
+      ],
+    });
+
+    const listening = await listen(app, options.port ?? config.PORT, options.host);
+    logger.info({ url: listening.url, version: appVersion() }, 'server listening');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: listening.url,
+      port: listening.port,
+      context,
+      slack,
+      teams,
+      jobs,
+      notifiers,
+      stop() {
+        stopping ??= (async () => {
+          const drainMs = options.drainMs ?? 25_000;
+          await listening.close(drainMs);
+          const idle = await inFlight.idle(drainMs);
+          if (!idle) logger.warn({ pending: inFlight.size }, 'shutdown: in-flight work did not finish in time');
+          await cleanup();
+          logger.info('server stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
 }

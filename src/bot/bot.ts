@@ -242,7 +242,8 @@ export function createBot(deps: BotDeps): Bot {
 
     async status(actor) {
       try {
-        const person = requireLead(actor);
+        const person = actor.person;
+        if (!person || !person.roles.length) throw new NotAuthorisedError(NOT_A_LEAD);
         return statusReply(await deps.attendance.status(person, STATUS_WEEKS));
       } catch (err) {
         return fail('attendance-status', err);

@@ -1,0 +1,120 @@
+import { createBot, type Bot } from './bot/index.js';
+import type { BotDeps, DigestPort, QuestionLogPort } from './bot/ports.js';
+import type { Config } from './config.js';
+import { DigestService } from './digest/digest-service.js';
+import { storeDigestSource } from './digest/store-source.js';
+import { parseTermStarts } from './digest/terms.js';
+import { importDirectory } from './directory/import.js';
+import { readDirectoryFile } from './directory/file.js';
+import { DirectoryService } from './directory/service.js';
+import type { Answerer } from './knowledge/types.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createBotAnswersRepo } from './store/bot-answers-repo.js';
+import { createDeliveriesRepo, type DeliveriesRepo } from './store/bot-deliveries-repo.js';
+import { openStore } from './store/open-store.js';
+import { createQuestionLog, type QuestionLog } from './store/question-log.js';
+import type { Store } from './store/store.js';
+import { AttendanceService } from './attendance/service.js';
+
+/** Index statistics for /healthz (the knowledge base's stats(), when the answerer has them). */
+export interface IndexStats {
+  documents: number;
+  chunks: number;
+  loadedAt?: Date | string | null;
+}
+
+/** An answerer that may also report index stats and reload (the real KnowledgeBase does both). */
+export type AppAnswerer = Answerer & {
+  stats?(): IndexStats;
+  changedOnDisk?(): Promise<boolean>;
+  reload?(): Promise<unknown>;
+};
+
+export interface AppContextOverrides {
+  /** Use this store instead of opening one from config (tests: openTestStore). Not closed by the context. */
+  store?: Store;
+  /** Use this answerer instead of building the knowledge base from KNOWLEDGE_DIR. */
+  answerer?: AppAnswerer;
+  /** Clock for week defaults and logs (tests). */
+  now?: () => Date;
+  metrics?: Metrics;
+}
+
+/** Everything the adapters, server and jobs share: one store, one index, one bot core. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  answerer: AppAnswerer;
+  directory: DirectoryService;
+  attendance: AttendanceService;
+  questionLog: QuestionLog;
+  digest: DigestService;
+  deliveries: DeliveriesRepo;
+  bot: Bot;
+  metrics: Metrics;
+  /** Close what this context opened (the store unless it was injected). */
+  close(): Promise<void>;
+}
+
+async function buildAnswerer(config: Config, logger: Logger): Promise<AppAnswerer> {
+  const { createKnowledgeBase } = await import('./knowledge/index.js');
+  return createKnowledgeBase(config, logger.child({ component: 'knowledge' }));
+}
+
+export async function createAppContext(config: Config, logger: Logger, overrides: AppContextOverrides = {}): Promise<AppContext> {
+  const store = overrides.store ?? (await openStore(config, logger.child({ component: 'store' })));
+  const ownsStore = !overrides.store;
+  try {
+    if (config.DIRECTORY_FILE) {
+      const file = await readDirectoryFile(config.DIRECTORY_FILE);
+      const report = await importDirectory(store, file, logger);
+      logger.info({ file: config.DIRECTORY_FILE, report }, 'directory loaded');
+    }
+    const answerer = overrides.answerer ?? (await buildAnswerer(config, logger));
+    const now = overrides.now ?? (() => new Date());
+    const metrics = overrides.metrics ?? createMetrics();
+    const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
+    const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
+    const questionLog = createQuestionLog(store, config, logger);
+    const digest = new DigestService({
+      source: storeDigestSource(store),
+      timeZone: config.SCHEDULE_TIMEZONE,
+      termStarts: parseTermStarts(config.TERM_STARTS),
+      now,
+    });
+    const questionLogPort: QuestionLogPort = { record: (e) => questionLog.record(e) };
+    const digestPort: DigestPort = { latestDigestFor: (actor) => digest.latestDigestFor(actor) };
+    const deps: BotDeps = {
+      answerer,
+      directory,
+      attendance,
+      answers: createBotAnswersRepo(store.db),
+      questionLog: questionLogPort,
+      digest: digestPort,
+      observe: metrics.observer,
+      logger: logger.child({ component: 'bot' }),
+      now,
+    };
+    return {
+      config,
+      logger,
+      store,
+      answerer,
+      directory,
+      attendance,
+      questionLog,
+      digest,
+      deliveries: createDeliveriesRepo(store.db),
+      bot: createBot(deps),
+      metrics,
+      async close() {
+        if (ownsStore) await store.close();
+      },
+    };
+  } catch (err) {
+    if (ownsStore) await store.close().catch(() => undefined);
+    throw err;
+  }
+}
