@@ -89,7 +89,7 @@ function decodeUtf8(bytes: Buffer): string {
 
 async function loadPdf(source: string, bytes: Buffer): Promise<LoadedDocument> {
   const { getDocumentProxy, extractText, getMeta } = await import('unpdf');
-  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   try {
     const { text } = await extractText(pdf, { mergePages: false });
     let title: string | undefined;

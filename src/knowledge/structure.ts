@@ -229,7 +229,7 @@ function joinLines(lines: string[], pdfLike: boolean, vocab?: WordForms): string
       out = l;
       continue;
     }
-    const hy = /(\p{L}+)-$/u.exec(out);
+    const hy = out.endsWith('-') ? /(\p{L}+)-$/u.exec(out.slice(-64)) : null;
     const next = /^(\p{L}+)/u.exec(l);
     if (pdfLike && hy && next && /^\p{Ll}/u.test(l)) {
       const joined = (hy[1]! + next[1]!).toLowerCase();

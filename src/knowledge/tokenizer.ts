@@ -43,21 +43,28 @@ export interface Token {
 
 /** Fold curly quotes, dashes and accents so "Camden’s" and "Camden's" tokenise the same. */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    // Academic years: "2024/2025", "2024-25" and "2024/25" are the same year.
-    .replace(/\b((?:19|20)\d\d)\s*[-/]\s*(?:(?:19|20)(\d\d)|(\d\d))\b/g, (_, a: string, b?: string, c?: string) => `${a}/${b ?? c}`);
+  const folded = /[^\x00-\x7f]/.test(text)
+    ? text
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
+        .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
+        .replace(/[\u2010-\u2015\u2212]/g, '-')
+    : text;
+  // Academic years: "2024/2025", "2024-25" and "2024/25" are the same year.
+  return folded.replace(/\b((?:19|20)\d\d)\s*[-/]\s*(?:(?:19|20)(\d\d)|(\d\d))\b/g, (_, a: string, b?: string, c?: string) => `${a}/${b ?? c}`);
 }
 
+const STEM_CACHE = new Map<string, string>();
+const STEM_CACHE_MAX = 200_000;
+
 export function stem(word: string): string {
-  const lemma = LEMMAS[word];
-  if (lemma) return lemma;
-  if (/^\d/.test(word)) return word;
-  return stemmer(word);
+  const cached = STEM_CACHE.get(word);
+  if (cached !== undefined) return cached;
+  const result = LEMMAS[word] ?? (/^\d/.test(word) ? word : stemmer(word));
+  if (STEM_CACHE.size >= STEM_CACHE_MAX) STEM_CACHE.clear();
+  STEM_CACHE.set(word, result);
+  return result;
 }
 
 const WORD = /[a-z0-9]+(?:'[a-z]+)?/g;

@@ -141,11 +141,17 @@ const ACRONYM_JOINERS = new Set(['and', 'of', 'for', 'the', '&', 'in', 'to', 'on
  */
 export function learnAcronyms(texts: Iterable<string>): Record<string, string[]> {
   const found: Record<string, Set<string>> = {};
-  const re = /((?:[\p{L}'’&-]+[ ,]+){1,12})\(([A-Z]{2,7})s?\)/gu;
+  const re = /\(([A-Z]{2,7})s?\)/g;
   for (const text of texts) {
     for (const m of text.matchAll(re)) {
-      const acronym = m[2]!;
-      const words = m[1]!.replace(/[,]/g, ' ').trim().split(/\s+/);
+      const acronym = m[1]!;
+      const before = text.slice(Math.max(0, m.index - 160), m.index);
+      const words = before
+        .replace(/[,]/g, ' ')
+        .trim()
+        .split(/\s+/)
+        .slice(-12)
+        .filter((w) => /^[\p{L}'’&-]+$/u.test(w));
       const phrase = matchInitials(words, acronym);
       if (!phrase) continue;
       (found[acronym] ??= new Set()).add(phrase);
