@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIGURE_FIELDS } from '../../src/attendance/types.js';
+import { newTriggerId } from '../helpers/slack-requests.js';
+import { blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+
+let h: SlackHarness;
+let week: string;
+
+beforeAll(async () => {
+  h = await startSlackHarness('postgres');
+  week = h.server.context.attendance.defaultWeek();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const VALID = { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 0, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 };
+
+function viewSubmission(user: string, viewId: string, values: { centre?: string; week?: string; figures: Record<string, number | string>; note?: string }) {
+  const state: Record<string, Record<string, unknown>> = {
+    centre: { value: { type: 'static_select', selected_option: values.centre ? { value: values.centre, text: { type: 'plain_text', text: values.centre } } : null } },
+    week: { value: { type: 'datepicker', selected_date: values.week ?? null } },
+    note: { value: { type: 'plain_text_input', value: values.note ?? null } },
+  };
+  for (const f of FIGURE_FIELDS) state[f] = { value: { type: 'number_input', value: values.figures[f] === undefined ? null : String(values.figures[f]) } };
+  return {
+    type: 'view_submission',
+    team: { id: TEAM, domain: 'camden' },
+    user: userPayload(user),
+    api_app_id: 'A0CAMDEN01',
+    token: 'legacy',
+    trigger_id: newTriggerId(),
+    view: {
+      id: viewId,
+      team_id: TEAM,
+      type: 'modal',
+      callback_id: 'attendance_return',
+      private_metadata: '{}',
+      state: { values: state },
+      hash: 'h1',
+      title: { type: 'plain_text', text: 'Weekly return' },
+      blocks: [],
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}
+
+async function respondText(responseId: string): Promise<string> {
+  await h.fake.waitFor(() => h.responses(responseId).length > 0);
+  return h.responses(responseId).map((r) => `${r.text}\n${blockText(r.blocks)}`).join('\n');
+}
+
+describe('/attendance modal', () => {
+  it('opens the form with the lead\'s centres only and the week just ended', async () => {
+    const { status, triggerId } = await h.command('/attendance', '', USERS.multiLead);
+    expect(status).toBe(200);
+    await h.fake.waitFor(() => h.fake.callsTo('views.open').some((c) => c.args.trigger_id === triggerId));
+    const view = h.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!.args.view;
+    const centre = view.blocks.find((b: any) => b.block_id === 'centre');
+    expect(centre.element.options.map((o: any) => o.value).sort()).toEqual(['camden-career-club', 'london-ai-campus']);
+    expect(view.blocks.find((b: any) => b.block_id === 'week').element.initial_date).toBe(week);
+  });
+
+  it('valid submission -> confirmation in the modal, stored once; the same submission again stores no second version', async () => {
+    const payload = viewSubmission(USERS.lead, 'V0MODAL01', { centre: 'acland-burghley', week, figures: VALID, note: 'Half term <!here>' });
+    const res = await h.interaction(payload);
+    expect(res.status).toBe(200);
+    expect(res.json.response_action).toBe('update');
+    const text = blockText(res.json.view.blocks);
+    expect(text).toContain('Return received for Acland Burghley');
+    expect(text).toContain('&lt;!here&gt;');
+    const again = await h.interaction({ ...payload, trigger_id: newTriggerId() });
+    expect(again.json.response_action).toBe('update');
+    expect(blockText(again.json.view.blocks)).toContain('Already received');
+    const history = await h.server.context.attendance.history('acland-burghley', week);
+    expect(history).toHaveLength(1);
+    expect(history[0]!.figures.attendances).toBe(120);
+  });
+
+  it('invalid figures -> response_action errors next to the field, nothing stored', async () => {
+    const res = await h.interaction(
+      viewSubmission(USERS.multiLead, 'V0MODAL02', { centre: 'london-ai-campus', week, figures: { ...VALID, pupils: 130, fsm: 'lots' } }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.json.response_action).toBe('errors');
+    expect(Object.keys(res.json.errors)).toContain('fsm');
+    expect(res.json.errors.fsm).toMatch(/whole number/);
+    const second = await h.interaction(viewSubmission(USERS.multiLead, 'V0MODAL02', { centre: 'london-ai-campus', week, figures: { ...VALID, pupils: 130 } }));
+    expect(second.json.response_action).toBe('errors');
+    expect(Object.keys(second.json.errors)).toContain('pupils');
+    expect(await h.server.context.attendance.get('london-ai-campus', week)).toBeNull();
+  });
+
+  it('a lead submitting for another centre is refused on the form, nothing stored', async () => {
+    const res = await h.interaction(viewSubmission(USERS.lead, 'V0MODAL03', { centre: 'la-sainte-union', week, figures: VALID }));
+    expect(res.json.response_action).toBe('errors');
+    expect(res.json.errors.centre).toMatch(/not a lead of La Sainte Union/);
+    expect(await h.server.context.attendance.get('la-sainte-union', week)).toBeNull();
+  });
+});
+
+describe('/attendance quick form', () => {
+  const quick = 'sessions 5 academic 3 enrichment 2 attendances 90 pupils 40 fsm 20 send 6 parents 2';
+
+  it('submits at once and confirms with the figures; resubmitting amends and says so', async () => {
+    const first = await h.command('/attendance', `${quick} centre camden-career-club`, USERS.multiLead);
+    const text = await respondText(first.responseId);
+    expect(text).toContain('Return received for Camden Career Club');
+    expect(text).toMatch(/attendances 90/);
+    const second = await h.command('/attendance', `sessions 5 academic 3 enrichment 2 attendances 95 pupils 40 fsm 20 send 6 parents 2 centre camden-career-club`, USERS.multiLead);
+    const amended = await respondText(second.responseId);
+    expect(amended).toMatch(/amended/i);
+    expect(amended).toContain('version 2');
+    expect((await h.server.context.attendance.history('camden-career-club', week)).length).toBe(2);
+  });
+
+  it('the same slash command delivered twice (same trigger_id) stores one version', async () => {
+    const triggerId = newTriggerId();
+    const a = await h.command('/attendance', `${quick} centre london-ai-campus`, USERS.multiLead, { triggerId });
+    const b = await h.command('/attendance', `${quick} centre london-ai-campus`, USERS.multiLead, { triggerId });
+    await respondText(a.responseId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.responses(b.responseId)).toHaveLength(0);
+    expect(await h.server.context.attendance.history('london-ai-campus', week)).toHaveLength(1);
+  });
+
+  it('names the bad field in an ephemeral message and stores nothing', async () => {
+    const { responseId } = await h.command('/attendance', 'sesions 5 attendances 10 pupils 4', USERS.lead);
+    const text = await respondText(responseId);
+    expect(h.responses(responseId)[0].response_type).toBe('ephemeral');
+    expect(text).toMatch(/Nothing was saved/);
+    expect(text).toMatch(/sesions/);
+  });
+
+  it('a lead of several centres must say which', async () => {
+    const { responseId } = await h.command('/attendance', quick, USERS.multiLead);
+    expect(await respondText(responseId)).toMatch(/several centres.*camden-career-club/);
+  });
+
+  it('plain staff are refused politely and no form opens', async () => {
+    const opened = h.fake.callsTo('views.open').length;
+    const { responseId } = await h.command('/attendance', '', USERS.staff);
+    expect(await respondText(responseId)).toMatch(/Only registered Opportunity Centre leads/);
+    const q = await h.command('/attendance', quick, USERS.staff);
+    expect(await respondText(q.responseId)).toMatch(/Only registered Opportunity Centre leads/);
+    expect(h.fake.callsTo('views.open').length).toBe(opened);
+  });
+
+  it('a lead submitting for another centre by quick form is refused', async () => {
+    const { responseId } = await h.command('/attendance', `${quick} centre la-sainte-union`, USERS.lead);
+    expect(await respondText(responseId)).toMatch(/not a lead of La Sainte Union/);
+    expect(await h.server.context.attendance.get('la-sainte-union', week)).toBeNull();
+  });
+
+  it('/attendance status lists in and missing returns', async () => {
+    const { responseId } = await h.command('/attendance', 'status', USERS.lead);
+    const text = await respondText(responseId);
+    expect(text).toContain('Acland Burghley');
+    expect(text).toMatch(/Missing/);
+    expect(text).toContain(week);
+  });
+});
+
+describe('admin commands and /digest', () => {
+  it('admins register roles and pause reminders; others are refused', async () => {
+    const refused = await h.command('/attendance', 'admin register jo.bloggs@example.org oc_lead la-sainte-union', USERS.lead);
+    expect(await respondText(refused.responseId)).toMatch(/only admins/i);
+    const ok = await h.command('/attendance', 'admin register jo.bloggs@example.org oc_lead la-sainte-union', USERS.admin);
+    expect(await respondText(ok.responseId)).toMatch(/Jo Bloggs .* now has roles: oc_lead.*la-sainte-union/);
+    const person = await h.server.context.directory.findPersonByEmail('jo.bloggs@example.org');
+    expect(person?.centres).toEqual(['la-sainte-union']);
+    const pause = await h.command('/attendance', 'admin pause la-sainte-union until 2099-01-31', USERS.admin);
+    expect(await respondText(pause.responseId)).toMatch(/paused until 2099-01-31/);
+    expect((await h.server.context.directory.getCentre('la-sainte-union'))?.remindersPausedUntil).toBe('2099-01-31');
+    const bad = await h.command('/attendance', 'admin pause la-sainte-union until tomorrow', USERS.admin);
+    expect(await respondText(bad.responseId)).toMatch(/until must be a date/);
+  });
+
+  it('/digest: network leads get the digest, centre leads are refused', async () => {
+    const lead = await h.command('/digest', '', USERS.lead);
+    expect(await respondText(lead.responseId)).toMatch(/digest is for network leads/i);
+    const network = await h.command('/digest', '', USERS.network);
+    const text = await respondText(network.responseId);
+    expect(text).not.toMatch(/digest is for network leads/i);
+    expect(text).toMatch(/Acland Burghley/);
+  });
+});
