@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '@slack/bolt';
+import { createSlackNotifier } from '../../adapters/slack/notifier.js';
+import { apiUrl } from '../../adapters/slack/index.js';
+import { NotifierError, type Notifier } from '../../src/bot/notifier.js';
+import type { Person } from '../../src/directory/types.js';
+import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
+import { blockText } from '../helpers/slack-harness.js';
+
+let fake: FakeSlack;
+let notifier: Notifier;
+
+const lead: Person = { id: 1, name: 'Sam', email: 'sam@example.org', roles: ['oc_lead'], centres: ['acland-burghley'], slack: { user: 'U0LEAD001', team: 'T0CAMDEN' } };
+const teamsOnly: Person = { ...lead, id: 2, slack: null };
+const reply = { text: 'Reminder: your return <!here> is due', blocks: [{ kind: 'notice' as const, tone: 'warning' as const, text: 'Reminder: your return <!here> is due' }] };
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  // The same WebClient configuration the adapter uses: no blind retries, 429s rejected to the caller.
+  const app = new App({
+    token: 'xoxb-test',
+    signingSecret: 'secret',
+    clientOptions: { slackApiUrl: apiUrl(fake.apiUrl), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 1_000 },
+  });
+  notifier = createSlackNotifier(app.client);
+});
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+async function failure(p: Promise<unknown>): Promise<NotifierError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(NotifierError);
+    return err as NotifierError;
+  }
+  throw new Error('expected a NotifierError');
+}
+
+describe('Slack notifier', () => {
+  it('sends a DM via conversations.open + chat.postMessage, escaped, unfurls off', async () => {
+    fake.reset();
+    const result = await notifier.sendDirect(lead, reply);
+    expect(result.messageId).toBeTruthy();
+    expect(fake.calls.map((c) => c.method).filter((m) => m !== 'auth.test')).toEqual(['conversations.open', 'chat.postMessage']);
+    const post = fake.callsTo('chat.postMessage')[0]!.args;
+    expect(post.channel).toBe('D0LEAD001');
+    expect(String(post.unfurl_links)).toBe('false');
+    expect(blockText(post.blocks)).toContain('&lt;!here&gt;');
+    expect(post.text).not.toContain('<!here>');
+  });
+
+  it('posts to a channel', async () => {
+    fake.reset();
+    await notifier.postToChannel('C0DIGEST1', reply);
+    expect(fake.callsTo('chat.postMessage')[0]!.args.channel).toBe('C0DIGEST1');
+  });
+
+  it('knows who it can reach', () => {
+    expect(notifier.canReach(lead)).toBe(true);
+    expect(notifier.canReach(teamsOnly)).toBe(false);
+  });
+
+  it('429 -> rate_limited with Retry-After, and it does not retry by itself', async () => {
+    fake.reset();
+    fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 7 });
+    const err = await failure(notifier.postToChannel('C0DIGEST1', reply));
+    expect(err.code).toBe('rate_limited');
+    expect(err.retryAfterMs).toBe(7000);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it.each(['user_not_found', 'account_inactive', 'channel_not_found', 'not_in_channel', 'is_archived'])('%s -> permanent', async (error) => {
+    fake.reset();
+    fake.failNext(error === 'user_not_found' || error === 'account_inactive' ? 'conversations.open' : 'chat.postMessage', { kind: 'error', error });
+    const send = error === 'user_not_found' || error === 'account_inactive' ? notifier.sendDirect(lead, reply) : notifier.postToChannel('C0X', reply);
+    expect((await failure(send)).code).toBe('permanent');
+  });
+
+  it('500, other Slack errors and timeouts -> transient, sent once', async () => {
+    fake.reset();
+    fake.failNext('chat.postMessage', { kind: 'http', status: 500 });
+    expect((await failure(notifier.postToChannel('C0X', reply))).code).toBe('transient');
+    fake.failNext('chat.postMessage', { kind: 'error', error: 'internal_error' });
+    expect((await failure(notifier.postToChannel('C0X', reply))).code).toBe('transient');
+    fake.failNext('chat.postMessage', { kind: 'hang' });
+    expect((await failure(notifier.postToChannel('C0X', reply))).code).toBe('transient');
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
+  });
+
+  it('a person without a Slack identity -> permanent, nothing sent', async () => {
+    fake.reset();
+    expect((await failure(notifier.sendDirect(teamsOnly, reply))).code).toBe('permanent');
+    expect(fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
+  });
+});
