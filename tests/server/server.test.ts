@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { newTs } from '../helpers/slack-requests.js';
+import { startSlackHarness, TEAM, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+
+function captureLogger() {
+  const lines: any[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
+      cb();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+describe('startup without chat credentials (embedded PGlite, real index)', () => {
+  let server: RunningServer;
+  let dataDir: string;
+  let lines: any[];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'camden-server-'));
+    const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: resolve('knowledge'), JOBS_IN_PROCESS: 'false' });
+    const cap = captureLogger();
+    lines = cap.lines;
+    server = await startServer({ config, logger: cap.logger, port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /healthz with store, index and adapters off', async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      status: 'ok',
+      store: { ok: true, engine: 'pglite' },
+      redis: { status: 'off' },
+      adapters: { slack: 'off', teams: 'off' },
+    });
+    expect(body.index.documents).toBe(3);
+    expect(body.index.chunks).toBeGreaterThan(10);
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('logs exactly which variables switch each adapter on', () => {
+    const msgs = lines.map((l) => l.msg as string);
+    expect(msgs.some((m) => m.includes('Slack is off') && m.includes('SLACK_BOT_TOKEN') && m.includes('SLACK_SIGNING_SECRET') && m.includes('SLACK_APP_TOKEN'))).toBe(true);
+    expect(msgs.some((m) => m.includes('Teams is off') && m.includes('MICROSOFT_APP_ID'))).toBe(true);
+  });
+
+  it('has no Slack endpoint, refuses Teams traffic, and 404s unknown paths', async () => {
+    expect((await fetch(`${server.url}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+});
+
+describe('with Slack on (Postgres test store)', () => {
+  let h: SlackHarness;
+
+  beforeAll(async () => {
+    h = await startSlackHarness('postgres');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('/metrics counts requests, answers, abstentions, latency and returns', async () => {
+    const a = await h.command('/ask', 'What is AI Connect?', USERS.staff);
+    const b = await h.command('/ask', 'What is the euro to pound exchange rate today?', USERS.staff);
+    const c = await h.command('/attendance', 'sessions 2 academic 2 attendances 20 pupils 10 fsm 5 send 1 parents 0', USERS.lead);
+    await h.fake.waitFor(() => [a, b, c].every((x) => h.responses(x.responseId).length > 0));
+    const res = await fetch(`${h.server.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    expect(value(/camden_answers_total\{platform="slack",answered="true"\} (\d+)/)).toBeGreaterThanOrEqual(1);
+    expect(value(/camden_abstentions_total\{platform="slack"\} (\d+)/)).toBeGreaterThanOrEqual(1);
+    expect(value(/camden_answer_latency_seconds_count\{platform="slack"\} (\d+)/)).toBeGreaterThanOrEqual(2);
+    expect(value(/camden_returns_submitted_total\{platform="slack",status="created"\} (\d+)/)).toBe(1);
+    expect(value(/camden_http_requests_total\{method="POST",route="\/slack\/events",status="200"\} (\d+)/)).toBeGreaterThanOrEqual(3);
+    expect(value(/camden_platform_requests_total\{platform="slack",kind="command_ask"\} (\d+)/)).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/camden_errors_total/);
+  });
+
+  it('/healthz says Slack is on in HTTP mode', async () => {
+    const body = await (await fetch(`${h.server.url}/healthz`)).json();
+    expect(body.adapters).toEqual({ slack: 'http', teams: 'off' });
+    expect(body.store).toMatchObject({ ok: true, engine: 'postgres' });
+  });
+});
+
+describe('graceful stop and store failure', () => {
+  it('stop() waits for work already acknowledged (a post waiting out a 429) before closing', async () => {
+    const h = await startSlackHarness('postgres');
+    try {
+      h.fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 1 });
+      const ts = newTs();
+      const { status } = await h.event({ type: 'message', channel_type: 'im', channel: 'D0STOP001', user: USERS.staff, text: 'What is AI Connect?', ts, team: TEAM });
+      expect(status).toBe(200);
+      await h.fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0STOP001'));
+      await h.server.stop();
+      const posts = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0STOP001');
+      expect(posts).toHaveLength(2);
+      expect(h.fake.calls.some((c) => c.method === 'reactions.remove' && c.args.timestamp === ts)).toBe(true);
+      await expect(fetch(`${h.server.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('/healthz answers 503 when the store is down', async () => {
+    const h = await startSlackHarness('postgres');
+    try {
+      await h.testStore.store.close();
+      const res = await fetch(`${h.server.url}/healthz`);
+      expect(res.status).toBe(503);
+      const body = await res.json();
+      expect(body.status).toBe('down');
+      expect(body.store.ok).toBe(false);
+    } finally {
+      await h.server.stop();
+      await h.fake.close();
+    }
+  });
+});
+
+describe('npm start as a process', () => {
+  it('starts without credentials, serves /healthz, and exits 0 on SIGTERM', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'camden-main-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, JOBS_IN_PROCESS: 'false', LOG_LEVEL: 'info', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', MICROSOFT_APP_ID: '', DATABASE_URL: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        let buf = '';
+        const timer = setTimeout(() => reject(new Error(`no "server listening" within 60 s:\n${buf}`)), 60_000);
+        child.stderr!.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const m = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"server listening"/.exec(buf);
+          if (m) {
+            clearTimeout(timer);
+            resolveUrl(m[1]!);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}:\n${buf}`)));
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
