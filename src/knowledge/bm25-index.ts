@@ -27,15 +27,36 @@ interface Postings {
 /** Terms a chunk is indexed under, weighted by field, with concept terms from the vocabulary. */
 export function chunkTerms(chunk: Chunk, matcher: ConceptMatcher): Map<string, number> {
   const tf = new Map<string, number>();
-  const add = (text: string, weight: number) => {
+  const add = (text: string, weight: number, pairs: boolean) => {
     const tokens = tokenize(text);
-    for (const t of tokens) if (!t.stop) tf.set(t.term, (tf.get(t.term) ?? 0) + weight);
+    let prev: string | undefined;
+    for (const t of tokens) {
+      if (t.stop) continue;
+      tf.set(t.term, (tf.get(t.term) ?? 0) + weight);
+      if (pairs && prev !== undefined) {
+        const pair = termPair(prev, t.term);
+        tf.set(pair, (tf.get(pair) ?? 0) + weight);
+      }
+      prev = t.term;
+    }
     for (const c of matcher.concepts(tokens)) tf.set(c, (tf.get(c) ?? 0) + weight);
   };
-  add(chunk.text, FIELD_WEIGHTS.text);
-  add(chunk.section, FIELD_WEIGHTS.section);
-  add(`${chunk.title} ${chunk.source.replace(/\.[a-z]+$/i, '').replace(/[-_]+/g, ' ')}`, FIELD_WEIGHTS.title);
+  add(chunk.text, FIELD_WEIGHTS.text, true);
+  add(chunk.section, FIELD_WEIGHTS.section, true);
+  add(`${chunk.title} ${chunk.source.replace(/\.[a-z]+$/i, '').replace(/[-_]+/g, ' ')}`, FIELD_WEIGHTS.title, false);
   return tf;
+}
+
+/**
+ * Adjacent content words ("famili learn" for "Family Learning") are indexed as one more term, so a passage with
+ * the question's words as a phrase outranks one with the same words scattered, with the phrase's own IDF.
+ */
+export function termPair(a: string, b: string): string {
+  return `${a} ${b}`;
+}
+
+export function isPairTerm(term: string): boolean {
+  return term.includes(' ');
 }
 
 /** An immutable BM25 index over chunks. Build a new one to change the corpus. */

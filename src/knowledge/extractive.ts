@@ -1,4 +1,4 @@
-import type { Bm25Index, ScoredChunk } from './bm25-index.js';
+import { isPairTerm, type Bm25Index, type ScoredChunk } from './bm25-index.js';
 import type { Query } from './retrieval.js';
 import { tokenize } from './tokenizer.js';
 
@@ -68,8 +68,8 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   const maxSentences = options.maxSentences ?? 3;
   const top = ranked.slice(0, options.passages ?? 4).filter((r, i) => i === 0 || r.score >= ranked[0]!.score * 0.35);
   if (!top.length) return [];
-  const plain = query.terms.filter((t) => !t.term.startsWith('§'));
-  const totalWeight = plain.reduce((s, t) => s + index.idf(t.term) * t.weight, 0) || 1;
+  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term));
+  const totalWeight = plain.reduce((s, t) => s + index.idf(t.term) * t.coverageWeight, 0) || 1;
   const bigrams = new Set<string>();
   for (let i = 1; i < query.sequence.length; i++) bigrams.add(`${query.sequence[i - 1]} ${query.sequence[i]}`);
 
@@ -85,7 +85,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       let covered = 0;
       for (const qt of plain) {
         const viaConcept = [...query.concepts].some((c) => concepts.has(c) && index.matcher.members.get(c)?.has(qt.term));
-        if (terms.has(qt.term) || viaConcept) covered += index.idf(qt.term) * qt.weight;
+        if (terms.has(qt.term) || viaConcept) covered += index.idf(qt.term) * qt.coverageWeight;
       }
       let score = covered / totalWeight;
       if (score === 0) return;

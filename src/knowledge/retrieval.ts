@@ -1,5 +1,5 @@
 import type { Bm25Index, ScoredChunk } from './bm25-index.js';
-import { chunkTerms } from './bm25-index.js';
+import { chunkTerms, isPairTerm, termPair } from './bm25-index.js';
 import { tokenize } from './tokenizer.js';
 
 /** Questions are cut to this many characters for retrieval; nobody asks a 2,000-character question. */
@@ -8,10 +8,19 @@ export const MAX_QUESTION_CHARS = 2_000;
 const MAX_QUERY_TERMS = 48;
 /** Weight of terms that come only from the earlier question in the thread. */
 const CONTEXT_WEIGHT = 0.4;
+/** Weight of a pair of adjacent question words (a phrase). */
+const PAIR_WEIGHT = 0.5;
+/** Weights for a vocabulary concept in the question, the words of its phrase, and pairs inside the phrase. */
+const CONCEPT_WEIGHT = 1.5;
+const MEMBER_WEIGHT = 0.4;
+const MEMBER_PAIR_WEIGHT = 0.2;
 
 export interface QueryTerm {
   term: string;
+  /** Weight in ranking. */
   weight: number;
+  /** Weight in the support test: 1 for the question's words, less for words from the earlier question. */
+  coverageWeight: number;
   /** True when the term is from the earlier question, not this one. */
   fromContext: boolean;
 }
@@ -34,63 +43,46 @@ export function buildQuery(index: Bm25Index, question: string, context?: string)
     const tokens = tokenize(text);
     for (const t of tokens) {
       if (t.stop || terms.has(t.term) || terms.size >= MAX_QUERY_TERMS) continue;
-      terms.set(t.term, { term: t.term, weight, fromContext });
+      terms.set(t.term, { term: t.term, weight, coverageWeight: weight, fromContext });
     }
     for (const c of index.matcher.concepts(tokens)) {
       if (!fromContext) concepts.add(c);
-      if (!terms.has(c)) terms.set(c, { term: c, weight, fromContext });
+      if (!terms.has(c)) terms.set(c, { term: c, weight, coverageWeight: weight, fromContext });
     }
   };
   addText(q, 1, false);
   if (context) addText(context.slice(0, MAX_QUESTION_CHARS), CONTEXT_WEIGHT, true);
+  // Words of a vocabulary phrase in the question ("special educational needs") count mostly through their
+  // concept, so a passage that says "SEND" ranks level with one that spells the phrase out.
+  const members = new Set<string>();
+  for (const c of concepts) for (const m of index.matcher.members.get(c) ?? []) members.add(m);
+  for (const t of terms.values()) {
+    if (t.term.startsWith('§') && !t.fromContext) t.weight = CONCEPT_WEIGHT;
+    else if (!t.fromContext && members.has(t.term)) t.weight = MEMBER_WEIGHT;
+  }
+  // Word pairs of the question, as indexed (see termPair): phrase evidence, weighted below single words.
+  const sequence = tokenize(q)
+    .filter((t) => !t.stop)
+    .map((t) => t.term)
+    .slice(0, MAX_QUERY_TERMS);
+  for (let i = 1; i < sequence.length; i++) {
+    const pair = termPair(sequence[i - 1]!, sequence[i]!);
+    const inPhrase = members.has(sequence[i - 1]!) && members.has(sequence[i]!);
+    if (!terms.has(pair)) terms.set(pair, { term: pair, weight: inPhrase ? MEMBER_PAIR_WEIGHT : PAIR_WEIGHT, coverageWeight: 0, fromContext: false });
+  }
   const lower = q.toLowerCase();
   return {
     terms: [...terms.values()],
     concepts,
-    sequence: tokenize(q)
-      .filter((t) => !t.stop)
-      .map((t) => t.term),
+    sequence,
     asksForNumber: /\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share)\b|\bpass rate\b/.test(lower),
     asksForWho: /^\s*(?:who|whom|which (?:school|organisation|organization|partner|company))\b/.test(lower),
   };
 }
 
-/** Candidates re-ranked for phrases: this many from BM25. */
-const RERANK_POOL = 20;
-/** Bonus per question word pair found side by side in a passage, times the pair's mean IDF. */
-const PHRASE_BONUS = 0.6;
-
-/**
- * BM25 over the query terms, then a phrase re-rank of the best few: a passage that has "Family Learning" as a
- * phrase beats one that has "family" and "learning" far apart.
- */
 export function search(index: Bm25Index, query: Query, k: number): ScoredChunk[] {
   const weights = new Map(query.terms.map((t) => [t.term, t.weight]));
-  const pool = index.search(weights, Math.max(k, RERANK_POOL));
-  const pairs = new Set<string>();
-  for (let i = 1; i < query.sequence.length; i++) pairs.add(`${query.sequence[i - 1]} ${query.sequence[i]}`);
-  if (!pairs.size) return pool.slice(0, k);
-  const rescored = pool.map((r) => {
-    const seq = contentSequence(`${r.chunk.section}. ${r.chunk.text}`);
-    const found = new Set<string>();
-    for (let i = 1; i < seq.length; i++) {
-      const pair = `${seq[i - 1]} ${seq[i]}`;
-      if (pairs.has(pair)) found.add(pair);
-    }
-    let bonus = 0;
-    for (const pair of found) {
-      const [a, b] = pair.split(' ') as [string, string];
-      bonus += (PHRASE_BONUS * (index.idf(a) + index.idf(b))) / 2;
-    }
-    return { ...r, score: r.score + bonus };
-  });
-  return rescored.sort((a, b) => b.score - a.score).slice(0, k);
-}
-
-function contentSequence(text: string): string[] {
-  return tokenize(text)
-    .filter((t) => !t.stop)
-    .map((t) => t.term);
+  return index.search(weights, k);
 }
 
 export interface Support {
@@ -115,9 +107,9 @@ export const MIN_COVERAGE = 0.55;
  * has all three words. Requests to override instructions are refused before retrieval.
  */
 export function assessSupport(index: Bm25Index, query: Query, candidates: ScoredChunk[], question: string): Support {
-  const unknownTerms = query.terms.filter((t) => !t.fromContext && !t.term.startsWith('§') && index.df(t.term) === 0).map((t) => t.term);
+  const unknownTerms = query.terms.filter((t) => !t.fromContext && !t.term.startsWith('§') && !isPairTerm(t.term) && index.df(t.term) === 0).map((t) => t.term);
   if (looksLikeInstructionOverride(question)) return { supported: false, coverage: 0, unknownTerms, reason: 'instruction_override' };
-  const plain = query.terms.filter((t) => !t.term.startsWith('§'));
+  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term));
   if (!plain.some((t) => !t.fromContext) && !query.concepts.size) return { supported: false, coverage: 0, unknownTerms, reason: 'no_terms' };
   let best: ScoredChunk | undefined;
   let bestCoverage = 0;
@@ -138,8 +130,8 @@ export function coverage(index: Bm25Index, query: Query, terms: Map<string, numb
   let total = 0;
   let covered = 0;
   for (const qt of query.terms) {
-    if (qt.term.startsWith('§')) continue;
-    const w = index.idf(qt.term) * qt.weight;
+    if (qt.term.startsWith('§') || isPairTerm(qt.term)) continue;
+    const w = index.idf(qt.term) * qt.coverageWeight;
     total += w;
     if (has(qt.term) || conceptCovers(index, query, qt.term, has)) covered += w;
   }
