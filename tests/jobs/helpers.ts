@@ -35,16 +35,23 @@ export async function deletePrefix(prefix: string, url = REDIS_URL): Promise<num
   }
 }
 
-/** Wait (bounded) until none of the queues has waiting, active, delayed or prioritised jobs. */
+/** Wait (bounded) until none of the queues has waiting, active, retry-delayed or prioritised jobs. */
 export async function waitForIdle(queues: Queue[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let idleReadings = 0;
   for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
     let busy = 0;
     for (const q of queues) {
-      const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
+      const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
       busy += Object.values(c).reduce((a, b) => a + b, 0);
+      // Delayed jobs count (retries with backoff), except each job scheduler's next run.
+      const delayed = await q.getDelayed(0, 1000);
+      busy += delayed.filter((j) => !j.repeatJobKey).length;
     }
-    if (busy === 0) return;
+    // Counts and the delayed list are read separately, so a job moving between states can slip past one
+    // reading: require three idle readings in a row.
+    idleReadings = busy === 0 ? idleReadings + 1 : 0;
+    if (idleReadings >= 3) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`queues still busy after ${timeoutMs} ms`);
