@@ -12,12 +12,16 @@ export const MAX_INLINE_IMAGE_BYTES = 18_000;
 
 const NOTICE_STYLE = { info: 'emphasis', success: 'good', warning: 'warning', error: 'attention' } as const;
 
-/** Replies made only of these blocks go out as a plain-text message: no card needed, nothing to escape. */
-const PLAIN_KINDS = new Set<ReplyBlock['kind']>(['heading', 'paragraph', 'notice', 'divider']);
-
+/**
+ * A reply that is one short piece of text (an abstention, a refusal, "thanks") goes out as a plain-text message:
+ * no card needed and nothing to escape. Anything with structure gets a card, which keeps its layout.
+ */
 export function isPlainReply(reply: Reply): boolean {
-  return reply.blocks.every((b) => PLAIN_KINDS.has(b.kind));
+  return reply.blocks.length === 0 || (reply.blocks.length === 1 && (reply.blocks[0]!.kind === 'paragraph' || reply.blocks[0]!.kind === 'notice'));
 }
+
+/** Teams shows feedback as thumbs, like its own feedback buttons. */
+const ACTION_ICONS: Partial<Record<ReplyAction['id'], string>> = { feedback_helpful: '👍', feedback_not_helpful: '👎' };
 
 /** Neutral Reply -> Bot Framework message activity: plain text when that suffices, otherwise an Adaptive Card. */
 export function replyToActivity(reply: Reply): Partial<Activity> {
@@ -142,7 +146,7 @@ function renderImage(block: Extract<ReplyBlock, { kind: 'image' }>): CardElement
 function toSubmit(action: ReplyAction): CardAction {
   return {
     type: 'Action.Submit',
-    title: action.label,
+    title: ACTION_ICONS[action.id] ? `${ACTION_ICONS[action.id]} ${action.label}` : action.label,
     data: { verb: action.id, value: action.value },
     ...(action.style ? { style: action.style === 'primary' ? 'positive' : 'destructive' } : {}),
   };

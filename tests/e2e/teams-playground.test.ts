@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.js';
+
+/**
+ * End to end in a real browser: Microsoft's Agents Playground (local, offline) talks to the real CloudAdapter +
+ * teams-ai Application + bot core over HTTP, renders the Adaptive Card, and Chromium shows it.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const PLAYGROUND = join(process.cwd(), 'node_modules', '.bin', 'agentsplayground');
+const missing = !existsSync(CHROMIUM)
+  ? `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`
+  : !existsSync(PLAYGROUND)
+    ? 'Agents Playground not installed (npm ci installs @microsoft/m365agentsplayground)'
+    : null;
+if (missing) console.warn(`[e2e] skipping the Teams playground test: ${missing}`);
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPlayground(endpoint: string, port: number): Promise<ChildProcess> {
+  const child = spawn(PLAYGROUND, ['-e', endpoint, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BROWSER: 'none' },
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Agents Playground did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.includes(`Listening on ${port}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Agents Playground exited (${code}):\n${output}`));
+    });
+  });
+  return child;
+}
+
+describe.skipIf(missing !== null)(`Teams in the Agents Playground${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let h: TeamsHarness;
+  let playground: ChildProcess | undefined;
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  let page: Page;
+  let playgroundPort: number;
+
+  beforeAll(async () => {
+    h = await startTeamsHarness();
+    playgroundPort = await freePort();
+    playground = await startPlayground(`${h.url}/api/messages`, playgroundPort);
+    profile = await mkdtemp(join(tmpdir(), 'camden-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = context.pages()[0] ?? (await context.newPage());
+    // Offline by construction: anything but loopback (the playground's web fonts on a CDN) is refused.
+    await page.route('**/*', (route) => {
+      const host = new URL(route.request().url()).hostname;
+      return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    if (playground && playground.exitCode === null) {
+      const exited = new Promise((r) => playground!.once('exit', r));
+      playground.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (playground.exitCode === null) playground.kill('SIGKILL');
+    }
+    if (profile) await rm(profile, { recursive: true, force: true });
+    await h?.close();
+  });
+
+  it('asks a question in a personal chat and sees the cited answer card, then gives feedback', async () => {
+    await page.goto(`http://127.0.0.1:${playgroundPort}/`, { waitUntil: 'load', timeout: 60_000 });
+    const compose = page.locator('[data-lexical-editor="true"][role="textbox"]');
+    await compose.waitFor({ timeout: 60_000 });
+    await compose.click();
+    await page.keyboard.type('What does the career club offer?');
+    await page.keyboard.press('Enter');
+
+    await page.getByText('Camden Career Club runs at the Euston Skills Centre', { exact: false }).first().waitFor({ timeout: 60_000 });
+    const chat = await page.locator('body').innerText();
+    // Escaped Markdown shows literally in the real renderer, not as emphasis or a link.
+    expect(chat).toContain('for *all* Year 12 students');
+    expect(chat).toContain('Sources');
+    expect(chat).toMatch(/1\.\s*Building Back Stronger 2024-25 — Opportunity Centres/);
+    expect(chat).toContain('offers [careers] sessions');
+    expect(chat).toContain('building-back-stronger-2024-25.pdf');
+
+    await page.getByRole('button', { name: /Helpful/ }).first().click();
+    await page.getByText('Thanks, recorded as helpful', { exact: false }).first().waitFor({ timeout: 60_000 });
+  });
+});
