@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ValidationError, type FieldProblem } from '../errors.js';
+import { AppError, ValidationError, type FieldProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { chunkDocument, type ChunkOptions } from './chunker.js';
@@ -294,6 +294,11 @@ export class KnowledgeBase implements Answerer {
       }
     }
     for (const f of failures) log.warn({ source: f.source, reason: f.reason }, 'knowledge document skipped');
+    if (!documents.length && this.state?.documents.length) {
+      // A missing mount or a folder emptied by mistake must not wipe a working bot: keep answering from the old index.
+      log.error({ dir: this.dir, skipped: failures.length }, 'knowledge reload found no readable documents; keeping the current index');
+      throw new AppError('knowledge_empty', `No readable documents in ${this.dir}; the current index (${this.state.documents.length} documents) is still in use.`);
+    }
     const matcher = createConceptMatcher({ ...DOMAIN_VOCABULARY, ...learnAcronyms(chunks.map((c) => c.text)) });
     const index = new Bm25Index(chunks, matcher);
     const loadedAt = new Date();

@@ -51,6 +51,7 @@ export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply 
         .filter((v, i, a) => a.indexOf(v) === i)
         .join('');
     })
+    .replace(/(\[\d+\])(?:\s*\1)+/g, '$1')
     .replace(/[ \t]+([.,;:])/g, '$1')
     .replace(/[ \t]{2,}/g, ' ')
     .trim();
