@@ -47,6 +47,8 @@ export interface JobsDeps {
   /** Used when a 429 carries no Retry-After (ms). */
   defaultRetryAfterMs?: number;
   now?: () => Date;
+  /** Longest wait in close() for jobs in hand to finish (ms, default 20 s). */
+  closeTimeoutMs?: number;
 }
 
 export type RedisHealth = 'up' | 'down';
@@ -65,6 +67,17 @@ export interface JobsHandle {
 }
 
 export type ScheduledResult = FanOutResult | HousekeepingResult;
+
+/** True when `p` settled within `ms`. */
+async function withinMs(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** When a scheduled job was meant to fire: the scheduler's slot, not when a worker got round to it. */
 function firedAt(job: Job<{ at?: string }>): Date {
@@ -187,8 +200,16 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       if (closing) return;
       closing = true;
       clearInterval(timer);
-      await Promise.allSettled(workers.map((w) => w.close()));
-      await Promise.allSettled([scheduleQueue.close(), notifyQueue.close()]);
+      // With Redis up, let workers finish the jobs in hand. With Redis down there is nothing to finish cleanly
+      // (BullMQ would wait for a reconnect), so force-close; either way the wait is bounded.
+      const redisUp = monitor.status === 'ready';
+      const limit = deps.closeTimeoutMs ?? 20_000;
+      const workersClosed = await withinMs(Promise.allSettled(workers.map((w) => w.close(!redisUp))), redisUp ? limit : 1_000);
+      const queuesClosed = await withinMs(Promise.allSettled([scheduleQueue.close(), notifyQueue.close()]), redisUp ? limit : 1_000);
+      if (!workersClosed || !queuesClosed) {
+        log.warn({ redisUp }, 'jobs did not close in time; disconnecting');
+        await Promise.allSettled([...workers, scheduleQueue, notifyQueue].map((x) => x.disconnect()));
+      }
       monitor.disconnect();
     },
   };
