@@ -5,10 +5,10 @@ import { escapeMarkdown, oneLine } from './markdown.js';
 import { CARD_CONTENT_TYPE, card, type AdaptiveCard, type CardAction, type CardElement } from './types.js';
 
 /**
- * Teams refuses bot messages over roughly 28 KB; charts larger than this are left out of the card
- * (with a note) rather than failing the whole message.
+ * Teams refuses bot messages over roughly 28 KB. Images (base64 in the card) are included only while the whole
+ * card stays under this budget; otherwise they are left out with a note rather than failing the message.
  */
-export const MAX_INLINE_IMAGE_BYTES = 18_000;
+export const MAX_CARD_CHARS = 26_000;
 
 const NOTICE_STYLE = { info: 'emphasis', success: 'good', warning: 'warning', error: 'attention' } as const;
 
@@ -45,14 +45,28 @@ export function plainText(reply: Reply): string {
 }
 
 export function renderReplyCard(reply: Reply): AdaptiveCard {
+  // First without images, to know how much room the card leaves for them.
+  const withoutImages = buildCard(reply, () => false);
+  let room = MAX_CARD_CHARS - JSON.stringify(withoutImages).length;
+  return buildCard(reply, (png) => {
+    const cost = Math.ceil((png.byteLength * 4) / 3) + 200;
+    if (cost > room) return false;
+    room -= cost;
+    return true;
+  });
+}
+
+function buildCard(reply: Reply, includeImage: (png: Uint8Array) => boolean): AdaptiveCard {
   const body: CardElement[] = [];
   const actions: CardAction[] = [];
   for (const block of reply.blocks) {
     if (block.kind === 'actions') {
       actions.push(...block.actions.map(toSubmit));
-      continue;
+    } else if (block.kind === 'image') {
+      body.push(...renderImage(block, includeImage(block.png)));
+    } else {
+      body.push(...renderBlock(block));
     }
-    body.push(...renderBlock(block));
   }
   if (body.length === 0) body.push(text(reply.text));
   return card(body, {
@@ -62,7 +76,7 @@ export function renderReplyCard(reply: Reply): AdaptiveCard {
   });
 }
 
-function renderBlock(block: Exclude<ReplyBlock, { kind: 'actions' }>): CardElement[] {
+function renderBlock(block: Exclude<ReplyBlock, { kind: 'actions' | 'image' }>): CardElement[] {
   switch (block.kind) {
     case 'heading':
       return [text(block.text, { weight: 'Bolder', size: 'Medium' })];
@@ -87,8 +101,6 @@ function renderBlock(block: Exclude<ReplyBlock, { kind: 'actions' }>): CardEleme
       return renderSources(block.citations);
     case 'table':
       return [renderTable(block.columns, block.rows)];
-    case 'image':
-      return renderImage(block);
     case 'divider':
       return [{ type: 'Container', separator: true, spacing: 'Medium', items: [] }];
   }
@@ -132,9 +144,9 @@ function renderTable(columns: string[], rows: string[][]): CardElement {
   };
 }
 
-function renderImage(block: Extract<ReplyBlock, { kind: 'image' }>): CardElement[] {
-  if (block.png.byteLength > MAX_INLINE_IMAGE_BYTES) {
-    return [text(`${block.title}: chart not shown here (too large for a Teams card).`, { isSubtle: true })];
+function renderImage(block: Extract<ReplyBlock, { kind: 'image' }>, include: boolean): CardElement[] {
+  if (!include) {
+    return [text(`${block.title}: chart not shown here (too large for a Teams message); the figures are above.`, { isSubtle: true })];
   }
   const b64 = Buffer.from(block.png).toString('base64');
   return [

@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from '../../adapters/teams/cards/markdown.js';
+import { MAX_CARD_CHARS, renderReplyCard, replyToActivity } from '../../adapters/teams/cards/reply-card.js';
+import { renderPng, COLOR_SVG } from '../../scripts/teams-icons.js';
+import type { Reply } from '../../src/bot/reply.js';
+
+/** Text rich in Markdown triggers, across several lines. */
+const markdownish = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom('\n', '\r\n', '- ', '+ ', '1. ', '2) ', '# ', '> ', '*', '_', '`', '[', '](', ')', '{{', '}}', '&amp;', '&#35;', '\\', '<b>', '|', '~~'),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => parts.join(''));
+
+/** What a CommonMark renderer shows for escaped text: backslash escapes and our zero-width breaks removed. */
+const shown = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u200b/g, '');
+
+describe('escapeMarkdown', () => {
+  it.each([
+    ['*bold* and _it_', '\\*bold\\* and \\_it\\_'],
+    ['[click](https://evil.example)', '\\[click\\](https://evil.example)'],
+    ['- not a list', '\\- not a list'],
+    ['12. not a numbered item', '12\\. not a numbered item'],
+    ['# not a heading', '\\# not a heading'],
+    ['> not a quote', '\\> not a quote'],
+    ['<b>raw html</b>', '\\<b\\>raw html\\</b\\>'],
+    ['AT&amp;T', 'AT\\&amp;T'],
+    ['{{DATE(2026-01-01T00:00:00Z, SHORT)}}', '{\u200b{DATE(2026-01-01T00:00:00Z, SHORT)}\u200b}'],
+    ['back\\slash', 'back\\\\slash'],
+  ])('%s', (input, expected) => {
+    expect(escapeMarkdown(input)).toBe(expected);
+  });
+
+  it('always shows exactly the original text', () => {
+    fc.assert(
+      fc.property(markdownish, (s) => {
+        const normalised = s.replace(/\r\n?/g, '\n');
+        expect(shown(escapeMarkdown(s))).toBe(normalised);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves no markup-starting character unescaped', () => {
+    fc.assert(
+      fc.property(markdownish, (s) => {
+        const out = escapeMarkdown(s);
+        expect(out).not.toMatch(/(^|[^\\])(\\\\)*[*_`[\]<>~|]/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('Reply -> Teams activity', () => {
+  it('one notice goes out as plain text; structure goes out as a card', () => {
+    expect(replyToActivity({ text: 'Thanks', blocks: [{ kind: 'notice', tone: 'success', text: 'Thanks' }] })).toEqual({
+      type: 'message',
+      text: 'Thanks',
+      textFormat: 'plain',
+    });
+    const act = replyToActivity({
+      text: 'Status',
+      blocks: [
+        { kind: 'heading', text: 'Status' },
+        { kind: 'table', columns: ['Centre', 'Week'], rows: [['Acland Burghley', 'in']] },
+      ],
+    });
+    const card = act.attachments![0]!.content;
+    const table = card.body.find((e: any) => e.type === 'Table');
+    expect(table.rows[1].cells[0].items[0].text).toBe('Acland Burghley');
+    expect(table.fallback.type).toBe('TextBlock');
+  });
+
+  it('includes a chart while the card stays under the Teams size limit, and leaves a note otherwise', () => {
+    const small = renderPng(COLOR_SVG, 64);
+    const big = new Uint8Array(40_000).fill(7);
+    const reply = (png: Uint8Array): Reply => ({
+      text: 'Digest',
+      blocks: [
+        { kind: 'heading', text: 'Weekly digest' },
+        { kind: 'image', title: 'Attendances by week', alt: 'Bar chart', png, width: 960, height: 480 },
+      ],
+    });
+    const withSmall = renderReplyCard(reply(small));
+    expect(withSmall.body.some((e) => e.type === 'Image' && String(e.url).startsWith('data:image/png;base64,'))).toBe(true);
+    const withBig = renderReplyCard(reply(big));
+    expect(withBig.body.some((e) => e.type === 'Image')).toBe(false);
+    expect(JSON.stringify(withBig)).toContain('chart not shown here');
+    expect(JSON.stringify(withBig).length).toBeLessThan(MAX_CARD_CHARS);
+  });
+
+  it('numbers sources and puts feedback buttons with the answer id on the card', () => {
+    const card = renderReplyCard({
+      text: 'Answer',
+      blocks: [
+        { kind: 'paragraph', text: 'Answer' },
+        { kind: 'sources', citations: [
+          { source: 'a.pdf', title: 'Doc A', section: 'Part 1', excerpt: 'first' },
+          { source: 'b.pdf', title: 'Doc B', section: '', excerpt: 'second' },
+        ] },
+        { kind: 'actions', actions: [
+          { id: 'feedback_helpful', label: 'Helpful', value: 'ans-1' },
+          { id: 'feedback_not_helpful', label: 'Not helpful', value: 'ans-1' },
+        ] },
+      ],
+    });
+    const json = JSON.stringify(card);
+    expect(json).toContain('**1.** Doc A — Part 1');
+    expect(json).toContain('**2.** Doc B');
+    expect(card.actions).toEqual([
+      { type: 'Action.Submit', title: '👍 Helpful', data: { verb: 'feedback_helpful', value: 'ans-1' } },
+      { type: 'Action.Submit', title: '👎 Not helpful', data: { verb: 'feedback_not_helpful', value: 'ans-1' } },
+    ]);
+  });
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NotifierError } from '../../src/bot/notifier.js';
+import { activity, figures } from '../helpers/teams-harness.js';
+import { startTeamsServer, TEAMS_USERS, type TeamsServerHarness } from '../helpers/teams-server.js';
+
+/** The real server end to end over HTTP: knowledge base, directory, attendance service and Postgres are all real. */
+let h: TeamsServerHarness;
+beforeAll(async () => {
+  h = await startTeamsServer();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => h.connector.reset());
+
+const cardText = (body: any): string => {
+  const out: string[] = [];
+  const walk = (x: any) => {
+    if (!x || typeof x !== 'object') return;
+    if (typeof x.text === 'string') out.push(x.text);
+    if (typeof x.value === 'string') out.push(x.value);
+    for (const v of Object.values(x)) walk(v);
+  };
+  walk(body?.attachments?.[0]?.content?.body);
+  return out.join('\n');
+};
+
+describe('Teams through the real server', () => {
+  it('answers from the real documents with numbered sources', async () => {
+    const res = await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, text: 'Which Opportunity Centre was set up with Google?' }));
+    expect(res.status).toBe(200);
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the answer', 60_000);
+    const text = cardText(h.connector.messages()[0]!.body);
+    expect(text).toContain('London AI Campus');
+    expect(text).toMatch(/\*\*1\.\*\* /);
+    expect(text).toMatch(/\.(pdf|docx|md|txt|html)/);
+  });
+
+  it('stores the conversation reference in Postgres, and a lead can then be messaged proactively', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.lead, text: 'help' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'help');
+    const row = await h.testStore.store.directory.getTeamsIdentity(TEAMS_USERS.lead.tenantId, TEAMS_USERS.lead.aadObjectId);
+    expect(row?.conversationReference).toMatchObject({ serviceUrl: h.connector.serviceUrl, conversation: { id: `a:personal-${TEAMS_USERS.lead.aadObjectId}` } });
+
+    const lead = (await h.testStore.store.directory.findPersonByTeams(TEAMS_USERS.lead.tenantId, TEAMS_USERS.lead.aadObjectId))!;
+    expect(h.server.teams.notifier.canReach(lead)).toBe(true);
+    h.connector.reset();
+    await h.server.teams.notifier.sendDirect(lead, { text: 'Reminder', blocks: [{ kind: 'paragraph', text: 'Reminder: your return is due.' }] });
+    expect(h.connector.messages()[0]!.body.text).toBe('Reminder: your return is due.');
+
+    // The lead blocks the bot: Teams answers 403; the directory records it and the notifier stops trying.
+    h.connector.failNext(1, { status: 403 });
+    await expect(h.server.teams.notifier.sendDirect(lead, { text: 'x', blocks: [] })).rejects.toBeInstanceOf(NotifierError);
+    const after = (await h.testStore.store.directory.findPersonByTeams(TEAMS_USERS.lead.tenantId, TEAMS_USERS.lead.aadObjectId))!;
+    expect(after.teams?.reachable).toBe(false);
+    expect(h.server.teams.notifier.canReach(after)).toBe(false);
+
+    // Talking to the bot again makes them reachable.
+    await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.lead, text: 'help' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 2, 'help again');
+    const again = (await h.testStore.store.directory.findPersonByTeams(TEAMS_USERS.lead.tenantId, TEAMS_USERS.lead.aadObjectId))!;
+    expect(h.server.teams.notifier.canReach(again)).toBe(true);
+  });
+
+  it('attendance card: a lead of two centres chooses between them; valid, duplicate and invalid submits', async () => {
+    const u = TEAMS_USERS.multiLead;
+    await h.post(activity(h.connector.serviceUrl, { from: u, text: 'attendance' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the form');
+    const form = h.connector.messages()[0]!;
+    const body = form.body.attachments[0].content.body as any[];
+    expect(body.find((e) => e.id === 'centre').choices.map((c: any) => c.value).sort()).toEqual(['la-sainte-union', 'london-ai-campus']);
+    const defaultWeek = body.find((e) => e.id === 'week').value as string;
+    expect(defaultWeek).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    const value = { verb: 'attendance_submit', centre: 'london-ai-campus', week: defaultWeek, note: '', ...figures() };
+    const submit = activity(h.connector.serviceUrl, { from: u, value, replyToId: form.id! });
+    await h.post(submit);
+    await h.post(submit); // redelivered
+    await h.connector.waitFor((calls) => calls.filter((c) => c.kind === 'update').length >= 2, 'two card updates');
+    const stored = await h.server.context.attendance.history('london-ai-campus', defaultWeek);
+    expect(stored).toHaveLength(1);
+    expect(cardText(h.connector.calls.find((c) => c.kind === 'update')!.body) + h.connector.calls.find((c) => c.kind === 'update')!.body.text).toMatch(/London AI Campus/);
+
+    // Pupils cannot exceed attendances: the service's rule comes back on the card, nothing stored.
+    h.connector.reset();
+    const bad = { ...value, centre: 'la-sainte-union', ...figures({ attendances: '10', pupils: '45', fsm: '5', send: '2' }) };
+    await h.post(activity(h.connector.serviceUrl, { from: u, value: bad, replyToId: form.id! }));
+    await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'error card');
+    const errCard = h.connector.calls.find((c) => c.kind === 'update')!.body.attachments[0].content.body as any[];
+    const errors = errCard.filter((e) => e.color === 'Attention').map((e) => e.text).join(' ');
+    expect(errors).toMatch(/pupils|attendances/i);
+    expect(await h.server.context.attendance.history('la-sainte-union', defaultWeek)).toHaveLength(0);
+  });
+
+  it('refuses attendance to plain staff and the digest to centre leads', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, text: 'attendance' }));
+    await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.lead, text: 'digest' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 2, 'two refusals');
+    const texts = h.connector.messages().map((m) => m.body.text ?? cardText(m.body));
+    expect(texts.some((t) => /Only registered Opportunity Centre leads/.test(t))).toBe(true);
+    expect(texts.some((t) => /digest is for network leads/.test(t))).toBe(true);
+  });
+
+  it('the network lead gets the digest', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.network, text: 'digest' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'digest', 60_000);
+    const msg = h.connector.messages()[0]!;
+    expect(msg.body.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(msg.body).length).toBeLessThan(28_000);
+  });
+});
