@@ -78,14 +78,19 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   top.forEach((r, rank) => {
     const units = splitUnits(r.chunk.text);
     unitsByRank[rank] = units;
+    // The section heading sets the topic of every sentence under it; its words count for half.
+    const headingTokens = tokenize(r.chunk.section);
+    const headingTerms = new Set(headingTokens.filter((t) => !t.stop).map((t) => t.term));
+    const headingConcepts = new Set(index.matcher.concepts(headingTokens));
     units.forEach((text, position) => {
       const tokens = tokenize(text);
       const terms = new Set(tokens.filter((t) => !t.stop).map((t) => t.term));
       const concepts = new Set(index.matcher.concepts(tokens));
       let covered = 0;
       for (const qt of plain) {
-        const viaConcept = [...query.concepts].some((c) => concepts.has(c) && index.matcher.members.get(c)?.has(qt.term));
-        if (terms.has(qt.term) || viaConcept) covered += index.idf(qt.term) * qt.coverageWeight;
+        const w = index.idf(qt.term) * qt.coverageWeight;
+        if (terms.has(qt.term) || viaConcept(query, index, concepts, qt.term)) covered += w;
+        else if (headingTerms.has(qt.term) || viaConcept(query, index, headingConcepts, qt.term)) covered += w * 0.5;
       }
       let score = covered / totalWeight;
       if (score === 0) return;
@@ -129,6 +134,11 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   }
   // Read in document order: by passage rank, then position in the passage.
   return chosen.sort((a, b) => a.chunkRank - b.chunkRank || a.position - b.position);
+}
+
+function viaConcept(query: Query, index: Bm25Index, concepts: Set<string>, term: string): boolean {
+  for (const c of query.concepts) if (concepts.has(c) && index.matcher.members.get(c)?.has(term)) return true;
+  return false;
 }
 
 function similar(a: string, b: string): boolean {

@@ -97,7 +97,7 @@ export interface Support {
 }
 
 /** Minimum IDF-weighted coverage of the question's content terms by one passage for an answer. */
-export const MIN_COVERAGE = 0.55;
+export const MIN_COVERAGE = 0.5;
 
 /**
  * Does any retrieved passage support an answer? Each content term of the question is weighted by its IDF (a

@@ -132,7 +132,7 @@ export function createConceptMatcher(groups: Record<string, string[]>): ConceptM
   };
 }
 
-const ACRONYM_JOINERS = new Set(['and', 'of', 'for', 'the', '&', 'in', 'to', 'on']);
+const ACRONYM_JOINERS = new Set(['and', 'of', 'for', 'the', '&', 'in', 'to', 'on', 'by', 'at', 'with']);
 
 /**
  * Learn acronyms the documents define, e.g. "Rights-Respecting Schools (RRS)" or "Early Career Teacher
@@ -141,7 +141,7 @@ const ACRONYM_JOINERS = new Set(['and', 'of', 'for', 'the', '&', 'in', 'to', 'on
  */
 export function learnAcronyms(texts: Iterable<string>): Record<string, string[]> {
   const found: Record<string, Set<string>> = {};
-  const re = /\(([A-Z]{2,7})s?\)/g;
+  const re = /\(([A-Z][A-Z0-9]{1,7})s?\)/g;
   for (const text of texts) {
     for (const m of text.matchAll(re)) {
       const acronym = m[1]!;
@@ -151,7 +151,7 @@ export function learnAcronyms(texts: Iterable<string>): Record<string, string[]>
         .trim()
         .split(/\s+/)
         .slice(-12)
-        .filter((w) => /^[\p{L}'’&-]+$/u.test(w));
+        .filter((w) => /^[\p{L}\d'’&-]+$/u.test(w));
       const phrase = matchInitials(words, acronym);
       if (!phrase) continue;
       (found[acronym] ??= new Set()).add(phrase);
@@ -168,10 +168,11 @@ function matchInitials(words: string[], acronym: string): string | undefined {
   for (let start = words.length - 1; start >= 0; start--) {
     const run = words.slice(start);
     if (!/^\p{Lu}/u.test(run[0]!)) continue;
+    // Each word gives its initial; a number gives itself ("Every Child Reading by 7" -> ECR7).
     const initials = run
       .filter((w) => !ACRONYM_JOINERS.has(w.toLowerCase()))
       .flatMap((w) => w.split('-').filter(Boolean))
-      .map((w) => w[0]!.toLowerCase())
+      .map((w) => (/^\d+$/.test(w) ? w : w[0]!.toLowerCase()))
       .join('');
     if (initials === target) return run.join(' ');
     if (initials.length > target.length) break;
