@@ -74,7 +74,10 @@ export interface StoredReturn {
   version: number;
   figures: ReturnFigures;
   note: string | null;
-  submittedBy: number;
+  /** Person id of the submitter; null once that person's data was deleted (the figures are kept). */
+  submittedBy: number | null;
+  /** Submitter's name at the time, for history; null when deleted or unknown. */
+  submittedByName?: string | null;
   submittedAt: Date;
   /** True when version > 1. */
   amended: boolean;
@@ -91,4 +94,17 @@ export interface SubmitResult {
   stored: StoredReturn;
   /** For amendments: what changed against the previous version. */
   changes: FieldChange[];
+}
+
+/** One version of a return with what it changed against the version before (empty for version 1). */
+export interface ReturnVersion extends StoredReturn {
+  changes: FieldChange[];
+}
+
+/** Figures summed over the returns of one week. */
+export interface WeekTotals extends ReturnFigures {
+  /** Monday, YYYY-MM-DD. */
+  weekStart: string;
+  /** Number of centres whose return is in. */
+  returns: number;
 }

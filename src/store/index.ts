@@ -5,3 +5,6 @@ export { runMigrations, listMigrations, MIGRATIONS_DIR, MigrationError, type Mig
 export { StoreLockedError } from './lock-file.js';
 export type { ClaimsRepo } from './claims-repo.js';
 export { isUniqueViolation, mapDbError } from './errors.js';
+export { QuestionLog, createQuestionLog, normaliseQuestion, type QuestionRecord } from './question-log.js';
+export type { DirectoryRepo, DigestChannels, TeamsIdentityRow } from './directory-repo.js';
+export type { ReturnsRepo } from './returns-repo.js';

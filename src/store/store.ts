@@ -2,14 +2,20 @@ import type { Logger } from '../logger.js';
 import type { Db, DbHealth, Engine } from './db.js';
 import { createClaimsRepo, type ClaimsRepo } from './claims-repo.js';
 import { createSettingsRepo, type SettingsRepo } from './settings-repo.js';
+import { createDirectoryRepo, type DirectoryRepo } from './directory-repo.js';
+import { createReturnsRepo, type ReturnsRepo } from './returns-repo.js';
+import { createQuestionLogRepo, type QuestionLogRepo } from './question-log-repo.js';
 
 /** The durable store: one database plus typed repositories. No SQL outside src/store/. */
 export interface Store {
   readonly engine: Engine;
-  /** Raw access for repositories inside src/store/ only. */
+  /** Raw access, for repositories inside src/store/ only. */
   readonly db: Db;
   readonly claims: ClaimsRepo;
   readonly settings: SettingsRepo;
+  readonly directory: DirectoryRepo;
+  readonly returns: ReturnsRepo;
+  readonly questionLog: QuestionLogRepo;
   health(): Promise<DbHealth>;
   close(): Promise<void>;
 }
@@ -20,6 +26,9 @@ export function createStore(db: Db, logger?: Logger): Store {
     db,
     claims: createClaimsRepo(db),
     settings: createSettingsRepo(db),
+    directory: createDirectoryRepo(db),
+    returns: createReturnsRepo(db),
+    questionLog: createQuestionLogRepo(db, logger),
     health: () => db.health(),
     close: () => db.close(),
   };

@@ -1,0 +1,179 @@
+import type { Logger } from '../logger.js';
+import { NotAuthorisedError, ValidationError, type FieldProblem } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { DirectoryService } from '../directory/service.js';
+import { hasRole } from '../directory/service.js';
+import type { Centre, Person } from '../directory/types.js';
+import { checkWeek, cleanNote, figureProblems, noteProblems } from './schema.js';
+import { parseQuickForm, type QuickForm } from './quick-form.js';
+import { returnsToCsv } from './csv.js';
+import { isIsoDate, recentWeeks, weekJustEnded, weekStartOf } from './week.js';
+import type { ReturnSubmission, ReturnVersion, StoredReturn, SubmitResult, WeekTotals } from './types.js';
+
+export interface AttendanceServiceOptions {
+  /** SCHEDULE_TIMEZONE, e.g. Europe/London. */
+  timeZone: string;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+/** One cell of a status view: a centre's return for a week, or null when missing. */
+export interface StatusRow {
+  centreId: string;
+  centreName: string;
+  /** Monday, YYYY-MM-DD. */
+  weekStart: string;
+  stored: StoredReturn | null;
+}
+
+export interface ExportQuery {
+  /** Any dates (YYYY-MM-DD); the weeks containing them are included. */
+  from: string;
+  to: string;
+  centreId?: string;
+}
+
+const MAX_KEY = 300;
+
+/** Weekly attendance returns: validate, store (create/amend, idempotent), query, export. */
+export class AttendanceService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: Store,
+    private readonly directory: DirectoryService,
+    private readonly opts: AttendanceServiceOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Monday (YYYY-MM-DD) of the week just ended in SCHEDULE_TIMEZONE — the default week of a return. */
+  defaultWeek(now: Date = this.now()): string {
+    return weekJustEnded(now, this.opts.timeZone);
+  }
+
+  /** Parses `/attendance <quick form>`; throws ValidationError naming each bad or missing field. */
+  parseQuickForm(text: string): QuickForm {
+    return parseQuickForm(text);
+  }
+
+  /**
+   * Validates and stores a return. The person must lead the centre (or be an admin): NotAuthorisedError.
+   * Any invalid field: ValidationError with every problem, nothing stored. Same idempotencyKey again: 'duplicate'.
+   */
+  async submit(person: Person, submission: ReturnSubmission): Promise<SubmitResult> {
+    const centreId = String(submission.centreId ?? '').trim().toLowerCase();
+    const centre = centreId ? await this.directory.getCentre(centreId) : null;
+    if (!centre) {
+      throw new ValidationError([{ field: 'centre', message: centreId ? `There is no centre "${centreId}".` : 'centre is missing.' }]);
+    }
+    if (!this.directory.canSubmitFor(person, centre.id)) {
+      throw new NotAuthorisedError(`You are not a lead of ${centre.name}, so you cannot submit its return.`);
+    }
+    const problems: FieldProblem[] = [];
+    if (!centre.active) problems.push({ field: 'centre', message: `${centre.name} is no longer active; returns are closed.` });
+    const week = checkWeek(submission.week, this.now(), this.opts.timeZone, hasRole(person, 'admin'));
+    problems.push(...week.problems);
+    problems.push(...figureProblems(submission.figures));
+    if (submission.note !== undefined && submission.note !== null && typeof submission.note !== 'string') {
+      problems.push({ field: 'note', message: 'note must be text.' });
+    }
+    const note = typeof submission.note === 'string' || submission.note === null ? cleanNote(submission.note) : undefined;
+    problems.push(...noteProblems(note));
+    const key = typeof submission.idempotencyKey === 'string' ? submission.idempotencyKey.trim() : '';
+    if (!key || key.length > MAX_KEY) {
+      // A programming error in an adapter, not the lead's: still nothing is stored.
+      problems.push({ field: 'idempotencyKey', message: 'The submission has no delivery id; please submit again.' });
+    }
+    if (problems.length) throw new ValidationError(problems);
+
+    const figures = { ...submission.figures };
+    const result = await this.store.returns.submit({
+      centreId: centre.id,
+      weekStart: week.weekStart,
+      figures,
+      note,
+      submittedBy: person.id,
+      submittedByName: person.name,
+      idempotencyKey: key,
+    });
+    this.opts.logger?.info(
+      { centre: centre.id, week: week.weekStart, status: result.status, version: result.stored.version, by: person.id },
+      'attendance return stored',
+    );
+    return result;
+  }
+
+  get(centreId: string, week: string): Promise<StoredReturn | null> {
+    return this.store.returns.get(centreId, this.monday(week));
+  }
+
+  /** Every version of a return, oldest first, with who submitted it, when, and what changed. */
+  history(centreId: string, week: string): Promise<ReturnVersion[]> {
+    return this.store.returns.history(centreId, this.monday(week));
+  }
+
+  /** Latest versions of returns in the weeks containing [from, to], optionally one centre. */
+  list(q: ExportQuery): Promise<StoredReturn[]> {
+    return this.store.returns.list({ from: this.monday(q.from, 'from'), to: this.monday(q.to, 'to'), centreId: q.centreId });
+  }
+
+  /** DigestSource: latest version of every return with week_start in [from, to]. */
+  listReturns(from: string, to: string): Promise<StoredReturn[]> {
+    return this.store.returns.list({ from, to });
+  }
+
+  /** Active centres without a return for the week. */
+  async missing(week: string): Promise<Centre[]> {
+    const ids = new Set(await this.store.returns.missingCentreIds(this.monday(week)));
+    const centres = await this.directory.listCentres({ activeOnly: true });
+    return centres.filter((c) => ids.has(c.id));
+  }
+
+  /** Per-week sums over the weeks containing [from, to]. */
+  weeklyTotals(from: string, to: string): Promise<WeekTotals[]> {
+    return this.store.returns.weeklyTotals(this.monday(from, 'from'), this.monday(to, 'to'));
+  }
+
+  /**
+   * The person's centres × the last `weeks` weeks (ending with the week just ended), newest week first, then centre
+   * name: which returns are in and which are missing. Network leads and admins see every active centre.
+   */
+  async status(person: Person, weeks: number): Promise<StatusRow[]> {
+    const centres = await this.directory.visibleCentres(person);
+    const count = Math.min(Math.max(1, Math.floor(weeks)), 52);
+    const list = recentWeeks(this.defaultWeek(), count);
+    if (!centres.length) return [];
+    const returns = await this.store.returns.list({ from: list[list.length - 1]!, to: list[0]! });
+    const byKey = new Map(returns.map((r) => [`${r.centreId}|${r.weekStart}`, r]));
+    const rows: StatusRow[] = [];
+    for (const weekStart of list) {
+      for (const c of centres) {
+        rows.push({ centreId: c.id, centreName: c.name, weekStart, stored: byKey.get(`${c.id}|${weekStart}`) ?? null });
+      }
+    }
+    return rows;
+  }
+
+  /** CSV (Excel-friendly) of the latest version per centre-week in the range. */
+  async exportCsv(q: ExportQuery): Promise<string> {
+    const problems: FieldProblem[] = [];
+    if (!isIsoDate(q.from)) problems.push({ field: 'from', message: `--from must be a date YYYY-MM-DD, got "${q.from}".` });
+    if (!isIsoDate(q.to)) problems.push({ field: 'to', message: `--to must be a date YYYY-MM-DD, got "${q.to}".` });
+    if (!problems.length && q.from > q.to) problems.push({ field: 'to', message: `--to (${q.to}) is before --from (${q.from}).` });
+    let centreId = q.centreId;
+    if (centreId !== undefined) {
+      centreId = centreId.trim().toLowerCase();
+      if (!(await this.directory.getCentre(centreId))) problems.push({ field: 'centre', message: `There is no centre "${centreId}".` });
+    }
+    if (problems.length) throw new ValidationError(problems);
+    const returns = await this.list({ from: q.from, to: q.to, centreId });
+    const names = new Map((await this.directory.listCentres()).map((c) => [c.id, c.name]));
+    return returnsToCsv(returns, names);
+  }
+
+  private monday(date: string, field = 'week'): string {
+    if (!isIsoDate(date)) throw new ValidationError([{ field, message: `${field} must be a date YYYY-MM-DD, got "${date}".` }]);
+    return weekStartOf(date);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { DirectoryFile } from './file.js';
+
+export interface ImportReport {
+  /** One line per change, e.g. "centre acland-burghley: created". Empty when the file matched the store. */
+  changes: string[];
+  centres: { created: number; updated: number; unchanged: number };
+  people: { created: number; updated: number; unchanged: number };
+}
+
+/**
+ * Upserts the file's centres, people, roles, identities and digest channels in one transaction. Idempotent:
+ * importing the same file again changes nothing. People and centres missing from the file are left as they are
+ * (admins may have added them from chat); listed people get exactly the roles and centres the file gives them.
+ */
+export async function importDirectory(store: Store, file: DirectoryFile, logger?: Logger): Promise<ImportReport> {
+  const report: ImportReport = {
+    changes: [],
+    centres: { created: 0, updated: 0, unchanged: 0 },
+    people: { created: 0, updated: 0, unchanged: 0 },
+  };
+  const repo = store.directory;
+  await repo.transaction(async (tx) => {
+    for (const c of file.centres) {
+      const status = await repo.upsertCentre({ id: c.id, name: c.name, active: c.active ?? true }, tx);
+      report.centres[status]++;
+      if (status !== 'unchanged') report.changes.push(`centre ${c.id}: ${status}`);
+    }
+    for (const p of file.people) {
+      const { id, status } = await repo.upsertPerson({ name: p.name, email: p.email }, tx);
+      const what: string[] = [];
+      if (status === 'updated') what.push('name');
+      if (await repo.setRoles(id, p.roles, tx)) what.push(`roles [${p.roles.join(', ')}]`);
+      if (await repo.setLeadCentres(id, p.centres, tx)) what.push(`centres [${p.centres.join(', ')}]`);
+      if (await repo.setSlackIdentity(id, p.slack ?? null, tx)) what.push(p.slack ? 'slack identity' : 'slack identity removed');
+      if (await repo.setTeamsIdentity(id, p.teams ?? null, tx)) what.push(p.teams ? 'teams identity' : 'teams identity removed');
+      const final = status === 'created' ? 'created' : what.length ? 'updated' : 'unchanged';
+      report.people[final]++;
+      if (status === 'created') report.changes.push(`person ${p.email}: created (${p.roles.join(', ') || 'no roles'})`);
+      else if (what.length) report.changes.push(`person ${p.email}: updated ${what.join(', ')}`);
+    }
+    if (await repo.setDigestChannels({ slack: file.digest.slackChannels, teams: file.digest.teamsChannels }, tx)) {
+      report.changes.push(
+        `digest channels: slack [${file.digest.slackChannels.join(', ')}], teams [${file.digest.teamsChannels.length} conversation(s)]`,
+      );
+    }
+  });
+  logger?.info({ centres: report.centres, people: report.people, changes: report.changes.length }, 'directory imported');
+  return report;
+}
+
+/** Reads, validates and imports a directory file (DIRECTORY_FILE at start, or `directory import FILE`). */
+export async function importDirectoryFile(store: Store, path: string, logger?: Logger): Promise<ImportReport> {
+  const { readDirectoryFile } = await import('./file.js');
+  return importDirectory(store, await readDirectoryFile(path), logger);
+}

@@ -1,0 +1,363 @@
+import type { Centre, Person, Role, SlackIdentity, TeamsIdentity } from '../directory/types.js';
+import type { Db, Queryable } from './db.js';
+
+export type UpsertStatus = 'created' | 'updated' | 'unchanged';
+
+export interface CentreInput {
+  id: string;
+  name: string;
+  active?: boolean;
+}
+
+/** A Teams identity row, linked to a person or not (yet). */
+export interface TeamsIdentityRow {
+  tenantId: string;
+  aadObjectId: string;
+  personId: number | null;
+  conversationReference: Record<string, unknown> | null;
+  reachable: boolean;
+  updatedAt: Date;
+}
+
+export interface DigestChannels {
+  slack: string[];
+  teams: string[];
+}
+
+/** Directory persistence: centres, people, roles, platform identities. Services add the rules. */
+export interface DirectoryRepo {
+  upsertCentre(input: CentreInput, tx?: Queryable): Promise<UpsertStatus>;
+  getCentre(id: string): Promise<Centre | null>;
+  listCentres(opts?: { activeOnly?: boolean }): Promise<Centre[]>;
+  setRemindersPausedUntil(centreId: string, until: string | null): Promise<Centre | null>;
+
+  getPerson(id: number): Promise<Person | null>;
+  findPersonByEmail(email: string): Promise<Person | null>;
+  findPersonBySlack(team: string, user: string): Promise<Person | null>;
+  findPersonByTeams(tenantId: string, aadObjectId: string): Promise<Person | null>;
+  listPeople(): Promise<Person[]>;
+  /** People holding a role; for oc_lead optionally only those leading `centreId`. */
+  peopleWithRole(role: Role, centreId?: string): Promise<Person[]>;
+
+  /** Insert or update by email (lower-cased). */
+  upsertPerson(input: { name: string; email: string }, tx?: Queryable): Promise<{ id: number; status: UpsertStatus }>;
+  /** Replace a person's roles; returns true when they changed. */
+  setRoles(personId: number, roles: Role[], tx?: Queryable): Promise<boolean>;
+  /** Replace the centres a person leads; returns true when they changed. */
+  setLeadCentres(personId: number, centreIds: string[], tx?: Queryable): Promise<boolean>;
+  addRole(personId: number, role: Role, tx?: Queryable): Promise<void>;
+  addLeadCentre(personId: number, centreId: string, tx?: Queryable): Promise<void>;
+  /** Set or clear the person's Slack identity; returns true when it changed. */
+  setSlackIdentity(personId: number, identity: SlackIdentity | null, tx?: Queryable): Promise<boolean>;
+  /**
+   * Link (or unlink, with null) the person's Teams identity. The identity row survives unlinking only if it has no
+   * person; a row created earlier by a conversation reference is adopted. Returns true when the link changed.
+   */
+  setTeamsIdentity(personId: number, identity: { aadObjectId: string; tenantId: string } | null, tx?: Queryable): Promise<boolean>;
+  /** Store/refresh the conversation reference for a Teams identity (known person or not); marks it reachable. */
+  saveTeamsConversationReference(tenantId: string, aadObjectId: string, reference: Record<string, unknown>): Promise<void>;
+  /** Teams answered 403 (bot removed or blocked): stop trying until the person talks to the bot again. */
+  markTeamsUnreachable(tenantId: string, aadObjectId: string): Promise<boolean>;
+  getTeamsIdentity(tenantId: string, aadObjectId: string): Promise<TeamsIdentityRow | null>;
+
+  setDigestChannels(channels: DigestChannels, tx?: Queryable): Promise<boolean>;
+  getDigestChannels(tx?: Queryable): Promise<DigestChannels>;
+
+  /** Raw rows held about one person, for a subject access export. */
+  personRecords(personId: number): Promise<{
+    person: Record<string, unknown> | null;
+    roles: Record<string, unknown>[];
+    leadCentres: Record<string, unknown>[];
+    slackIdentities: Record<string, unknown>[];
+    teamsIdentities: Record<string, unknown>[];
+  }>;
+  /** Deletes the person, their roles and identities (Teams rows with their conversation references too). */
+  deletePerson(personId: number, tx?: Queryable): Promise<boolean>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+interface CentreRow {
+  id: string;
+  name: string;
+  active: boolean;
+  reminders_paused_until: string | null;
+}
+
+const centreCols = 'id, name, active, reminders_paused_until';
+
+function toCentre(r: CentreRow): Centre {
+  return { id: r.id, name: r.name, active: r.active, remindersPausedUntil: r.reminders_paused_until };
+}
+
+interface PersonRow {
+  id: number;
+  name: string;
+  email: string;
+  roles: Role[] | null;
+  centres: string[] | null;
+  slack_user: string | null;
+  slack_team: string | null;
+  teams_aad: string | null;
+  teams_tenant: string | null;
+  teams_ref: Record<string, unknown> | null;
+  teams_reachable: boolean | null;
+}
+
+const ROLE_ORDER: Role[] = ['oc_lead', 'network_lead', 'admin'];
+
+/** One query per lookup: roles and centres aggregated, identities joined. */
+const personSelect = `
+  SELECT p.id, p.name, p.email,
+    (SELECT array_agg(r.role ORDER BY r.role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
+    (SELECT array_agg(l.centre_id ORDER BY l.centre_id) FROM lead_centres l WHERE l.person_id = p.id) AS centres,
+    s.user_id AS slack_user, s.team_id AS slack_team,
+    t.aad_object_id AS teams_aad, t.tenant_id AS teams_tenant, t.conversation_reference AS teams_ref, t.reachable AS teams_reachable
+  FROM people p
+  LEFT JOIN slack_identities s ON s.person_id = p.id
+  LEFT JOIN teams_identities t ON t.person_id = p.id`;
+
+function toPerson(r: PersonRow): Person {
+  const roles = (r.roles ?? []).slice().sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+  const teams: TeamsIdentity | null = r.teams_aad
+    ? { aadObjectId: r.teams_aad, tenantId: r.teams_tenant!, conversationReference: r.teams_ref ?? null, reachable: r.teams_reachable ?? true }
+    : null;
+  return {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    roles,
+    centres: r.centres ?? [],
+    slack: r.slack_user ? { user: r.slack_user, team: r.slack_team! } : null,
+    teams,
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+export function createDirectoryRepo(db: Db): DirectoryRepo {
+  async function onePerson(where: string, params: unknown[], q: Queryable = db): Promise<Person | null> {
+    const r = await q.query<PersonRow>(`${personSelect} WHERE ${where}`, params);
+    return r.rows[0] ? toPerson(r.rows[0]) : null;
+  }
+
+  const repo: DirectoryRepo = {
+    async upsertCentre(input, tx = db) {
+      const r = await tx.query<{ inserted: boolean; changed: boolean }>(
+        `WITH prev AS (SELECT name, active FROM centres WHERE id = $1)
+         INSERT INTO centres (id, name, active) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, active = EXCLUDED.active,
+           updated_at = CASE WHEN centres.name IS DISTINCT FROM EXCLUDED.name OR centres.active IS DISTINCT FROM EXCLUDED.active
+                             THEN now() ELSE centres.updated_at END
+         RETURNING (SELECT count(*) FROM prev) = 0 AS inserted,
+           COALESCE((SELECT name <> $2 OR active <> $3 FROM prev), true) AS changed`,
+        [input.id, input.name, input.active ?? true],
+      );
+      const row = r.rows[0]!;
+      return row.inserted ? 'created' : row.changed ? 'updated' : 'unchanged';
+    },
+    async getCentre(id) {
+      const r = await db.query<CentreRow>(`SELECT ${centreCols} FROM centres WHERE id = $1`, [id]);
+      return r.rows[0] ? toCentre(r.rows[0]) : null;
+    },
+    async listCentres(opts = {}) {
+      const r = await db.query<CentreRow>(
+        `SELECT ${centreCols} FROM centres ${opts.activeOnly ? 'WHERE active' : ''} ORDER BY name, id`,
+      );
+      return r.rows.map(toCentre);
+    },
+    async setRemindersPausedUntil(centreId, until) {
+      const r = await db.query<CentreRow>(
+        `UPDATE centres SET reminders_paused_until = $2, updated_at = now() WHERE id = $1 RETURNING ${centreCols}`,
+        [centreId, until],
+      );
+      return r.rows[0] ? toCentre(r.rows[0]) : null;
+    },
+
+    getPerson: (id) => onePerson('p.id = $1', [id]),
+    findPersonByEmail: (email) => onePerson('p.email = $1', [email.trim().toLowerCase()]),
+    findPersonBySlack: (team, user) => onePerson('s.team_id = $1 AND s.user_id = $2', [team, user]),
+    findPersonByTeams: (tenantId, aad) => onePerson('t.tenant_id = $1 AND t.aad_object_id = $2', [tenantId, aad]),
+    async listPeople() {
+      const r = await db.query<PersonRow>(`${personSelect} ORDER BY p.name, p.id`);
+      return r.rows.map(toPerson);
+    },
+    async peopleWithRole(role, centreId) {
+      const r = centreId
+        ? await db.query<PersonRow>(
+            `${personSelect} WHERE EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = $1)
+               AND EXISTS (SELECT 1 FROM lead_centres l WHERE l.person_id = p.id AND l.centre_id = $2) ORDER BY p.name, p.id`,
+            [role, centreId],
+          )
+        : await db.query<PersonRow>(
+            `${personSelect} WHERE EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = $1) ORDER BY p.name, p.id`,
+            [role],
+          );
+      return r.rows.map(toPerson);
+    },
+
+    async upsertPerson(input, tx = db) {
+      const email = input.email.trim().toLowerCase();
+      const prev = await tx.query<{ id: number; name: string }>('SELECT id, name FROM people WHERE email = $1', [email]);
+      if (prev.rows[0]) {
+        if (prev.rows[0].name === input.name) return { id: prev.rows[0].id, status: 'unchanged' };
+        await tx.query('UPDATE people SET name = $2, updated_at = now() WHERE id = $1', [prev.rows[0].id, input.name]);
+        return { id: prev.rows[0].id, status: 'updated' };
+      }
+      const r = await tx.query<{ id: number; inserted: boolean }>(
+        `INSERT INTO people (name, email) VALUES ($1, $2)
+         ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
+         RETURNING id, (xmax = 0) AS inserted`,
+        [input.name, email],
+      );
+      return { id: r.rows[0]!.id, status: r.rows[0]!.inserted ? 'created' : 'updated' };
+    },
+    async setRoles(personId, roles, tx = db) {
+      const cur = await tx.query<{ role: string }>('SELECT role FROM person_roles WHERE person_id = $1', [personId]);
+      if (sameList(cur.rows.map((r) => r.role), roles)) return false;
+      await tx.query('DELETE FROM person_roles WHERE person_id = $1', [personId]);
+      for (const role of new Set(roles)) {
+        await tx.query('INSERT INTO person_roles (person_id, role) VALUES ($1, $2)', [personId, role]);
+      }
+      return true;
+    },
+    async setLeadCentres(personId, centreIds, tx = db) {
+      const cur = await tx.query<{ centre_id: string }>('SELECT centre_id FROM lead_centres WHERE person_id = $1', [personId]);
+      if (sameList(cur.rows.map((r) => r.centre_id), centreIds)) return false;
+      await tx.query('DELETE FROM lead_centres WHERE person_id = $1', [personId]);
+      for (const c of new Set(centreIds)) {
+        await tx.query('INSERT INTO lead_centres (person_id, centre_id) VALUES ($1, $2)', [personId, c]);
+      }
+      return true;
+    },
+    async addRole(personId, role, tx = db) {
+      await tx.query('INSERT INTO person_roles (person_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING', [personId, role]);
+    },
+    async addLeadCentre(personId, centreId, tx = db) {
+      await tx.query('INSERT INTO lead_centres (person_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [personId, centreId]);
+    },
+    async setSlackIdentity(personId, identity, tx = db) {
+      const cur = await tx.query<{ team_id: string; user_id: string }>('SELECT team_id, user_id FROM slack_identities WHERE person_id = $1', [personId]);
+      const c = cur.rows[0];
+      if (!identity) {
+        if (!c) return false;
+        await tx.query('DELETE FROM slack_identities WHERE person_id = $1', [personId]);
+        return true;
+      }
+      if (c && c.team_id === identity.team && c.user_id === identity.user) return false;
+      await tx.query('DELETE FROM slack_identities WHERE person_id = $1', [personId]);
+      await tx.query(
+        `INSERT INTO slack_identities (team_id, user_id, person_id) VALUES ($1, $2, $3)
+         ON CONFLICT (team_id, user_id) DO UPDATE SET person_id = EXCLUDED.person_id`,
+        [identity.team, identity.user, personId],
+      );
+      return true;
+    },
+    async setTeamsIdentity(personId, identity, tx = db) {
+      const cur = await tx.query<{ tenant_id: string; aad_object_id: string }>(
+        'SELECT tenant_id, aad_object_id FROM teams_identities WHERE person_id = $1',
+        [personId],
+      );
+      const c = cur.rows[0];
+      if (identity && c && c.tenant_id === identity.tenantId && c.aad_object_id === identity.aadObjectId) return false;
+      if (!identity && !c) return false;
+      // The old identity's conversation reference belongs to the person's old account: drop the row.
+      await tx.query('DELETE FROM teams_identities WHERE person_id = $1', [personId]);
+      if (identity) {
+        await tx.query(
+          `INSERT INTO teams_identities (tenant_id, aad_object_id, person_id) VALUES ($1, $2, $3)
+           ON CONFLICT (tenant_id, aad_object_id) DO UPDATE SET person_id = EXCLUDED.person_id, updated_at = now()`,
+          [identity.tenantId, identity.aadObjectId, personId],
+        );
+      }
+      return true;
+    },
+    async saveTeamsConversationReference(tenantId, aad, reference) {
+      await db.query(
+        `INSERT INTO teams_identities (tenant_id, aad_object_id, conversation_reference, reachable) VALUES ($1, $2, $3, true)
+         ON CONFLICT (tenant_id, aad_object_id) DO UPDATE
+           SET conversation_reference = EXCLUDED.conversation_reference, reachable = true, updated_at = now()`,
+        [tenantId, aad, JSON.stringify(reference)],
+      );
+    },
+    async markTeamsUnreachable(tenantId, aad) {
+      const r = await db.query(
+        `UPDATE teams_identities SET reachable = false, updated_at = now() WHERE tenant_id = $1 AND aad_object_id = $2 AND reachable RETURNING tenant_id`,
+        [tenantId, aad],
+      );
+      return r.rows.length > 0;
+    },
+    async getTeamsIdentity(tenantId, aad) {
+      const r = await db.query<{
+        tenant_id: string;
+        aad_object_id: string;
+        person_id: number | null;
+        conversation_reference: Record<string, unknown> | null;
+        reachable: boolean;
+        updated_at: Date;
+      }>('SELECT * FROM teams_identities WHERE tenant_id = $1 AND aad_object_id = $2', [tenantId, aad]);
+      const row = r.rows[0];
+      return row
+        ? {
+            tenantId: row.tenant_id,
+            aadObjectId: row.aad_object_id,
+            personId: row.person_id,
+            conversationReference: row.conversation_reference,
+            reachable: row.reachable,
+            updatedAt: row.updated_at,
+          }
+        : null;
+    },
+
+    async setDigestChannels(channels, tx = db) {
+      const cur = await repo.getDigestChannels(tx);
+      if (sameList(cur.slack, channels.slack) && sameList(cur.teams, channels.teams)) return false;
+      await tx.query('DELETE FROM digest_channels');
+      for (const [platform, list] of [['slack', channels.slack], ['teams', channels.teams]] as const) {
+        for (const id of new Set(list)) {
+          await tx.query('INSERT INTO digest_channels (platform, channel_id) VALUES ($1, $2)', [platform, id]);
+        }
+      }
+      return true;
+    },
+    async getDigestChannels(tx = db) {
+      const r = await tx.query<{ platform: 'slack' | 'teams'; channel_id: string }>(
+        'SELECT platform, channel_id FROM digest_channels ORDER BY platform, channel_id',
+      );
+      return {
+        slack: r.rows.filter((x) => x.platform === 'slack').map((x) => x.channel_id),
+        teams: r.rows.filter((x) => x.platform === 'teams').map((x) => x.channel_id),
+      };
+    },
+
+    async personRecords(personId) {
+      const [person, roles, leadCentres, slack, teams] = [
+        await db.query('SELECT * FROM people WHERE id = $1', [personId]),
+        await db.query('SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role', [personId]),
+        await db.query('SELECT centre_id FROM lead_centres WHERE person_id = $1 ORDER BY centre_id', [personId]),
+        await db.query('SELECT team_id, user_id FROM slack_identities WHERE person_id = $1', [personId]),
+        await db.query(
+          'SELECT tenant_id, aad_object_id, conversation_reference, reachable, updated_at FROM teams_identities WHERE person_id = $1',
+          [personId],
+        ),
+      ];
+      return {
+        person: person.rows[0] ?? null,
+        roles: roles.rows,
+        leadCentres: leadCentres.rows,
+        slackIdentities: slack.rows,
+        teamsIdentities: teams.rows,
+      };
+    },
+    async deletePerson(personId, tx = db) {
+      await tx.query('DELETE FROM teams_identities WHERE person_id = $1', [personId]);
+      const r = await tx.query('DELETE FROM people WHERE id = $1 RETURNING id', [personId]);
+      return r.rows.length > 0;
+    },
+    transaction: (fn) => db.transaction(fn),
+  };
+  return repo;
+}

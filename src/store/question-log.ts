@@ -1,0 +1,91 @@
+import { createHmac } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Store } from './store.js';
+import type { FrequentQuestion } from './question-log-repo.js';
+
+export type QuestionPlatform = 'slack' | 'teams' | 'cli';
+
+export interface QuestionLogOptions {
+  /** QUESTION_LOG_SALT; when unset a random per-installation salt is generated once and kept in the database. */
+  salt?: string;
+  /** QUESTION_LOG_DAYS: entries older than this are deleted by purgeQuestionLog. */
+  retentionDays: number;
+  logger?: Logger;
+}
+
+export interface QuestionRecord {
+  platform: QuestionPlatform;
+  /** Platform user id (Slack user id; Teams AAD object id). Only its salted hash is stored. */
+  userId: string;
+  question: string;
+  answered: boolean;
+  at?: Date;
+  /** Platform delivery id, so a redelivered question is logged once. */
+  deliveryKey?: string;
+}
+
+const MAX_QUESTION = 2000;
+const SALT_SETTING = 'question_log_salt';
+
+/** Grouping form of a question: case, quotes, punctuation and spacing folded. */
+export function normaliseQuestion(q: string): string {
+  return q
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[‘’ʼ`]/g, "'")
+    .replace(/[^\p{L}\p{N}'\s]+/gu, ' ')
+    .replace(/(^|\s)'+|'+(?=\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Question log for the digest's "unanswered questions", with salted user hashes and a retention limit. */
+export class QuestionLog {
+  private salt: Promise<string> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: QuestionLogOptions,
+  ) {}
+
+  private getSalt(): Promise<string> {
+    this.salt ??= this.opts.salt ? Promise.resolve(this.opts.salt) : this.store.settings.installationSecret(SALT_SETTING);
+    return this.salt;
+  }
+
+  /** HMAC-SHA256 of "platform:userId" under the salt; the same person on one platform always hashes the same. */
+  async hashUser(platform: QuestionPlatform, userId: string): Promise<string> {
+    return createHmac('sha256', await this.getSalt()).update(`${platform}:${userId}`).digest('base64url');
+  }
+
+  async record(entry: QuestionRecord): Promise<void> {
+    const question = entry.question.trim().slice(0, MAX_QUESTION);
+    if (!question) return;
+    await this.store.questionLog.insert({
+      platform: entry.platform,
+      userHash: await this.hashUser(entry.platform, entry.userId),
+      question,
+      normalised: normaliseQuestion(question),
+      answered: entry.answered,
+      askedAt: entry.at ?? new Date(),
+      deliveryKey: entry.deliveryKey ?? null,
+    });
+  }
+
+  /** Most frequent unanswered questions asked in [from, to), most frequent first. */
+  async topUnanswered(from: Date, to: Date, limit: number): Promise<{ question: string; count: number }[]> {
+    const rows: FrequentQuestion[] = await this.store.questionLog.topUnanswered(from, to, limit);
+    return rows.map((r) => ({ question: r.question, count: r.count }));
+  }
+
+  /** Deletes entries older than QUESTION_LOG_DAYS before `now`; returns how many. Scheduled by the jobs. */
+  async purgeQuestionLog(now: Date = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - this.opts.retentionDays * 86_400_000);
+    return this.store.questionLog.purgeBefore(before);
+  }
+}
+
+export function createQuestionLog(store: Store, config: Pick<Config, 'QUESTION_LOG_SALT' | 'QUESTION_LOG_DAYS'>, logger?: Logger): QuestionLog {
+  return new QuestionLog(store, { salt: config.QUESTION_LOG_SALT, retentionDays: config.QUESTION_LOG_DAYS, logger });
+}

@@ -1,0 +1,230 @@
+import { diffReturns } from '../attendance/changes.js';
+import {
+  FIGURE_FIELDS,
+  type FieldChange,
+  type ReturnFigures,
+  type ReturnVersion,
+  type StoredReturn,
+  type SubmitResult,
+  type WeekTotals,
+} from '../attendance/types.js';
+import type { Db, Queryable } from './db.js';
+import { isUniqueViolation } from './errors.js';
+
+/** A validated return ready to store (the attendance service has checked every rule). */
+export interface ReturnWrite {
+  centreId: string;
+  /** Monday, YYYY-MM-DD. */
+  weekStart: string;
+  figures: ReturnFigures;
+  /** undefined keeps the previous version's note; null clears it. */
+  note?: string | null;
+  submittedBy: number;
+  submittedByName: string;
+  idempotencyKey: string;
+}
+
+export interface ReturnsQuery {
+  /** Mondays, inclusive. */
+  from: string;
+  to: string;
+  centreId?: string;
+}
+
+export interface ReturnsRepo {
+  /**
+   * Creates or amends the return in one transaction holding the centre-week row lock: the same idempotency key
+   * stores one version (also when delivered concurrently); identical figures and note under a new key are 'unchanged'.
+   */
+  submit(write: ReturnWrite): Promise<SubmitResult>;
+  /** Latest version, or null. */
+  get(centreId: string, weekStart: string): Promise<StoredReturn | null>;
+  /** Every version, oldest first, with what each changed. */
+  history(centreId: string, weekStart: string): Promise<ReturnVersion[]>;
+  /** Latest version of each return in the range, ordered by week then centre. */
+  list(q: ReturnsQuery): Promise<StoredReturn[]>;
+  /** Active centres with no return for the week, ordered by id. */
+  missingCentreIds(weekStart: string): Promise<string[]>;
+  /** Per-week sums of latest versions in the range (weeks with no return are absent). */
+  weeklyTotals(from: string, to: string): Promise<WeekTotals[]>;
+  /** Versions a person submitted (subject access export). */
+  submittedBy(personId: number): Promise<ReturnVersion[]>;
+  /** Removes the person's id and name from the versions they submitted; returns how many. */
+  anonymiseSubmitter(personId: number, tx?: Queryable): Promise<number>;
+}
+
+interface VersionRow extends ReturnFigures {
+  centre_id: string;
+  week_start: string;
+  version: number;
+  note: string | null;
+  submitted_by: number | null;
+  submitted_by_name: string | null;
+  submitted_at: Date;
+  changes: FieldChange[] | string;
+}
+
+const versionCols = `v.centre_id, v.week_start, v.version, ${FIGURE_FIELDS.map((f) => `v.${f}`).join(', ')},
+  v.note, v.submitted_by, v.submitted_by_name, v.submitted_at, v.changes`;
+
+function toStored(r: VersionRow): StoredReturn {
+  const figures = {} as ReturnFigures;
+  for (const f of FIGURE_FIELDS) figures[f] = Number(r[f]);
+  return {
+    centreId: r.centre_id,
+    weekStart: r.week_start,
+    version: r.version,
+    figures,
+    note: r.note,
+    submittedBy: r.submitted_by,
+    submittedByName: r.submitted_by_name,
+    submittedAt: r.submitted_at,
+    amended: r.version > 1,
+  };
+}
+
+function toVersion(r: VersionRow): ReturnVersion {
+  const changes = typeof r.changes === 'string' ? (JSON.parse(r.changes) as FieldChange[]) : r.changes;
+  return { ...toStored(r), changes: changes ?? [] };
+}
+
+export function createReturnsRepo(db: Db): ReturnsRepo {
+  async function byKey(q: Queryable, key: string): Promise<StoredReturn | null> {
+    const r = await q.query<VersionRow>(`SELECT ${versionCols} FROM attendance_return_versions v WHERE v.idempotency_key = $1`, [key]);
+    return r.rows[0] ? toStored(r.rows[0]) : null;
+  }
+
+  async function submitOnce(w: ReturnWrite): Promise<SubmitResult> {
+    return db.transaction(async (tx) => {
+      const seen = await byKey(tx, w.idempotencyKey);
+      if (seen) return { status: 'duplicate', stored: seen, changes: [] };
+      await tx.query(
+        'INSERT INTO attendance_returns (centre_id, week_start) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [w.centreId, w.weekStart],
+      );
+      // Serialises every submission for this centre-week; READ COMMITTED then sees what the lock holder committed.
+      const head = await tx.query<{ current_version: number }>(
+        'SELECT current_version FROM attendance_returns WHERE centre_id = $1 AND week_start = $2 FOR UPDATE',
+        [w.centreId, w.weekStart],
+      );
+      const current = head.rows[0]!.current_version;
+      const again = await byKey(tx, w.idempotencyKey);
+      if (again) return { status: 'duplicate', stored: again, changes: [] };
+
+      let prev: StoredReturn | null = null;
+      if (current > 0) {
+        const r = await tx.query<VersionRow>(
+          `SELECT ${versionCols} FROM attendance_return_versions v WHERE v.centre_id = $1 AND v.week_start = $2 AND v.version = $3`,
+          [w.centreId, w.weekStart, current],
+        );
+        prev = toStored(r.rows[0]!);
+      }
+      const note = w.note === undefined ? (prev?.note ?? null) : w.note;
+      const changes = prev ? diffReturns(prev, { figures: w.figures, note }) : [];
+      if (prev && changes.length === 0) return { status: 'unchanged', stored: prev, changes: [] };
+
+      const version = current + 1;
+      const ins = await tx.query<VersionRow>(
+        `INSERT INTO attendance_return_versions AS v
+           (centre_id, week_start, version, ${FIGURE_FIELDS.join(', ')}, note, submitted_by, submitted_by_name, idempotency_key, changes)
+         VALUES ($1, $2, $3, ${FIGURE_FIELDS.map((_, i) => `$${i + 4}`).join(', ')}, $15, $16, $17, $18, $19)
+         RETURNING ${versionCols}`,
+        [
+          w.centreId,
+          w.weekStart,
+          version,
+          ...FIGURE_FIELDS.map((f) => w.figures[f]),
+          note,
+          w.submittedBy,
+          w.submittedByName,
+          w.idempotencyKey,
+          JSON.stringify(changes),
+        ],
+      );
+      await tx.query('UPDATE attendance_returns SET current_version = $3, updated_at = now() WHERE centre_id = $1 AND week_start = $2', [
+        w.centreId,
+        w.weekStart,
+        version,
+      ]);
+      return { status: prev ? 'amended' : 'created', stored: toStored(ins.rows[0]!), changes };
+    });
+  }
+
+  const latestJoin = `FROM attendance_returns a
+    JOIN attendance_return_versions v ON v.centre_id = a.centre_id AND v.week_start = a.week_start AND v.version = a.current_version`;
+
+  return {
+    async submit(w) {
+      try {
+        return await submitOnce(w);
+      } catch (err) {
+        // The same key raced in under a different centre-week lock: the other transaction won.
+        if (isUniqueViolation(err)) {
+          const seen = await byKey(db, w.idempotencyKey);
+          if (seen) return { status: 'duplicate', stored: seen, changes: [] };
+        }
+        throw err;
+      }
+    },
+    async get(centreId, weekStart) {
+      const r = await db.query<VersionRow>(`SELECT ${versionCols} ${latestJoin} WHERE a.centre_id = $1 AND a.week_start = $2`, [
+        centreId,
+        weekStart,
+      ]);
+      return r.rows[0] ? toStored(r.rows[0]) : null;
+    },
+    async history(centreId, weekStart) {
+      const r = await db.query<VersionRow>(
+        `SELECT ${versionCols} FROM attendance_return_versions v WHERE v.centre_id = $1 AND v.week_start = $2 ORDER BY v.version`,
+        [centreId, weekStart],
+      );
+      return r.rows.map(toVersion);
+    },
+    async list(q) {
+      const params: unknown[] = [q.from, q.to];
+      let where = 'a.week_start BETWEEN $1 AND $2';
+      if (q.centreId) {
+        params.push(q.centreId);
+        where += ' AND a.centre_id = $3';
+      }
+      const r = await db.query<VersionRow>(`SELECT ${versionCols} ${latestJoin} WHERE ${where} ORDER BY a.week_start, a.centre_id`, params);
+      return r.rows.map(toStored);
+    },
+    async missingCentreIds(weekStart) {
+      const r = await db.query<{ id: string }>(
+        `SELECT c.id FROM centres c
+         WHERE c.active AND NOT EXISTS (
+           SELECT 1 FROM attendance_returns a WHERE a.centre_id = c.id AND a.week_start = $1 AND a.current_version > 0)
+         ORDER BY c.id`,
+        [weekStart],
+      );
+      return r.rows.map((x) => x.id);
+    },
+    async weeklyTotals(from, to) {
+      const r = await db.query<Record<string, number | string>>(
+        `SELECT a.week_start, count(*)::int AS returns, ${FIGURE_FIELDS.map((f) => `sum(v.${f})::int AS ${f}`).join(', ')}
+         ${latestJoin} WHERE a.week_start BETWEEN $1 AND $2 GROUP BY a.week_start ORDER BY a.week_start`,
+        [from, to],
+      );
+      return r.rows.map((row) => {
+        const t = { weekStart: String(row.week_start), returns: Number(row.returns) } as WeekTotals;
+        for (const f of FIGURE_FIELDS) t[f] = Number(row[f]);
+        return t;
+      });
+    },
+    async submittedBy(personId) {
+      const r = await db.query<VersionRow>(
+        `SELECT ${versionCols} FROM attendance_return_versions v WHERE v.submitted_by = $1 ORDER BY v.week_start, v.centre_id, v.version`,
+        [personId],
+      );
+      return r.rows.map(toVersion);
+    },
+    async anonymiseSubmitter(personId, tx = db) {
+      const r = await tx.query(
+        'UPDATE attendance_return_versions SET submitted_by = NULL, submitted_by_name = NULL WHERE submitted_by = $1 RETURNING version',
+        [personId],
+      );
+      return r.rows.length;
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestStore, type TestStore } from '../helpers/store.js';
+import { seedDirectory, type Fixture } from '../helpers/directory-fixture.js';
+import { DirectoryService } from '../../src/directory/service.js';
+import { AttendanceService } from '../../src/attendance/service.js';
+import type { ReturnFigures } from '../../src/attendance/types.js';
+import { NotAuthorisedError, ValidationError } from '../../src/errors.js';
+
+const TZ = 'Europe/London';
+// Wednesday 2026-06-17, 10:00 BST: the week just ended began Monday 2026-06-08.
+const NOW = new Date('2026-06-17T09:00:00Z');
+const LAST_WEEK = '2026-06-08';
+
+export const FIGURES: ReturnFigures = {
+  sessions: 6,
+  academic: 4,
+  enrichment: 2,
+  careers: 0,
+  digital: 0,
+  weekend: 1,
+  attendances: 120,
+  pupils: 45,
+  fsm: 30,
+  send: 8,
+  parents: 3,
+};
+
+describe.each(ENGINES)('attendance service on %s', (engine) => {
+  let t: TestStore;
+  let people: Fixture;
+  let attendance: AttendanceService;
+  let directory: DirectoryService;
+  let keyN = 0;
+  const key = () => `test-key-${++keyN}`;
+
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    people = await seedDirectory(t.store);
+    directory = new DirectoryService(t.store, { timeZone: TZ, now: () => NOW });
+    attendance = new AttendanceService(t.store, directory, { timeZone: TZ, now: () => NOW });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('defaults to the week just ended', () => {
+    expect(attendance.defaultWeek()).toBe(LAST_WEEK);
+  });
+
+  it('creates, deduplicates, amends, and keeps history', async () => {
+    const k1 = key();
+    const created = await attendance.submit(people.sam, { centreId: 'acland-burghley', week: '2026-06-10', figures: FIGURES, idempotencyKey: k1, note: 'first' });
+    expect(created.status).toBe('created');
+    expect(created.stored).toMatchObject({ centreId: 'acland-burghley', weekStart: LAST_WEEK, version: 1, amended: false, submittedBy: people.sam.id, note: 'first' });
+
+    const dup = await attendance.submit(people.sam, { centreId: 'acland-burghley', week: LAST_WEEK, figures: { ...FIGURES, pupils: 46 }, idempotencyKey: k1 });
+    expect(dup.status).toBe('duplicate');
+    expect(dup.stored.version).toBe(1);
+    expect(dup.stored.figures.pupils).toBe(45);
+
+    const same = await attendance.submit(people.sam, { centreId: 'acland-burghley', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() });
+    expect(same.status).toBe('unchanged');
+    expect(same.stored.version).toBe(1);
+
+    const amended = await attendance.submit(people.priya, {
+      centreId: 'acland-burghley',
+      week: '2026-06-14',
+      figures: { ...FIGURES, pupils: 50, fsm: 31 },
+      note: 'corrected',
+      idempotencyKey: key(),
+    });
+    expect(amended.status).toBe('amended');
+    expect(amended.stored).toMatchObject({ version: 2, amended: true, submittedBy: people.priya.id });
+    expect(amended.changes).toEqual([
+      { field: 'pupils', from: 45, to: 50 },
+      { field: 'fsm', from: 30, to: 31 },
+      { field: 'note', from: 'first', to: 'corrected' },
+    ]);
+
+    const history = await attendance.history('acland-burghley', LAST_WEEK);
+    expect(history.map((v) => [v.version, v.submittedByName, v.changes.length])).toEqual([
+      [1, 'Sam Okafor', 0],
+      [2, 'Priya Shah', 3],
+    ]);
+    const latest = await attendance.get('acland-burghley', '2026-06-09');
+    expect(latest?.version).toBe(2);
+    expect(latest?.figures.pupils).toBe(50);
+  });
+
+  it('refuses people who do not lead the centre, and stores nothing', async () => {
+    await expect(
+      attendance.submit(people.sam, { centreId: 'la-sainte-union', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),
+    ).rejects.toBeInstanceOf(NotAuthorisedError);
+    await expect(
+      attendance.submit(people.nia, { centreId: 'la-sainte-union', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),
+    ).rejects.toBeInstanceOf(NotAuthorisedError);
+    expect(await attendance.get('la-sainte-union', LAST_WEEK)).toBeNull();
+  });
+
+  it('rejects invalid returns with every problem and stores nothing', async () => {
+    const err = await attendance
+      .submit(people.priya, {
+        centreId: 'la-sainte-union',
+        week: '2026-06-22',
+        figures: { ...FIGURES, pupils: 1.5, fsm: -1 },
+        idempotencyKey: key(),
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    const fields = (err as ValidationError).problems.map((p) => p.field).sort();
+    expect(fields).toEqual(['fsm', 'pupils', 'week']);
+    expect(await attendance.get('la-sainte-union', '2026-06-22')).toBeNull();
+  });
+
+  it('limits leads to 8 weeks back but lets admins go further', async () => {
+    const nineBack = '2026-04-13';
+    const eightBack = '2026-04-20';
+    await expect(
+      attendance.submit(people.priya, { centreId: 'la-sainte-union', week: nineBack, figures: FIGURES, idempotencyKey: key() }),
+    ).rejects.toMatchObject({ problems: [{ field: 'week' }] });
+    expect((await attendance.submit(people.priya, { centreId: 'la-sainte-union', week: eightBack, figures: FIGURES, idempotencyKey: key() })).status).toBe('created');
+    expect((await attendance.submit(people.ada, { centreId: 'la-sainte-union', week: nineBack, figures: FIGURES, idempotencyKey: key() })).status).toBe('created');
+  });
+
+  it('refuses inactive centres and unknown centres', async () => {
+    await expect(
+      attendance.submit(people.ada, { centreId: 'closed-centre', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),
+    ).rejects.toMatchObject({ problems: [{ field: 'centre' }] });
+    await expect(
+      attendance.submit(people.ada, { centreId: 'nowhere', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),
+    ).rejects.toMatchObject({ problems: [{ field: 'centre', message: 'There is no centre "nowhere".' }] });
+  });
+
+  it('strips control characters from notes and limits their length', async () => {
+    const r = await attendance.submit(people.priya, {
+      centreId: 'la-sainte-union',
+      week: '2026-06-01',
+      figures: FIGURES,
+      note: '  half\u0007 term\r\nweek\u202E ',
+      idempotencyKey: key(),
+    });
+    expect(r.stored.note).toBe('half term\nweek');
+    await expect(
+      attendance.submit(people.priya, { centreId: 'la-sainte-union', week: '2026-05-25', figures: FIGURES, note: 'x'.repeat(1001), idempotencyKey: key() }),
+    ).rejects.toMatchObject({ problems: [{ field: 'note' }] });
+    expect(
+      (await attendance.submit(people.priya, { centreId: 'la-sainte-union', week: '2026-05-25', figures: FIGURES, note: 'x'.repeat(1000), idempotencyKey: key() })).status,
+    ).toBe('created');
+  });
+
+  it('lists missing returns for active centres only, totals and status', async () => {
+    const missing = await attendance.missing(LAST_WEEK);
+    expect(missing.map((c) => c.id)).toEqual(['la-sainte-union']);
+    const totals = await attendance.weeklyTotals('2026-06-08', '2026-06-14');
+    expect(totals).toEqual([{ weekStart: LAST_WEEK, returns: 1, ...FIGURES, pupils: 50, fsm: 31 }]);
+
+    const samStatus = await attendance.status(people.sam, 2);
+    expect(samStatus.map((r) => [r.centreId, r.weekStart, r.stored?.version ?? null])).toEqual([
+      ['acland-burghley', LAST_WEEK, 2],
+      ['acland-burghley', '2026-06-01', null],
+    ]);
+    const niaStatus = await attendance.status(people.nia, 1);
+    expect(niaStatus.map((r) => r.centreId)).toEqual(['acland-burghley', 'la-sainte-union']);
+  });
+
+  it('50 parallel deliveries of one submission store exactly one version', async () => {
+    const k = key();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        attendance.submit(people.priya, { centreId: 'la-sainte-union', week: '2026-05-18', figures: FIGURES, idempotencyKey: k }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'created')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(49);
+    const history = await attendance.history('la-sainte-union', '2026-05-18');
+    expect(history).toHaveLength(1);
+  });
+
+  it('50 parallel different amendments of one return give 50 consecutive versions', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        attendance.submit(people.priya, {
+          centreId: 'la-sainte-union',
+          week: '2026-05-11',
+          figures: { ...FIGURES, parents: i },
+          idempotencyKey: key(),
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'created')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'amended').length + results.filter((r) => r.status === 'unchanged').length).toBe(49);
+    const history = await attendance.history('la-sainte-union', '2026-05-11');
+    expect(history.map((v) => v.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
+  });
+});
