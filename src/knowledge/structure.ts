@@ -141,7 +141,12 @@ function parseBlock(lines: string[], pdfLike: boolean, listContext: boolean, voc
     }
   }
 
-  for (const line of lines.slice(start)) {
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (pdfLike && isInlineHeading(lines, i, items[items.length - 1])) {
+      items.push({ kind: 'heading', lines: [line], level: 1 });
+      continue;
+    }
     const md = MD_HEADING.exec(line);
     if (md) {
       items.push({ kind: 'heading', lines: [md[2]!], level: md[1]!.length });
@@ -178,6 +183,20 @@ function headingPrefix(lines: string[]): number {
     if (!lower(lines[n]) && isHeadingText(lines.slice(0, n).join(' '))) return n;
   }
   return 0;
+}
+
+/**
+ * A heading inside a block of PDF text (pdf.js keeps no blank line between paragraphs): a short title line
+ * after a finished sentence, followed by a line starting a new sentence, clearly shorter than the lines around it.
+ */
+function isInlineHeading(lines: string[], i: number, last: { kind: string; lines: string[] } | undefined): boolean {
+  const prev = lines[i - 1];
+  const next = lines[i + 1];
+  if (!prev || !next || !last || last.kind === 'heading') return false;
+  if (!/[.!?]["”’')]?$/.test(prev) || !/^[\p{Lu}‘“"']/u.test(next)) return false;
+  const line = lines[i]!;
+  if (line.length > 0.7 * Math.max(prev.length, next.length)) return false;
+  return isHeadingText(line);
 }
 
 const HEADING_KEYWORD = /^(?:goal|ambition|priority|chapter|section|part|appendix|annex|theme|strand|pillar|step)\s+\d{1,3}\b/i;

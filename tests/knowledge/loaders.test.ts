@@ -16,7 +16,10 @@ async function makePdf(path: string): Promise<void> {
   pdf.setTitle('Reading Strategy 2026');
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   const pages: { heading: string; body: string[] }[] = [
-    { heading: 'Goal 1: Phonics for every child', body: ['Every primary school will train two phonics leads', 'in the autumn term with the Wombat Reading Trust.'] },
+    {
+      heading: 'Goal 1: Phonics for every child',
+      body: ['Every primary school will train two phonics leads', 'in the autumn term with the Wombat Reading Trust.', 'Reading at home', 'Every family is given a reading pack in September.'],
+    },
     { heading: 'Goal 2: Libraries', body: ['The borough library service will lend 400 book boxes', 'to Year 3 classes across Camden.'] },
   ];
   for (const p of pages) {
@@ -72,6 +75,10 @@ describe('loaders', () => {
     const { chunks } = chunkDocument(doc);
     expect(chunks.map((c) => c.text).join(' ')).toContain('Wombat Reading Trust');
     expect(chunks.every((c) => c.title === 'Reading Strategy 2026')).toBe(true);
+    // pdf.js keeps no blank lines: a short title line between sentences is still a heading.
+    expect(chunks.find((c) => c.text.includes('Wombat'))?.section).toBe('Goal 1: Phonics for every child');
+    expect(chunks.find((c) => c.text.includes('reading pack'))?.section).toBe('Reading at home');
+    expect(chunks.find((c) => c.text.includes('400 book boxes'))?.section).toBe('Goal 2: Libraries');
   });
 
   it('reads a DOCX with mammoth and keeps its headings as sections', async () => {
