@@ -63,7 +63,7 @@ export function createBotAnswersRepo(db: Queryable): AnswerStorePort & { purgeOl
       run(async () => {
         const { rows } = await db.query<AnswerRow>(
           `SELECT * FROM bot_answers WHERE platform = $1 AND conversation_id = $2 AND thread_id = $3
-           ORDER BY created_at ASC, id ASC LIMIT 1`,
+           ORDER BY seq ASC LIMIT 1`,
           [platform, conversationId, threadId],
         );
         return rows[0] ? toAnswer(rows[0]) : null;

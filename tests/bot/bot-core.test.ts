@@ -1,0 +1,164 @@
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppContext, type AppContext } from '../../src/app-context.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { parseDirectoryFile } from '../../src/directory/file.js';
+import { importDirectory } from '../../src/directory/import.js';
+import { createKnowledgeBase } from '../../src/knowledge/index.js';
+import { createBot, type Bot } from '../../src/bot/index.js';
+import type { Actor } from '../../src/directory/types.js';
+import { createBotAnswersRepo, feedbackCounts } from '../../src/store/bot-answers-repo.js';
+import { createDeliveriesRepo } from '../../src/store/bot-deliveries-repo.js';
+import { ENGINES, openTestStore, type TestStore } from '../helpers/store.js';
+import { DIRECTORY_YAML, recordingAnswerer, TEAM, USERS } from '../helpers/slack-harness.js';
+
+const slack = (user: string) => ({ platform: 'slack' as const, user, team: TEAM });
+const text = (r: { text: string; blocks: any[] }) => [r.text, ...r.blocks.map((b) => JSON.stringify(b))].join('\n');
+
+describe('bot core (PGlite store, real knowledge base)', () => {
+  let ts: TestStore;
+  let ctx: AppContext;
+  let answerer: ReturnType<typeof recordingAnswerer>;
+  let actors: Record<keyof typeof USERS, Actor>;
+
+  beforeAll(async () => {
+    ts = await openTestStore('pglite');
+    await importDirectory(ts.store, parseDirectoryFile(DIRECTORY_YAML));
+    const config = loadConfig({ LOG_LEVEL: 'silent', KNOWLEDGE_DIR: resolve('knowledge') });
+    const logger = createLogger('silent');
+    answerer = recordingAnswerer(await createKnowledgeBase(config, logger));
+    ctx = await createAppContext(config, logger, { store: ts.store, answerer });
+    actors = Object.fromEntries(await Promise.all(Object.entries(USERS).map(async ([k, u]) => [k, await ctx.bot.actor(slack(u))]))) as never;
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+    await ts?.close();
+  });
+
+  it('resolves known people and treats others as plain staff', () => {
+    expect(actors.lead.person?.name).toBe('Sam Okafor');
+    expect(actors.staff.person).toBeNull();
+  });
+
+  it('ask stores the answer and logs the question with a hashed user id, never the id', async () => {
+    const r = await ctx.bot.ask(actors.staff, 'What is the best pizza place in Camden Town?');
+    expect(r.answered).toBe(false);
+    expect(r.reply.text).toMatch(/documents don't cover this/);
+    const stored = await createBotAnswersRepo(ts.store.db).get(r.answerId!);
+    expect(stored).toMatchObject({ question: 'What is the best pizza place in Camden Town?', answered: false, platform: 'slack' });
+    const hash = await ctx.questionLog.hashUser('slack', USERS.staff);
+    expect(hash).not.toContain(USERS.staff);
+    const rows = await ts.store.questionLog.byUserHashes([hash]);
+    expect(rows.map((q) => q.question)).toContain('What is the best pizza place in Camden Town?');
+  });
+
+  it('a follow-up in a thread gets the thread\'s first question as context', async () => {
+    const thread = { conversationId: 'C1', threadId: '1700000000.000100' };
+    await ctx.bot.ask(actors.lead, 'What is AI Connect?', { thread });
+    await ctx.bot.ask(actors.network, 'How many students took part?', { thread });
+    await ctx.bot.ask(actors.lead, 'And where is it?', { thread });
+    const last = answerer.calls.slice(-2);
+    expect(last.map((c) => c.options?.context)).toEqual(['What is AI Connect?', 'What is AI Connect?']);
+  });
+
+  it('refuses over-long and empty questions without calling the answerer', async () => {
+    const before = answerer.calls.length;
+    expect((await ctx.bot.ask(actors.staff, 'x'.repeat(5000))).reply.text).toMatch(/too long/);
+    expect((await ctx.bot.ask(actors.staff, '   ')).answerId).toBeNull();
+    expect(answerer.calls.length).toBe(before);
+  });
+
+  it('never throws: a failing answerer becomes a clear message and an error metric', async () => {
+    const failing = createBot({
+      answerer: { answer: async () => Promise.reject(new Error('index exploded')) },
+      directory: ctx.directory,
+      attendance: ctx.attendance,
+      answers: createBotAnswersRepo(ts.store.db),
+      observe: ctx.metrics.observer,
+    });
+    const r = await failing.ask(actors.staff, 'What is AI Connect?');
+    expect(r.reply.text).toMatch(/something went wrong on our side/);
+    expect(r.reply.text).not.toMatch(/exploded/);
+    const metrics = await ctx.metrics.registry.getSingleMetricAsString('camden_errors_total');
+    expect(metrics).toMatch(/code="internal",where="ask"} 1/);
+  });
+
+  it('feedback on an unknown answer says so', async () => {
+    expect((await ctx.bot.feedback(actors.staff, '00000000-0000-0000-0000-000000000000', true)).text).toMatch(/no longer available/);
+    expect((await ctx.bot.feedback(actors.staff, 'not-an-id', true)).text).toMatch(/no longer available/);
+  });
+
+  it('attendance: form for leads, refusal for staff, quick form create/duplicate/amend', async () => {
+    const bot: Bot = ctx.bot;
+    const form = await bot.attendanceCommand(actors.lead, '', 'k0');
+    expect(form).toMatchObject({ kind: 'open-form', form: { centres: [{ id: 'acland-burghley' }], defaultWeek: ctx.attendance.defaultWeek() } });
+    const refused = await bot.attendanceCommand(actors.staff, '', 'k1');
+    expect(refused.kind === 'reply' && refused.reply.text).toMatch(/Only registered Opportunity Centre leads/);
+    const quick = 'sessions 4 academic 4 attendances 40 pupils 20 fsm 10 send 2 parents 1';
+    expect(text(await bot.submitQuickForm(actors.lead, quick, 'q1'))).toMatch(/Return received/);
+    expect(text(await bot.submitQuickForm(actors.lead, quick, 'q1'))).toMatch(/Already received/);
+    expect(text(await bot.submitQuickForm(actors.lead, quick, 'q2'))).toMatch(/No change/);
+    const amended = text(await bot.submitQuickForm(actors.lead, quick.replace('attendances 40', 'attendances 44'), 'q3'));
+    expect(amended).toMatch(/amended.*version 2/);
+    expect(amended).toMatch(/Total attendances.*40.*44/);
+  });
+
+  it('form submit returns field problems the adapter can place next to fields', async () => {
+    const out = await ctx.bot.submitForm(
+      actors.lead,
+      { centreId: 'acland-burghley', week: ctx.attendance.defaultWeek(), figures: { sessions: '1', academic: '1', enrichment: '0', careers: '0', digital: '0', weekend: '0', attendances: '5', pupils: '9', fsm: '0', send: '0', parents: '0' } },
+      'f1',
+    );
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.problems.map((p) => p.field)).toContain('pupils');
+  });
+
+  it('help and home differ by role', async () => {
+    expect(ctx.bot.help(actors.staff).text).not.toMatch(/attendance/);
+    expect(ctx.bot.help(actors.admin).text).toMatch(/admin register/);
+    const home = await ctx.bot.home(actors.network);
+    expect(text(home)).toMatch(/\/digest/);
+    expect(text(home)).toMatch(/heading/);
+  });
+});
+
+describe.each(ENGINES)('bot repositories on %s', (engine) => {
+  let ts: TestStore;
+  beforeAll(async () => {
+    ts = await openTestStore(engine);
+  });
+  afterAll(async () => {
+    await ts?.close();
+  });
+
+  it('concurrent deliveries of one key: exactly one claim wins', async () => {
+    const repo = createDeliveriesRepo(ts.store.db);
+    const results = await Promise.all(Array.from({ length: 25 }, () => repo.claim('slack', 'event:Ev123')));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await repo.claim('teams', 'event:Ev123')).toBe(true);
+    await repo.release('slack', 'event:Ev123');
+    expect(await repo.claim('slack', 'event:Ev123')).toBe(true);
+  });
+
+  it('votes: one per voter per answer under concurrency, last one counts', async () => {
+    const repo = createBotAnswersRepo(ts.store.db);
+    const a = await repo.save({ platform: 'slack', question: 'q', answer: 'a', answered: true, citations: [{ source: 's.md', title: 't', section: 'x', excerpt: 'e' }] });
+    await Promise.all(Array.from({ length: 20 }, () => repo.vote(a.id, 'slack:T:U1', true)));
+    expect(await feedbackCounts(ts.store.db, a.id)).toEqual({ helpful: 1, notHelpful: 0 });
+    expect(await repo.vote(a.id, 'slack:T:U1', false)).toBe('changed');
+    expect(await repo.vote(a.id, 'slack:T:U1', false)).toBe('same');
+    expect(await feedbackCounts(ts.store.db, a.id)).toEqual({ helpful: 0, notHelpful: 1 });
+    expect((await repo.get(a.id))?.citations[0]?.source).toBe('s.md');
+  });
+
+  it('threadRoot finds the first question in a thread only', async () => {
+    const repo = createBotAnswersRepo(ts.store.db);
+    await repo.save({ platform: 'slack', question: 'first', answer: '', answered: false, citations: [], conversationId: 'C9', threadId: 't1' });
+    await repo.save({ platform: 'slack', question: 'second', answer: '', answered: false, citations: [], conversationId: 'C9', threadId: 't1' });
+    expect((await repo.threadRoot('slack', 'C9', 't1'))?.question).toBe('first');
+    expect(await repo.threadRoot('teams', 'C9', 't1')).toBeNull();
+    expect(await repo.threadRoot('slack', 'C9', 't2')).toBeNull();
+  });
+});
