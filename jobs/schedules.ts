@@ -58,7 +58,9 @@ export class ScheduleKeeper {
     let created = 0;
     for (const s of this.opts.schedules) {
       const existing = await this.opts.queue.getJobScheduler(s.id);
-      if (existing && existing.pattern === s.pattern && existing.tz === s.tz && existing.next !== undefined) continue;
+      const same = existing && existing.pattern === s.pattern && existing.tz === s.tz && existing.next !== undefined;
+      // A scheduler whose pending job was deleted (e.g. by hand in the dashboard) would never fire again.
+      if (same && (await this.opts.queue.getJob(`repeat:${s.id}:${existing.next}`))) continue;
       await this.upsert(s);
       created++;
       this.opts.logger.warn({ schedule: s.id }, existing ? 'job schedule changed; updated' : 'job schedule missing in Redis; re-created');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { CronExpressionParser } from 'cron-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisOptions } from '../../jobs/connection.js';
@@ -69,6 +70,19 @@ describe('job schedules', () => {
     expect(await q.getJobSchedulersCount()).toBe(4);
     expect((await q.getDelayed()).length).toBe(4);
     expect(await keeper.ensure()).toBe(0);
+
+    // Only the pending job lost (e.g. evicted under maxmemory): the scheduler is re-armed too.
+    const reminderJob = (await q.getDelayed()).find((j) => j.name === 'reminder')!;
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.zrem(`${prefix}:${SCHEDULE_QUEUE}:delayed`, reminderJob.id!);
+      await redis.del(`${prefix}:${SCHEDULE_QUEUE}:${reminderJob.id}`);
+    } finally {
+      redis.disconnect();
+    }
+    expect((await q.getDelayed()).filter((j) => j.name === 'reminder')).toHaveLength(0);
+    expect(await keeper.ensure()).toBe(1);
+    expect((await q.getDelayed()).filter((j) => j.name === 'reminder')).toHaveLength(1);
   });
 
   it('updates a schedule whose cron changed in the configuration', async () => {
