@@ -42,7 +42,7 @@ describe('startup without chat credentials (embedded PGlite, real index)', () =>
   it('serves /healthz with store, index and adapters off', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body).toMatchObject({
       status: 'ok',
       store: { ok: true, engine: 'pglite' },
@@ -98,7 +98,7 @@ describe('with Slack on (Postgres test store)', () => {
   });
 
   it('/healthz says Slack is on in HTTP mode', async () => {
-    const body = await (await fetch(`${h.server.url}/healthz`)).json();
+    const body = (await (await fetch(`${h.server.url}/healthz`)).json()) as any;
     expect(body.adapters).toEqual({ slack: 'http', teams: 'off' });
     expect(body.store).toMatchObject({ ok: true, engine: 'postgres' });
   });
@@ -129,7 +129,7 @@ describe('graceful stop and store failure', () => {
       await h.testStore.store.close();
       const res = await fetch(`${h.server.url}/healthz`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = (await res.json()) as any;
       expect(body.status).toBe('down');
       expect(body.store.ok).toBe(false);
     } finally {
