@@ -19,11 +19,6 @@ export interface ScoredChunk {
   score: number;
 }
 
-interface Postings {
-  ids: Int32Array;
-  tfs: Float32Array;
-}
-
 /** Terms a chunk is indexed under, weighted by field, with concept terms from the vocabulary. */
 export function chunkTerms(chunk: Chunk, matcher: ConceptMatcher): Map<string, number> {
   const tf = new Map<string, number>();
@@ -63,7 +58,11 @@ export function isPairTerm(term: string): boolean {
 export class Bm25Index {
   readonly chunks: readonly Chunk[];
   readonly matcher: ConceptMatcher;
-  private readonly postings = new Map<string, Postings>();
+  /** Term -> term id; postings of term t are ids/tfs[offsets[t] .. offsets[t + 1]). */
+  private readonly termIds = new Map<string, number>();
+  private readonly offsets: Int32Array;
+  private readonly postingIds: Int32Array;
+  private readonly postingTfs: Float32Array;
   private readonly lengths: Float32Array;
   private readonly avgLength: number;
   private readonly k1: number;
@@ -75,23 +74,55 @@ export class Bm25Index {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.75;
     this.lengths = new Float32Array(chunks.length);
-    const building = new Map<string, { ids: number[]; tfs: number[] }>();
+
+    // Pass 1: a forward index (chunk -> term ids and frequencies) in growable typed arrays, and document frequencies.
+    let fwdTerms = new Int32Array(1 << 16);
+    let fwdTfs = new Float32Array(1 << 16);
+    const fwdStart = new Int32Array(chunks.length + 1);
+    let df = new Int32Array(1 << 12);
+    let n = 0;
     let total = 0;
     chunks.forEach((chunk, i) => {
-      const tf = chunkTerms(chunk, matcher);
+      fwdStart[i] = n;
       let len = 0;
-      for (const [term, f] of tf) {
-        let p = building.get(term);
-        if (!p) building.set(term, (p = { ids: [], tfs: [] }));
-        p.ids.push(i);
-        p.tfs.push(f);
+      for (const [term, f] of chunkTerms(chunk, matcher)) {
+        let id = this.termIds.get(term);
+        if (id === undefined) {
+          id = this.termIds.size;
+          this.termIds.set(term, id);
+          if (id >= df.length) df = grow(df, df.length * 2);
+        }
+        df[id]!++;
+        if (n >= fwdTerms.length) {
+          fwdTerms = grow(fwdTerms, fwdTerms.length * 2);
+          fwdTfs = grow(fwdTfs, fwdTfs.length * 2);
+        }
+        fwdTerms[n] = id;
+        fwdTfs[n] = f;
+        n++;
         len += f;
       }
       this.lengths[i] = len;
       total += len;
     });
+    fwdStart[chunks.length] = n;
     this.avgLength = chunks.length ? total / chunks.length : 1;
-    for (const [term, p] of building) this.postings.set(term, { ids: Int32Array.from(p.ids), tfs: Float32Array.from(p.tfs) });
+
+    // Pass 2: invert into one compressed array of postings per term, chunk ids ascending.
+    const terms = this.termIds.size;
+    this.offsets = new Int32Array(terms + 1);
+    for (let t = 0; t < terms; t++) this.offsets[t + 1] = this.offsets[t]! + df[t]!;
+    this.postingIds = new Int32Array(n);
+    this.postingTfs = new Float32Array(n);
+    const fill = this.offsets.slice(0, terms);
+    for (let i = 0; i < chunks.length; i++) {
+      for (let j = fwdStart[i]!; j < fwdStart[i + 1]!; j++) {
+        const t = fwdTerms[j]!;
+        const at = fill[t]!++;
+        this.postingIds[at] = i;
+        this.postingTfs[at] = fwdTfs[j]!;
+      }
+    }
   }
 
   get size(): number {
@@ -99,11 +130,12 @@ export class Bm25Index {
   }
 
   get vocabularySize(): number {
-    return this.postings.size;
+    return this.termIds.size;
   }
 
   df(term: string): number {
-    return this.postings.get(term)?.ids.length ?? 0;
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!;
   }
 
   /** BM25 idf (always positive); a term the corpus never uses gets the highest value. */
@@ -120,19 +152,26 @@ export class Bm25Index {
     const scores = new Float64Array(n);
     const touched: number[] = [];
     for (const [term, weight] of query) {
-      const p = this.postings.get(term);
-      if (!p) continue;
+      const id = this.termIds.get(term);
+      if (id === undefined) continue;
       const idf = this.idf(term) * weight;
-      for (let j = 0; j < p.ids.length; j++) {
-        const id = p.ids[j]!;
-        const tf = p.tfs[j]!;
-        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[id]!) / this.avgLength);
-        if (scores[id] === 0) touched.push(id);
-        scores[id]! += (idf * (tf * (this.k1 + 1))) / norm;
+      const end = this.offsets[id + 1]!;
+      for (let j = this.offsets[id]!; j < end; j++) {
+        const doc = this.postingIds[j]!;
+        const tf = this.postingTfs[j]!;
+        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[doc]!) / this.avgLength);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += (idf * (tf * (this.k1 + 1))) / norm;
       }
     }
     return topK(touched, scores, k).map((i) => ({ chunk: this.chunks[i]!, index: i, score: scores[i]! }));
   }
+}
+
+function grow<T extends Int32Array | Float32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }
 
 /** Partial selection of the k best ids (a small sorted buffer; k is small). */
