@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.js';
+import { startTeamsServer, type TeamsServerHarness } from '../helpers/teams-server.js';
 
 /**
- * End to end in a real browser: Microsoft's Agents Playground (local, offline) talks to the real CloudAdapter +
- * teams-ai Application + bot core over HTTP, renders the Adaptive Card, and Chromium shows it.
+ * End to end in a real browser: Microsoft's Agents Playground (local, offline) talks to the real server (`startServer`:
+ * knowledge base over knowledge/, directory, attendance, bot core, Teams adapter) over HTTP, plays the Bot Connector,
+ * renders the Adaptive Cards, and Chromium shows them. The playground's default user (Alex Wilber) is a centre lead
+ * in the test directory.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const PLAYGROUND = join(process.cwd(), 'node_modules', '.bin', 'agentsplayground');
@@ -69,7 +71,7 @@ async function startPlayground(endpoint: string, port: number): Promise<ChildPro
 }
 
 describe.skipIf(missing !== null)(`Teams in the Agents Playground${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  let h: TeamsHarness;
+  let h: TeamsServerHarness;
   let playground: ChildProcess | undefined;
   let context: BrowserContext | undefined;
   let profile: string | undefined;
@@ -77,9 +79,9 @@ describe.skipIf(missing !== null)(`Teams in the Agents Playground${missing ? ` (
   let playgroundPort: number;
 
   beforeAll(async () => {
-    h = await startTeamsHarness();
+    h = await startTeamsServer();
     playgroundPort = await freePort();
-    playground = await startPlayground(`${h.url}/api/messages`, playgroundPort);
+    playground = await startPlayground(h.messagesUrl, playgroundPort);
     profile = await mkdtemp(join(tmpdir(), 'camden-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = context.pages()[0] ?? (await context.newPage());
@@ -102,24 +104,52 @@ describe.skipIf(missing !== null)(`Teams in the Agents Playground${missing ? ` (
     await h?.close();
   });
 
-  it('asks a question in a personal chat and sees the cited answer card, then gives feedback', async () => {
-    await page.goto(`http://127.0.0.1:${playgroundPort}/`, { waitUntil: 'load', timeout: 60_000 });
+  async function say(text: string): Promise<void> {
     const compose = page.locator('[data-lexical-editor="true"][role="textbox"]');
     await compose.waitFor({ timeout: 60_000 });
     await compose.click();
-    await page.keyboard.type('What does the career club offer?');
+    await page.keyboard.type(text);
     await page.keyboard.press('Enter');
+  }
 
-    await page.getByText('Camden Career Club runs at the Euston Skills Centre', { exact: false }).first().waitFor({ timeout: 60_000 });
-    const chat = await page.locator('body').innerText();
-    // Escaped Markdown shows literally in the real renderer, not as emphasis or a link.
-    expect(chat).toContain('for *all* Year 12 students');
-    expect(chat).toContain('Sources');
-    expect(chat).toMatch(/1\.\s*Building Back Stronger 2024-25 — Opportunity Centres/);
-    expect(chat).toContain('offers [careers] sessions');
-    expect(chat).toContain('building-back-stronger-2024-25.pdf');
+  it('asks a question in a personal chat and sees the cited answer card, then gives feedback', async () => {
+    await page.goto(`http://127.0.0.1:${playgroundPort}/`, { waitUntil: 'load', timeout: 60_000 });
+    await say('Which Opportunity Centre was set up with Google?');
 
-    await page.getByRole('button', { name: /Helpful/ }).first().click();
+    const answer = page.locator('.ac-adaptiveCard', { hasText: 'London AI Campus' }).last();
+    await answer.waitFor({ timeout: 60_000 });
+    const text = await answer.innerText();
+    expect(text).toMatch(/\bSources\b/);
+    expect(text).toMatch(/\n1\.\s+\S/);
+    expect(text).toMatch(/\.(pdf|docx|md|txt|html)/);
+
+    await answer.getByRole('button', { name: /Helpful/ }).first().click();
     await page.getByText('Thanks, recorded as helpful', { exact: false }).first().waitFor({ timeout: 60_000 });
+  });
+
+  it('a centre lead fills in the attendance card and it is replaced by the confirmation', async () => {
+    await say('attendance');
+    const submit = page.getByRole('button', { name: 'Submit return' });
+    await submit.waitFor({ timeout: 60_000 });
+    const values: Record<string, string> = {
+      'Sessions held': '6',
+      'Academic / tutoring sessions': '4',
+      'Enrichment sessions': '2',
+      'Careers & guidance sessions': '0',
+      'Digital sessions': '0',
+      'Weekend sessions': '1',
+      'Total attendances': '120',
+      'Unique pupils': '45',
+      'Pupils eligible for free school meals': '30',
+      'Pupils with SEND': '8',
+      'Parents / carers attending': '3',
+    };
+    for (const [label, value] of Object.entries(values)) await page.getByLabel(label).first().fill(value);
+    await submit.click();
+    await page.getByText('Return received for Acland Burghley Opportunity Centre', { exact: false }).first().waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: 'Submit return' }).count()).toBe(0);
+    const week = h.server.context.attendance.defaultWeek();
+    const stored = await h.server.context.attendance.get('acland-burghley', week);
+    expect(stored?.figures).toMatchObject({ sessions: 6, attendances: 120, pupils: 45 });
   });
 });

@@ -134,7 +134,7 @@ function numberInput(field: FigureField, value: string | undefined, problems: Fi
       min: 0,
       isRequired: true,
       errorMessage: `Enter a whole number for ${FIGURE_LABELS[field].toLowerCase()} (0 if none).`,
-      placeholder: hint ?? '0',
+      placeholder: hint ?? 'Number (0 if none)',
       ...(value !== undefined && value !== '' && Number.isFinite(Number(value)) ? { value: Number(value) } : {}),
     },
     ...problems.map((p) => errorText(p.message)),
