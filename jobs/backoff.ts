@@ -1,5 +1,3 @@
-import type { BackoffStrategy } from 'bullmq';
-
 export interface JitteredBackoffOptions {
   /** Delay before the first retry, in ms. */
   baseMs?: number;
@@ -16,7 +14,7 @@ export const JITTERED_BACKOFF = 'jittered-exponential';
  * Exponential backoff with "full jitter": a random delay in [base·2^(n−1)/2, base·2^(n−1)], capped.
  * Spreading retries apart stops a burst of failed sends from hitting the platform again all at once.
  */
-export function jitteredBackoff(options: JitteredBackoffOptions = {}): BackoffStrategy {
+export function jitteredBackoff(options: JitteredBackoffOptions = {}): (attemptsMade: number) => number {
   const base = options.baseMs ?? 5_000;
   const max = options.maxMs ?? 15 * 60_000;
   const random = options.random ?? Math.random;

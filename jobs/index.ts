@@ -129,10 +129,10 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
     const termStarts = parseTermStarts(config.TERM_STARTS);
     const digests = new DigestService({ source: services.digestSource, timeZone: tz, termStarts, now: deps.now });
     const fanOut = { services, notifyQueue, timeZone: tz, sendAttempts: deps.sendAttempts };
-    const settings = { backoffStrategy: (attempts: number, type?: string, err?: Error) => {
-      if (type === JITTERED_BACKOFF) return jitteredBackoff(deps.backoff)(attempts, type, err);
-      return 0;
-    } };
+    const jittered = jitteredBackoff(deps.backoff);
+    const settings = {
+      backoffStrategy: (attempts: number, type?: string) => (type === JITTERED_BACKOFF ? jittered(attempts) : 0),
+    };
 
     const scheduleWorker = new Worker<{ at?: string }, ScheduledResult>(
       SCHEDULE_QUEUE,
