@@ -17,7 +17,7 @@ import type {
 export const CHART_WEEKS = 12;
 /** Weeks before the digest week that make up a centre's average. */
 export const AVERAGE_WEEKS = 4;
-/** Lines drawn individually in the chart; the rest are added up as "Other centres". */
+/** Lines drawn in the chart: the busiest centres, then one line averaging the rest. */
 export const CHART_MAX_SERIES = 8;
 /** Knowledge gaps listed in the digest. */
 export const MAX_KNOWLEDGE_GAPS = 5;
@@ -162,11 +162,12 @@ function buildChartSeries(
   const ranked = [...all].sort((a, b) => total(b) - total(a));
   const top = ranked.slice(0, CHART_MAX_SERIES - 1);
   const rest = ranked.slice(CHART_MAX_SERIES - 1);
+  // The average, not the sum, so the line sits on the same scale as the individual centres.
   const other: ChartSeries = {
-    label: `Other centres (${rest.length})`,
+    label: `Other ${rest.length} centres (average)`,
     values: weeks.map((_, i) => {
       const vals = rest.map((s) => s.values[i]).filter((v): v is number => v !== null);
-      return vals.length ? vals.reduce((a, b) => a + b, 0) : null;
+      return vals.length ? Math.round(vals.reduce((a, b) => a + b, 0) / vals.length) : null;
     }),
   };
   return [...top, other];

@@ -111,7 +111,7 @@ export function attendanceChartSvg(weeks: string[], series: ChartSeries[], optio
     const ly = m.top + 8 + si * 22;
     const lx = width - legendWidth;
     out.push(`<rect x="${lx}" y="${ly - 6}" width="14" height="12" rx="2" fill="${colour}"/>`);
-    out.push(`<text x="${lx + 22}" y="${ly}" font-size="13" fill="#222" dominant-baseline="middle">${escapeXml(truncate(s.label, 30))}</text>`);
+    out.push(`<text x="${lx + 22}" y="${ly}" font-size="13" fill="#222" dominant-baseline="middle">${escapeXml(truncate(s.label, 28))}</text>`);
   });
   if (series.length === 0) {
     out.push(

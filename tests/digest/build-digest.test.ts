@@ -108,7 +108,7 @@ describe('buildDigest', () => {
     expect(acland.values.slice(-6)).toEqual([1000, 90, null, 80, 100, 120]);
   });
 
-  it('groups centres beyond eight into one "Other centres" line', () => {
+  it('draws the seven busiest centres and one line averaging the rest', () => {
     const many = Array.from({ length: 12 }, (_, i) => centre(`c-${i}`, `Centre ${String(i).padStart(2, '0')}`));
     const d = buildDigest({
       weekStart: W,
@@ -119,7 +119,7 @@ describe('buildDigest', () => {
     });
     expect(d.chartSeries).toHaveLength(8);
     expect(d.chartSeries[0].label).toBe('Centre 11');
-    expect(d.chartSeries[7]).toEqual({ label: 'Other centres (5)', values: [...Array(11).fill(null), 10 + 20 + 30 + 40 + 50] });
+    expect(d.chartSeries[7]).toEqual({ label: 'Other 5 centres (average)', values: [...Array(11).fill(null), (10 + 20 + 30 + 40 + 50) / 5] });
   });
 
   it('refuses a week start that is not a Monday', () => {
