@@ -47,7 +47,7 @@ export function reminderReply(input: ReminderReplyInput): Reply {
       { kind: 'actions', actions },
       {
         kind: 'paragraph',
-        text: `Or type the figures in one go: /attendance week ${week}${centres.length > 1 ? ` centre ${centres[0].id}` : ''} sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3`,
+        text: `Or type the figures in one go, for example: /attendance week ${week}${centres.length > 1 ? ` centre ${centres[0].id}` : ''} sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3`,
       },
     ],
   };
