@@ -227,7 +227,9 @@ export class KnowledgeBase implements Answerer {
     const lead =
       support.reason === 'instruction_override'
         ? 'I can only answer questions from the knowledge base documents, and I cannot change how I work.'
-        : 'The documents I can search do not cover that, so I cannot answer it.';
+        : support.reason === 'no_terms'
+          ? 'I could not find a topic to look up in that question; please ask it in a few more words.'
+          : 'The documents I can search do not cover that, so I cannot answer it.';
     return { answered: false, answer: `${lead}${covers}`, citations: [] };
   }
 
@@ -330,7 +332,8 @@ function composeExtractive(ranked: ScoredChunk[], sentences: SelectedSentence[])
   const citations: Citation[] = [];
   order.forEach((rank, i) => {
     const chunk = ranked[rank]!.chunk;
-    const picked = sentences.filter((s) => s.chunkRank === rank).map((s) => s.text);
+    // A list item quoted on its own loses its bullet.
+    const picked = sentences.filter((s) => s.chunkRank === rank).map((s) => (s.text.includes('\n') ? s.text : s.text.replace(/^• /, '')));
     parts.push(`${picked.join(' ')} [${i + 1}]`);
     citations.push({ source: chunk.source, title: chunk.title, section: chunk.section, excerpt: truncate(picked.join(' … '), EXCERPT_MAX_CHARS) });
   });

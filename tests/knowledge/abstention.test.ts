@@ -44,6 +44,12 @@ describe('abstaining', () => {
     expect(a.answered).toBe(true);
   });
 
+  it('asks for more words when a question has nothing to look up', async () => {
+    const a = await kb.answer('What is it?');
+    expect(a.answered).toBe(false);
+    expect(a.answer).toMatch(/could not find a topic to look up/);
+  });
+
   it('rejects an empty question with a clear message', async () => {
     await expect(kb.answer('   ')).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/empty/) });
   });
