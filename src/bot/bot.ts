@@ -10,6 +10,7 @@ import { capabilityLines, hasRole, helpReply } from './help.js';
 import type { Platform } from './notifier.js';
 import type { BotDeps } from './ports.js';
 import type { Reply, ReplyBlock } from './reply.js';
+import { createLimiter } from './limiter.js';
 
 /** Longest question passed to the answerer; longer text is refused with a clear message. */
 export const MAX_QUESTION_CHARS = 2000;
@@ -74,6 +75,7 @@ export function identityKey(identity: PlatformIdentity): string {
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger;
+  const answering = createLimiter(deps.maxConcurrentAnswers ?? 2);
 
   function fail(where: string, err: unknown): Reply {
     const code = errorCode(err);
@@ -131,10 +133,10 @@ export function createBot(deps: BotDeps): Bot {
         return { reply: notice('warning', `That question is too long (${q.length} characters). Please keep it under ${MAX_QUESTION_CHARS}.`), answerId: null, answered: false };
       }
       const platform: Platform = actor.identity.platform;
+      const started = process.hrtime.bigint();
       try {
         const root = options.thread ? await deps.answers.threadRoot(platform, options.thread.conversationId, options.thread.threadId) : null;
-        const started = process.hrtime.bigint();
-        const answer = await deps.answerer.answer(q, root && root.question !== q ? { context: root.question } : undefined);
+        const answer = await answering.run(() => deps.answerer.answer(q, root && root.question !== q ? { context: root.question } : undefined));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         deps.observe?.answered?.({ answered: answer.answered, seconds, platform });
         const stored = await deps.answers.save({

@@ -101,6 +101,8 @@ export interface BotDeps {
   observe?: BotObserver;
   logger?: import('../logger.js').Logger;
   now?: () => Date;
+  /** Answers computed at once (retrieval is CPU work on the event loop); default 2. Others wait their turn. */
+  maxConcurrentAnswers?: number;
 }
 
 export interface BotObserver {

@@ -54,3 +54,35 @@ describe('form values', () => {
     }
   });
 });
+
+describe('answer limiter', async () => {
+  const { createLimiter } = await import('../../src/bot/limiter.js');
+  it('never runs more than the limit at once and runs everything in order', async () => {
+    const limiter = createLimiter(2);
+    let running = 0;
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        limiter.run(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setImmediate(r));
+          order.push(i);
+          running--;
+          return i;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(limiter.active).toBe(0);
+  });
+  it('a failing task does not block the queue', async () => {
+    const limiter = createLimiter(1);
+    const a = limiter.run(async () => Promise.reject(new Error('boom')));
+    const b = limiter.run(async () => 'ok');
+    await expect(a).rejects.toThrow('boom');
+    await expect(b).resolves.toBe('ok');
+  });
+});
