@@ -149,10 +149,21 @@ export function parseDirectoryFile(text: string, source = 'directory file'): Dir
         problems.push({ line: nodeLine(issue.path), path: pathString(issue.path), message: issue.message });
       }
     }
-  } else {
-    const file = result.data;
-    // Cross-entry rules: unique ids, emails and identities; centres referenced must be listed.
-    const dup = <T>(items: T[], key: (t: T) => string | undefined, what: string, pathOf: (i: number) => (string | number)[]) => {
+  }
+  {
+    // Cross-entry rules, checked on the raw data so they are reported together with field problems:
+    // unique ids, emails and identities; centres referenced must be listed.
+    const raw = data as { centres?: unknown; people?: unknown };
+    const list = (v: unknown): Record<string, unknown>[] =>
+      Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null ? (x as Record<string, unknown>) : {})) : [];
+    const str = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
+    const ident = (v: unknown, a: string, b: string) => {
+      const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+      return o && str(o[b]) && str(o[a]) ? `${str(o[b])}/${str(o[a])}` : undefined;
+    };
+    const centres = list(raw.centres);
+    const people = list(raw.people);
+    const dup = (items: Record<string, unknown>[], key: (t: Record<string, unknown>) => string | undefined, what: string, pathOf: (i: number) => (string | number)[]) => {
       const seen = new Map<string, number>();
       items.forEach((item, i) => {
         const k = key(item);
@@ -163,28 +174,30 @@ export function parseDirectoryFile(text: string, source = 'directory file'): Dir
         } else seen.set(k, i);
       });
     };
-    dup(file.centres, (c) => c.id, 'centre id', (i) => ['centres', i, 'id']);
-    dup(file.people, (p) => p.email, 'email', (i) => ['people', i, 'email']);
-    dup(file.people, (p) => (p.slack ? `${p.slack.team}/${p.slack.user}` : undefined), 'slack identity', (i) => ['people', i, 'slack']);
-    dup(file.people, (p) => (p.teams ? `${p.teams.tenantId}/${p.teams.aadObjectId}` : undefined), 'teams identity', (i) => ['people', i, 'teams']);
-    const centreIds = new Set(file.centres.map((c) => c.id));
-    file.people.forEach((p, i) =>
-      p.centres.forEach((c, j) => {
-        if (!centreIds.has(c)) {
+    dup(centres, (c) => str(c.id), 'centre id', (i) => ['centres', i, 'id']);
+    dup(people, (p) => str(p.email)?.toLowerCase(), 'email', (i) => ['people', i, 'email']);
+    dup(people, (p) => ident(p.slack, 'user', 'team'), 'slack identity', (i) => ['people', i, 'slack']);
+    dup(people, (p) => ident(p.teams, 'aadObjectId', 'tenantId'), 'teams identity', (i) => ['people', i, 'teams']);
+    const centreIds = new Set(centres.map((c) => str(c.id)).filter((x): x is string => !!x));
+    people.forEach((p, i) => {
+      if (!Array.isArray(p.centres)) return;
+      p.centres.forEach((c: unknown, j: number) => {
+        if (typeof c === 'string' && !centreIds.has(c)) {
           problems.push({
             line: nodeLine(['people', i, 'centres', j]),
             path: pathString(['people', i, 'centres', j]),
             message: `unknown centre "${c}"; it must be one of the centres listed in this file (${[...centreIds].join(', ') || 'none'})`,
           });
         }
-      }),
-    );
+      });
+    });
   }
   if (problems.length) {
-    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)); // stable: same-line problems keep their order
     throw new DirectoryFileError(source, problems);
   }
-  return result.data!;
+  if (!result.success) throw new DirectoryFileError(source, [{ path: '', message: 'invalid directory file' }]);
+  return result.data;
 }
 
 export async function readDirectoryFile(path: string): Promise<DirectoryFile> {

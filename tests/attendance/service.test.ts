@@ -193,3 +193,25 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     expect(history.map((v) => v.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
   });
 });
+
+describe.each(ENGINES)('parallel returns for different centres on %s', (engine) => {
+  it('50 parallel submissions for 50 centres store 50 returns', async () => {
+    const t = await openTestStore(engine);
+    try {
+      const people = await seedDirectory(t.store);
+      const ids = Array.from({ length: 50 }, (_, i) => `centre-${i + 1}`);
+      for (const id of ids) await t.store.directory.upsertCentre({ id, name: `Centre ${id}` });
+      const directory = new DirectoryService(t.store, { timeZone: TZ, now: () => NOW });
+      const attendance = new AttendanceService(t.store, directory, { timeZone: TZ, now: () => NOW });
+      const results = await Promise.all(
+        ids.map((id) => attendance.submit(people.ada, { centreId: id, week: LAST_WEEK, figures: FIGURES, idempotencyKey: `k-${id}` })),
+      );
+      expect(results.every((r) => r.status === 'created' && r.stored.version === 1)).toBe(true);
+      const listed = await attendance.list({ from: LAST_WEEK, to: LAST_WEEK });
+      expect(listed.map((r) => r.centreId).sort()).toEqual([...ids].sort());
+      expect((await attendance.weeklyTotals(LAST_WEEK, LAST_WEEK))[0]).toMatchObject({ returns: 50, pupils: 50 * FIGURES.pupils });
+    } finally {
+      await t.close();
+    }
+  });
+});

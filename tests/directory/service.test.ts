@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestStore, type TestStore } from '../helpers/store.js';
+import { FIXTURE_YAML, seedDirectory, type Fixture } from '../helpers/directory-fixture.js';
+import { DirectoryService, remindersPaused } from '../../src/directory/service.js';
+import { importDirectory } from '../../src/directory/import.js';
+import { parseDirectoryFile } from '../../src/directory/file.js';
+import { AttendanceService } from '../../src/attendance/service.js';
+import { exportPersonData, deletePersonData } from '../../src/directory/personal-data.js';
+import { QuestionLog } from '../../src/store/question-log.js';
+import { NotAuthorisedError, NotFoundError, ValidationError } from '../../src/errors.js';
+
+const TZ = 'Europe/London';
+const NOW = new Date('2026-06-17T09:00:00Z');
+
+describe.each(ENGINES)('directory on %s', (engine) => {
+  let t: TestStore;
+  let p: Fixture;
+  let dir: DirectoryService;
+
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    p = await seedDirectory(t.store);
+    dir = new DirectoryService(t.store, { timeZone: TZ, now: () => NOW });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('re-importing the same file changes nothing; a change is reported', async () => {
+    const again = await importDirectory(t.store, parseDirectoryFile(FIXTURE_YAML));
+    expect(again.changes).toEqual([]);
+    expect(again.people).toEqual({ created: 0, updated: 0, unchanged: 4 });
+    const changed = FIXTURE_YAML.replace('name: Sam Okafor', 'name: Sam O. Okafor').replace('C0DIGEST1', 'C0DIGEST2');
+    const r = await importDirectory(t.store, parseDirectoryFile(changed));
+    expect(r.changes).toEqual(['person sam.okafor@example.org: updated name', 'digest channels: slack [C0DIGEST2], teams [0 conversation(s)]']);
+    await importDirectory(t.store, parseDirectoryFile(FIXTURE_YAML));
+    expect(await dir.digestChannels()).toEqual({ slack: ['C0DIGEST1'], teams: [] });
+  });
+
+  it('resolves platform identities; unknown users are plain staff', async () => {
+    const sam = await dir.resolveActor({ platform: 'slack', user: 'U0LEAD001', team: 'T0CAMDEN' });
+    expect(sam.person).toMatchObject({ email: 'sam.okafor@example.org', roles: ['oc_lead'], centres: ['acland-burghley'] });
+    const priya = await dir.resolveActor({ platform: 'teams', aadObjectId: 'aad-priya', tenantId: 'tenant-1' });
+    expect(priya.person?.email).toBe('priya.shah@example.org');
+    expect((await dir.resolveActor({ platform: 'slack', user: 'U0LEAD001', team: 'T0OTHER' })).person).toBeNull();
+    expect((await dir.resolveActor({ platform: 'teams', aadObjectId: 'aad-priya', tenantId: 'tenant-2' })).person).toBeNull();
+  });
+
+  it('knows who may submit and see which centres', async () => {
+    const ids = async (c: Promise<{ id: string }[]>) => (await c).map((x) => x.id).sort();
+    expect(await ids(dir.submittableCentres(p.sam))).toEqual(['acland-burghley']);
+    expect(await ids(dir.submittableCentres(p.priya))).toEqual(['acland-burghley', 'la-sainte-union']);
+    expect(await ids(dir.submittableCentres(p.nia))).toEqual([]);
+    expect(await ids(dir.submittableCentres(p.ada))).toEqual(['acland-burghley', 'la-sainte-union']); // active only
+    expect(await ids(dir.visibleCentres(p.nia))).toEqual(['acland-burghley', 'la-sainte-union']);
+    expect((await dir.leadsOfCentre('acland-burghley')).map((x) => x.email)).toEqual(['priya.shah@example.org', 'sam.okafor@example.org']);
+    expect((await dir.leadsOfCentre('la-sainte-union')).map((x) => x.email)).toEqual(['priya.shah@example.org']);
+    expect((await dir.networkLeads()).map((x) => x.email)).toEqual(['nia.network@example.org']);
+  });
+
+  it('lets admins assign roles and centres, and nobody else', async () => {
+    await expect(dir.assignRole({ email: 'nia.network@example.org', role: 'admin' }, p.sam)).rejects.toBeInstanceOf(NotAuthorisedError);
+    await expect(dir.assignRole({ email: 'ghost@example.org', role: 'admin' }, p.ada)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(dir.assignRole({ email: 'nia.network@example.org', role: 'oc_lead' }, p.ada)).rejects.toBeInstanceOf(ValidationError);
+    await expect(dir.assignRole({ email: 'nia.network@example.org', role: 'oc_lead', centreId: 'nowhere' }, p.ada)).rejects.toMatchObject({
+      problems: [{ field: 'centre' }],
+    });
+    const nia = await dir.assignRole({ email: 'NIA.network@example.org', role: 'oc_lead', centreId: 'la-sainte-union' }, p.ada);
+    expect(nia).toMatchObject({ roles: ['oc_lead', 'network_lead'], centres: ['la-sainte-union'] });
+    const again = await dir.assignRole({ email: 'nia.network@example.org', role: 'oc_lead', centreId: 'la-sainte-union' }, p.ada);
+    expect(again.centres).toEqual(['la-sainte-union']);
+    const removed = await dir.removeRole({ email: 'nia.network@example.org', role: 'oc_lead', centreId: 'la-sainte-union' }, p.ada);
+    expect(removed).toMatchObject({ roles: ['network_lead'], centres: [] });
+    await expect(dir.removeRole({ email: 'ada.admin@example.org', role: 'admin' }, p.ada)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('pauses reminders until a date (admins only, not in the past)', async () => {
+    await expect(dir.pauseReminders('acland-burghley', '2026-07-01', p.sam)).rejects.toBeInstanceOf(NotAuthorisedError);
+    await expect(dir.pauseReminders('acland-burghley', '2026-06-16', p.ada)).rejects.toMatchObject({ problems: [{ field: 'until' }] });
+    await expect(dir.pauseReminders('nowhere', '2026-07-01', p.ada)).rejects.toMatchObject({ problems: [{ field: 'centre' }] });
+    const c = await dir.pauseReminders('acland-burghley', '2026-07-01', p.ada);
+    expect(c.remindersPausedUntil).toBe('2026-07-01');
+    expect(remindersPaused(c, '2026-07-01')).toBe(true);
+    expect(remindersPaused(c, '2026-07-02')).toBe(false);
+    expect((await dir.resumeReminders('acland-burghley', p.ada)).remindersPausedUntil).toBeNull();
+  });
+
+  it('keeps a Teams conversation reference for an unknown user and links it when they are imported', async () => {
+    const identity = { aadObjectId: 'aad-new', tenantId: 'tenant-1' };
+    await dir.saveTeamsConversationReference(identity, { conversation: { id: 'a:1' }, serviceUrl: 'http://127.0.0.1/' });
+    expect((await dir.resolveActor({ platform: 'teams', ...identity })).person).toBeNull();
+    expect(await dir.markTeamsUnreachable(identity)).toBe(true);
+    await dir.saveTeamsConversationReference(identity, { conversation: { id: 'a:2' }, serviceUrl: 'http://127.0.0.1/' });
+    const yaml = FIXTURE_YAML + '  - name: New Lead\n    email: new.lead@example.org\n    roles: [oc_lead]\n    centres: [la-sainte-union]\n    teams: { aadObjectId: aad-new, tenantId: tenant-1 }\n';
+    const r = await importDirectory(t.store, parseDirectoryFile(yaml.replace('digest:\n  slackChannels: [C0DIGEST1]\n  teamsChannels: []\n', '') + 'digest:\n  slackChannels: [C0DIGEST1]\n'));
+    expect(r.changes).toContain('person new.lead@example.org: created (oc_lead)');
+    const actor = await dir.resolveActor({ platform: 'teams', ...identity });
+    expect(actor.person?.teams).toEqual({ ...identity, conversationReference: { conversation: { id: 'a:2' }, serviceUrl: 'http://127.0.0.1/' }, reachable: true });
+    expect(await dir.markTeamsUnreachable(identity)).toBe(true);
+    expect((await dir.resolveActor({ platform: 'teams', ...identity })).person?.teams?.reachable).toBe(false);
+    expect(await dir.markTeamsUnreachable(identity)).toBe(false);
+  });
+
+  it('exports and deletes one person, keeping the centre return anonymised', async () => {
+    const attendance = new AttendanceService(t.store, dir, { timeZone: TZ, now: () => NOW });
+    const log = new QuestionLog(t.store, { retentionDays: 180 });
+    const figures = { sessions: 1, academic: 1, enrichment: 0, careers: 0, digital: 0, weekend: 0, attendances: 5, pupils: 5, fsm: 1, send: 1, parents: 0 };
+    await attendance.submit(p.sam, { centreId: 'acland-burghley', week: '2026-06-08', figures, idempotencyKey: 'del-1' });
+    await log.record({ platform: 'slack', userId: 'U0LEAD001', question: 'When is the CPD day?', answered: false, at: NOW });
+    await log.record({ platform: 'slack', userId: 'U0SOMEONE', question: 'Other person question', answered: false, at: NOW });
+
+    const exported = await exportPersonData(t.store, log, 'sam.okafor@example.org');
+    expect(exported.person.email).toBe('sam.okafor@example.org');
+    expect(exported.records.slackIdentities).toEqual([{ team_id: 'T0CAMDEN', user_id: 'U0LEAD001' }]);
+    expect(exported.returnsSubmitted.map((v) => [v.centreId, v.weekStart, v.version])).toEqual([['acland-burghley', '2026-06-08', 1]]);
+    expect(exported.questions.map((q) => q.question)).toEqual(['When is the CPD day?']);
+    expect(JSON.parse(JSON.stringify(exported)).person.name).toBe('Sam Okafor');
+
+    const report = await deletePersonData(t.store, log, 'sam.okafor@example.org');
+    expect(report).toEqual({ email: 'sam.okafor@example.org', personDeleted: true, returnsAnonymised: 1, questionsDeleted: 1 });
+    expect(await dir.findPersonByEmail('sam.okafor@example.org')).toBeNull();
+    expect((await dir.resolveActor({ platform: 'slack', user: 'U0LEAD001', team: 'T0CAMDEN' })).person).toBeNull();
+    const kept = await attendance.get('acland-burghley', '2026-06-08');
+    expect(kept).toMatchObject({ submittedBy: null, submittedByName: null, figures });
+    expect((await t.store.questionLog.topUnanswered(new Date(0), new Date('2030-01-01'), 10)).map((q) => q.question)).toEqual(['Other person question']);
+    await expect(exportPersonData(t.store, log, 'sam.okafor@example.org')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
