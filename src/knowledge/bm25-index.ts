@@ -38,9 +38,17 @@ export function chunkTerms(chunk: Chunk, matcher: ConceptMatcher): Map<string, n
   };
   add(chunk.text, FIELD_WEIGHTS.text, true);
   add(chunk.section, FIELD_WEIGHTS.section, true);
-  add(`${chunk.title} ${chunk.source.replace(/\.[a-z]+$/i, '').replace(/[-_]+/g, ' ')}`, FIELD_WEIGHTS.title, false);
+  add(titleField(chunk), FIELD_WEIGHTS.title, false);
   return tf;
 }
+
+/** The document field: title plus the file name's words ("coming back stronger thinkpiece 2020"). */
+function titleField(chunk: Chunk): string {
+  return `${chunk.title} ${chunk.source.replace(/\.[a-z]+$/i, '').replace(/[-_]+/g, ' ')}`;
+}
+
+/** Word ids stay far below 2^26, so a pair key (first × 2^26 + second) is an exact integer. */
+const PAIR_KEY_SHIFT = 2 ** 26;
 
 /**
  * Adjacent content words ("famili learn" for "Family Learning") are indexed as one more term, so a passage with
@@ -58,8 +66,11 @@ export function isPairTerm(term: string): boolean {
 export class Bm25Index {
   readonly chunks: readonly Chunk[];
   readonly matcher: ConceptMatcher;
-  /** Term -> term id; postings of term t are ids/tfs[offsets[t] .. offsets[t + 1]). */
+  /** Word or concept -> posting-list id; postings of id t are postingIds/Tfs[offsets[t] .. offsets[t + 1]). */
   private readonly termIds = new Map<string, number>();
+  /** Word pair (id of first word × PAIR_KEY_SHIFT + id of second) -> posting-list id. */
+  private readonly pairIds = new Map<number, number>();
+  private readonly termCount: number;
   private readonly offsets: Int32Array;
   private readonly postingIds: Int32Array;
   private readonly postingTfs: Float32Array;
@@ -75,23 +86,62 @@ export class Bm25Index {
     this.b = options.b ?? 0.75;
     this.lengths = new Float32Array(chunks.length);
 
-    // Pass 1: a forward index (chunk -> term ids and frequencies) in growable typed arrays, and document frequencies.
+    // Pass 1: a forward index (chunk -> term ids and frequencies) in growable typed arrays, and document
+    // frequencies. Terms are counted in a sparse accumulator (no per-chunk Map, no pair strings): this is the
+    // hot loop of a large build.
     let fwdTerms = new Int32Array(1 << 16);
     let fwdTfs = new Float32Array(1 << 16);
     const fwdStart = new Int32Array(chunks.length + 1);
     let df = new Int32Array(1 << 12);
+    let acc = new Float64Array(1 << 12);
+    const touched: number[] = [];
+    let nextId = 0;
+    const newId = (): number => {
+      const id = nextId++;
+      if (id >= df.length) {
+        df = grow(df, df.length * 2);
+        acc = grow(acc, acc.length * 2);
+      }
+      return id;
+    };
+    const count = (id: number, weight: number) => {
+      if (acc[id] === 0) touched.push(id);
+      acc[id]! += weight;
+    };
+    const termId = (term: string): number => {
+      let id = this.termIds.get(term);
+      if (id === undefined) this.termIds.set(term, (id = newId()));
+      return id;
+    };
+    const addField = (text: string, weight: number, pairs: boolean) => {
+      const tokens = tokenize(text);
+      let prev = -1;
+      for (const t of tokens) {
+        if (t.stop) continue;
+        const id = termId(t.term);
+        count(id, weight);
+        if (pairs && prev >= 0) {
+          const key = prev * PAIR_KEY_SHIFT + id;
+          let pid = this.pairIds.get(key);
+          if (pid === undefined) this.pairIds.set(key, (pid = newId()));
+          count(pid, weight);
+        }
+        prev = id;
+      }
+      for (const c of matcher.concepts(tokens)) count(termId(c), weight);
+    };
+
     let n = 0;
     let total = 0;
     chunks.forEach((chunk, i) => {
       fwdStart[i] = n;
+      addField(chunk.text, FIELD_WEIGHTS.text, true);
+      addField(chunk.section, FIELD_WEIGHTS.section, true);
+      addField(titleField(chunk), FIELD_WEIGHTS.title, false);
       let len = 0;
-      for (const [term, f] of chunkTerms(chunk, matcher)) {
-        let id = this.termIds.get(term);
-        if (id === undefined) {
-          id = this.termIds.size;
-          this.termIds.set(term, id);
-          if (id >= df.length) df = grow(df, df.length * 2);
-        }
+      for (const id of touched) {
+        const f = acc[id]!;
+        acc[id] = 0;
         df[id]!++;
         if (n >= fwdTerms.length) {
           fwdTerms = grow(fwdTerms, fwdTerms.length * 2);
@@ -102,19 +152,20 @@ export class Bm25Index {
         n++;
         len += f;
       }
+      touched.length = 0;
       this.lengths[i] = len;
       total += len;
     });
     fwdStart[chunks.length] = n;
     this.avgLength = chunks.length ? total / chunks.length : 1;
+    this.termCount = nextId;
 
     // Pass 2: invert into one compressed array of postings per term, chunk ids ascending.
-    const terms = this.termIds.size;
-    this.offsets = new Int32Array(terms + 1);
-    for (let t = 0; t < terms; t++) this.offsets[t + 1] = this.offsets[t]! + df[t]!;
+    this.offsets = new Int32Array(nextId + 1);
+    for (let t = 0; t < nextId; t++) this.offsets[t + 1] = this.offsets[t]! + df[t]!;
     this.postingIds = new Int32Array(n);
     this.postingTfs = new Float32Array(n);
-    const fill = this.offsets.slice(0, terms);
+    const fill = this.offsets.slice(0, nextId);
     for (let i = 0; i < chunks.length; i++) {
       for (let j = fwdStart[i]!; j < fwdStart[i + 1]!; j++) {
         const t = fwdTerms[j]!;
@@ -125,16 +176,26 @@ export class Bm25Index {
     }
   }
 
+  /** Posting-list id of a term, a concept ("§send") or a word pair ("famili learn"). */
+  private idOf(term: string): number | undefined {
+    const space = term.indexOf(' ');
+    if (space < 0) return this.termIds.get(term);
+    const a = this.termIds.get(term.slice(0, space));
+    const b = this.termIds.get(term.slice(space + 1));
+    return a === undefined || b === undefined ? undefined : this.pairIds.get(a * PAIR_KEY_SHIFT + b);
+  }
+
   get size(): number {
     return this.chunks.length;
   }
 
+  /** Posting lists: words, concepts and word pairs. */
   get vocabularySize(): number {
-    return this.termIds.size;
+    return this.termCount;
   }
 
   df(term: string): number {
-    const id = this.termIds.get(term);
+    const id = this.idOf(term);
     return id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!;
   }
 
@@ -152,7 +213,7 @@ export class Bm25Index {
     const scores = new Float64Array(n);
     const touched: number[] = [];
     for (const [term, weight] of query) {
-      const id = this.termIds.get(term);
+      const id = this.idOf(term);
       if (id === undefined) continue;
       const idf = this.idf(term) * weight;
       const end = this.offsets[id + 1]!;
@@ -168,7 +229,7 @@ export class Bm25Index {
   }
 }
 
-function grow<T extends Int32Array | Float32Array>(a: T, size: number): T {
+function grow<T extends Int32Array | Float32Array | Float64Array>(a: T, size: number): T {
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
