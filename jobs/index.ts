@@ -49,6 +49,9 @@ export interface JobsDeps {
   now?: () => Date;
   /** Longest wait in close() for jobs in hand to finish (ms, default 20 s). */
   closeTimeoutMs?: number;
+  /** BullMQ lock and stalled-job check (ms); defaults are BullMQ's (30 s). Tests shorten them. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export type RedisHealth = 'up' | 'down';
@@ -129,6 +132,10 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
     const termStarts = parseTermStarts(config.TERM_STARTS);
     const digests = new DigestService({ source: services.digestSource, timeZone: tz, termStarts, now: deps.now });
     const fanOut = { services, notifyQueue, timeZone: tz, sendAttempts: deps.sendAttempts };
+    const stallOptions = {
+      ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
+      ...(deps.stalledIntervalMs ? { stalledInterval: deps.stalledIntervalMs } : {}),
+    };
     const jittered = jitteredBackoff(deps.backoff);
     const settings = {
       backoffStrategy: (attempts: number, type?: string) => (type === JITTERED_BACKOFF ? jittered(attempts) : 0),
@@ -151,7 +158,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
             throw new Error(`unknown scheduled job "${job.name}"`);
         }
       },
-      { connection: workerConn('camden-schedules-worker'), prefix, concurrency: 1, settings },
+      { connection: workerConn('camden-schedules-worker'), prefix, concurrency: 1, settings, ...stallOptions },
     );
 
     // eslint-disable-next-line prefer-const
@@ -170,6 +177,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       prefix,
       concurrency: deps.sendConcurrency ?? 4,
       settings,
+      ...stallOptions,
     });
     workers.push(scheduleWorker, sendWorker);
 
