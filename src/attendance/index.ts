@@ -5,3 +5,4 @@ export * from './week.js';
 export { returnsToCsv, csvCell } from './csv.js';
 export { diffReturns } from './changes.js';
 export * from './types.js';
+export { createDomainServices, type DomainServices } from './domain-services.js';
