@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { formatShortDate } from './dates.js';
+import { blendPalette, encodeIndexedPng, hexToRgb } from './indexed-png.js';
 import type { ChartSeries } from './types.js';
 
 export interface ChartOptions {
@@ -21,7 +22,9 @@ export interface ChartImage {
 }
 
 /** Okabe–Ito palette (readable with colour-vision deficiency), then two greys. */
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#7F7F7F', '#333333'];
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#7F7F7F', '#333333'];
+
+const CHART_PNG_PALETTE = blendPalette(PALETTE.map(hexToRgb));
 
 /** Fonts shipped by common Linux images; resvg also scans system font folders. */
 const KNOWN_FONTS = [
@@ -132,6 +135,8 @@ export function renderAttendanceChart(weeks: string[], series: ChartSeries[], op
     font: { loadSystemFonts: fontFiles.length === 0, fontFiles, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   });
   const rendered = resvg.render();
-  const png = new Uint8Array(rendered.asPng());
+  // Every colour drawn is a palette colour or grey, anti-aliased on white: an indexed PNG keeps the look at
+  // about a third of the size (chat platforms cap message sizes).
+  const png = encodeIndexedPng(new Uint8Array(rendered.pixels), rendered.width, rendered.height, CHART_PNG_PALETTE);
   return { png, svg, width: rendered.width, height: rendered.height };
 }

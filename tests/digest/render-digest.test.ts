@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build-digest.js';
 import { renderDigest } from '../../src/digest/render-digest.js';
@@ -17,6 +19,7 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
 }
 
 const W = '2026-11-16';
+const FONTS = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'].filter((f) => existsSync(f));
 const centres = [centre('acland-burghley', 'Acland Burghley'), centre('euston-skills', 'Euston Skills Centre')];
 const returns = [stored('acland-burghley', W, { sessions: 6, academic: 3, attendances: 120, pupils: 40, fsm: 10, send: 4 })];
 
@@ -43,6 +46,22 @@ describe('renderDigest', () => {
     expect(image.png.length).toBeGreaterThan(5000);
     expect(pngSize(image.png)).toEqual({ width: 960, height: 540 });
     expect({ width: image.width, height: image.height }).toEqual({ width: 960, height: 540 });
+  });
+
+  it('writes a compact indexed PNG that decodes back to the rendered chart', () => {
+    const weeks = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2026, 7, 31 + 7 * i)).toISOString().slice(0, 10));
+    const series = Array.from({ length: 8 }, (_, k) => ({ label: `Centre ${k}`, values: weeks.map((_, i) => 80 + k * 30 + ((i * 7 + k) % 20)) }));
+    const img = renderAttendanceChart(weeks, series);
+    expect(img.png[25]).toBe(3); // IHDR colour type: indexed
+    expect(img.png.length).toBeLessThan(25_000);
+    // Decode our PNG with resvg (as an embedded image) and compare with a direct RGBA render of the same SVG.
+    const direct = new Resvg(img.svg, { font: { loadSystemFonts: false, fontFiles: FONTS } }).render().pixels;
+    const wrapped = `<svg xmlns="http://www.w3.org/2000/svg" width="960" height="540"><image width="960" height="540" href="data:image/png;base64,${Buffer.from(img.png).toString('base64')}"/></svg>`;
+    const decoded = new Resvg(wrapped).render().pixels;
+    expect(decoded.length).toBe(direct.length);
+    let diff = 0;
+    for (let i = 0; i < direct.length; i += 4) diff += Math.abs(direct[i] - decoded[i]) + Math.abs(direct[i + 1] - decoded[i + 1]) + Math.abs(direct[i + 2] - decoded[i + 2]);
+    expect(diff / (direct.length / 4) / 3).toBeLessThan(2); // mean error per channel, out of 255
   });
 
   it('escapes centre names in the SVG and honours the requested size', () => {
