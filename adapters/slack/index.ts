@@ -85,7 +85,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   });
   registerListeners(app, options);
-  const notifier = createSlackNotifier(app.client);
+  const notifier = createSlackNotifier(app.client, options.logger);
   return {
     mode,
     app,

@@ -2,7 +2,9 @@ import type { webApi } from '@slack/bolt';
 import type { Person } from '../../src/directory/types.js';
 import { NotifierError, type Notifier, type SendResult } from '../../src/bot/notifier.js';
 import type { Reply } from '../../src/bot/reply.js';
+import type { Logger } from '../../src/logger.js';
 import { postReply, slackErrorInfo } from './post.js';
+import { uploadImages } from './upload-images.js';
 
 const PERMANENT = new Set([
   'user_not_found',
@@ -35,7 +37,7 @@ export function toNotifierError(err: unknown): NotifierError {
  * No retries here: a 429 is reported as rate_limited with its Retry-After so the job can reschedule; 5xx and timeouts
  * are 'transient' and never retried blindly (the message may have been delivered).
  */
-export function createSlackNotifier(client: webApi.WebClient): Notifier {
+export function createSlackNotifier(client: webApi.WebClient, logger?: Logger): Notifier {
   return {
     platform: 'slack',
     canReach: (person: Person) => !!person.slack?.user,
@@ -45,14 +47,18 @@ export function createSlackNotifier(client: webApi.WebClient): Notifier {
         const dm = await client.conversations.open({ users: person.slack.user });
         const channel = dm.channel?.id;
         if (!channel) throw new NotifierError('transient', 'Slack did not return a DM channel');
-        return { messageId: await postReply(client, reply, { channel, maxAttempts: 1 }) };
+        const messageId = await postReply(client, reply, { channel, maxAttempts: 1 });
+        await uploadImages(client, reply, channel, logger);
+        return { messageId };
       } catch (err) {
         throw toNotifierError(err);
       }
     },
     async postToChannel(channel: string, reply: Reply): Promise<SendResult> {
       try {
-        return { messageId: await postReply(client, reply, { channel, maxAttempts: 1 }) };
+        const messageId = await postReply(client, reply, { channel, maxAttempts: 1 });
+        await uploadImages(client, reply, channel, logger);
+        return { messageId };
       } catch (err) {
         throw toNotifierError(err);
       }

@@ -69,6 +69,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const hanging = new Set<ServerResponse>();
   let tsCounter = 0;
   let viewCounter = 0;
+  let fileCounter = 0;
+  let baseUrl = '';
   const nextTs = () => `${1_700_000_000 + Math.floor(tsCounter / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
 
   const answer = (method: string, args: Record<string, any>): Record<string, any> => {
@@ -87,6 +89,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'views.publish':
       case 'views.update':
         return { ok: true, view: { id: `V${String(++viewCounter).padStart(8, '0')}`, ...(args.view ?? {}) } };
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(++fileCounter).padStart(8, '0')}`;
+        return { ok: true, upload_url: `${baseUrl}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (Array.isArray(args.files) ? args.files : []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title })) };
       default:
         return { ok: true };
     }
@@ -96,11 +104,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const buf = Buffer.concat(chunks);
+      const raw = buf.toString('utf8');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const isRespond = url.pathname.startsWith('/respond/');
-      const method = isRespond ? `response_url:${url.pathname.slice('/respond/'.length)}` : url.pathname.replace(/^\/api\//, '');
-      const args = parseBody(raw, req.headers['content-type']);
+      const method = isRespond ? `response_url:${url.pathname.slice('/respond/'.length)}` : url.pathname.replace(/^\/(api\/)?/, '');
+      const isUpload = url.pathname.startsWith('/upload/');
+      const args = isUpload ? { bytes: buf.length, pngSignature: buf.includes(Buffer.from('89504e470d0a1a0a', 'hex')) } : parseBody(raw, req.headers['content-type']);
       calls.push({ method, args, headers: req.headers, at: Date.now() });
       const key = isRespond ? 'response_url' : method;
       const queued = failures.get(key);
@@ -132,6 +142,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
+  baseUrl = base;
 
   return {
     apiUrl: `${base}/api/`,

@@ -96,3 +96,37 @@ describe('Slack notifier', () => {
     expect(fake.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
   });
 });
+
+describe('Slack notifier images', () => {
+  it('uploads a reply\'s chart after the message (files.uploadV2) to the same channel', async () => {
+    fake.reset();
+    const { Resvg } = await import('@resvg/resvg-js');
+    const png = new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#1d4f91"/></svg>').render().asPng();
+    await notifier.postToChannel('C0DIGEST1', {
+      text: 'Weekly digest',
+      blocks: [
+        { kind: 'heading', text: 'Weekly digest' },
+        { kind: 'image', title: 'Attendances by centre', alt: 'Line chart of weekly attendances', png, width: 20, height: 10 },
+      ],
+    });
+    const methods = fake.calls.map((c) => c.method).filter((m) => m !== 'auth.test');
+    expect(methods[0]).toBe('chat.postMessage');
+    expect(methods).toContain('files.getUploadURLExternal');
+    const upload = fake.calls.find((c) => c.method.startsWith('upload/'));
+    expect(upload?.args.pngSignature).toBe(true);
+    const complete = fake.callsTo('files.completeUploadExternal')[0]!;
+    expect(complete.args.channel_id).toBe('C0DIGEST1');
+    expect(blockText(fake.callsTo('chat.postMessage')[0]!.args.blocks)).toContain('Attendances by centre');
+  });
+
+  it('a failed upload does not fail the send (the message is already delivered)', async () => {
+    fake.reset();
+    fake.failNext('files.getUploadURLExternal', { kind: 'error', error: 'missing_scope' });
+    const res = await notifier.postToChannel('C0DIGEST1', {
+      text: 'x',
+      blocks: [{ kind: 'image', title: 'Chart', alt: 'alt', png: new Uint8Array([137, 80, 78, 71]), width: 1, height: 1 }],
+    });
+    expect(res.messageId).toBeTruthy();
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+});
