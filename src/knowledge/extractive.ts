@@ -11,6 +11,8 @@ export interface Passage {
 
 export interface SelectedSentence extends Passage {
   score: number;
+  /** IDF-weighted share of the question's words this sentence contains (heading words count half), 0..1. */
+  coverage: number;
 }
 
 const ANAPHORIC = /^(?:These|This|Those|They|It|Its|Their|Such|Both|He|She|The latter|The former)\b/;
@@ -92,7 +94,8 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
         if (terms.has(qt.term) || viaConcept(query, index, concepts, qt.term)) covered += w;
         else if (headingTerms.has(qt.term) || viaConcept(query, index, headingConcepts, qt.term)) covered += w * 0.5;
       }
-      let score = covered / totalWeight;
+      const coverage = covered / totalWeight;
+      let score = coverage;
       if (score === 0) return;
       const seq = tokens.filter((t) => !t.stop).map((t) => t.term);
       let pairs = 0;
@@ -105,7 +108,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       if (words < 5) score -= 0.2;
       // Long units cover more words by chance; a list with its lead-in is judged like a long sentence.
       if (words > 45) score -= 0.12 * Math.log2(words / 45);
-      candidates.push({ text, chunkRank: rank, position, score });
+      candidates.push({ text, chunkRank: rank, position, score, coverage });
     });
   });
   candidates.sort((a, b) => b.score - a.score);
@@ -122,18 +125,48 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   if (query.asksForNumber && !/\d/.test(best.text)) {
     const next = unitsByRank[best.chunkRank]![best.position + 1];
     if (next && /\d/.test(next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
-      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score });
+      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score, coverage: 0 });
     }
   }
   // A sentence that starts "These three ambitions..." needs the sentence before it to make sense.
   for (const c of [...chosen]) {
     if (c.position > 0 && ANAPHORIC.test(c.text) && !chosen.some((s) => s.chunkRank === c.chunkRank && s.position === c.position - 1)) {
       const prev = unitsByRank[c.chunkRank]![c.position - 1]!;
-      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score });
+      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score, coverage: 0 });
     }
   }
   // Read in document order: by passage rank, then position in the passage.
   return chosen.sort((a, b) => a.chunkRank - b.chunkRank || a.position - b.position);
+}
+
+/**
+ * The best share of the question's (IDF-weighted) words found together in one sentence or two neighbouring ones
+ * of the top passages (heading words count half). Evidence scattered over a whole passage scores low.
+ */
+export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4): number {
+  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term));
+  const total = plain.reduce((s, t) => s + index.idf(t.term) * t.coverageWeight, 0);
+  if (!total) return 0;
+  let best = 0;
+  for (const r of ranked.slice(0, passages)) {
+    const headingTokens = tokenize(r.chunk.section);
+    const heading = { terms: new Set(headingTokens.filter((t) => !t.stop).map((t) => t.term)), concepts: new Set(index.matcher.concepts(headingTokens)) };
+    const units = splitUnits(r.chunk.text).map((text) => {
+      const tokens = tokenize(text);
+      return { terms: new Set(tokens.filter((t) => !t.stop).map((t) => t.term)), concepts: new Set(index.matcher.concepts(tokens)) };
+    });
+    for (let i = 0; i < units.length; i++) {
+      const window = units.slice(i, i + 2);
+      let covered = 0;
+      for (const qt of plain) {
+        const w = index.idf(qt.term) * qt.coverageWeight;
+        if (window.some((u) => u.terms.has(qt.term) || viaConcept(query, index, u.concepts, qt.term))) covered += w;
+        else if (heading.terms.has(qt.term) || viaConcept(query, index, heading.concepts, qt.term)) covered += w * 0.5;
+      }
+      best = Math.max(best, covered / total);
+    }
+  }
+  return best;
 }
 
 function viaConcept(query: Query, index: Bm25Index, concepts: Set<string>, term: string): boolean {

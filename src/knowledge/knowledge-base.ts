@@ -6,7 +6,7 @@ import { AppError, ValidationError, type FieldProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { chunkDocument, type ChunkOptions } from './chunker.js';
-import { selectSentences, type SelectedSentence } from './extractive.js';
+import { evidenceCoverage, selectSentences, type SelectedSentence } from './extractive.js';
 import { LlmAnswerer, type LlmOptions } from './llm-answerer.js';
 import { DocumentLoadError, formatOf, loadDocument, SUPPORTED_EXTENSIONS } from './loaders.js';
 import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
@@ -64,6 +64,8 @@ interface IndexState {
 
 const DEFAULT_PROMPT_DIR = fileURLToPath(new URL('../../prompts/answer/', import.meta.url));
 const PASSAGES_FOR_MODEL = 5;
+/** One sentence, or two neighbouring ones, must hold this share of the question's (IDF-weighted) words. */
+export const MIN_EVIDENCE_COVERAGE = 0.5;
 const EXCERPT_MAX_CHARS = 600;
 
 /**
@@ -186,8 +188,13 @@ export class KnowledgeBase implements Answerer {
     const { index } = state;
     const query = buildQuery(index, q, options.context);
     const ranked = search(index, query, 8);
-    const support = assessSupport(index, query, ranked, q);
+    let support = assessSupport(index, query, ranked, q);
     const log = this.options.logger;
+    // The evidence must also sit together in one sentence (or a list with its lead-in), not be scattered over a
+    // passage: "What are the term dates for 2026?" finds "term", "date" and "2026" in one passage, never in one sentence.
+    if (support.supported && evidenceCoverage(index, query, ranked) < MIN_EVIDENCE_COVERAGE) {
+      support = { ...support, supported: false, reason: 'not_covered' };
+    }
     if (!support.supported) {
       log.info({ answered: false, reason: support.reason, coverage: round(support.coverage) }, 'knowledge answer');
       return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };

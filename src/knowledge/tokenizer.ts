@@ -13,7 +13,7 @@ const STOPWORDS = new Set(
   while who whom why will with would you your yours yourself yourselves s t d ll m re ve y also may might must shall
   us let lets many much get got go going gone tell explain describe summarise summarize give list please know
   anything something thing things any kind sort does say says said mention mentioned document documents
-  information info detail details question answer one find want looking able`.split(/\s+/),
+  information info detail details question answer one find want looking able name outline show`.split(/\s+/),
 );
 
 /** Irregular forms the Porter stemmer leaves apart. */

@@ -18,6 +18,16 @@ describe('eval on the fixture question set', () => {
   });
 });
 
+describe('eval on paraphrased questions (wording not taken from the documents)', () => {
+  it('passes at least 24 of 26', async () => {
+    const file = QUESTIONS_FILE.replace('questions.jsonl', 'paraphrases.jsonl');
+    const questions = parseJsonLines(await readFile(file, 'utf8'), evalQuestionSchema);
+    const results = await runEval(await corpusKb(), questions);
+    const failed = results.filter((r) => !r.passed).map((r) => `${r.question.id}: ${r.failure}`);
+    expect(results.filter((r) => r.passed).length, failed.join('\n')).toBeGreaterThanOrEqual(24);
+  });
+});
+
 describe('scoring', () => {
   const q = { id: 'x', question: 'q', expect_any: ['“A Fair Start”', 'Flourishing  Lives'] };
 
