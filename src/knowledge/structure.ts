@@ -121,7 +121,8 @@ function dropFootnoteBlock(blocks: string[][]): void {
 
 // ---------------------------------------------------------------------------------------------- blocks
 
-const BULLET = /^(?:[•▪●◦‣∙*–-]|\d{1,2}[.)](?=\s))\s*/;
+/** List markers: bullet symbols, or a dash, asterisk or "1." / "1)" followed by a space ("-and indeed" is not an item). */
+const BULLET = /^(?:[•▪●◦‣∙]\s*|[*–-]\s+|\d{1,2}[.)]\s+)/;
 const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*$/;
 
 type ParsedBlock = Block & { fromHeadingShape?: boolean };
