@@ -169,7 +169,7 @@ export class AttendanceService {
     if (problems.length) throw new ValidationError(problems);
     const returns = await this.list({ from: q.from, to: q.to, centreId });
     const names = new Map((await this.directory.listCentres()).map((c) => [c.id, c.name]));
-    return returnsToCsv(returns, names);
+    return returnsToCsv(returns, names, this.opts.timeZone);
   }
 
   private monday(date: string, field = 'week'): string {

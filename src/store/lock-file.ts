@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppError } from '../errors.js';
 
 /** Another live process holds the embedded database. */
@@ -26,6 +26,9 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Lock files this process holds, so a lock naming our own pid can be told apart from one left by an earlier run. */
+const heldHere = new Set<string>();
+
 export interface HeldLock {
   path: string;
   release(): void;
@@ -37,18 +40,20 @@ export interface HeldLock {
  */
 export function acquireLockFile(dir: string, name = 'pglite.lock'): HeldLock {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
+  const path = join(resolve(dir), name);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldHere.add(path);
       let released = false;
       return {
         path,
         release() {
           if (released) return;
           released = true;
+          heldHere.delete(path);
           try {
             if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
           } catch {
@@ -64,7 +69,9 @@ export function acquireLockFile(dir: string, name = 'pglite.lock'): HeldLock {
       } catch {
         continue; // removed between our open and read: try again
       }
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new StoreLockedError(dir, pid);
+      // Our own pid in a lock we do not hold: left by an earlier run that had the same pid (pid 1 in containers).
+      const ours = pid === process.pid && !heldHere.has(path);
+      if (Number.isInteger(pid) && pid > 0 && !ours && alive(pid)) throw new StoreLockedError(dir, pid);
       try {
         unlinkSync(path); // stale: its process is gone (or the file is garbage)
       } catch {

@@ -29,7 +29,8 @@ describe('CSV for Excel', () => {
       submittedAt: new Date('2026-03-30T08:00:00Z'),
       amended: true,
     };
-    const csv = returnsToCsv([r], new Map([['acland-burghley', 'Acland Burghley, Camden']]));
+    // 08:00 UTC on 30 March 2026 is 09:00 BST.
+    const csv = returnsToCsv([r], new Map([['acland-burghley', 'Acland Burghley, Camden']]), 'Europe/London');
     expect(csv.startsWith('\uFEFFcentre_id,centre_name,week_start,sessions,')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines).toHaveLength(3);
@@ -38,7 +39,7 @@ describe('CSV for Excel', () => {
       'centre_id,centre_name,week_start,sessions,academic,enrichment,careers,digital,weekend,attendances,pupils,fsm,send,parents,note,version,amended,submitted_at',
     );
     expect(lines[1]).toBe(
-      `acland-burghley,"Acland Burghley, Camden",2026-03-23,6,4,2,0,0,1,120,45,30,8,3,"'=HYPERLINK(""x"")",2,yes,2026-03-30T08:00:00.000Z`,
+      `acland-burghley,"Acland Burghley, Camden",2026-03-23,6,4,2,0,0,1,120,45,30,8,3,"'=HYPERLINK(""x"")",2,yes,2026-03-30 09:00:00`,
     );
   });
 });

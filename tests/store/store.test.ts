@@ -142,6 +142,10 @@ describe('PGlite lock file', () => {
       expect(await readFile(join(dir, 'pglite.lock'), 'utf8')).toBe(String(process.pid));
       expect(await store.claims.claimOnce('k', 'v')).toBe(true);
       await store.close();
+      // A lock naming our own pid that we do not hold was left by an earlier run with the same pid (containers).
+      await writeFile(join(dir, 'pglite.lock'), String(process.pid));
+      const reused = await openStore({ DATABASE_URL: undefined, DATA_DIR: dir });
+      await reused.close();
       // Reopening keeps the data.
       const again = await openStore({ DATABASE_URL: undefined, DATA_DIR: dir });
       expect(await again.claims.claimOnce('k', 'v')).toBe(false);
