@@ -100,6 +100,8 @@ describe('chunking the real corpus', () => {
     const report = chunks[REPORT]!.map((c) => c.text).join('\n');
     expect(report).toContain('address skills and confidence gaps in parents');
     expect(report).not.toContain('**');
+    // A dash glued to a word is punctuation, not a list item.
+    expect(chunks[THINKPIECE]!.map((c) => c.text).join('\n')).toContain('recognising -and indeed, learning from- the excellent work');
   });
 
   it('drops pull quotes that repeat the body text', () => {
