@@ -120,7 +120,7 @@ export async function startSlackHarness(engine: TestEngine = 'postgres', env: Re
       logger,
       port: 0,
       host: '127.0.0.1',
-      jobs: false,
+      jobs: config.JOBS_IN_PROCESS,
       overrides: { store: testStore.store, answerer },
       slack: { maxRetryAfterMs: 5_000, timeoutMs: 3_000 },
       drainMs: 5_000,

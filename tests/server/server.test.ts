@@ -104,6 +104,26 @@ describe('with Slack on (Postgres test store)', () => {
   });
 });
 
+describe('with the job workers in process (real Redis)', () => {
+  it('/healthz reports Redis ready and stop() closes the workers', async () => {
+    const h = await startSlackHarness('postgres', { JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: `camden-test-${process.env.TEST_RUN_ID}-${process.pid}` });
+    try {
+      expect(h.server.jobs).not.toBeNull();
+      let body: any;
+      for (let i = 0; i < 50; i++) {
+        body = await (await fetch(`${h.server.url}/healthz`)).json();
+        if (body.redis.status === 'ready') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(body.redis.status).toBe('ready');
+      expect(body.status).toBe('ok');
+      await Promise.all(h.server.jobs!.queues.map((q) => q.obliterate({ force: true })));
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('graceful stop and store failure', () => {
   it('stop() waits for work already acknowledged (a post waiting out a 429) before closing', async () => {
     const h = await startSlackHarness('postgres');

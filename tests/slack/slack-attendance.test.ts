@@ -63,6 +63,26 @@ describe('/attendance modal', () => {
     expect(view.blocks.find((b: any) => b.block_id === 'week').element.initial_date).toBe(week);
   });
 
+  it('the App Home "Submit a return" button opens the same form', async () => {
+    const triggerId = newTriggerId();
+    const res = await h.interaction({
+      type: 'block_actions',
+      user: userPayload(USERS.lead),
+      team: { id: TEAM, domain: 'camden' },
+      api_app_id: 'A0CAMDEN01',
+      token: 'legacy',
+      trigger_id: triggerId,
+      container: { type: 'view', view_id: 'V0HOME001' },
+      view: { id: 'V0HOME001', type: 'home', blocks: [], state: { values: {} }, hash: 'h' },
+      actions: [{ action_id: 'open_attendance_form', block_id: 'b1', type: 'button', value: 'home', text: { type: 'plain_text', text: 'Submit a return' }, action_ts: '1' }],
+    });
+    expect(res.status).toBe(200);
+    await h.fake.waitFor(() => h.fake.callsTo('views.open').some((c) => c.args.trigger_id === triggerId));
+    const view = h.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!.args.view;
+    expect(view.callback_id).toBe('attendance_return');
+    expect(view.blocks.find((b: any) => b.block_id === 'centre').element.options.map((o: any) => o.value)).toEqual(['acland-burghley']);
+  });
+
   it('valid submission -> confirmation in the modal, stored once; the same submission again stores no second version', async () => {
     const payload = viewSubmission(USERS.lead, 'V0MODAL01', { centre: 'acland-burghley', week, figures: VALID, note: 'Half term <!here>' });
     const res = await h.interaction(payload);
