@@ -108,7 +108,7 @@ export const MIN_COVERAGE = 0.5;
  */
 export function assessSupport(index: Bm25Index, query: Query, candidates: ScoredChunk[], question: string): Support {
   const unknownTerms = query.terms.filter((t) => !t.fromContext && !t.term.startsWith('§') && !isPairTerm(t.term) && index.df(t.term) === 0).map((t) => t.term);
-  if (looksLikeInstructionOverride(question)) return { supported: false, coverage: 0, unknownTerms, reason: 'instruction_override' };
+  if (looksLikeInstructionOverride(question.slice(0, MAX_QUESTION_CHARS))) return { supported: false, coverage: 0, unknownTerms, reason: 'instruction_override' };
   const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term));
   if (!plain.some((t) => !t.fromContext) && !query.concepts.size) return { supported: false, coverage: 0, unknownTerms, reason: 'no_terms' };
   let best: ScoredChunk | undefined;
