@@ -98,18 +98,30 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
     return db.transaction(async (tx) => {
       const seen = await byKey(tx, w.idempotencyKey);
       if (seen) return { status: 'duplicate', stored: seen, changes: [] };
-      await tx.query(
-        'INSERT INTO attendance_returns (centre_id, week_start) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-        [w.centreId, w.weekStart],
-      );
-      // Serialises every submission for this centre-week; READ COMMITTED then sees what the lock holder committed.
-      const head = await tx.query<{ current_version: number }>(
-        'SELECT current_version FROM attendance_returns WHERE centre_id = $1 AND week_start = $2 FOR UPDATE',
-        [w.centreId, w.weekStart],
-      );
-      const current = head.rows[0]!.current_version;
+      // Lock the centre-week row (creating it if needed). This serialises every submission for the centre-week;
+      // READ COMMITTED then sees what the previous lock holder committed. The row can vanish while we wait (an
+      // empty row removed by a losing duplicate), so try again a bounded number of times.
+      let current: number | undefined;
+      for (let attempt = 0; attempt < 5 && current === undefined; attempt++) {
+        await tx.query('INSERT INTO attendance_returns (centre_id, week_start) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+          w.centreId,
+          w.weekStart,
+        ]);
+        const head = await tx.query<{ current_version: number }>(
+          'SELECT current_version FROM attendance_returns WHERE centre_id = $1 AND week_start = $2 FOR UPDATE',
+          [w.centreId, w.weekStart],
+        );
+        current = head.rows[0]?.current_version;
+      }
+      if (current === undefined) throw new Error(`could not lock the return row for ${w.centreId} ${w.weekStart}`);
       const again = await byKey(tx, w.idempotencyKey);
-      if (again) return { status: 'duplicate', stored: again, changes: [] };
+      if (again) {
+        // The key won elsewhere meanwhile; do not leave an empty centre-week row behind.
+        if (current === 0) {
+          await tx.query('DELETE FROM attendance_returns WHERE centre_id = $1 AND week_start = $2 AND current_version = 0', [w.centreId, w.weekStart]);
+        }
+        return { status: 'duplicate', stored: again, changes: [] };
+      }
 
       let prev: StoredReturn | null = null;
       if (current > 0) {

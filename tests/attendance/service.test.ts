@@ -176,6 +176,27 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     expect(history).toHaveLength(1);
   });
 
+  it('one key raced across two centre-weeks stores one version in total', async () => {
+    const k = key();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        attendance.submit(people.priya, {
+          centreId: i % 2 ? 'la-sainte-union' : 'acland-burghley',
+          week: '2026-05-04',
+          figures: FIGURES,
+          idempotencyKey: k,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'created')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(19);
+    const stored = [await attendance.get('la-sainte-union', '2026-05-04'), await attendance.get('acland-burghley', '2026-05-04')];
+    expect(stored.filter(Boolean)).toHaveLength(1);
+    expect((await attendance.list({ from: '2026-05-04', to: '2026-05-04' })).length).toBe(1);
+    const empty = await t.store.db.query<{ n: number }>(`SELECT count(*) AS n FROM attendance_returns WHERE current_version = 0`);
+    expect(empty.rows[0]!.n).toBe(0);
+  });
+
   it('50 parallel different amendments of one return give 50 consecutive versions', async () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
