@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { slackActor, type SlackListenerDeps } from './context.js';
+import { askingActor, type SlackListenerDeps } from './context.js';
 import { postReply } from './post.js';
 
 export interface IncomingQuestion {
@@ -26,7 +26,7 @@ export async function answerMessage(client: webApi.WebClient, deps: SlackListene
       return false;
     });
   try {
-    const actor = await slackActor(deps, q.user, q.team);
+    const actor = await askingActor(deps, q.user, q.team);
     const { reply } = await deps.bot.ask(actor, q.text, { thread: { conversationId: q.channel, threadId: root } });
     await postReply(client, reply, {
       channel: q.channel,

@@ -22,16 +22,38 @@ export async function slackActor(deps: SlackListenerDeps, user: string, team: st
   return deps.bot.actor({ platform: 'slack', user, team: team ?? '' });
 }
 
+/** For questions only: anyone may ask, so when the directory cannot be read the asker is treated as plain staff. */
+export async function askingActor(deps: SlackListenerDeps, user: string, team: string | undefined | null): Promise<Actor> {
+  try {
+    return await slackActor(deps, user, team);
+  } catch (err) {
+    deps.logger.warn({ err }, 'directory lookup failed; answering as plain staff');
+    return { identity: { platform: 'slack', user, team: team ?? '' }, person: null };
+  }
+}
+
 /**
- * Run `fn` only for the first delivery of `key` (Slack retries carry the same event_id). If `fn` fails before
- * anything reached the person, the claim is released so Slack's retry can try again.
+ * Run `fn` only for the first delivery of `key` (Slack retries events with the same event_id).
+ * When the claim cannot be recorded (database down): events are skipped, since Slack will retry them and a
+ * second answer would be a duplicate; slash commands and button clicks (`whenUnrecorded: 'run'`) are never
+ * redelivered, so they go ahead and the person gets an answer or a clear "try again".
  */
-export async function once(deps: SlackListenerDeps, key: string, fn: () => Promise<void>): Promise<void> {
+export async function once(
+  deps: SlackListenerDeps,
+  key: string,
+  fn: () => Promise<void>,
+  whenUnrecorded: 'skip' | 'run' = 'skip',
+): Promise<void> {
   let first: boolean;
   try {
     first = await deps.deliveries.claim('slack', key);
   } catch (err) {
-    deps.logger.error({ err, key }, 'could not record Slack delivery; skipping to avoid a duplicate');
+    if (whenUnrecorded === 'run') {
+      deps.logger.warn({ err, key }, 'could not record Slack delivery; handling it anyway (not redelivered)');
+      await fn();
+      return;
+    }
+    deps.logger.error({ err, key }, 'could not record Slack delivery; skipping so a retry cannot answer twice');
     return;
   }
   if (!first) {

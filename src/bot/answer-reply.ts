@@ -9,6 +9,8 @@ export interface AnswerReplyOptions {
   shareable?: boolean;
   /** Who shared it, shown above a re-posted answer. */
   sharedBy?: string;
+  /** False when the answer could not be stored, so buttons referring to it would not work. Default true. */
+  actions?: boolean;
 }
 
 /** The neutral reply for a stored answer: text, numbered sources, feedback buttons. */
@@ -21,6 +23,7 @@ export function answerReply(answer: StoredAnswer, options: AnswerReplyOptions = 
   }
   blocks.push({ kind: 'paragraph', text: answer.answer });
   if (answer.citations.length) blocks.push({ kind: 'sources', citations: answer.citations });
+  if (options.actions === false) return { text: answer.answer, blocks };
   const actions: ReplyBlock & { kind: 'actions' } = {
     kind: 'actions',
     actions: [

@@ -53,6 +53,8 @@ export interface Bot {
   actor(identity: PlatformIdentity): Promise<Actor>;
   ask(actor: Actor, question: string, options?: AskOptions): Promise<AskResult>;
   shareAnswer(actor: Actor, answerId: string, sharedBy: string): Promise<Reply>;
+  /** Like shareAnswer, but says whether there is something to post: on ok false the reply is for the sharer only. */
+  shareAnswerOutcome(actor: Actor, answerId: string, sharedBy: string): Promise<{ ok: boolean; reply: Reply }>;
   feedback(actor: Actor, answerId: string, helpful: boolean): Promise<Reply>;
   attendanceCommand(actor: Actor, text: string, idempotencyKey: string): Promise<AttendanceOutcome>;
   attendanceForm(actor: Actor): Promise<AttendanceFormModel>;
@@ -135,11 +137,17 @@ export function createBot(deps: BotDeps): Bot {
       const platform: Platform = actor.identity.platform;
       const started = process.hrtime.bigint();
       try {
-        const root = options.thread ? await deps.answers.threadRoot(platform, options.thread.conversationId, options.thread.threadId) : null;
+        // The store helps (thread context, feedback buttons) but an answer is still worth giving without it.
+        const root = options.thread
+          ? await deps.answers.threadRoot(platform, options.thread.conversationId, options.thread.threadId).catch((err: unknown) => {
+              log?.warn({ err }, 'thread lookup failed; answering without thread context');
+              return null;
+            })
+          : null;
         const answer = await answering.run(() => deps.answerer.answer(q, root && root.question !== q ? { context: root.question } : undefined));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         deps.observe?.answered?.({ answered: answer.answered, seconds, platform });
-        const stored = await deps.answers.save({
+        const fresh = {
           platform,
           question: q,
           answer: answer.answer,
@@ -147,25 +155,38 @@ export function createBot(deps: BotDeps): Bot {
           citations: answer.citations,
           conversationId: options.thread?.conversationId ?? null,
           threadId: options.thread?.threadId ?? null,
+        };
+        const stored = await deps.answers.save(fresh).catch((err: unknown) => {
+          deps.observe?.error?.({ code: errorCode(err), where: 'answer-store' });
+          log?.warn({ err }, 'answer not stored; replying without feedback buttons');
+          return null;
         });
         const userId = actor.identity.platform === 'slack' ? actor.identity.user : actor.identity.aadObjectId;
         await deps.questionLog?.record({ platform, userId, question: q, answered: answer.answered, at: now() }).catch((err: unknown) => {
           log?.warn({ err }, 'question log write failed');
         });
-        log?.info({ answerId: stored.id, answered: answer.answered, citations: answer.citations.length, followUp: !!root }, 'answered');
+        log?.info({ answerId: stored?.id ?? null, answered: answer.answered, citations: answer.citations.length, followUp: !!root }, 'answered');
+        if (!stored) {
+          const reply = answerReply({ ...fresh, id: '', createdAt: now() }, { actions: false });
+          return { reply, answerId: null, answered: answer.answered };
+        }
         return { reply: answerReply(stored, { shareable: options.shareable }), answerId: stored.id, answered: answer.answered };
       } catch (err) {
         return { reply: fail('ask', err), answerId: null, answered: false };
       }
     },
 
-    async shareAnswer(_actor, answerId, sharedBy) {
+    async shareAnswer(actor, answerId, sharedBy) {
+      return (await bot.shareAnswerOutcome(actor, answerId, sharedBy)).reply;
+    },
+
+    async shareAnswerOutcome(_actor, answerId, sharedBy) {
       try {
         const stored = await deps.answers.get(answerId);
         if (!stored) throw new NotFoundError('That answer is no longer available to share.');
-        return answerReply(stored, { sharedBy });
+        return { ok: true, reply: answerReply(stored, { sharedBy }) };
       } catch (err) {
-        return fail('share', err);
+        return { ok: false, reply: fail('share', err) };
       }
     },
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { newTs } from '../helpers/slack-requests.js';
-import { startSlackHarness, TEAM, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+import { blockText, buttonValue, startSlackHarness, TEAM, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 
 function captureLogger() {
   const lines: any[] = [];
@@ -152,6 +152,15 @@ describe('graceful stop and store failure', () => {
       const body = (await res.json()) as any;
       expect(body.status).toBe('down');
       expect(body.store.ok).toBe(false);
+      // Questions are still answered (without feedback buttons); a return says plainly nothing was saved.
+      const ask = await h.command('/ask', 'What is AI Connect?', USERS.staff);
+      await h.fake.waitFor(() => h.responses(ask.responseId).length > 0);
+      const answer = h.responses(ask.responseId)[0];
+      expect(blockText(answer.blocks)).toContain('AI Connect');
+      expect(buttonValue(answer.blocks, 'feedback_helpful')).toBeUndefined();
+      const ret = await h.command('/attendance', 'sessions 2 academic 2 attendances 20 pupils 10 fsm 5 send 1 parents 0', USERS.lead);
+      await h.fake.waitFor(() => h.responses(ret.responseId).length > 0);
+      expect(blockText(h.responses(ret.responseId)[0].blocks)).toMatch(/not reachable|briefly unavailable|try again/i);
     } finally {
       await h.server.stop();
       await h.fake.close();

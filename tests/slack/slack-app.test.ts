@@ -216,3 +216,38 @@ describe('App Home', () => {
     expect(blockText(staff.blocks)).not.toContain('/attendance');
   });
 });
+
+describe('sharing problems stay with the sharer', () => {
+  const sharePayload = (answerId: string, channel: string, rid: string) => ({
+    type: 'block_actions',
+    user: userPayload(USERS.staff),
+    team: { id: TEAM, domain: 'camden' },
+    api_app_id: 'A0CAMDEN01',
+    token: 'legacy',
+    trigger_id: newTriggerId(),
+    container: { type: 'message', message_ts: newTs(), channel_id: channel, is_ephemeral: true },
+    channel: { id: channel, name: 'x' },
+    response_url: `${h.fake.responseUrlBase}/${rid}`,
+    actions: [{ action_id: 'share_answer', block_id: 'b1', type: 'button', value: answerId, text: { type: 'plain_text', text: 'Share' }, action_ts: newTs() }],
+  });
+
+  it('an unknown answer is not posted to the channel', async () => {
+    await h.interaction(sharePayload('00000000-0000-0000-0000-000000000000', 'C0NOPOST1', 'gone1'));
+    await h.fake.waitFor(() => h.responses('gone1').length > 0);
+    expect(blockText(h.responses('gone1')[0].blocks)).toMatch(/no longer available/);
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0NOPOST1')).toHaveLength(0);
+  });
+
+  it('when the bot is not in the channel, the sharer is told how to fix it and can share again', async () => {
+    const { responseId } = await h.command('/ask', 'What is AI Connect?', USERS.staff, { channel: 'C0NOTIN01' });
+    await h.fake.waitFor(() => h.responses(responseId).length > 0);
+    const answerId = buttonValue(h.responses(responseId)[0].blocks, 'share_answer')!;
+    h.fake.failNext('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
+    await h.interaction(sharePayload(answerId, 'C0NOTIN01', 'notin1'));
+    await h.fake.waitFor(() => h.responses('notin1').length > 0);
+    expect(blockText(h.responses('notin1')[0].blocks)).toMatch(/Invite me first/);
+    await h.interaction(sharePayload(answerId, 'C0NOTIN01', 'notin2'));
+    await h.fake.waitFor(() => h.responses('notin2').length > 0);
+    expect(blockText(h.responses('notin2')[0].blocks)).toMatch(/Shared in the channel/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { slackActor, type SlackListenerDeps } from '../../context.js';
+import { errorReply } from '../../../../src/bot/index.js';
 import { respondReply } from '../../respond.js';
 
 /** Helpful / Not helpful buttons: one vote per person per answer, changeable (stored by the core). */
@@ -14,6 +15,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         await respondReply(respond, reply);
       } catch (err) {
         deps.logger.error({ err }, 'feedback failed');
+        await respondReply(respond, errorReply(err)).catch(() => undefined);
       }
     });
   }

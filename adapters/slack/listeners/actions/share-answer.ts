@@ -1,12 +1,15 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { notice } from '../../../../src/bot/index.js';
+import { errorReply, notice } from '../../../../src/bot/index.js';
 import { once, slackActor, type SlackListenerDeps } from '../../context.js';
 import { postReply, slackErrorInfo } from '../../post.js';
 import { respondReply } from '../../respond.js';
 
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
-/** "Share in channel": re-post the stored answer (not a new one) where the person asked; once per answer and channel. */
+/**
+ * "Share in channel": re-post the stored answer (not a new one) where the person asked; once per answer and
+ * channel. Anything that cannot be shared (answer gone, bot not in the channel) is said to the sharer only.
+ */
 export function register(app: App, deps: SlackListenerDeps): void {
   app.action<BlockButtonAction>('share_answer', async ({ ack, body, action, respond, client }) => {
     await ack();
@@ -14,22 +17,31 @@ export function register(app: App, deps: SlackListenerDeps): void {
     const channel = body.channel?.id;
     const answerId = action.value ?? '';
     if (!channel) return;
-    await once(deps, `share:${answerId}:${channel}`, async () => {
+    const key = `share:${answerId}:${channel}`;
+    const share = async () => {
       try {
         const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
         const name = body.user.name || body.user.username || 'a colleague';
-        const reply = await deps.bot.shareAnswer(actor, answerId, name);
-        await postReply(client, reply, { channel, maxRetryAfterMs: deps.maxRetryAfterMs });
-        await respondReply(respond, notice('success', 'Shared in the channel.'), { replaceOriginal: false });
+        const outcome = await deps.bot.shareAnswerOutcome(actor, answerId, name);
+        if (!outcome.ok) {
+          await deps.deliveries.release('slack', key).catch(() => undefined);
+          await respondReply(respond, outcome.reply);
+          return;
+        }
+        await postReply(client, outcome.reply, { channel, maxRetryAfterMs: deps.maxRetryAfterMs });
+        await respondReply(respond, notice('success', 'Shared in the channel.'));
       } catch (err) {
         const info = slackErrorInfo(err);
+        // Slack refused or rate-limited: nothing was posted, so sharing again is safe. A timeout or 5xx may have posted.
+        if (info.kind === 'platform' || info.kind === 'rate_limited') await deps.deliveries.release('slack', key).catch(() => undefined);
         if (info.kind === 'platform' && CANNOT_POST.has(info.error ?? '')) {
-          await deps.deliveries.release('slack', `share:${answerId}:${channel}`).catch(() => undefined);
           await respondReply(respond, notice('warning', 'I cannot post in this channel. Invite me first (/invite @Camden staff bot), then share again.')).catch(() => undefined);
           return;
         }
         deps.logger.error({ err }, 'share failed');
+        await respondReply(respond, errorReply(err)).catch(() => undefined);
       }
-    });
+    };
+    await once(deps, key, share, 'run');
   });
 }

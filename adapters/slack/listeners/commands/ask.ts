@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { once, slackActor, type SlackListenerDeps } from '../../context.js';
+import { askingActor, once, type SlackListenerDeps } from '../../context.js';
 import { respondReply } from '../../respond.js';
 
 /** `/ask <question>`: the answer comes back only to the asker, with a "Share in channel" button. */
@@ -9,12 +9,12 @@ export function register(app: App, deps: SlackListenerDeps): void {
     deps.countRequest?.('command_ask');
     await once(deps, `cmd:${command.trigger_id}`, async () => {
       try {
-        const actor = await slackActor(deps, command.user_id, command.team_id);
+        const actor = await askingActor(deps, command.user_id, command.team_id);
         const { reply } = await deps.bot.ask(actor, command.text ?? '', { shareable: true });
         await respondReply(respond, reply);
       } catch (err) {
         deps.logger.error({ err }, '/ask failed');
       }
-    });
+    }, 'run');
   });
 }

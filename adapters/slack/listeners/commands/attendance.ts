@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { attendanceModal } from '../../blocks/attendance-modal.js';
 import { once, slackActor, type SlackListenerDeps } from '../../context.js';
 import { respondReply } from '../../respond.js';
+import { errorReply } from '../../../../src/bot/index.js';
 
 /**
  * `/attendance` opens the form; `/attendance <quick form>` submits at once (idempotency key: the trigger id);
@@ -22,8 +23,8 @@ export function register(app: App, deps: SlackListenerDeps): void {
         }
       } catch (err) {
         deps.logger.error({ err }, '/attendance failed');
-        await respond({ response_type: 'ephemeral', text: 'Sorry, something went wrong. Nothing was saved; please try again.' }).catch(() => undefined);
+        await respondReply(respond, errorReply(err)).catch(() => undefined);
       }
-    });
+    }, 'run');
   });
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { once, slackActor, type SlackListenerDeps } from '../../context.js';
 import { respondReply } from '../../respond.js';
+import { errorReply } from '../../../../src/bot/index.js';
 
 /** `/digest`: the latest weekly digest, for network leads and admins (others are refused politely by the core). */
 export function register(app: App, deps: SlackListenerDeps): void {
@@ -13,7 +14,8 @@ export function register(app: App, deps: SlackListenerDeps): void {
         await respondReply(respond, await deps.bot.digest(actor));
       } catch (err) {
         deps.logger.error({ err }, '/digest failed');
+        await respondReply(respond, errorReply(err)).catch(() => undefined);
       }
-    });
+    }, 'run');
   });
 }
