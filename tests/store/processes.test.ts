@@ -27,7 +27,7 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -75,7 +75,7 @@ describe('CLI and processes', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 300_000); // seven child processes, each opening PGlite, on a shared 2-core machine
 
   it('two stores opening a fresh Postgres schema together apply the real migrations once', async () => {
     const { schema, drop } = await createTestSchema();
