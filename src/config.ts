@@ -76,6 +76,8 @@ const schema = z.object({
   JOBS_IN_PROCESS: bool(true),
 
   KNOWLEDGE_DIR: withDefault('knowledge'),
+  /** CLI only: folder for a cache of the built index between runs (default: the OS temp folder; "off" disables). */
+  KNOWLEDGE_CACHE_DIR: optionalString,
   DIRECTORY_FILE: optionalString,
 
   OPENAI_API_KEY: optionalString,

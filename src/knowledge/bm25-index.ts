@@ -62,6 +62,19 @@ export function isPairTerm(term: string): boolean {
   return term.includes(' ');
 }
 
+export interface IndexSnapshot {
+  termIds: [string, number][];
+  pairIds: [number, number][];
+  termCount: number;
+  offsets: string;
+  postingIds: string;
+  postingTfs: string;
+  lengths: string;
+  avgLength: number;
+  k1: number;
+  b: number;
+}
+
 /** An immutable BM25 index over chunks. Build a new one to change the corpus. */
 export class Bm25Index {
   readonly chunks: readonly Chunk[];
@@ -174,6 +187,50 @@ export class Bm25Index {
         this.postingTfs[at] = fwdTfs[j]!;
       }
     }
+  }
+
+  /** Plain data for an on-disk cache (typed arrays as base64). */
+  snapshot(): IndexSnapshot {
+    const b64 = (a: Int32Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+    return {
+      termIds: [...this.termIds],
+      pairIds: [...this.pairIds],
+      termCount: this.termCount,
+      offsets: b64(this.offsets),
+      postingIds: b64(this.postingIds),
+      postingTfs: b64(this.postingTfs),
+      lengths: b64(this.lengths),
+      avgLength: this.avgLength,
+      k1: this.k1,
+      b: this.b,
+    };
+  }
+
+  /** Rebuild an index from `snapshot()` output for the same chunks, without re-tokenising. */
+  static restore(chunks: Chunk[], matcher: ConceptMatcher, snap: IndexSnapshot): Bm25Index {
+    const buf = (s: string) => {
+      const b = Buffer.from(s, 'base64');
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    };
+    const index = Object.create(Bm25Index.prototype) as Bm25Index;
+    const lengths = new Float32Array(buf(snap.lengths));
+    const offsets = new Int32Array(buf(snap.offsets));
+    if (lengths.length !== chunks.length || offsets.length !== snap.termCount + 1) throw new Error('index snapshot does not match its chunks');
+    Object.assign(index, {
+      chunks,
+      matcher,
+      termIds: new Map(snap.termIds),
+      pairIds: new Map(snap.pairIds),
+      termCount: snap.termCount,
+      offsets,
+      postingIds: new Int32Array(buf(snap.postingIds)),
+      postingTfs: new Float32Array(buf(snap.postingTfs)),
+      lengths,
+      avgLength: snap.avgLength,
+      k1: snap.k1,
+      b: snap.b,
+    });
+    return index;
   }
 
   /** Posting-list id of a term, a concept ("§send") or a word pair ("famili learn"). */

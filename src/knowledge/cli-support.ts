@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createKnowledgeBase, type KnowledgeBase } from './index.js';
@@ -10,7 +12,9 @@ import type { Answer } from './types.js';
 export async function openKnowledgeBaseForCli(): Promise<KnowledgeBase> {
   const config = loadConfigOrExit();
   const logger = createLogger(process.env.LOG_LEVEL?.trim() || 'warn');
-  const kb = await createKnowledgeBase(config, logger);
+  // The CLI starts often and briefly: keep the built index between runs (rebuilt whenever documents or code change).
+  const cacheDir = config.KNOWLEDGE_CACHE_DIR ?? join(tmpdir(), 'camden-bot-knowledge-cache');
+  const kb = await createKnowledgeBase(config, logger, { cacheDir: cacheDir === 'off' ? undefined : cacheDir });
   for (const f of kb.failures()) process.stderr.write(`skipped ${f.source}: ${f.reason}\n`);
   return kb;
 }

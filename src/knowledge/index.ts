@@ -11,12 +11,14 @@ export { MAX_QUESTION_CHARS } from './retrieval.js';
 /**
  * Build the knowledge base from KNOWLEDGE_DIR and load it once. With OPENAI_API_KEY set, answers are written by
  * the model (OPENAI_BASE_URL, OPENAI_MODEL) from the retrieved passages; otherwise they are extractive.
- * Unreadable files are logged by name with the reason and skipped.
+ * Unreadable files are logged by name with the reason and skipped. `cacheDir` keeps the built index on disk
+ * (for short-lived processes such as the CLI).
  */
-export async function createKnowledgeBase(config: Config, logger: Logger): Promise<KnowledgeBase> {
+export async function createKnowledgeBase(config: Config, logger: Logger, options: { cacheDir?: string } = {}): Promise<KnowledgeBase> {
   const kb = new KnowledgeBase({
     dir: config.KNOWLEDGE_DIR,
     logger,
+    cacheDir: options.cacheDir,
     llm: config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL } : undefined,
   });
   await kb.reload();

@@ -10,6 +10,7 @@ import { evidenceCoverage, selectSentences, type SelectedSentence } from './extr
 import { LlmAnswerer, type LlmOptions } from './llm-answerer.js';
 import { DocumentLoadError, formatOf, loadDocument, SUPPORTED_EXTENSIONS } from './loaders.js';
 import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
+import { cacheKey, readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { loadPromptFolder, type PromptTemplate } from './prompt-folder.js';
 import { assessSupport, buildQuery, search, type Support } from './retrieval.js';
 import type { Answer, Answerer, AskOptions, Citation } from './types.js';
@@ -24,6 +25,11 @@ export interface KnowledgeBaseOptions {
   /** teams-ai prompt folder for the model (default: prompts/answer in the project). */
   promptDir?: string;
   chunking?: ChunkOptions;
+  /**
+   * Folder for an on-disk cache of the built index (keyed by the documents' contents and this module's code).
+   * Worth it for short-lived processes such as the CLI; unset = no cache.
+   */
+  cacheDir?: string;
 }
 
 export interface KnowledgeStats {
@@ -41,6 +47,8 @@ export interface ReloadReport {
   failures: LoadFailure[];
   loadedAt: Date;
   fingerprint: string;
+  /** True when the index came from the on-disk cache instead of being built. */
+  fromCache: boolean;
 }
 
 export interface IngestReport extends ReloadReport {
@@ -287,33 +295,58 @@ export class KnowledgeBase implements Answerer {
       }
     }
     const fingerprint = await fingerprintFiles(files);
-    const documents: DocumentSummary[] = [];
-    const chunks: Chunk[] = [];
-    for (const file of files) {
+    const key = this.options.cacheDir ? cacheKey(fingerprint, this.options.chunking) : undefined;
+    const cached = key ? await readCachedIndex(this.options.cacheDir!, key) : undefined;
+    let fromCache = false;
+    let built: { documents: DocumentSummary[]; chunks: Chunk[]; acronyms: Record<string, string[]>; index: Bm25Index } | undefined;
+    if (cached) {
       try {
-        const doc = await loadDocument(file);
-        const result = chunkDocument(doc, this.options.chunking);
-        if (!result.chunks.length) throw new DocumentLoadError(doc.source, 'no passages found in the text');
-        documents.push({ source: doc.source, title: result.title, format: doc.format, chunks: result.chunks.length, sections: result.sections });
-        chunks.push(...result.chunks);
+        const matcher = createConceptMatcher({ ...DOMAIN_VOCABULARY, ...cached.acronyms });
+        built = { documents: cached.documents, chunks: cached.chunks, acronyms: cached.acronyms, index: Bm25Index.restore(cached.chunks, matcher, cached.index) };
+        failures.push(...cached.failures);
+        fromCache = true;
       } catch (err) {
-        const source = basename(file);
-        const reason = err instanceof DocumentLoadError ? err.reason : `could not be processed (${(err as Error).message})`;
-        failures.push({ source, reason });
+        log.debug({ err: (err as Error).message }, 'knowledge index cache unusable; rebuilding');
       }
     }
+    if (!built) {
+      const loadFailures: LoadFailure[] = [];
+      const documents: DocumentSummary[] = [];
+      const chunks: Chunk[] = [];
+      for (const file of files) {
+        try {
+          const doc = await loadDocument(file);
+          const result = chunkDocument(doc, this.options.chunking);
+          if (!result.chunks.length) throw new DocumentLoadError(doc.source, 'no passages found in the text');
+          documents.push({ source: doc.source, title: result.title, format: doc.format, chunks: result.chunks.length, sections: result.sections });
+          chunks.push(...result.chunks);
+        } catch (err) {
+          const source = basename(file);
+          const reason = err instanceof DocumentLoadError ? err.reason : `could not be processed (${(err as Error).message})`;
+          loadFailures.push({ source, reason });
+        }
+      }
+      failures.push(...loadFailures);
+      const acronyms = learnAcronyms(chunks.map((c) => c.text));
+      const index = new Bm25Index(chunks, createConceptMatcher({ ...DOMAIN_VOCABULARY, ...acronyms }));
+      built = { documents, chunks, acronyms, index };
+      if (key && documents.length) {
+        await writeCachedIndex(this.options.cacheDir!, { key, documents, failures: loadFailures, chunks, acronyms, index: index.snapshot() }).catch((err: unknown) =>
+          log.debug({ err: (err as Error).message }, 'knowledge index cache not written'),
+        );
+      }
+    }
+    const { documents, chunks, index } = built;
     for (const f of failures) log.warn({ source: f.source, reason: f.reason }, 'knowledge document skipped');
     if (!documents.length && this.state?.documents.length) {
       // A missing mount or a folder emptied by mistake must not wipe a working bot: keep answering from the old index.
       log.error({ dir: this.dir, skipped: failures.length }, 'knowledge reload found no readable documents; keeping the current index');
       throw new AppError('knowledge_empty', `No readable documents in ${this.dir}; the current index (${this.state.documents.length} documents) is still in use.`);
     }
-    const matcher = createConceptMatcher({ ...DOMAIN_VOCABULARY, ...learnAcronyms(chunks.map((c) => c.text)) });
-    const index = new Bm25Index(chunks, matcher);
     const loadedAt = new Date();
     this.state = { index, documents, failures, loadedAt, fingerprint }; // the atomic swap
-    log.info({ documents: documents.length, chunks: chunks.length, skipped: failures.length, ms: Math.round(performance.now() - started) }, 'knowledge index built');
-    return { documents, chunks: chunks.length, failures, loadedAt, fingerprint };
+    log.info({ documents: documents.length, chunks: chunks.length, skipped: failures.length, fromCache, ms: Math.round(performance.now() - started) }, 'knowledge index built');
+    return { documents, chunks: chunks.length, failures, loadedAt, fingerprint, fromCache };
   }
 }
 

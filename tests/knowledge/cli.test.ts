@@ -12,7 +12,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, KNOWLEDGE_DIR: CORPUS_DIR, OPENAI_API_KEY: '', LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, KNOWLEDGE_DIR: CORPUS_DIR, KNOWLEDGE_CACHE_DIR: join(dir, 'cache'), OPENAI_API_KEY: '', LOG_LEVEL: 'warn', ...env },
       timeout: 30_000,
     });
     return { code: 0, stdout, stderr };

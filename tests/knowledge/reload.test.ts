@@ -115,3 +115,32 @@ describe('ingesting and listing', () => {
     }
   });
 });
+
+describe('on-disk index cache (for short-lived processes)', () => {
+  it('reuses a cached index only while the documents are unchanged, and survives a corrupt cache', async () => {
+    const { dir: cacheDir, cleanup: done } = await tempDir('kb-cache-');
+    try {
+      const first = new KnowledgeBase({ dir, logger: silentLogger, cacheDir });
+      expect((await first.reload()).fromCache).toBe(false);
+      const second = new KnowledgeBase({ dir, logger: silentLogger, cacheDir });
+      const report = await second.reload();
+      expect(report.fromCache).toBe(true);
+      expect(second.list()).toEqual(first.list());
+      const q = 'When does the Kestrel residential trip run?';
+      expect(await second.answer(q)).toEqual(await first.answer(q));
+      expect(second.search(q, 3).map((r) => [r.chunk.id, r.score])).toEqual(first.search(q, 3).map((r) => [r.chunk.id, r.score]));
+
+      await writeFile(join(dir, 'kestrel.md'), KESTREL.replace('June', 'July'));
+      const third = new KnowledgeBase({ dir, logger: silentLogger, cacheDir });
+      expect((await third.reload()).fromCache).toBe(false);
+      expect((await third.answer(q)).answer).toContain('July');
+
+      for (const name of await readdir(cacheDir)) await writeFile(join(cacheDir, name), '{"key": broken');
+      const fourth = new KnowledgeBase({ dir, logger: silentLogger, cacheDir });
+      expect((await fourth.reload()).fromCache).toBe(false);
+      expect((await fourth.answer(q)).answer).toContain('July');
+    } finally {
+      await done();
+    }
+  });
+});
