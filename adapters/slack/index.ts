@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { Router } from 'express';
 import type { Notifier } from '../../src/bot/notifier.js';
 import type { Config } from '../../src/config.js';
@@ -59,7 +59,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   let mode: SlackAdapter['mode'];
   if (config.SLACK_APP_TOKEN) {
     mode = 'socket';
-    app = new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, logger, logLevel: LogLevel.INFO, clientOptions });
+    // The receiver's own WebClient (apps.connections.open) honours SLACK_API_URL too.
+    const receiver = new SocketModeReceiver({
+      appToken: config.SLACK_APP_TOKEN,
+      logger,
+      logLevel: LogLevel.INFO,
+      installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl } },
+    });
+    app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   } else {
     if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set');
     mode = 'http';

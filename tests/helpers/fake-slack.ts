@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { acceptWebSocket, type FakeSocket } from './slack-websocket.js';
 
 /** One recorded call to the fake Web API (or a response_url). */
 export interface SlackCall {
@@ -26,6 +27,8 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** The next `times` calls to `method` fail this way. */
   failNext(method: string, failure: Failure, times?: number): void;
+  /** Socket Mode connections opened through apps.connections.open (newest last). */
+  sockets: FakeSocket[];
   /** Wait (bounded) until `predicate` holds over the recorded calls. */
   waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   reset(): void;
@@ -89,6 +92,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'views.publish':
       case 'views.update':
         return { ok: true, view: { id: `V${String(++viewCounter).padStart(8, '0')}`, ...(args.view ?? {}) } };
+      case 'apps.connections.open':
+        return { ok: true, url: `${baseUrl.replace('http:', 'ws:')}/socket` };
       case 'files.getUploadURLExternal': {
         const id = `F${String(++fileCounter).padStart(8, '0')}`;
         return { ok: true, upload_url: `${baseUrl}/upload/${id}`, file_id: id };
@@ -139,6 +144,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end(JSON.stringify(isRespond ? { ok: true } : answer(method, args)));
     });
   });
+  const sockets: FakeSocket[] = [];
+  server.on('upgrade', (req, socket) => {
+    if (!req.url?.startsWith('/socket')) {
+      socket.destroy();
+      return;
+    }
+    const ws = acceptWebSocket(req, socket, () => undefined);
+    sockets.push(ws);
+    ws.sendJson({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0CAMDEN01' } });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
@@ -148,6 +163,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     apiUrl: `${base}/api/`,
     responseUrlBase: `${base}/respond`,
     calls,
+    sockets,
     callsTo: (method) => calls.filter((c) => c.method === method || (method === 'response_url' && c.method.startsWith('response_url:'))),
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];
@@ -169,6 +185,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     async close() {
       for (const res of hanging) res.destroy();
+      for (const ws of sockets) ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTriggerId } from '../helpers/slack-requests.js';
+import { blockText, startSlackHarness, TEAM, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+
+let h: SlackHarness;
+
+beforeAll(async () => {
+  // SLACK_APP_TOKEN switches to Socket Mode; the fake Slack serves apps.connections.open and the WebSocket.
+  h = await startSlackHarness('postgres', { SLACK_APP_TOKEN: 'xapp-1-test' });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('Socket Mode', () => {
+  it('connects over the WebSocket and reports socket mode; no HTTP endpoint', async () => {
+    expect(h.server.slack?.mode).toBe('socket');
+    expect(h.fake.callsTo('apps.connections.open')).toHaveLength(1);
+    expect(h.fake.sockets).toHaveLength(1);
+    const health = (await (await fetch(`${h.server.url}/healthz`)).json()) as any;
+    expect(health.adapters.slack).toBe('socket');
+    expect((await fetch(h.eventsUrl, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
+  it('acks an envelope and answers a slash command through the response_url', async () => {
+    const socket = h.fake.sockets[0]!;
+    socket.sendJson({
+      envelope_id: 'env-ask-1',
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: {
+        token: 'legacy',
+        team_id: TEAM,
+        team_domain: 'camden',
+        channel_id: 'C0GENERAL1',
+        channel_name: 'general',
+        user_id: USERS.staff,
+        user_name: 'staff',
+        command: '/ask',
+        text: 'What is AI Connect?',
+        api_app_id: 'A0CAMDEN01',
+        response_url: `${h.fake.responseUrlBase}/socket1`,
+        trigger_id: newTriggerId(),
+      },
+    });
+    await h.fake.waitFor(() => h.responses('socket1').length > 0);
+    expect(socket.received).toContainEqual(expect.objectContaining({ envelope_id: 'env-ask-1' }));
+    expect(blockText(h.responses('socket1')[0].blocks)).toContain('AI Connect');
+  });
+});
