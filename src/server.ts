@@ -12,6 +12,7 @@ import { mountQueueBoard, startJobs, type JobsHandle } from '../jobs/index.js';
 import { createAppContext, type AppContext, type AppContextOverrides } from './app-context.js';
 import type { Notifier } from './bot/notifier.js';
 import type { Config } from './config.js';
+import { createTeamsAnswerMessagesRepo } from './store/teams-answer-messages-repo.js';
 
 /** What /healthz reports. `status` is "ok" when the core (store) is up; the server then answers 200, else 503. */
 export interface HealthReport {
@@ -255,6 +256,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         },
       },
       claims: context.store.claims,
+      answerMessages: createTeamsAnswerMessagesRepo(context.store.db),
       logger,
       ...options.teams,
     });

@@ -48,6 +48,11 @@ export function threadOf(activity: Activity): ThreadRef | undefined {
   return threadId ? { conversationId: base, threadId } : undefined;
 }
 
+/** Conversation id without Teams' ";messageid=" thread suffix. */
+export function baseConversationId(activity: Activity): string {
+  return (activity.conversation?.id ?? '').split(';')[0] ?? '';
+}
+
 /** A short stable key for a delivery (claims allow at most 500 characters). */
 export function deliveryKey(activity: Activity, extra = ''): string {
   const raw = `${activity.conversation?.id ?? ''}\u0000${activity.id ?? ''}\u0000${extra}`;

@@ -16,6 +16,12 @@ export interface TeamsConversationsPort {
   markUnreachable(user: TeamsUser): Promise<void>;
 }
 
+/** Teams message id -> stored answer id, so Teams' own feedback buttons can be recorded (teams_answer_messages). */
+export interface AnswerMessagesPort {
+  remember(conversationId: string, activityId: string, answerId: string): Promise<void>;
+  answerFor(conversationId: string, activityId: string): Promise<string | null>;
+}
+
 /** Postgres-backed once-only claims (the store's ClaimsRepo). */
 export interface ClaimsPort {
   claimOnce(kind: string, key: string): Promise<boolean>;
@@ -44,6 +50,11 @@ export interface TeamsAdapterDeps {
   conversations: TeamsConversationsPort;
   /** Activity de-duplication: a redelivered message is answered once. */
   claims: ClaimsPort;
+  /**
+   * With it, answers use Teams' native feedback buttons (the teams-ai feedback loop) instead of card buttons.
+   * Without it, the card carries Helpful / Not helpful buttons.
+   */
+  answerMessages?: AnswerMessagesPort;
   logger: Logger;
   /**
    * Bot Connector base URL for channel posts, which carry no serviceUrl of their own.

@@ -36,6 +36,31 @@ describe('Teams through the real server', () => {
     expect(text).toMatch(/\.(pdf|docx|md|txt|html)/);
   });
 
+  it('answers carry Teams’ own feedback buttons, and a vote is stored against the answer', async () => {
+    await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, text: 'What is Camden Career Club?' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the answer', 60_000);
+    const answer = h.connector.messages()[0]!;
+    expect(answer.body.channelData?.feedbackLoopEnabled).toBe(true);
+    expect(JSON.stringify(answer.body)).not.toContain('feedback_helpful');
+
+    const vote = (reaction: 'like' | 'dislike', replyToId: string) =>
+      h.post({
+        ...activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, type: 'invoke' }),
+        name: 'message/submitAction',
+        value: { actionName: 'feedback', actionValue: { reaction, feedback: '{"feedbackText":"clear"}' } },
+        replyToId,
+      });
+    expect((await vote('dislike', answer.id!)).status).toBe(200);
+    expect((await vote('like', answer.id!)).status).toBe(200); // changing one's mind replaces the vote
+    const { rows } = await h.testStore.store.db.query<{ helpful: boolean }>(
+      'SELECT f.helpful FROM bot_feedback f JOIN teams_answer_messages m ON m.answer_id = f.answer_id WHERE m.activity_id = $1',
+      [answer.id],
+    );
+    expect(rows).toEqual([{ helpful: true }]);
+    // A vote on a message the bot has no answer for is acknowledged and ignored.
+    expect((await vote('like', 'no-such-message')).status).toBe(200);
+  });
+
   it('stores the conversation reference in Postgres, and a lead can then be messaged proactively', async () => {
     await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.lead, text: 'help' }));
     await h.connector.waitFor(() => h.connector.messages().length >= 1, 'help');

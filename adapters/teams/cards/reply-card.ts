@@ -23,15 +23,40 @@ export function isPlainReply(reply: Reply): boolean {
 /** Teams shows feedback as thumbs, like its own feedback buttons. */
 const ACTION_ICONS: Partial<Record<ReplyAction['id'], string>> = { feedback_helpful: '👍', feedback_not_helpful: '👎' };
 
+const FEEDBACK_ACTIONS = new Set<ReplyAction['id']>(['feedback_helpful', 'feedback_not_helpful']);
+
+export function hasFeedbackActions(reply: Reply): boolean {
+  return reply.blocks.some((b) => b.kind === 'actions' && b.actions.some((a) => FEEDBACK_ACTIONS.has(a.id)));
+}
+
+export interface ActivityOptions {
+  /**
+   * Use Teams' native feedback buttons (channelData.feedbackLoopEnabled, handled by the teams-ai feedback loop)
+   * instead of the reply's Helpful / Not helpful card buttons.
+   */
+  feedbackLoop?: boolean;
+}
+
 /** Neutral Reply -> Bot Framework message activity: plain text when that suffices, otherwise an Adaptive Card. */
-export function replyToActivity(reply: Reply): Partial<Activity> {
-  if (isPlainReply(reply)) {
-    return { type: 'message', text: plainText(reply), textFormat: 'plain' };
+export function replyToActivity(reply: Reply, opts: ActivityOptions = {}): Partial<Activity> {
+  let r = reply;
+  if (opts.feedbackLoop) {
+    r = {
+      ...reply,
+      blocks: reply.blocks
+        .map((b) => (b.kind === 'actions' ? { ...b, actions: b.actions.filter((a) => !FEEDBACK_ACTIONS.has(a.id)) } : b))
+        .filter((b) => b.kind !== 'actions' || b.actions.length > 0),
+    };
+  }
+  const channelData = opts.feedbackLoop ? { channelData: { feedbackLoopEnabled: true } } : {};
+  if (isPlainReply(r)) {
+    return { type: 'message', text: plainText(r), textFormat: 'plain', ...channelData };
   }
   return {
     type: 'message',
-    summary: oneLine(reply.text, 120),
-    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderReplyCard(reply) }],
+    summary: oneLine(r.text, 120),
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderReplyCard(r) }],
+    ...channelData,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Application, FeedbackLoopData, TurnState } from '@microsoft/teams-ai';
 import { notice } from '../../../src/bot/index.js';
-import { isPersonal, senderName } from '../activity.js';
+import { baseConversationId, isPersonal, senderName } from '../activity.js';
 import { ATTENDANCE_SUBMIT_VERB, attendanceFormAttachment, type FormField } from '../cards/attendance-form-card.js';
 import { formValues, submitIdempotencyKey, toFormValues } from '../cards/attendance-form-values.js';
 import { replyToActivity } from '../cards/reply-card.js';
@@ -28,6 +28,19 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
   };
   on('feedback_helpful', feedback(true));
   on('feedback_not_helpful', feedback(false));
+
+  // Teams' native thumbs on answers (channelData.feedbackLoopEnabled). Teams shows its own confirmation, so no
+  // message is sent; the optional comment is not stored (the vote is what the digest counts).
+  app.feedbackLoop(async (context: TurnContext, _state: TurnState, data: FeedbackLoopData) => {
+    if (!deps.answerMessages || !data.replyToId) return;
+    const answerId = await deps.answerMessages.answerFor(baseConversationId(context.activity), data.replyToId);
+    if (!answerId) {
+      deps.logger.info('feedback for a Teams message with no stored answer ignored');
+      return;
+    }
+    const actor = await actorFor(deps, context);
+    await deps.bot.feedback(actor, answerId, data.actionValue?.reaction === 'like');
+  });
 
   on('share_answer', async (context, data) => {
     if (!data.value) return;

@@ -1,8 +1,10 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import { notice } from '../../../src/bot/index.js';
-import { deliveryKey, isPersonal, mentionsBot, threadOf } from '../activity.js';
+import { baseConversationId, deliveryKey, isPersonal, mentionsBot, threadOf } from '../activity.js';
 import { attendanceFormAttachment } from '../cards/attendance-form-card.js';
+import { hasFeedbackActions, replyToActivity } from '../cards/reply-card.js';
+import type { Reply } from '../../../src/bot/reply.js';
 import type { TeamsAdapterDeps } from '../deps.js';
 import { actorFor, rememberConversation, sendReply } from './turn.js';
 import { withTyping } from './typing.js';
@@ -50,7 +52,7 @@ export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps)
     switch (command.kind) {
       case 'ask': {
         const result = await withTyping(context, () => deps.bot.ask(actor, command.question, { thread: threadOf(activity) }));
-        await sendReply(context, result.reply);
+        await sendAnswer(deps, context, result.reply, result.answerId);
         return;
       }
       case 'attendance': {
@@ -87,5 +89,19 @@ async function claim(deps: TeamsAdapterDeps, key: string): Promise<boolean> {
   } catch (err) {
     deps.logger.warn({ err }, 'delivery claim failed; handling the message anyway');
     return true;
+  }
+}
+
+/**
+ * Send an answer. With the message-to-answer store, Teams' own thumbs (the feedback loop) replace the card's
+ * buttons, and the message id is remembered so a vote finds its answer.
+ */
+async function sendAnswer(deps: TeamsAdapterDeps, context: TurnContext, reply: Reply, answerId: string | null): Promise<void> {
+  const loop = !!(deps.answerMessages && answerId && hasFeedbackActions(reply));
+  const res = await context.sendActivity(replyToActivity(reply, { feedbackLoop: loop }));
+  if (loop && res?.id) {
+    await deps.answerMessages!.remember(baseConversationId(context.activity), res.id, answerId!).catch((err: unknown) => {
+      deps.logger.warn({ err }, 'could not remember the answer message; its feedback buttons will not record');
+    });
   }
 }
