@@ -54,6 +54,11 @@ export interface AppContext {
   deliveries: DeliveriesRepo;
   bot: Bot;
   metrics: Metrics;
+  /**
+   * Retention for the bot's own tables: stored answers (and their feedback) older than QUESTION_LOG_DAYS, and
+   * delivery claims older than 7 days (Slack retries within minutes). Returns how many rows went.
+   */
+  purgeBotData(now: Date): Promise<{ answers: number; deliveries: number }>;
   /** Close what this context opened (the store unless it was injected). */
   close(): Promise<void>;
 }
@@ -86,11 +91,13 @@ export async function createAppContext(config: Config, logger: Logger, overrides
     });
     const questionLogPort: QuestionLogPort = { record: (e) => questionLog.record(e) };
     const digestPort: DigestPort = { latestDigestFor: (actor) => digest.latestDigestFor(actor) };
+    const answers = createBotAnswersRepo(store.db);
+    const deliveries = createDeliveriesRepo(store.db);
     const deps: BotDeps = {
       answerer,
       directory,
       attendance,
-      answers: createBotAnswersRepo(store.db),
+      answers,
       questionLog: questionLogPort,
       digest: digestPort,
       observe: metrics.observer,
@@ -106,9 +113,16 @@ export async function createAppContext(config: Config, logger: Logger, overrides
       attendance,
       questionLog,
       digest,
-      deliveries: createDeliveriesRepo(store.db),
+      deliveries,
       bot: createBot(deps),
       metrics,
+      async purgeBotData(now) {
+        const day = 86_400_000;
+        return {
+          answers: await answers.purgeOlderThan(new Date(now.getTime() - config.QUESTION_LOG_DAYS * day)),
+          deliveries: await deliveries.purgeOlderThan(new Date(now.getTime() - 7 * day)),
+        };
+      },
       async close() {
         if (ownsStore) await store.close();
       },

@@ -269,16 +269,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).
     let jobs: JobsHandle | null = null;
     if (options.jobs ?? config.JOBS_IN_PROCESS) {
-      jobs = await startJobs({
-        config,
-        logger,
-        services: jobsServicesFromStore({
-          store: context.store,
-          notifiers,
-          questionLog: context.questionLog,
-          knowledge: context.answerer.changedOnDisk && context.answerer.reload ? (context.answerer as Required<Pick<typeof context.answerer, 'changedOnDisk' | 'reload'>>) : undefined,
-        }),
+      const services = jobsServicesFromStore({
+        store: context.store,
+        notifiers,
+        // The nightly question-log purge also applies the same retention to stored answers and delivery claims.
+        questionLog: {
+          purgeQuestionLog: async (now: Date) => {
+            const purged = await context.questionLog.purgeQuestionLog(now);
+            const bot = await context.purgeBotData(now);
+            logger.info({ ...bot }, 'bot answers and delivery claims purged');
+            return purged;
+          },
+        },
+        knowledge: context.answerer.changedOnDisk && context.answerer.reload ? (context.answerer as Required<Pick<typeof context.answerer, 'changedOnDisk' | 'reload'>>) : undefined,
       });
+      jobs = await startJobs({ config, logger, services });
       const j = jobs;
       cleanups.push(() => j.close());
     }

@@ -162,3 +162,24 @@ describe.each(ENGINES)('bot repositories on %s', (engine) => {
     expect(await repo.threadRoot('slack', 'C9', 't2')).toBeNull();
   });
 });
+
+describe('retention of the bot\'s own data', () => {
+  it('purgeBotData removes answers past QUESTION_LOG_DAYS and delivery claims past 7 days', async () => {
+    const ts = await openTestStore('postgres');
+    try {
+      const config = loadConfig({ LOG_LEVEL: 'silent', QUESTION_LOG_DAYS: '30' });
+      const ctx = await createAppContext(config, createLogger('silent'), { store: ts.store, answerer: { answer: async () => ({ answered: false, answer: '', citations: [] }) } });
+      const repo = createBotAnswersRepo(ts.store.db);
+      const a = await repo.save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [] });
+      await ctx.deliveries.claim('slack', 'event:old');
+      expect(await ctx.purgeBotData(new Date())).toEqual({ answers: 0, deliveries: 0 });
+      const later = new Date(Date.now() + 31 * 86_400_000);
+      expect(await ctx.purgeBotData(later)).toEqual({ answers: 1, deliveries: 1 });
+      expect(await repo.get(a.id)).toBeNull();
+      expect(await ctx.deliveries.claim('slack', 'event:old')).toBe(true);
+      await ctx.close();
+    } finally {
+      await ts.close();
+    }
+  });
+});
