@@ -63,6 +63,13 @@ describe('/attendance modal', () => {
     expect(view.blocks.find((b: any) => b.block_id === 'week').element.initial_date).toBe(week);
   });
 
+  it('an expired trigger says so and offers the quick form', async () => {
+    h.fake.failNext('views.open', { kind: 'error', error: 'expired_trigger_id' });
+    const { responseId } = await h.command('/attendance', '', USERS.lead);
+    await h.fake.waitFor(() => h.responses(responseId).length > 0);
+    expect(blockText(h.responses(responseId)[0].blocks)).toMatch(/took too long to open.*\/attendance sessions/);
+  });
+
   it('the App Home "Submit a return" button opens the same form', async () => {
     const triggerId = newTriggerId();
     const res = await h.interaction({

@@ -65,5 +65,5 @@ export function attendanceModal(form: AttendanceFormModel, meta: ModalMetadata =
 
 /** The modal after a successful submission: the confirmation with the figures. */
 export function confirmationModal(reply: Reply): ModalView {
-  return { type: 'modal', title: plain('Return received', 24), close: plain('Done', 24), blocks: toViewBlocks(reply) };
+  return { type: 'modal', title: plain('Weekly return', 24), close: plain('Done', 24), blocks: toViewBlocks(reply) };
 }
