@@ -255,7 +255,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           await context.directory.markTeamsUnreachable(user);
         },
       },
-      claims: context.store.claims,
+      deliveries: context.deliveries,
       answerMessages: createTeamsAnswerMessagesRepo(context.store.db),
       logger,
       ...options.teams,

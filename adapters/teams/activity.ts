@@ -53,7 +53,7 @@ export function baseConversationId(activity: Activity): string {
   return (activity.conversation?.id ?? '').split(';')[0] ?? '';
 }
 
-/** A short stable key for a delivery (claims allow at most 500 characters). */
+/** A short stable key for a delivery: conversation and activity id, hashed to a fixed length. */
 export function deliveryKey(activity: Activity, extra = ''): string {
   const raw = `${activity.conversation?.id ?? ''}\u0000${activity.id ?? ''}\u0000${extra}`;
   return createHash('sha256').update(raw).digest('hex').slice(0, 40);

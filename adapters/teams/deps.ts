@@ -22,10 +22,10 @@ export interface AnswerMessagesPort {
   answerFor(conversationId: string, activityId: string): Promise<string | null>;
 }
 
-/** Postgres-backed once-only claims (the store's ClaimsRepo). */
-export interface ClaimsPort {
-  claimOnce(kind: string, key: string): Promise<boolean>;
-  release(kind: string, key: string): Promise<boolean>;
+/** Platform deliveries handled once (the store's bot_deliveries table, purged after a week). */
+export interface DeliveriesPort {
+  /** True only for the first caller with this (platform, key); decided by a primary key in Postgres. */
+  claim(platform: string, key: string): Promise<boolean>;
 }
 
 export type TeamsConfig = Pick<
@@ -49,7 +49,7 @@ export interface TeamsAdapterDeps {
   bot: Bot;
   conversations: TeamsConversationsPort;
   /** Activity de-duplication: a redelivered message is answered once. */
-  claims: ClaimsPort;
+  deliveries: DeliveriesPort;
   /**
    * With it, answers use Teams' native feedback buttons (the teams-ai feedback loop) instead of card buttons.
    * Without it, the card carries Helpful / Not helpful buttons.

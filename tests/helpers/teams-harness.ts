@@ -9,6 +9,7 @@ import { ValidationError, NotAuthorisedError } from '../../src/errors.js';
 import type { Answerer } from '../../src/knowledge/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createBotAnswersRepo } from '../../src/store/bot-answers-repo.js';
+import { createDeliveriesRepo } from '../../src/store/bot-deliveries-repo.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';
 import { openTestStore, type TestStore } from './store.js';
 
@@ -171,7 +172,7 @@ export async function startTeamsHarness(opts: HarnessOptions = {}): Promise<Team
         directory.unreachable.add(`${user.tenantId}:${user.aadObjectId}`);
       },
     },
-    claims: store.store.claims,
+    deliveries: createDeliveriesRepo(store.store.db),
     logger,
     channelServiceUrl: connector.serviceUrl,
     sendPolicy: { baseDelayMs: 5, maxDelayMs: 2_000, maxAttempts: 3 },
