@@ -27,7 +27,9 @@ export async function answerMessage(client: webApi.WebClient, deps: SlackListene
     });
   try {
     const actor = await askingActor(deps, q.user, q.team);
-    const { reply } = await deps.bot.ask(actor, q.text, { thread: { conversationId: q.channel, threadId: root } });
+    const { reply } = /^(help|\?)$/i.test(q.text.trim())
+      ? { reply: deps.bot.help(actor) }
+      : await deps.bot.ask(actor, q.text, { thread: { conversationId: q.channel, threadId: root } });
     await postReply(client, reply, {
       channel: q.channel,
       ...(q.replyInThread || q.thread_ts ? { thread_ts: root } : {}),

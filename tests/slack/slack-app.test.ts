@@ -135,6 +135,15 @@ describe('messages and mentions', () => {
     expect(order.indexOf(`reactions.add:${ts}`)).toBeLessThan(order.indexOf('chat.postMessage:D0LEAD001'));
   });
 
+  it('"help" in a DM lists what the bot can do for this person', async () => {
+    const ts = newTs();
+    await h.event({ type: 'message', channel_type: 'im', channel: 'D0HELP001', user: USERS.lead, text: 'help', ts, team: TEAM });
+    await h.fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === 'D0HELP001'));
+    const text = blockText(h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'D0HELP001')!.args.blocks);
+    expect(text).toContain('/attendance status');
+    expect(text).not.toContain('admin register');
+  });
+
   it('ignores its own messages, other bots, edits, joins and other subtypes', async () => {
     const before = h.fake.calls.length;
     const base = { type: 'message', channel_type: 'im', channel: 'D0IGNORE1', team: TEAM };
