@@ -85,7 +85,9 @@ export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps)
  */
 async function claim(deps: TeamsAdapterDeps, key: string): Promise<boolean> {
   try {
-    return await deps.deliveries.claim('teams', `message:${key}`);
+    return deps.deliveries
+      ? await deps.deliveries.claim('teams', `message:${key}`)
+      : await deps.claims!.claimOnce('teams_activity', key);
   } catch (err) {
     deps.logger.warn({ err }, 'delivery claim failed; handling the message anyway');
     return true;
