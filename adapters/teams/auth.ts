@@ -1,6 +1,7 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { CallerIdConstants } from 'botbuilder';
 import { AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
+import { AppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { TeamsConfig } from './deps.js';
 
@@ -9,6 +10,12 @@ import type { TeamsConfig } from './deps.js';
  * - `local-dev`: no app id and TEAMS_LOCAL_DEV=true; unauthenticated traffic from a local emulator is accepted.
  * - `refuse`: no app id and no TEAMS_LOCAL_DEV; /api/messages answers 401 to everything.
  */
+export class TeamsConfigError extends AppError {
+  constructor(message: string) {
+    super('config_invalid', `Teams: ${message}`);
+  }
+}
+
 export type TeamsAuthMode = 'authenticated' | 'local-dev' | 'refuse';
 
 export function teamsAuthMode(config: TeamsConfig): TeamsAuthMode {
@@ -19,6 +26,15 @@ export function teamsAuthMode(config: TeamsConfig): TeamsAuthMode {
 /** botbuilder's CloudAdapter (teams-ai's subclass) configured from MICROSOFT_APP_* via ConfigurationBotFrameworkAuthentication. */
 export function createBotAdapter(config: TeamsConfig, logger: Logger, openIdMetadataUrl?: string): TeamsAdapter {
   const mode = teamsAuthMode(config);
+  if (mode === 'authenticated' && config.MICROSOFT_APP_TYPE === 'UserAssignedMSI') {
+    // botbuilder asserts these with terse messages at construction; say what to change instead.
+    if (!config.MICROSOFT_APP_TENANT_ID) {
+      throw new TeamsConfigError('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE=UserAssignedMSI');
+    }
+    if (config.MICROSOFT_APP_PASSWORD) {
+      throw new TeamsConfigError('MICROSOFT_APP_PASSWORD must be empty when MICROSOFT_APP_TYPE=UserAssignedMSI (the managed identity signs in)');
+    }
+  }
   if (mode === 'local-dev') {
     logger.warn(
       { mode },

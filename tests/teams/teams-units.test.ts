@@ -77,3 +77,15 @@ describe('card submit keys and threads', () => {
     expect(threadOf({ type: 'message', id: 'p', conversation: { id: 'a:1', conversationType: 'personal' } } as any)).toBeUndefined();
   });
 });
+
+describe('Teams auth configuration', () => {
+  it('explains a managed-identity setup that botbuilder would reject', async () => {
+    const { createBotAdapter } = await import('../../adapters/teams/auth.js');
+    const { createLogger } = await import('../../src/logger.js');
+    const base = { MICROSOFT_APP_ID: '11111111-2222-4333-8444-555555555555', MICROSOFT_APP_TYPE: 'UserAssignedMSI' as const, TEAMS_LOCAL_DEV: false, NODE_ENV: 'test', MICROSOFT_APP_PASSWORD: undefined, MICROSOFT_APP_TENANT_ID: undefined };
+    const log = createLogger('silent');
+    expect(() => createBotAdapter(base, log)).toThrow(/MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE=UserAssignedMSI/);
+    expect(() => createBotAdapter({ ...base, MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_PASSWORD: 'x' }, log)).toThrow(/MICROSOFT_APP_PASSWORD must be empty/);
+    expect(() => createBotAdapter({ ...base, MICROSOFT_APP_TENANT_ID: 't' }, log)).not.toThrow();
+  });
+});
