@@ -1,31 +1,48 @@
+import { createHmac } from 'node:crypto';
 import type { Queryable } from './db.js';
 import { mapDbError } from './errors.js';
+import { createSettingsRepo } from './settings-repo.js';
 
-/** Teams message id -> stored answer id (table teams_answer_messages), for Teams' feedback loop. */
+/**
+ * Teams message -> stored answer id (table teams_answer_messages), for Teams' feedback loop. The message is keyed
+ * by an HMAC of its conversation and message ids under a per-installation secret, so the table cannot be joined
+ * back to a person's chat: answers stay unattributed, as in the question log.
+ */
 export interface TeamsAnswerMessagesRepo {
   /** Idempotent: the same message recorded twice keeps its first answer. */
   remember(conversationId: string, activityId: string, answerId: string): Promise<void>;
   answerFor(conversationId: string, activityId: string): Promise<string | null>;
 }
 
+const SECRET_SETTING = 'teams_answer_messages_key';
+
 export function createTeamsAnswerMessagesRepo(db: Queryable): TeamsAnswerMessagesRepo {
+  let secret: Promise<string> | undefined;
+  const keyOf = async (conversationId: string, activityId: string) => {
+    secret ??= createSettingsRepo(db).installationSecret(SECRET_SETTING);
+    try {
+      return createHmac('sha256', await secret).update(`${conversationId}\u0000${activityId}`).digest('base64url');
+    } catch (err) {
+      secret = undefined;
+      throw err;
+    }
+  };
   return {
     async remember(conversationId, activityId, answerId) {
       try {
-        await db.query(
-          'INSERT INTO teams_answer_messages (conversation_id, activity_id, answer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-          [conversationId, activityId, answerId],
-        );
+        await db.query('INSERT INTO teams_answer_messages (message_key, answer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+          await keyOf(conversationId, activityId),
+          answerId,
+        ]);
       } catch (err) {
         throw mapDbError(err);
       }
     },
     async answerFor(conversationId, activityId) {
       try {
-        const { rows } = await db.query<{ answer_id: string }>(
-          'SELECT answer_id FROM teams_answer_messages WHERE conversation_id = $1 AND activity_id = $2',
-          [conversationId, activityId],
-        );
+        const { rows } = await db.query<{ answer_id: string }>('SELECT answer_id FROM teams_answer_messages WHERE message_key = $1', [
+          await keyOf(conversationId, activityId),
+        ]);
         return rows[0]?.answer_id ?? null;
       } catch (err) {
         throw mapDbError(err);

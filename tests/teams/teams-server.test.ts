@@ -52,11 +52,13 @@ describe('Teams through the real server', () => {
       });
     expect((await vote('dislike', answer.id!)).status).toBe(200);
     expect((await vote('like', answer.id!)).status).toBe(200); // changing one's mind replaces the vote
-    const { rows } = await h.testStore.store.db.query<{ helpful: boolean }>(
-      'SELECT f.helpful FROM bot_feedback f JOIN teams_answer_messages m ON m.answer_id = f.answer_id WHERE m.activity_id = $1',
-      [answer.id],
-    );
+    const { rows } = await h.testStore.store.db.query<{ helpful: boolean }>('SELECT helpful FROM bot_feedback');
     expect(rows).toEqual([{ helpful: true }]);
+    // The map holds no conversation or message ids in the clear (a personal chat's id identifies the asker).
+    const map = await h.testStore.store.db.query<Record<string, unknown>>('SELECT * FROM teams_answer_messages');
+    expect(map.rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(map.rows)).not.toContain(TEAMS_USERS.staff.aadObjectId);
+    expect(JSON.stringify(map.rows)).not.toContain(answer.id!);
     // A vote on a message the bot has no answer for is acknowledged and ignored.
     expect((await vote('like', 'no-such-message')).status).toBe(200);
   });
