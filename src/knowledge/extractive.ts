@@ -16,6 +16,8 @@ export interface SelectedSentence extends Passage {
 }
 
 const ANAPHORIC = /^(?:These|This|Those|They|It|Its|Their|Such|Both|He|She|The latter|The former)\b/;
+/** A list quoted with its lead-in is cut after this many words. */
+const LIST_MAX_WORDS = 160;
 const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|incl)\.$/i;
 
 /** Split passage text into quotable units: sentences, and lead-in sentences ending ':' together with their list. */
@@ -30,8 +32,20 @@ export function splitUnits(text: string): string[] {
     if (items.length) {
       const lead = sentences.pop();
       out.push(...sentences);
-      if (lead && lead.endsWith(':') && items.join(' ').split(/\s+/).length <= 140) out.push([lead, ...items].join('\n'));
-      else {
+      if (lead && lead.endsWith(':')) {
+        // The lead-in means nothing without its list; a very long list is cut with "…".
+        const kept: string[] = [];
+        let words = 0;
+        for (const item of items) {
+          words += item.split(/\s+/).length;
+          if (words > LIST_MAX_WORDS && kept.length) {
+            kept.push('• …');
+            break;
+          }
+          kept.push(item);
+        }
+        out.push([lead, ...kept].join('\n'));
+      } else {
         if (lead) out.push(lead);
         out.push(...items);
       }
