@@ -119,6 +119,29 @@ describe('Teams through the real server', () => {
     expect(await h.server.context.attendance.history('la-sainte-union', defaultWeek)).toHaveLength(0);
   });
 
+  it('quick form and "attendance status" work as in Slack', async () => {
+    const u = TEAMS_USERS.lead;
+    const week = h.server.context.attendance.defaultWeek();
+    const quick = activity(h.connector.serviceUrl, {
+      from: u,
+      text: 'attendance sessions 6 academic 4 enrichment 2 careers 0 digital 0 weekend 1 attendances 120 pupils 45 fsm 30 send 8 parents 3',
+    });
+    await h.post(quick);
+    await h.post(quick); // redelivered: handled once
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'quick form reply');
+    expect(h.connector.messages()).toHaveLength(1);
+    expect(await h.server.context.attendance.history('acland-burghley', week)).toHaveLength(1);
+    expect(cardText(h.connector.messages()[0]!.body)).toMatch(/Return received for Acland Burghley/);
+
+    h.connector.reset();
+    await h.post(activity(h.connector.serviceUrl, { from: u, text: 'attendance status' }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'status');
+    const status = h.connector.messages()[0]!.body;
+    const table = status.attachments[0].content.body.find((e: any) => e.type === 'Table');
+    expect(JSON.stringify(table)).toContain(week);
+    expect(h.connector.messages()).toHaveLength(1);
+  });
+
   it('refuses attendance to plain staff and the digest to centre leads', async () => {
     await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, text: 'attendance' }));
     await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.lead, text: 'digest' }));
