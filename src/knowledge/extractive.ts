@@ -149,8 +149,10 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score, coverage: 0 });
     }
   }
-  // Read in document order: by passage rank, then position in the passage.
-  return chosen.sort((a, b) => a.chunkRank - b.chunkRank || a.position - b.position);
+  // Passages in order of their best sentence (the best answer first), sentences in reading order within each.
+  const groupScore = new Map<number, number>();
+  for (const c of chosen) groupScore.set(c.chunkRank, Math.max(groupScore.get(c.chunkRank) ?? 0, c.score));
+  return chosen.sort((a, b) => groupScore.get(b.chunkRank)! - groupScore.get(a.chunkRank)! || a.chunkRank - b.chunkRank || a.position - b.position);
 }
 
 /**

@@ -16,8 +16,10 @@ const STOPWORDS = new Set(
   information info detail details question answer one find want looking able name outline show`.split(/\s+/),
 );
 
-/** Irregular forms the Porter stemmer leaves apart. */
+/** Irregular forms the Porter stemmer leaves apart, and a few it wrongly merges (government ≠ governed). */
 const LEMMAS: Record<string, string> = {
+  government: 'government',
+  governments: 'government',
   led: 'lead',
   leads: 'lead',
   leading: 'lead',
