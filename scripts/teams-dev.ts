@@ -1,7 +1,7 @@
 /**
  * `npm run dev:teams`: the bot with TEAMS_LOCAL_DEV=true (no app id, unauthenticated: local only) plus Microsoft's
  * Agents Playground pointed at its /api/messages, so the Teams experience can be tried without a tenant.
- * Ctrl+C stops both.
+ * Ctrl+C stops both. `PORT` sets the bot's port; `-- --playground-port N` the playground's (default 56150).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3978);
-const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? 56150);
+const portArg = process.argv.indexOf('--playground-port');
+const playgroundPort = portArg > 0 ? Number(process.argv[portArg + 1]) : 56150;
+if (!Number.isInteger(playgroundPort) || playgroundPort < 1 || playgroundPort > 65535) {
+  process.stderr.write('[dev:teams] --playground-port needs a port number, e.g. --playground-port 56150\n');
+  process.exit(2);
+}
 const endpoint = `http://127.0.0.1:${port}/api/messages`;
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 
