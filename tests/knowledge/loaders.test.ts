@@ -30,6 +30,23 @@ async function makePdf(path: string): Promise<void> {
   await writeFile(path, await pdf.save());
 }
 
+async function makePdfWithRunningHeaders(path: string): Promise<void> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const bodies = [
+    ['Goal 1: Breakfast clubs', 'Every primary school runs a breakfast club from 8am.', 'Places are free for pupils in Year 1 and Year 2.'],
+    ['Goal 2: Swimming', 'Year 4 pupils swim weekly at the Pancras Square pool.', 'Lessons are led by qualified instructors.'],
+    ['Goal 3: Music', 'Each Year 3 class learns a string instrument for a year.', 'Instruments are lent by Camden Music.'],
+  ];
+  bodies.forEach((lines, p) => {
+    const page = pdf.addPage([595, 842]);
+    page.drawText('Camden Primary Offer 2026', { x: 50, y: 810, size: 9, font });
+    lines.forEach((line, i) => page.drawText(line, { x: 50, y: 760 - i * 18, size: i === 0 ? 16 : 11, font }));
+    page.drawText(`Page ${p + 1} of 3`, { x: 270, y: 30, size: 9, font });
+  });
+  await writeFile(path, await pdf.save());
+}
+
 async function makeDocx(path: string): Promise<void> {
   const doc = new Document({
     sections: [
@@ -54,6 +71,7 @@ const HTML = `<!doctype html><html><head><title>Uniform Exchange</title><style>p
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   await makePdf(join(dir, 'reading-strategy.pdf'));
+  await makePdfWithRunningHeaders(join(dir, 'primary-offer.pdf'));
   await makeDocx(join(dir, 'governor-handbook.docx'));
   await writeFile(join(dir, 'uniform.html'), HTML);
   await writeFile(join(dir, 'notes.md'), '# Staff notes\n\n## Parking\n\nStaff park in the Heron Street car park.\n');
@@ -79,6 +97,15 @@ describe('loaders', () => {
     expect(chunks.find((c) => c.text.includes('Wombat'))?.section).toBe('Goal 1: Phonics for every child');
     expect(chunks.find((c) => c.text.includes('reading pack'))?.section).toBe('Reading at home');
     expect(chunks.find((c) => c.text.includes('400 book boxes'))?.section).toBe('Goal 2: Libraries');
+  });
+
+  it('drops running headers and page numbers repeated on every page of a PDF', async () => {
+    const { chunks } = chunkDocument(await loadDocument(join(dir, 'primary-offer.pdf')));
+    const all = chunks.map((c) => `${c.section}\n${c.text}`).join('\n');
+    expect(all).not.toContain('Camden Primary Offer 2026');
+    expect(all).not.toMatch(/Page \d of 3/);
+    expect(chunks.map((c) => c.section)).toEqual(['Goal 1: Breakfast clubs', 'Goal 2: Swimming', 'Goal 3: Music']);
+    expect(chunks[1]!.text).toBe('Year 4 pupils swim weekly at the Pancras Square pool. Lessons are led by qualified instructors.');
   });
 
   it('reads a DOCX with mammoth and keeps its headings as sections', async () => {
@@ -116,13 +143,13 @@ describe('loaders', () => {
   it('skips unreadable files, reports each by name with the reason, and loads the rest', async () => {
     const kb = new KnowledgeBase({ dir, logger: silentLogger });
     const report = await kb.reload();
-    expect(report.documents.map((d) => d.source).sort()).toEqual(['governor-handbook.docx', 'notes.md', 'reading-strategy.pdf', 'uniform.html']);
+    expect(report.documents.map((d) => d.source).sort()).toEqual(['governor-handbook.docx', 'notes.md', 'primary-offer.pdf', 'reading-strategy.pdf', 'uniform.html']);
     const failures = Object.fromEntries(report.failures.map((f) => [f.source, f.reason]));
     expect(Object.keys(failures).sort()).toEqual(['broken.docx', 'broken.pdf', 'empty.txt', 'image.png']);
     expect(failures['broken.pdf']).toMatch(/not a readable PDF file/);
     expect(failures['empty.txt']).toBe('file is empty');
     expect(failures['image.png']).toMatch(/unsupported file type/);
-    expect(kb.stats()).toMatchObject({ documents: 4, failures: 4 });
+    expect(kb.stats()).toMatchObject({ documents: 5, failures: 4 });
 
     const answer = await kb.answer('Where do staff park?');
     expect(answer.answered).toBe(true);
