@@ -26,6 +26,8 @@ export interface AnswerMessagesPort {
 export interface DeliveriesPort {
   /** True only for the first caller with this (platform, key); decided by a primary key in Postgres. */
   claim(platform: string, key: string): Promise<boolean>;
+  /** Give the claim back when the work failed before anything was sent, so Teams' redelivery is handled. */
+  release?(platform: string, key: string): Promise<void>;
 }
 
 /** The store's generic once-only claims (never purged); accepted where only the notifier is used. */

@@ -65,6 +65,19 @@ describe('questions', () => {
     expect(h.connector.messages()).toHaveLength(1);
   });
 
+  it('when the reply could not be delivered, a redelivery of the same activity is answered', async () => {
+    const from = { ...STAFF, aadObjectId: `${STAFF.aadObjectId}-x` };
+    const conversationId = `a:personal-${from.aadObjectId}`;
+    h.connector.failAlways(conversationId, { status: 500 });
+    const a = activity(h.connector.serviceUrl, { from, text: 'career club?', id: `fail-${Date.now()}` });
+    await h.post(a);
+    h.connector.failAlways(conversationId, null);
+    expect(h.connector.messages(conversationId)).toHaveLength(0);
+    h.connector.reset();
+    await h.post(a);
+    await h.connector.waitFor(() => h.connector.messages(conversationId).some((m) => m.body.attachments), 'the answer on redelivery');
+  });
+
   it('in a channel answers only when @mentioned, with the mention text stripped, in the thread', async () => {
     const conversation = { id: '19:abc@thread.tacv2', conversationType: 'channel' as const };
     const r1 = await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'career club?', conversation }));

@@ -47,36 +47,47 @@ export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps)
       deps.logger.info({ activity: activity.id }, 'duplicate Teams message ignored');
       return;
     }
-    const actor = await actorFor(deps, context);
-    const command = parseTeamsCommand(activity.text ?? '');
-    switch (command.kind) {
-      case 'ask': {
-        const result = await withTyping(context, () => deps.bot.ask(actor, command.question, { thread: threadOf(activity) }));
-        await sendAnswer(deps, context, result.reply, result.answerId);
-        return;
-      }
-      case 'attendance': {
-        if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
-        const outcome = await deps.bot.attendanceCommand(actor, command.rest, `teams:msg:${key}`);
-        if (outcome.kind === 'open-form') {
-          await context.sendActivity({
-            type: 'message',
-            attachments: [attendanceFormAttachment({ centres: outcome.form.centres, defaultWeek: outcome.form.defaultWeek })],
-          });
-        } else {
-          await sendReply(context, outcome.reply);
-        }
-        return;
-      }
-      case 'digest':
-        if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
-        await sendReply(context, await withTyping(context, () => deps.bot.digest(actor)));
-        return;
-      case 'help':
-        await sendReply(context, deps.bot.help(actor));
-        return;
+    try {
+      await handleMessage(deps, context, key, personal);
+    } catch (err) {
+      // Nothing (or not all) was sent: let a redelivery of this activity try again.
+      await deps.deliveries?.release?.('teams', `message:${key}`).catch(() => undefined);
+      throw err;
     }
   });
+}
+
+async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: string, personal: boolean): Promise<void> {
+  const activity = context.activity;
+  const actor = await actorFor(deps, context);
+  const command = parseTeamsCommand(activity.text ?? '');
+  switch (command.kind) {
+    case 'ask': {
+      const result = await withTyping(context, () => deps.bot.ask(actor, command.question, { thread: threadOf(activity) }));
+      await sendAnswer(deps, context, result.reply, result.answerId);
+      return;
+    }
+    case 'attendance': {
+      if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
+      const outcome = await deps.bot.attendanceCommand(actor, command.rest, `teams:msg:${key}`);
+      if (outcome.kind === 'open-form') {
+        await context.sendActivity({
+          type: 'message',
+          attachments: [attendanceFormAttachment({ centres: outcome.form.centres, defaultWeek: outcome.form.defaultWeek })],
+        });
+      } else {
+        await sendReply(context, outcome.reply);
+      }
+      return;
+    }
+    case 'digest':
+      if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
+      await sendReply(context, await withTyping(context, () => deps.bot.digest(actor)));
+      return;
+    case 'help':
+      await sendReply(context, deps.bot.help(actor));
+      return;
+  }
 }
 
 /**
