@@ -1,8 +1,9 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Router } from 'express';
 import type { Notifier } from '../../src/bot/notifier.js';
 import type { Config } from '../../src/config.js';
 import type { SlackListenerDeps } from './context.js';
+import { resilientAuthorize } from './authorize.js';
 import { registerListeners } from './listeners/index.js';
 import { boltLogger } from './logger-bridge.js';
 import { createSlackNotifier } from './notifier.js';
@@ -54,6 +55,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     rejectRateLimitedCalls: true,
     timeout: options.timeoutMs ?? 10_000,
   };
+  // Our own client (with the bot token) for the notifier and auth.test; listeners get a client per request.
+  const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger });
+  const auth = resilientAuthorize(client, config.SLACK_BOT_TOKEN);
   let app: App;
   let router: Router | null = null;
   let mode: SlackAdapter['mode'];
@@ -66,7 +70,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       logLevel: LogLevel.INFO,
       installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl } },
     });
-    app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
+    app = new App({ authorize: auth.authorize, receiver, logger, clientOptions });
   } else {
     if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set');
     mode = 'http';
@@ -78,7 +82,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       logger,
       processBeforeResponse: false,
     });
-    app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
+    app = new App({ authorize: auth.authorize, receiver, logger, clientOptions });
   }
   app.error(async (err) => {
     options.logger.error({ err }, 'unhandled Slack listener error');
@@ -92,13 +96,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   });
   registerListeners(app, options);
-  const notifier = createSlackNotifier(app.client, options.logger);
+  const notifier = createSlackNotifier(client, options.logger);
   return {
     mode,
     app,
     router,
     notifier,
     async start() {
+      await auth.warm(options.logger);
       if (mode === 'socket') await app.start();
     },
     async stop() {

@@ -96,8 +96,13 @@ export interface SlackHarness {
 
 let responseSeq = 0;
 
-export async function startSlackHarness(engine: TestEngine = 'postgres', env: Record<string, string> = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  engine: TestEngine = 'postgres',
+  env: Record<string, string> = {},
+  beforeStart?: (fake: FakeSlack) => void,
+): Promise<SlackHarness> {
   const fake = await startFakeSlack();
+  beforeStart?.(fake);
   const testStore = await openTestStore(engine);
   const dataDir = await mkdtemp(join(tmpdir(), 'camden-slack-'));
   try {

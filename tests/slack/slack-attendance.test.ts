@@ -147,9 +147,10 @@ describe('/attendance quick form', () => {
     const triggerId = newTriggerId();
     const a = await h.command('/attendance', `${quick} centre london-ai-campus`, USERS.multiLead, { triggerId });
     const b = await h.command('/attendance', `${quick} centre london-ai-campus`, USERS.multiLead, { triggerId });
-    await respondText(a.responseId);
+    // Either delivery may win the claim; exactly one is handled.
+    await h.fake.waitFor(() => h.responses(a.responseId).length + h.responses(b.responseId).length > 0);
     await new Promise((r) => setTimeout(r, 300));
-    expect(h.responses(b.responseId)).toHaveLength(0);
+    expect([h.responses(a.responseId).length, h.responses(b.responseId).length].sort()).toEqual([0, 1]);
     expect(await h.server.context.attendance.history('london-ai-campus', week)).toHaveLength(1);
   });
 
