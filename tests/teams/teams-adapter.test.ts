@@ -91,6 +91,11 @@ describe('questions', () => {
     expect(reply!.kind).toBe('reply');
     expect(reply!.activityId).toBe(mention.id);
     expect(texts(cardOf(reply!)).join(' ')).toContain('Camden Career Club');
+    // The bot core got the question without the "<at>Camden</at>" mention.
+    const { rows } = await h.store.store.db.query<{ question: string; thread_id: string }>(
+      'SELECT question, thread_id FROM bot_answers ORDER BY created_at DESC LIMIT 1',
+    );
+    expect(rows[0]).toEqual({ question: 'career club?', thread_id: mention.id });
   });
 
   it('records feedback from the card buttons through the bot core', async () => {
