@@ -271,8 +271,9 @@ function joinBrokenParagraphs(blocks: Block[]): Block[] {
   for (const b of blocks) {
     const prev = out[out.length - 1];
     if (prev && prev.kind !== 'heading' && b.kind === 'para') {
-      const openEnded = !/[.!?:;)”"'’]$/.test(prev.text);
-      if (openEnded && (/^\p{Ll}/u.test(b.text) || FUNCTION_WORD_END.test(prev.text))) {
+      const tail = prev.text.slice(-40);
+      const openEnded = !/[.!?:;)”"'’]$/.test(tail);
+      if (openEnded && (/^\p{Ll}/u.test(b.text) || FUNCTION_WORD_END.test(tail))) {
         out[out.length - 1] = { ...prev, text: `${prev.text} ${b.text}` };
         continue;
       }
@@ -287,24 +288,33 @@ function stripFootnoteMarkers(text: string): string {
   return text.replace(/(?<![0-9])(?<=[\p{Ll})’'”"]|[\p{Ll})’'”"][.,;:])\d{1,2}(?=[\s.,;:)]|$)/gu, '');
 }
 
-/** Pull quotes repeat body text in large type; drop short paragraphs whose words all appear elsewhere in the document. */
+/**
+ * Pull quotes repeat body text in large type; drop short paragraphs whose every run of six words also appears
+ * elsewhere in the document. Counting six-word shingles keeps this linear in the document's length.
+ */
 function dropPullQuotes(blocks: Block[]): Block[] {
-  const full = blocks.map((b) => normalise(b.text)).join(' | ');
+  const SHINGLE = 6;
+  const words = (t: string) => normalise(t).split(' ').filter(Boolean);
+  const counts = new Map<string, number>();
+  for (const b of blocks) {
+    const w = words(b.text);
+    for (let i = 0; i + SHINGLE <= w.length; i++) {
+      const key = w.slice(i, i + SHINGLE).join(' ');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  const repeated = (part: string[]) => {
+    for (let i = 0; i + SHINGLE <= part.length; i++) if ((counts.get(part.slice(i, i + SHINGLE).join(' ')) ?? 0) < 2) return false;
+    return true;
+  };
   return blocks.filter((b) => {
     if (b.kind !== 'para' || b.text.split(' ').length > 45) return true;
     const parts = b.text
       .split(/\[\.\.\.\]|…/)
-      .map(normalise)
-      .filter((p) => p.length >= 12);
-    if (!parts.length) return true;
-    return !parts.every((p) => countOccurrences(full, p) >= 2);
+      .map(words)
+      .filter((p) => p.length >= SHINGLE);
+    return !(parts.length && parts.every(repeated));
   });
-}
-
-function countOccurrences(haystack: string, needle: string): number {
-  let n = 0;
-  for (let i = haystack.indexOf(needle); i >= 0 && n < 3; i = haystack.indexOf(needle, i + 1)) n++;
-  return n;
 }
 
 export function normalise(s: string): string {
