@@ -129,6 +129,17 @@ describe('conversation references', () => {
     expect(h.directory.references.has(`${LEAD.tenantId}:${LEAD.aadObjectId}`)).toBe(true);
   });
 
+  it('an uninstall from the personal chat marks the person unreachable; installing again makes them reachable', async () => {
+    const key = `${LEAD.tenantId}:${LEAD.aadObjectId}`;
+    const remove = { ...activity(h.connector.serviceUrl, { from: LEAD, type: 'installationUpdate' }), action: 'remove' };
+    expect((await h.post(remove)).status).toBe(200);
+    expect(h.directory.unreachable.has(key)).toBe(true);
+    const add = { ...activity(h.connector.serviceUrl, { from: LEAD, type: 'installationUpdate' }), action: 'add' };
+    expect((await h.post(add)).status).toBe(200);
+    expect(h.directory.unreachable.has(key)).toBe(false);
+    expect(h.directory.references.has(key)).toBe(true);
+  });
+
   it('does not store channel conversations as a person’s chat', async () => {
     h.directory.references.clear();
     const conversation = { id: '19:chan@thread.tacv2', conversationType: 'channel' as const };

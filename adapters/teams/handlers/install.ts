@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
-import { isPersonal } from '../activity.js';
+import { isPersonal, senderOf } from '../activity.js';
 import type { TeamsAdapterDeps } from '../deps.js';
 import { actorFor, rememberConversation, sendReply } from './turn.js';
 
 /**
  * Install and roster changes: store the conversation reference (so reminders can reach a lead who has only
- * installed the app) and greet once when the bot itself is added.
+ * installed the app), greet once when the bot itself is added, and stop messaging someone who uninstalled it.
  */
 export function registerInstallHandlers(app: Application, deps: TeamsAdapterDeps): void {
   app.conversationUpdate('membersAdded', async (context: TurnContext) => {
@@ -19,8 +19,17 @@ export function registerInstallHandlers(app: Application, deps: TeamsAdapterDeps
   });
 
   app.activity('installationUpdate', async (context: TurnContext) => {
-    if (context.activity.action === 'add' || context.activity.action === 'add-upgrade') {
+    const action = context.activity.action;
+    if (action === 'add' || action === 'add-upgrade') {
       await rememberConversation(deps, context);
+    } else if ((action === 'remove' || action === 'remove-upgrade') && isPersonal(context.activity)) {
+      // Uninstalled from the person's chat: reminders would only bounce with 403, so stop now.
+      const user = senderOf(context.activity);
+      if (user) {
+        await deps.conversations.markUnreachable(user).catch((err: unknown) => {
+          deps.logger.warn({ err }, 'could not mark Teams identity unreachable after uninstall');
+        });
+      }
     }
   });
 }
