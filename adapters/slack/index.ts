@@ -12,6 +12,8 @@ export interface SlackAdapterOptions extends SlackListenerDeps {
   config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
   /** Web API request timeout (ms). Default 10 s. */
   timeoutMs?: number;
+  /** Socket Mode: first wait before retrying a failed connection (doubles up to 60 s). Default 5 s. */
+  socketRetryMs?: number;
 }
 
 export interface SlackAdapter {
@@ -20,8 +22,10 @@ export interface SlackAdapter {
   /** HTTP mode: express router serving POST /slack/events (mount it on the server). Null in Socket Mode. */
   router: Router | null;
   notifier: Notifier;
-  /** Socket Mode connects here; HTTP mode has nothing to start. */
+  /** Verifies the token; Socket Mode connects (retrying in the background if Slack is unreachable). Never throws. */
   start(): Promise<void>;
+  /** Socket Mode: connected right now. HTTP mode: always true. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -97,6 +101,26 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   registerListeners(app, options);
   const notifier = createSlackNotifier(client, options.logger);
+
+  // Socket Mode: a failed connection at startup must not stop the server; retry with capped backoff.
+  let socketConnected = false;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let retryMs = options.socketRetryMs ?? 5_000;
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      await app.start();
+      socketConnected = true;
+      options.logger.info('Slack Socket Mode connected');
+    } catch (err) {
+      options.logger.error({ err, retryInMs: retryMs }, 'Slack Socket Mode could not connect; retrying');
+      retryTimer = setTimeout(() => void connect(), retryMs);
+      retryTimer.unref();
+      retryMs = Math.min(retryMs * 2, 60_000);
+    }
+  };
+
   return {
     mode,
     app,
@@ -104,10 +128,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     notifier,
     async start() {
       await auth.warm(options.logger);
-      if (mode === 'socket') await app.start();
+      if (mode === 'socket') await connect();
     },
+    connected: () => mode === 'http' || socketConnected,
     async stop() {
-      if (mode === 'socket') await app.stop();
+      stopped = true;
+      clearTimeout(retryTimer);
+      if (mode === 'socket' && socketConnected) await app.stop();
+      socketConnected = false;
     },
   };
 }

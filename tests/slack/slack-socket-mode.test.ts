@@ -49,3 +49,18 @@ describe('Socket Mode', () => {
     expect(blockText(h.responses('socket1')[0].blocks)).toContain('AI Connect');
   });
 });
+
+describe('Socket Mode when Slack is unreachable at startup', () => {
+  it('the server starts anyway and connects once Slack answers (retry after 5 s)', async () => {
+    const h2 = await startSlackHarness('postgres', { SLACK_APP_TOKEN: 'xapp-1-test' }, (fake) => fake.failNext('apps.connections.open', { kind: 'error', error: 'invalid_auth' }));
+    try {
+      expect((await fetch(`${h2.server.url}/healthz`)).status).toBe(200);
+      expect(h2.server.slack?.connected()).toBe(false);
+      await h2.fake.waitFor(() => h2.fake.sockets.length === 1, 20_000);
+      await h2.fake.waitFor(() => h2.server.slack?.connected() === true, 5_000);
+      expect(h2.fake.callsTo('apps.connections.open')).toHaveLength(2);
+    } finally {
+      await h2.close();
+    }
+  });
+});
