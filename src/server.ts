@@ -21,7 +21,8 @@ export interface HealthReport {
   store: { ok: boolean; engine?: string; latencyMs?: number; error?: string };
   redis: { status: string };
   index: { documents: number; chunks: number; loadedAt?: string } | null;
-  adapters: { slack: 'http' | 'socket' | 'off'; teams: 'on' | 'off' };
+  /** slack 'socket-connecting': Socket Mode is retrying its connection (status is then 'degraded'). */
+  adapters: { slack: 'http' | 'socket' | 'socket-connecting' | 'off'; teams: 'on' | 'off' };
 }
 
 export interface HealthSources {
@@ -67,8 +68,9 @@ export async function healthReport(h: HealthSources): Promise<HealthReport> {
   } catch {
     index = null;
   }
-  const status = !store.ok ? 'down' : redis === 'ready' || redis === 'off' ? 'ok' : 'degraded';
-  return { status, version: h.version, store, redis: { status: redis }, index, adapters: h.adapters() };
+  const adapters = h.adapters();
+  const status = !store.ok ? 'down' : (redis === 'ready' || redis === 'off') && adapters.slack !== 'socket-connecting' ? 'ok' : 'degraded';
+  return { status, version: h.version, store, redis: { status: redis }, index, adapters };
 }
 
 /** The express app: Slack events, health, metrics, plus whatever other adapters mount. */
@@ -300,7 +302,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           const s = context.answerer.stats?.();
           return s ? { documents: s.documents, chunks: s.chunks, loadedAt: s.loadedAt ?? undefined } : null;
         },
-        adapters: () => ({ slack: slack ? slack.mode : 'off', teams: teams.mode === 'refuse' ? 'off' : 'on' }),
+        adapters: () => ({
+          slack: !slack ? 'off' : slack.mode === 'http' ? 'http' : slack.connected() ? 'socket' : 'socket-connecting',
+          teams: teams.mode === 'refuse' ? 'off' : 'on',
+        }),
       },
       mounts: [
         (a) => {

@@ -56,9 +56,12 @@ describe('Socket Mode when Slack is unreachable at startup', () => {
     try {
       expect((await fetch(`${h2.server.url}/healthz`)).status).toBe(200);
       expect(h2.server.slack?.connected()).toBe(false);
+      const health = (await (await fetch(`${h2.server.url}/healthz`)).json()) as any;
+      expect(health).toMatchObject({ status: 'degraded', adapters: { slack: 'socket-connecting' } });
       await h2.fake.waitFor(() => h2.fake.sockets.length === 1, 20_000);
       await h2.fake.waitFor(() => h2.server.slack?.connected() === true, 5_000);
       expect(h2.fake.callsTo('apps.connections.open')).toHaveLength(2);
+      expect(((await (await fetch(`${h2.server.url}/healthz`)).json()) as any).adapters.slack).toBe('socket');
     } finally {
       await h2.close();
     }
