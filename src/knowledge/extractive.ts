@@ -160,7 +160,8 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
  * of the top passages (heading words count half). Evidence scattered over a whole passage scores low.
  */
 export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4): number {
-  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term));
+  // The question's own words only, as in the passage test (retrieval.ts coverage).
+  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term) && !t.fromContext);
   const total = plain.reduce((s, t) => s + index.idf(t.term) * t.coverageWeight, 0);
   if (!total) return 0;
   let best = 0;

@@ -124,13 +124,16 @@ export function assessSupport(index: Bm25Index, query: Query, candidates: Scored
   return { supported, coverage: bestCoverage, best, unknownTerms, reason: supported ? 'covered' : 'not_covered' };
 }
 
-/** IDF-weighted share of the query's plain terms that `terms` contains directly or via a shared concept. */
+/** IDF-weighted share of the question's own plain terms that `terms` contains directly or via a shared concept. */
 export function coverage(index: Bm25Index, query: Query, terms: Map<string, number> | Set<string>): number {
   const has = (t: string) => terms.has(t);
   let total = 0;
   let covered = 0;
   for (const qt of query.terms) {
     if (qt.term.startsWith('§') || isPairTerm(qt.term)) continue;
+    // Support is judged on the question's own words; the earlier question only helps to rank passages, so it can
+    // neither sink a follow-up on a new topic nor carry an off-topic question.
+    if (qt.fromContext) continue;
     const w = index.idf(qt.term) * qt.coverageWeight;
     total += w;
     if (has(qt.term) || conceptCovers(index, query, qt.term, has)) covered += w;

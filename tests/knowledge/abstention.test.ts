@@ -72,6 +72,14 @@ describe('abstaining', () => {
     expect((await kb.answer(padded)).answered).toBe(true);
   });
 
+  it('judges support on the question’s own words: context neither carries an off-topic question nor sinks a new topic', async () => {
+    const context = 'What is the pass rate for the NPQSL and NPQH qualifications Camden Learning runs with UCL?';
+    expect((await kb.answer('What is the capital of France?', { context })).answered).toBe(false);
+    const switched = await kb.answer('What is AI Connect?', { context });
+    expect(switched.answered).toBe(true);
+    expect(switched.answer).toContain('AI Connect');
+  });
+
   it('answers a follow-up using the earlier question as context', async () => {
     const a = await kb.answer('How many pupils has it supported?', { context: 'Tell me about the Inspiring Inclusion mentoring programme' });
     expect(a.answered).toBe(true);
