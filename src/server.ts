@@ -185,7 +185,7 @@ export interface StartServerOptions {
   overrides?: AppContextOverrides;
   /** Run BullMQ schedules and workers here. Default config.JOBS_IN_PROCESS. */
   jobs?: boolean;
-  slack?: { maxRetryAfterMs?: number; timeoutMs?: number };
+  slack?: { maxRetryAfterMs?: number; timeoutMs?: number; viewAckBudgetMs?: number; socketRetryMs?: number };
   teams?: Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>;
   /** How long stop() waits for in-flight work (ms). Default 25 s. */
   drainMs?: number;
@@ -238,8 +238,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         logger,
         countRequest: (kind) => context.metrics.platformRequests.inc({ platform: 'slack', kind }),
         track: () => inFlight.begin(),
-        maxRetryAfterMs: options.slack?.maxRetryAfterMs,
-        timeoutMs: options.slack?.timeoutMs,
+        ...options.slack,
       });
       await slack.start();
       logger.info({ mode: slack.mode }, 'Slack is on');

@@ -14,6 +14,8 @@ export interface SlackListenerDeps {
   countRequest?: CountRequest;
   /** Upper bound for waiting on Slack's Retry-After before giving up on a post. */
   maxRetryAfterMs?: number;
+  /** How long a modal submission may take before the modal is closed and the outcome sent as a DM. Default 2.4 s. */
+  viewAckBudgetMs?: number;
   /** Marks work in flight (returns a done callback) so shutdown can wait for listeners that already acked. */
   track?: () => () => void;
 }

@@ -100,6 +100,7 @@ export async function startSlackHarness(
   engine: TestEngine = 'postgres',
   env: Record<string, string> = {},
   beforeStart?: (fake: FakeSlack) => void,
+  slackOptions: { viewAckBudgetMs?: number; socketRetryMs?: number } = {},
 ): Promise<SlackHarness> {
   const fake = await startFakeSlack();
   beforeStart?.(fake);
@@ -127,7 +128,7 @@ export async function startSlackHarness(
       host: '127.0.0.1',
       jobs: config.JOBS_IN_PROCESS,
       overrides: { store: testStore.store, answerer },
-      slack: { maxRetryAfterMs: 5_000, timeoutMs: 3_000 },
+      slack: { maxRetryAfterMs: 5_000, timeoutMs: 3_000, ...slackOptions },
       drainMs: 5_000,
     });
     const eventsUrl = `${server.url}/slack/events`;

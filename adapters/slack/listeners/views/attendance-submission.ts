@@ -52,7 +52,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
     })();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), ACK_BUDGET_MS);
+      timer = setTimeout(() => resolve('late'), deps.viewAckBudgetMs ?? ACK_BUDGET_MS);
     });
     try {
       const first = await Promise.race([work, late]);
