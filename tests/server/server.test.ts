@@ -28,7 +28,7 @@ describe('startup without chat credentials (embedded PGlite, real index)', () =>
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'camden-server-'));
-    const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: resolve('knowledge'), JOBS_IN_PROCESS: 'false' });
+    const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: resolve('knowledge'), JOBS_IN_PROCESS: 'false', DIRECTORY_FILE: resolve('config/directory.example.yaml') });
     const cap = captureLogger();
     lines = cap.lines;
     server = await startServer({ config, logger: cap.logger, port: 0, host: '127.0.0.1' });
@@ -52,6 +52,11 @@ describe('startup without chat credentials (embedded PGlite, real index)', () =>
     expect(body.index.documents).toBe(3);
     expect(body.index.chunks).toBeGreaterThan(10);
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('loads DIRECTORY_FILE at start', async () => {
+    expect((await server.context.directory.findPersonByEmail('sam.okafor@example.org'))?.roles).toContain('oc_lead');
+    expect((await server.context.directory.listCentres()).length).toBeGreaterThanOrEqual(4);
   });
 
   it('logs exactly which variables switch each adapter on', () => {
