@@ -12,6 +12,15 @@ const HARD_EXIT_MS = 40_000;
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
+  // Every handler catches its own errors; a stray rejection comes from a library call nobody awaited. Log it and
+  // keep serving rather than drop every in-flight request. An uncaught exception leaves unknown state: exit.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
   const server = await startServer({ config, logger }).catch((err: unknown) => {
     const e = err as { code?: string; message?: string };
     logger.fatal({ err }, 'startup failed');
