@@ -1,4 +1,4 @@
-import { FIGURE_FIELDS, FIGURE_LABELS, type FigureField, type SubmitResult } from '../attendance/types.js';
+import { FIGURE_FIELDS, FIGURE_LABELS, type FigureField, type ReturnFigures, type SubmitResult } from '../attendance/types.js';
 import type { Actor, Centre, Person, PlatformIdentity } from '../directory/types.js';
 import { NotAuthorisedError, NotFoundError, ValidationError, type FieldProblem } from '../errors.js';
 import { answerReply } from './answer-reply.js';
@@ -108,7 +108,7 @@ export function createBot(deps: BotDeps): Bot {
     throw new ValidationError([{ field: 'centre', message: `You lead several centres; add "centre <id>", one of: ${centres.map((c) => c.id).join(', ')}.` }]);
   }
 
-  async function submit(actor: Actor, centreId: string | undefined | null, week: string | undefined, rest: { figures: import('../attendance/types.js').ReturnFigures; note?: string | null }, key: string) {
+  async function submit(actor: Actor, centreId: string | undefined | null, week: string | undefined, rest: { figures: ReturnFigures; note?: string | null }, key: string) {
     const person = requireLead(actor);
     const centre = await centreFor(person, centreId);
     const result = await deps.attendance.submit(person, {

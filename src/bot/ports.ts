@@ -1,4 +1,5 @@
-import type { Answerer } from '../knowledge/types.js';
+import type { Answerer, Citation } from '../knowledge/types.js';
+import type { Logger } from '../logger.js';
 import type { Actor, Centre, Person, PlatformIdentity, Role } from '../directory/types.js';
 import type { ReturnFigures, ReturnSubmission, StoredReturn, SubmitResult } from '../attendance/types.js';
 import type { Reply } from './reply.js';
@@ -64,7 +65,7 @@ export interface StoredAnswer {
   question: string;
   answer: string;
   answered: boolean;
-  citations: import('../knowledge/types.js').Citation[];
+  citations: Citation[];
   conversationId: string | null;
   threadId: string | null;
   createdAt: Date;
@@ -75,7 +76,7 @@ export interface NewAnswer {
   question: string;
   answer: string;
   answered: boolean;
-  citations: import('../knowledge/types.js').Citation[];
+  citations: Citation[];
   conversationId?: string | null;
   threadId?: string | null;
 }
@@ -99,7 +100,7 @@ export interface BotDeps {
   digest?: DigestPort;
   /** Hooks for metrics; all optional. */
   observe?: BotObserver;
-  logger?: import('../logger.js').Logger;
+  logger?: Logger;
   now?: () => Date;
   /** Answers computed at once (retrieval is CPU work on the event loop); default 2. Others wait their turn. */
   maxConcurrentAnswers?: number;
