@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/attendance.ts            (Postgres at TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)
  *   BENCH_N=1000 npx tsx bench/attendance.ts
+ *   BENCH_QUICK=1: 200 submissions per scenario instead of 400.
  */
 import { openTestStore, type TestEngine } from '../tests/helpers/store.js';
 import { DirectoryService } from '../src/directory/service.js';
@@ -11,12 +12,13 @@ import { AttendanceService } from '../src/attendance/service.js';
 import { addDays, weekJustEnded } from '../src/attendance/week.js';
 import type { Person } from '../src/directory/types.js';
 import type { ReturnFigures } from '../src/attendance/types.js';
+import { emitJson, quickMode } from './lib/output.js';
 
 process.env.TEST_RUN_ID ??= `bench${Date.now().toString(36)}`;
 
 const TZ = 'Europe/London';
 const NOW = new Date('2026-06-17T09:00:00Z');
-const N = Number(process.env.BENCH_N ?? 400);
+const N = Number(process.env.BENCH_N ?? (quickMode ? 200 : 400));
 const CENTRES = 100;
 const WEEKS = 52;
 
@@ -45,6 +47,8 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 
 interface Row {
   engine: TestEngine;
+  /** Short name for the merged table. */
+  key: string;
   scenario: string;
   count: number;
   seconds: number;
@@ -74,18 +78,18 @@ async function benchEngine(engine: TestEngine): Promise<Row[]> {
     let started = performance.now();
     let i = 0;
     for (const s of take(N)) await submit(s, i++);
-    rows.push({ engine, scenario: 'submit, sequential', count: N, seconds: (performance.now() - started) / 1000 });
+    rows.push({ engine, key: 'submit sequential', scenario: 'submit, sequential', count: N, seconds: (performance.now() - started) / 1000 });
 
     started = performance.now();
     await pool(take(N), 16, (s) => submit(s, i++));
-    rows.push({ engine, scenario: 'submit, 16 concurrent', count: N, seconds: (performance.now() - started) / 1000 });
+    rows.push({ engine, key: 'submit 16 concurrent', scenario: 'submit, 16 concurrent', count: N, seconds: (performance.now() - started) / 1000 });
 
     // Fill the rest of the 100 × 52 grid (not timed), then time the export.
     await pool(slots.slice(used), 16, (s) => submit(s, i++));
     started = performance.now();
     const csv = await attendance.exportCsv({ from: addDays(lastWeek, -7 * (WEEKS - 1)), to: lastWeek });
     const lines = csv.split('\r\n').length - 2;
-    rows.push({ engine, scenario: `export CSV ${CENTRES}×${WEEKS} (${lines} rows, ${(csv.length / 1024).toFixed(0)} KiB)`, count: 1, seconds: (performance.now() - started) / 1000 });
+    rows.push({ engine, key: `export CSV ${CENTRES}x${WEEKS}`, scenario: `export CSV ${CENTRES}×${WEEKS} (${lines} rows, ${(csv.length / 1024).toFixed(0)} KiB)`, count: 1, seconds: (performance.now() - started) / 1000 });
   } finally {
     await t.close();
   }
@@ -96,11 +100,20 @@ const engines = (process.env.BENCH_ENGINES?.split(',') as TestEngine[] | undefin
 const all: Row[] = [];
 for (const e of engines) all.push(...(await benchEngine(e)));
 
-const header = ['engine', 'scenario', 'n', 'seconds', 'per second'];
-const body = all.map((r) => [r.engine, r.scenario, String(r.count), r.seconds.toFixed(3), r.count > 1 ? (r.count / r.seconds).toFixed(0) : '-']);
-const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c]!.length)));
-const line = (cells: string[]) => cells.map((x, c) => (c >= 2 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ');
-console.log(line(header));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const b of body) console.log(line(b));
-console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} CPUs; Postgres pool size 20; PGlite in a temp dir.`);
+const asJson = emitJson(
+  all.map((r) =>
+    r.count > 1
+      ? { name: `${r.engine}: ${r.key} (${r.count})`, value: r.count / r.seconds, unit: 'returns/s' }
+      : { name: `${r.engine}: ${r.key}`, value: r.seconds * 1000, unit: 'ms' },
+  ),
+);
+if (!asJson) {
+  const header = ['engine', 'scenario', 'n', 'seconds', 'per second'];
+  const body = all.map((r) => [r.engine, r.scenario, String(r.count), r.seconds.toFixed(3), r.count > 1 ? (r.count / r.seconds).toFixed(0) : '-']);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c]!.length)));
+  const line = (cells: string[]) => cells.map((x, c) => (c >= 2 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) console.log(line(b));
+  console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} CPUs; Postgres pool size 20; PGlite in a temp dir.`);
+}

@@ -4,7 +4,7 @@
  *
  * The fake Slack enforces about one message per second per channel (burst 3) and a workspace-wide budget
  * (BENCH_GLOBAL_RATE messages/s, burst BENCH_GLOBAL_BURST), answering 429 with Retry-After when exceeded.
- * Env: BENCH_LEADS (1000), BENCH_CONCURRENCY (8), BENCH_GLOBAL_RATE (50), BENCH_GLOBAL_BURST (100).
+ * BENCH_QUICK=1: 300 leads. Env: BENCH_LEADS (1000), BENCH_CONCURRENCY (8), BENCH_GLOBAL_RATE (50), BENCH_GLOBAL_BURST (100).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +20,9 @@ import { buildDigest } from '../src/digest/build-digest.js';
 import { renderDigest } from '../src/digest/render-digest.js';
 import type { Centre } from '../src/directory/types.js';
 import { openTestStore } from '../tests/helpers/store.js';
+import { emitJson, quickMode } from './lib/output.js';
 
-const LEADS = Number(process.env.BENCH_LEADS ?? 1000);
+const LEADS = Number(process.env.BENCH_LEADS ?? (quickMode ? 300 : 1000));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const GLOBAL_RATE = Number(process.env.BENCH_GLOBAL_RATE ?? 50);
 const GLOBAL_BURST = Number(process.env.BENCH_GLOBAL_BURST ?? 100);
@@ -192,7 +193,18 @@ const rows: [string, string][] = [
   ['digest model, 100 centres × 52 weeks (ms)', digest.modelMs.toFixed(1)],
   ['digest render incl. PNG chart (ms)', digest.renderMs.toFixed(1)],
 ];
-const w = Math.max(...rows.map((r) => r[0].length));
-console.log('bench/jobs.ts');
-for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+const asJson = emitJson([
+  { name: `reminder fan-out to ${LEADS} leads (send concurrency ${CONCURRENCY}, fake Slack ${GLOBAL_RATE}/s)`, value: reminders.fanOutMs / 1000, unit: 's' },
+  { name: 'reminders sent (claims)', value: reminders.sent, unit: 'count' },
+  { name: 'reminder DMs accepted by Slack', value: reminders.delivered, unit: 'count' },
+  { name: '429 answers from fake Slack', value: reminders.limited, unit: 'count' },
+  { name: 'duplicate reminder DMs (must be 0)', value: reminders.duplicates, unit: 'count' },
+  { name: 'digest model, 100 centres x 52 weeks', value: digest.modelMs, unit: 'ms' },
+  { name: 'digest render incl. PNG chart', value: digest.renderMs, unit: 'ms' },
+]);
+if (!asJson) {
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log('bench/jobs.ts');
+  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+}
 process.exit(reminders.duplicates === 0 && reminders.sent === LEADS ? 0 : 1);

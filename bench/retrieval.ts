@@ -17,11 +17,12 @@ import type { Chunk } from '../src/knowledge/model.js';
 import { assessSupport, buildQuery, search } from '../src/knowledge/retrieval.js';
 import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms } from '../src/knowledge/vocabulary.js';
 import { createLogger } from '../src/logger.js';
+import { emitJson, quickMode } from './lib/output.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CORPUS = join(ROOT, 'knowledge');
 const QUESTIONS = join(ROOT, 'tests/fixtures/knowledge/questions.jsonl');
-const QUERY_ROUNDS = 20;
+const QUERY_ROUNDS = quickMode ? 5 : 20;
 
 interface Row {
   corpus: string;
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
     return;
   }
   const sizesArg = args.indexOf('--sizes');
-  const sizes = sizesArg >= 0 ? args[sizesArg + 1]!.split(',').map(Number) : [10_000, 100_000];
+  const sizes = sizesArg >= 0 ? args[sizesArg + 1]!.split(',').map(Number) : quickMode ? [10_000] : [10_000, 100_000];
   const rows: Row[] = [];
   for (const what of ['real', ...sizes.map(String)]) {
     const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', what], {
@@ -152,10 +153,21 @@ async function main(): Promise<void> {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
       timeout: 15 * 60_000,
-      env: { ...process.env, LOG_LEVEL: 'silent' },
+      env: { ...process.env, LOG_LEVEL: 'silent', BENCH_JSON: '0' },
     });
     rows.push(JSON.parse(out.trim().split('\n').at(-1)!) as Row);
   }
+  const short = (r: Row) => (r.corpus.startsWith('real') ? 'real corpus' : r.corpus.replace(/ chunks$/, ''));
+  const json = emitJson(
+    rows.flatMap((r) => [
+      { name: `${short(r)}: chunks`, value: r.chunks, unit: 'count' },
+      { name: `${short(r)}: index build`, value: r.buildMs, unit: 'ms' },
+      { name: `${short(r)}: peak RSS`, value: r.peakRssMb, unit: 'MB' },
+      { name: `${short(r)}: query p50`, value: r.p50Ms, unit: 'ms' },
+      { name: `${short(r)}: query p95`, value: r.p95Ms, unit: 'ms' },
+    ]),
+  );
+  if (json) return;
   console.log(`Retrieval benchmark (Node ${process.version}, ${QUERY_ROUNDS} rounds of the 22 eval questions per corpus)\n`);
   printTable(rows);
 }

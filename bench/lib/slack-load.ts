@@ -4,7 +4,7 @@
  * BENCH_CONCURRENCY. Output: one JSON line { times: number[], statuses: number[] } on stdout.
  */
 import { performance } from 'node:perf_hooks';
-import { postToSlackEndpoint } from '../tests/helpers/slack-requests.js';
+import { postToSlackEndpoint } from '../../tests/helpers/slack-requests.js';
 
 interface Job {
   kind: 'command' | 'event';
