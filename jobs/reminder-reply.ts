@@ -1,16 +1,7 @@
+import { encodeOpenFormValue } from '../src/bot/open-form-value.js';
 import type { Reply, ReplyAction } from '../src/bot/reply.js';
 import { formatDate } from '../src/digest/dates.js';
 import type { Centre, Person } from '../src/directory/types.js';
-
-/** Value carried by the reminder's `open_attendance_form` button: the adapter opens the form for this centre and week. */
-export interface OpenFormValue {
-  centreId: string;
-  week: string;
-}
-
-export function openFormValue(v: OpenFormValue): string {
-  return JSON.stringify({ centreId: v.centreId, week: v.week });
-}
 
 export interface ReminderReplyInput {
   kind: 'reminder' | 'nudge';
@@ -36,7 +27,7 @@ export function reminderReply(input: ReminderReplyInput): Reply {
   const actions: ReplyAction[] = centres.map((c) => ({
     id: 'open_attendance_form',
     label: centres.length === 1 ? 'Submit return' : `Submit for ${c.name}`,
-    value: openFormValue({ centreId: c.id, week }),
+    value: encodeOpenFormValue({ centreId: c.id, week }),
     style: 'primary',
   }));
   return {

@@ -1,3 +1,4 @@
+import type { OpenFormPreset } from './open-form-value.js';
 import { FIGURE_FIELDS, FIGURE_LABELS, type FigureField, type ReturnFigures, type SubmitResult } from '../attendance/types.js';
 import type { Actor, Centre, Person, PlatformIdentity } from '../directory/types.js';
 import { NotAuthorisedError, NotFoundError, ValidationError, type FieldProblem } from '../errors.js';
@@ -40,6 +41,8 @@ export interface AttendanceFormModel {
   centres: { id: string; name: string }[];
   /** Default week (Monday, YYYY-MM-DD): the week just ended. */
   defaultWeek: string;
+  /** Centre to preselect (a reminder's button names it); otherwise the only centre, if there is one. */
+  initialCentre?: string;
   fields: { field: FigureField; label: string }[];
 }
 
@@ -56,8 +59,9 @@ export interface Bot {
   /** Like shareAnswer, but says whether there is something to post: on ok false the reply is for the sharer only. */
   shareAnswerOutcome(actor: Actor, answerId: string, sharedBy: string): Promise<{ ok: boolean; reply: Reply }>;
   feedback(actor: Actor, answerId: string, helpful: boolean): Promise<Reply>;
-  attendanceCommand(actor: Actor, text: string, idempotencyKey: string): Promise<AttendanceOutcome>;
-  attendanceForm(actor: Actor): Promise<AttendanceFormModel>;
+  /** `preset` (from a reminder's button) opens the form on that centre and week. */
+  attendanceCommand(actor: Actor, text: string, idempotencyKey: string, preset?: OpenFormPreset): Promise<AttendanceOutcome>;
+  attendanceForm(actor: Actor, preset?: OpenFormPreset): Promise<AttendanceFormModel>;
   submitQuickForm(actor: Actor, text: string, idempotencyKey: string): Promise<Reply>;
   submitForm(actor: Actor, values: AttendanceFormValues, idempotencyKey: string): Promise<FormSubmitOutcome>;
   status(actor: Actor): Promise<Reply>;
@@ -202,7 +206,7 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
 
-    async attendanceCommand(actor, text, key) {
+    async attendanceCommand(actor, text, key, preset) {
       let cmd: AttendanceCommand;
       try {
         cmd = parseAttendanceCommand(text);
@@ -212,7 +216,7 @@ export function createBot(deps: BotDeps): Bot {
       switch (cmd.kind) {
         case 'form':
           try {
-            return { kind: 'open-form', form: await bot.attendanceForm(actor) };
+            return { kind: 'open-form', form: await bot.attendanceForm(actor, preset) };
           } catch (err) {
             return { kind: 'reply', reply: fail('attendance-form', err) };
           }
@@ -228,13 +232,15 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
 
-    async attendanceForm(actor) {
+    async attendanceForm(actor, preset = {}) {
       const person = requireLead(actor);
       const centres = await deps.directory.submittableCentres(person);
       if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
+      const initialCentre = centres.find((c) => c.id === preset.centreId)?.id ?? (centres.length === 1 ? centres[0]!.id : undefined);
       return {
         centres: centres.map((c) => ({ id: c.id, name: c.name })),
-        defaultWeek: deps.attendance.defaultWeek(now()),
+        defaultWeek: preset.week ?? deps.attendance.defaultWeek(now()),
+        ...(initialCentre ? { initialCentre } : {}),
         fields: FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] })),
       };
     },

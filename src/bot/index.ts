@@ -8,7 +8,8 @@
  *       (a follow-up in a thread uses the thread's first stored question as retrieval context)
  *   bot.attendanceCommand(actor, textAfterAttendance, idempotencyKey) -> { kind: 'open-form', form } | { kind: 'reply', reply }
  *       handles "", "status", "help", quick form, "admin register ..." and "admin pause ... until ..."
- *   bot.attendanceForm(actor) -> { centres, defaultWeek, fields }      (throws NotAuthorisedError for non-leads)
+ *   bot.attendanceForm(actor, preset?) -> { centres, defaultWeek, initialCentre?, fields }   (throws NotAuthorisedError for non-leads)
+ *       preset = decodeOpenFormValue(action value) opens a reminder's centre and week
  *   bot.submitForm(actor, { centreId, week, figures: {sessions: '6', ...}, note }, key)
  *       -> { ok: true, reply, result } | { ok: false, reply, problems: [{ field, message }] }
  *          (field is a FigureField, 'centre', 'week', 'note' or 'form')
@@ -26,6 +27,7 @@ export type { AttendanceFormValues } from './form-values.js';
 export { ABSTAIN_TEXT, answerReply } from './answer-reply.js';
 export { errorReply, notice } from './error-reply.js';
 export { parseAttendanceCommand } from './commands.js';
+export { decodeOpenFormValue, encodeOpenFormValue, type OpenFormPreset } from './open-form-value.js';
 export type { Reply, ReplyBlock, ReplyAction, ReplyActionId } from './reply.js';
 export type { Notifier, Platform, SendResult } from './notifier.js';
 export { NotifierError } from './notifier.js';

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { parseDirectoryFile } from '../../src/directory/file.js';
 import { importDirectory } from '../../src/directory/import.js';
 import { createKnowledgeBase } from '../../src/knowledge/index.js';
-import { createBot, type Bot } from '../../src/bot/index.js';
+import { createBot, decodeOpenFormValue, encodeOpenFormValue, type Bot } from '../../src/bot/index.js';
 import type { Actor } from '../../src/directory/types.js';
 import { createBotAnswersRepo, feedbackCounts } from '../../src/store/bot-answers-repo.js';
 import { createDeliveriesRepo } from '../../src/store/bot-deliveries-repo.js';
@@ -103,6 +103,20 @@ describe('bot core (PGlite store, real knowledge base)', () => {
     const amended = text(await bot.submitQuickForm(actors.lead, quick.replace('attendances 40', 'attendances 44'), 'q3'));
     expect(amended).toMatch(/amended.*version 2/);
     expect(amended).toMatch(/Total attendances.*40.*44/);
+  });
+
+  it('a reminder button opens the form on its centre and week; a bad or foreign preset falls back', async () => {
+    const value = encodeOpenFormValue({ centreId: 'london-ai-campus', week: '2026-11-09' });
+    const preset = await ctx.bot.attendanceCommand(actors.multiLead, '', 'p1', decodeOpenFormValue(value));
+    expect(preset).toMatchObject({ kind: 'open-form', form: { initialCentre: 'london-ai-campus', defaultWeek: '2026-11-09' } });
+    const plain = await ctx.bot.attendanceCommand(actors.multiLead, '', 'p2', decodeOpenFormValue('home'));
+    expect(plain.kind === 'open-form' && plain.form.initialCentre).toBeFalsy();
+    expect(plain.kind === 'open-form' && plain.form.defaultWeek).toBe(ctx.attendance.defaultWeek());
+    // A lead is never preselected onto a centre they do not lead.
+    const foreign = await ctx.bot.attendanceCommand(actors.lead, '', 'p3', decodeOpenFormValue(value));
+    expect(foreign).toMatchObject({ kind: 'open-form', form: { initialCentre: 'acland-burghley' } });
+    expect(decodeOpenFormValue('{"centreId":"x; DROP TABLE","week":"2026-13-45"}')).toEqual({});
+    expect(decodeOpenFormValue('{not json')).toEqual({});
   });
 
   it('form submit returns field problems the adapter can place next to fields', async () => {

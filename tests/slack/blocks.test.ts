@@ -93,4 +93,17 @@ describe('attendance modal', () => {
     expect(view.blocks[1].element).toMatchObject({ type: 'datepicker', initial_date: '2026-11-16' });
     expect(view.blocks.find((b: any) => b.block_id === 'note').optional).toBe(true);
   });
+
+  it('preselects the centre a reminder names, and none when a lead of several centres opens it plainly', () => {
+    const fields = FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] }));
+    const centres = [
+      { id: 'camden-career-club', name: 'Camden Career Club' },
+      { id: 'london-ai-campus', name: 'London AI Campus' },
+    ];
+    const preset = attendanceModal({ centres, defaultWeek: '2026-11-09', initialCentre: 'london-ai-campus', fields }) as any;
+    expect(preset.blocks[0].element.initial_option.value).toBe('london-ai-campus');
+    expect(preset.blocks[1].element.initial_date).toBe('2026-11-09');
+    const plain = attendanceModal({ centres, defaultWeek: '2026-11-16', fields }) as any;
+    expect(plain.blocks[0].element.initial_option).toBeUndefined();
+  });
 });

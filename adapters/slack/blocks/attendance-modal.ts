@@ -16,6 +16,7 @@ export interface ModalMetadata {
 
 export function attendanceModal(form: AttendanceFormModel, meta: ModalMetadata = {}): ModalView {
   const options = form.centres.map((c) => ({ text: plain(c.name, 75), value: c.id }));
+  const initialOption = options.find((o) => o.value === form.initialCentre) ?? (options.length === 1 ? options[0] : undefined);
   const blocks: KnownBlock[] = [
     {
       type: 'input',
@@ -26,7 +27,7 @@ export function attendanceModal(form: AttendanceFormModel, meta: ModalMetadata =
         action_id: VALUE_ACTION,
         placeholder: plain('Choose a centre', 150),
         options,
-        ...(options.length === 1 ? { initial_option: options[0] } : {}),
+        ...(initialOption ? { initial_option: initialOption } : {}),
       },
     },
     {

@@ -9,7 +9,7 @@ export const ATTENDANCE_SUBMIT_VERB = 'attendance_submit';
 export const FORM_FIELDS = ['centre', 'week', ...FIGURE_FIELDS, 'note'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
-export const NOTE_MAX_LENGTH = 500;
+export const NOTE_MAX_LENGTH = 1000;
 
 const SESSION_FIELDS: FigureField[] = ['sessions', 'academic', 'enrichment', 'careers', 'digital', 'weekend'];
 const PEOPLE_FIELDS: FigureField[] = ['attendances', 'pupils', 'fsm', 'send', 'parents'];

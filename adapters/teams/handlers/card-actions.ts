@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Application, FeedbackLoopData, TurnState } from '@microsoft/teams-ai';
-import { notice } from '../../../src/bot/index.js';
+import { decodeOpenFormValue, notice } from '../../../src/bot/index.js';
 import { baseConversationId, isPersonal, senderName } from '../activity.js';
 import { ATTENDANCE_SUBMIT_VERB, attendanceFormAttachment, type FormField } from '../cards/attendance-form-card.js';
 import { formValues, submitIdempotencyKey, toFormValues } from '../cards/attendance-form-values.js';
@@ -48,17 +48,18 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
     await sendReply(context, await deps.bot.shareAnswer(actor, data.value, senderName(context.activity)));
   });
 
-  on('open_attendance_form', async (context) => {
+  on('open_attendance_form', async (context, data) => {
     if (!isPersonal(context.activity)) {
       await sendReply(context, notice('info', 'Attendance returns are handled in a personal chat with me.'));
       return;
     }
     const actor = await actorFor(deps, context);
-    const outcome = await deps.bot.attendanceCommand(actor, '', `teams:open:${context.activity.id ?? ''}`);
+    const outcome = await deps.bot.attendanceCommand(actor, '', `teams:open:${context.activity.id ?? ''}`, decodeOpenFormValue(data.value));
     if (outcome.kind === 'open-form') {
+      const { centres, defaultWeek, initialCentre } = outcome.form;
       await context.sendActivity({
         type: 'message',
-        attachments: [attendanceFormAttachment({ centres: outcome.form.centres, defaultWeek: outcome.form.defaultWeek })],
+        attachments: [attendanceFormAttachment({ centres, defaultWeek, values: initialCentre ? { centre: initialCentre } : {} })],
       });
     } else {
       await sendReply(context, outcome.reply);

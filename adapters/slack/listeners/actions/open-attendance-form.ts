@@ -2,15 +2,17 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { attendanceModal } from '../../blocks/attendance-modal.js';
 import { slackActor, type SlackListenerDeps } from '../../context.js';
 import { postReply } from '../../post.js';
+import { decodeOpenFormValue } from '../../../../src/bot/index.js';
 
-/** "Submit a return" button (App Home): open the attendance modal. */
+/** "Submit a return" button (App Home, reminders): open the attendance modal, on the reminder's centre and week. */
 export function register(app: App, deps: SlackListenerDeps): void {
   app.action<BlockButtonAction>('open_attendance_form', async ({ ack, body, client }) => {
     await ack();
     deps.countRequest?.('action_open_form');
     try {
       const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
-      const outcome = await deps.bot.attendanceCommand(actor, '', `slack:action:${body.trigger_id}`);
+      const value = body.actions[0]?.type === 'button' ? body.actions[0].value : undefined;
+      const outcome = await deps.bot.attendanceCommand(actor, '', `slack:action:${body.trigger_id}`, decodeOpenFormValue(value));
       if (outcome.kind === 'open-form') {
         await client.views.open({ trigger_id: body.trigger_id, view: attendanceModal(outcome.form) });
       } else {
