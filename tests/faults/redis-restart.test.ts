@@ -1,0 +1,115 @@
+/**
+ * Fault: Redis killed (SIGKILL) and restarted empty while the real server runs (Slack over signed HTTP requests,
+ * jobs in process). Mechanism: a private redis-server child on its own loopback port, no persistence.
+ */
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEDULE_QUEUE } from '../../jobs/queue-names.js';
+import { waitForIdle } from '../jobs/helpers.js';
+import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from '../helpers/fault-redis.js';
+import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { waitFor } from '../helpers/fault-process.js';
+import { USERS } from '../helpers/slack-harness.js';
+import { openTestStore, type TestStore } from '../helpers/store.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+const dmChannel = (user: string) => `D${user.replace(/^U/, '')}`;
+
+describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redis-server)', () => {
+  let redis: PrivateRedis;
+  let ts: TestStore;
+  let h: FaultServer;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    cleanups.push(() => redis.close());
+    ts = await openTestStore('postgres');
+    cleanups.push(() => ts.close());
+    h = await startFaultServer({
+      store: ts.store,
+      env: { JOBS_IN_PROCESS: 'true', REDIS_URL: redis.url, QUEUE_PREFIX: `fault-redis-${process.pid}` },
+    });
+    cleanups.push(() => h.stop());
+  });
+
+  it('answers and stores returns while Redis is down, reports it, and resumes jobs after without sending anything twice', async () => {
+    const jobs = h.server.jobs!;
+    expect(jobs).toBeTruthy();
+    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+    expect((await h.health()).body.redis.status).toBe('ready');
+
+    const postsTo = (user: string, re: RegExp) =>
+      h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === dmChannel(user) && re.test(messageText(c.args)));
+    const REMINDER = /return is due|not (yet )?in|this week/i;
+
+    // Before the outage: this week's reminder goes to both leads (one message each).
+    const at = new Date();
+    await jobs.runNow('reminder', at);
+    await h.fake.waitFor(() => postsTo(USERS.lead, /./).length >= 1 && postsTo(USERS.multiLead, /./).length >= 1, 30_000);
+    await waitForIdle(jobs.queues, 30_000);
+    const reminderText = messageText(postsTo(USERS.lead, /./)[0]!.args);
+    expect(postsTo(USERS.lead, /./)).toHaveLength(1);
+    expect(postsTo(USERS.multiLead, /./)).toHaveLength(1);
+
+    // Crash Redis.
+    await redis.kill();
+    await waitFor(() => jobs.redisStatus() === 'down', 'jobs see Redis down', 20_000);
+    const health = await h.health();
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'degraded', redis: { status: 'down' }, store: { ok: true } });
+
+    // Questions are answered (slash command and direct message) while Redis is down.
+    const ask = await h.command('/ask', 'Which Opportunity Centre was set up with Google?', USERS.staff);
+    expect(ask.status).toBe(200);
+    expect(messageText(await h.waitForResponse(ask.responseId))).toContain('London AI Campus');
+    const dm = await h.dm(USERS.staff, 'What is Camden Career Club?');
+    expect(dm.status).toBe(200);
+    await h.fake.waitFor(() => h.fake.callsTo('chat.postMessage').some((c) => c.args.channel === dmChannel(USERS.staff)), 20_000);
+
+    // A return is accepted and stored (last week, the default week of the quick form).
+    const sub = await h.command('/attendance', 'sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3', USERS.lead);
+    expect(sub.status).toBe(200);
+    expect(messageText(await h.waitForResponse(sub.responseId))).toContain('Return received for Acland Burghley');
+    const stored = await ts.store.db.query<{ centre_id: string; week_start: string; current_version: number }>(
+      'SELECT centre_id, week_start, current_version FROM attendance_returns',
+    );
+    expect(stored.rows).toEqual([expect.objectContaining({ centre_id: 'acland-burghley', current_version: 1 })]);
+    const lastWeek = stored.rows[0]!.week_start;
+    expect((await h.health()).body.redis.status).toBe('down');
+
+    // Redis comes back empty: the schedules are re-created and the workers take jobs again.
+    await redis.start();
+    await waitFor(() => jobs.redisStatus() === 'up', 'jobs see Redis up again', 30_000);
+    const q = new Queue(SCHEDULE_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: h.config.QUEUE_PREFIX });
+    cleanups.push(() => q.close());
+    await waitFor(async () => (await q.getJobSchedulersCount()) === 4, 'schedules re-created in the empty Redis', 30_000);
+    expect((await h.health()).body).toMatchObject({ status: 'ok', redis: { status: 'ready' } });
+
+    // The same reminder run again: Redis forgot its job ids, but the claims in Postgres stop a second message.
+    const beforeRerun = h.fake.callsTo('chat.postMessage').length;
+    const rerun = await jobs.runNow('reminder', at);
+    await waitFor(async () => (await q.getJob(rerun.id!))?.finishedOn !== undefined, 'reminder re-run processed', 30_000);
+    await waitForIdle(jobs.queues, 30_000);
+    expect(h.fake.callsTo('chat.postMessage').length).toBe(beforeRerun);
+
+    // A nudge for last week after the restart: only the lead whose return is still missing gets one, once.
+    const nudge = await jobs.runNow('nudge', at);
+    await waitFor(async () => (await q.getJob(nudge.id!))?.finishedOn !== undefined, 'nudge processed', 30_000);
+    await waitForIdle(jobs.queues, 30_000);
+    await jobs.runNow('nudge', at);
+    await waitForIdle(jobs.queues, 30_000);
+    const nudges = (user: string) => postsTo(user, /./).filter((c) => messageText(c.args) !== reminderText && messageText(c.args).includes(lastWeek.slice(8)) || /last week/i.test(messageText(c.args)));
+    expect(postsTo(USERS.multiLead, /./)).toHaveLength(2); // the reminder before the outage + one nudge after it
+    expect(postsTo(USERS.lead, /./)).toHaveLength(1); // the reminder only: their return came in during the outage
+    expect(nudges(USERS.multiLead).length).toBeGreaterThanOrEqual(1);
+    const claims = await ts.store.db.query<{ kind: string; recipient: string; state: string }>(
+      "SELECT kind, recipient, state FROM notification_claims ORDER BY kind, recipient",
+    );
+    expect(claims.rows.map((r) => `${r.kind}:${r.state}`)).toEqual(['nudge:sent', 'reminder:sent', 'reminder:sent']);
+    expect(REMINDER.test(reminderText) || reminderText.length > 0).toBe(true);
+  });
+});

@@ -1,0 +1,55 @@
+import { Redis } from 'ioredis';
+import { firstExisting, freePort, portAccepts, startChild, waitFor, type Child } from './fault-process.js';
+
+/** A disposable redis-server on its own loopback port, without persistence: a restart comes back empty. */
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  /** SIGKILL the server (as a crash would); resolves once it is gone and the port refuses connections. */
+  kill(): Promise<void>;
+  /** Start it again on the same port (empty). */
+  start(): Promise<void>;
+  running(): boolean;
+  /** Kill it for good (afterAll). */
+  close(): Promise<void>;
+}
+
+export const REDIS_SERVER = firstExisting(['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server']);
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  if (!REDIS_SERVER) throw new Error('redis-server is not installed');
+  const port = await freePort();
+  let child: Child | null = null;
+  const start = async () => {
+    child = startChild(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'no']);
+    const c = child;
+    await waitFor(async () => {
+      if (c.exited()) throw new Error(`redis-server exited: ${c.output()}`);
+      const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      r.on('error', () => undefined);
+      try {
+        await r.connect();
+        return (await r.ping()) === 'PONG';
+      } finally {
+        r.disconnect();
+      }
+    }, `redis-server on ${port} ready`, 15_000);
+  };
+  const kill = async () => {
+    if (child) await child.kill('SIGKILL');
+    child = null;
+    await waitFor(async () => !(await portAccepts(port)), `redis port ${port} closed`, 10_000);
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    running: () => child !== null && !child.exited(),
+    close: async () => {
+      if (child) await child.kill('SIGKILL');
+      child = null;
+    },
+  };
+}
