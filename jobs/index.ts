@@ -114,17 +114,22 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
   const monitor: Redis = createRedis({ url: config.REDIS_URL, role: 'producer', name: 'camden-jobs-monitor' });
   let closing = false;
   let registered = false;
-  const ensureQuietly = () => {
+  // The queue's own connection may reconnect a moment after the monitor's: a failed check right after 'ready'
+  // is retried shortly (bounded), not left to the periodic check, which may come after a schedule's slot.
+  const ensureQuietly = (retriesLeft = 0) => {
     if (closing || monitor.status !== 'ready') return;
     const task = registered ? keeper.ensure() : keeper.registerAll().then(() => ((registered = true), 0));
-    task.catch((err) => redisLog.error(err, 'schedules'));
+    task.catch((err) => {
+      redisLog.error(err, 'schedules');
+      if (retriesLeft > 0 && !closing) setTimeout(() => ensureQuietly(retriesLeft - 1), 500).unref();
+    });
   };
   monitor.on('error', (err) => redisLog.error(err, 'monitor'));
   monitor.on('ready', () => {
     redisLog.recovered();
-    ensureQuietly();
+    ensureQuietly(20);
   });
-  const timer = setInterval(ensureQuietly, deps.scheduleCheckMs ?? 60_000);
+  const timer = setInterval(() => ensureQuietly(), deps.scheduleCheckMs ?? 60_000);
   timer.unref();
 
   const workers: Worker[] = [];

@@ -44,16 +44,16 @@ describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redi
 
     const postsTo = (user: string, re: RegExp) =>
       h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === dmChannel(user) && re.test(messageText(c.args)));
-    const REMINDER = /return is due|not (yet )?in|this week/i;
+    const REMINDER = /Weekly attendance return due/;
+    const NUDGE = /Attendance return still missing/;
 
     // Before the outage: this week's reminder goes to both leads (one message each).
     const at = new Date();
     await jobs.runNow('reminder', at);
     await h.fake.waitFor(() => postsTo(USERS.lead, /./).length >= 1 && postsTo(USERS.multiLead, /./).length >= 1, 30_000);
     await waitForIdle(jobs.queues, 30_000);
-    const reminderText = messageText(postsTo(USERS.lead, /./)[0]!.args);
-    expect(postsTo(USERS.lead, /./)).toHaveLength(1);
-    expect(postsTo(USERS.multiLead, /./)).toHaveLength(1);
+    expect(postsTo(USERS.lead, REMINDER)).toHaveLength(1);
+    expect(postsTo(USERS.multiLead, REMINDER)).toHaveLength(1);
 
     // Crash Redis.
     await redis.kill();
@@ -78,7 +78,6 @@ describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redi
       'SELECT centre_id, week_start, current_version FROM attendance_returns',
     );
     expect(stored.rows).toEqual([expect.objectContaining({ centre_id: 'acland-burghley', current_version: 1 })]);
-    const lastWeek = stored.rows[0]!.week_start;
     expect((await h.health()).body.redis.status).toBe('down');
 
     // Redis comes back empty: the schedules are re-created and the workers take jobs again.
@@ -102,14 +101,12 @@ describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redi
     await waitForIdle(jobs.queues, 30_000);
     await jobs.runNow('nudge', at);
     await waitForIdle(jobs.queues, 30_000);
-    const nudges = (user: string) => postsTo(user, /./).filter((c) => messageText(c.args) !== reminderText && messageText(c.args).includes(lastWeek.slice(8)) || /last week/i.test(messageText(c.args)));
+    expect(postsTo(USERS.multiLead, NUDGE)).toHaveLength(1);
     expect(postsTo(USERS.multiLead, /./)).toHaveLength(2); // the reminder before the outage + one nudge after it
     expect(postsTo(USERS.lead, /./)).toHaveLength(1); // the reminder only: their return came in during the outage
-    expect(nudges(USERS.multiLead).length).toBeGreaterThanOrEqual(1);
     const claims = await ts.store.db.query<{ kind: string; recipient: string; state: string }>(
       "SELECT kind, recipient, state FROM notification_claims ORDER BY kind, recipient",
     );
     expect(claims.rows.map((r) => `${r.kind}:${r.state}`)).toEqual(['nudge:sent', 'reminder:sent', 'reminder:sent']);
-    expect(REMINDER.test(reminderText) || reminderText.length > 0).toBe(true);
   });
 });
