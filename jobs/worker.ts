@@ -4,13 +4,12 @@
  * PGlite can only be opened by one process, the bot's.
  */
 import { createSlackAdapter, slackMissing } from '../adapters/slack/index.js';
-import { createTeamsAdapter } from '../adapters/teams/index.js';
 import { createAppContext } from '../src/app-context.js';
+import { createTeamsAdapterFor, jobsServicesFor } from '../src/server.js';
 import type { Notifier } from '../src/bot/notifier.js';
 import { loadConfigOrExit } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startJobs } from './index.js';
-import { jobsServicesFromStore } from './store-services.js';
 
 const HARD_EXIT_MS = 40_000;
 
@@ -32,18 +31,7 @@ async function main(): Promise<number> {
     const slack = createSlackAdapter({ config, bot: context.bot, deliveries: context.deliveries, logger });
     notifiers.push(slack.notifier);
   }
-  const teams = createTeamsAdapter({
-    config,
-    bot: context.bot,
-    conversations: {
-      saveReference: (user, reference) => context.directory.saveTeamsConversationReference(user, reference),
-      markUnreachable: async (user) => {
-        await context.directory.markTeamsUnreachable(user);
-      },
-    },
-    claims: context.store.claims,
-    logger,
-  });
+  const teams = createTeamsAdapterFor(context, config, logger);
   if (teams.mode !== 'refuse') notifiers.push(teams.notifier);
   if (notifiers.length === 0) logger.warn('neither Slack nor Teams is configured: reminders and digests will be recorded as unreachable');
 
@@ -51,7 +39,7 @@ async function main(): Promise<number> {
     config,
     logger,
     // The knowledge index lives in each bot process, so the nightly re-ingest runs where the bot runs, not here.
-    services: jobsServicesFromStore({ store: context.store, notifiers, questionLog: context.questionLog }),
+    services: jobsServicesFor(context, notifiers, logger, { reloadKnowledge: false }),
   });
   logger.info({ prefix: config.QUEUE_PREFIX, notifiers: notifiers.map((n) => n.platform) }, 'worker started');
 

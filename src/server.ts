@@ -189,6 +189,8 @@ export interface StartServerOptions {
   teams?: Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>;
   /** How long stop() waits for in-flight work (ms). Default 25 s. */
   drainMs?: number;
+  /** Without in-process jobs, how often to check the knowledge files for changes (ms). Default 10 minutes. */
+  knowledgeCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -214,6 +216,69 @@ export function appVersion(): string {
     cachedVersion = 'unknown';
   }
   return cachedVersion;
+}
+
+/**
+ * What the jobs need from this process. The nightly question-log purge also applies the same retention to stored
+ * answers and delivery keys. `reloadKnowledge` only where this process serves questions (its index is in memory).
+ */
+export function jobsServicesFor(context: AppContext, notifiers: Notifier[], logger: Logger, options: { reloadKnowledge: boolean }) {
+  const kb = context.answerer;
+  return jobsServicesFromStore({
+    store: context.store,
+    notifiers,
+    questionLog: {
+      purgeQuestionLog: async (now: Date) => {
+        const purged = await context.questionLog.purgeQuestionLog(now);
+        const bot = await context.purgeBotData(now);
+        logger.info({ ...bot }, 'bot answers and delivery claims purged');
+        return purged;
+      },
+    },
+    knowledge:
+      options.reloadKnowledge && kb.changedOnDisk && kb.reload ? { changedOnDisk: () => kb.changedOnDisk!(), reload: () => kb.reload!() } : undefined,
+  });
+}
+
+/** Reload the index when its files changed on disk, checked every `everyMs`; null when the answerer cannot reload. */
+function watchKnowledge(context: AppContext, logger: Logger, everyMs: number): NodeJS.Timeout | null {
+  const kb = context.answerer;
+  if (!kb.changedOnDisk || !kb.reload) return null;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      if (await kb.changedOnDisk!()) {
+        await kb.reload!();
+        logger.info(kb.stats?.() ?? {}, 'knowledge files changed: index reloaded');
+      }
+    })()
+      .catch((err: unknown) => logger.error({ err }, 'knowledge reload failed; keeping the current index'))
+      .finally(() => {
+        busy = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return timer;
+}
+
+/** The Teams adapter over this process's context; the server mounts it, `npm run worker` uses only its notifier. */
+export function createTeamsAdapterFor(context: AppContext, config: Config, logger: Logger, overrides?: Partial<TeamsAdapterDeps>): TeamsBot {
+  return createTeamsAdapter({
+    config,
+    bot: context.bot,
+    conversations: {
+      saveReference: (user, reference) => context.directory.saveTeamsConversationReference(user, reference),
+      markUnreachable: async (user) => {
+        await context.directory.markTeamsUnreachable(user);
+      },
+    },
+    deliveries: context.deliveries,
+    answerMessages: createTeamsAnswerMessagesRepo(context.store.db),
+    logger,
+    ...overrides,
+  });
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
@@ -247,20 +312,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
 
     // Teams: mounted always; without MICROSOFT_APP_ID it refuses traffic unless TEAMS_LOCAL_DEV=true.
-    const teams = createTeamsAdapter({
-      config,
-      bot: context.bot,
-      conversations: {
-        saveReference: (user, reference) => context.directory.saveTeamsConversationReference(user, reference),
-        markUnreachable: async (user) => {
-          await context.directory.markTeamsUnreachable(user);
-        },
-      },
-      deliveries: context.deliveries,
-      answerMessages: createTeamsAnswerMessagesRepo(context.store.db),
-      logger,
-      ...options.teams,
-    });
+    const teams = createTeamsAdapterFor(context, config, logger, options.teams);
     if (teams.mode === 'refuse') {
       logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant) to switch it on');
     }
@@ -270,23 +322,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).
     let jobs: JobsHandle | null = null;
     if (options.jobs ?? config.JOBS_IN_PROCESS) {
-      const services = jobsServicesFromStore({
-        store: context.store,
-        notifiers,
-        // The nightly question-log purge also applies the same retention to stored answers and delivery claims.
-        questionLog: {
-          purgeQuestionLog: async (now: Date) => {
-            const purged = await context.questionLog.purgeQuestionLog(now);
-            const bot = await context.purgeBotData(now);
-            logger.info({ ...bot }, 'bot answers and delivery claims purged');
-            return purged;
-          },
-        },
-        knowledge: context.answerer.changedOnDisk && context.answerer.reload ? (context.answerer as Required<Pick<typeof context.answerer, 'changedOnDisk' | 'reload'>>) : undefined,
-      });
+      const services = jobsServicesFor(context, notifiers, logger, { reloadKnowledge: true });
       jobs = await startJobs({ config, logger, services });
       const j = jobs;
       cleanups.push(() => j.close());
+    } else {
+      // No in-process housekeeping here: this process still picks up changed documents by itself.
+      const timer = watchKnowledge(context, logger, options.knowledgeCheckMs ?? 10 * 60_000);
+      if (timer) cleanups.push(async () => clearInterval(timer));
     }
 
     const app = createApp({
