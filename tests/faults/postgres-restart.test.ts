@@ -1,0 +1,127 @@
+/**
+ * Fault: Postgres restarted under the real server while submissions are in flight. Mechanism: a private Postgres
+ * cluster (initdb in a temp dir, own loopback port), stopped with `pg_ctl -m fast` (backends terminated mid-query)
+ * or `-m immediate` (as a crash) and started again. Submissions are held mid-transaction by a lock taken from a
+ * separate connection on the versions table, so they are provably in flight when the server goes away.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../helpers/fault-postgres.js';
+import { waitFor } from '../helpers/fault-process.js';
+import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { USERS } from '../helpers/slack-harness.js';
+
+const unavailable = await privatePostgresUnavailable();
+if (unavailable) console.warn(`skipping the Postgres restart faults: ${unavailable}`);
+
+// In production an uncaught exception ends the process (src/main.ts): a lost connection must never raise one.
+const uncaught: unknown[] = [];
+const onUncaught = (err: unknown) => uncaught.push(err);
+process.on('uncaughtException', onUncaught);
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  process.off('uncaughtException', onUncaught);
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+const QUICK = 'sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3';
+const TRY_AGAIN = /not reachable right now\. Nothing was saved; please try again/;
+
+describe.skipIf(!!unavailable)('Postgres restarted under the server (private cluster)', () => {
+  let pgServer: PrivatePostgres;
+  let h: FaultServer;
+
+  const sql = async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> => {
+    const c = new pg.Client({ connectionString: pgServer.url });
+    await c.connect();
+    try {
+      return (await c.query<T>(text, params)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+
+  /** Nothing half-written: every centre-week row points at a version that exists, and no version lacks its row. */
+  const integrity = async () => {
+    const headless = await sql('SELECT v.centre_id, v.week_start, v.version FROM attendance_return_versions v LEFT JOIN attendance_returns a USING (centre_id, week_start) WHERE a.centre_id IS NULL');
+    const dangling = await sql(
+      `SELECT a.centre_id, a.week_start, a.current_version FROM attendance_returns a
+       LEFT JOIN attendance_return_versions v ON v.centre_id = a.centre_id AND v.week_start = a.week_start AND v.version = a.current_version
+       WHERE v.centre_id IS NULL`,
+    );
+    const gaps = await sql(
+      `SELECT centre_id, week_start FROM attendance_return_versions GROUP BY centre_id, week_start HAVING max(version) <> count(*)`,
+    );
+    return { headless, dangling, gaps };
+  };
+
+  /** Hold submissions inside their transaction: they wait for this lock on the versions table. */
+  const holdVersions = async () => {
+    const c = new pg.Client({ connectionString: pgServer.url });
+    c.on('error', () => undefined);
+    await c.connect();
+    await c.query('BEGIN');
+    await c.query('LOCK TABLE attendance_return_versions IN EXCLUSIVE MODE');
+    return c;
+  };
+
+  const waitingOnLock = async () =>
+    Number((await sql<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))[0]!.n);
+
+  beforeAll(async () => {
+    pgServer = await startPrivatePostgres();
+    cleanups.push(() => pgServer.close());
+    h = await startFaultServer({ env: { DATABASE_URL: pgServer.url } });
+    cleanups.push(() => h.stop());
+  });
+
+  it.each(['fast', 'immediate'] as const)(
+    'stop -m %s: requests in flight get a clear "try again", nothing is half-written, and the pool recovers',
+    async (mode) => {
+      const before = (await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n;
+      const lock = await holdVersions();
+      // Two leads submit; both are now inside their transaction (centre-week row locked, version insert waiting).
+      const week = mode === 'fast' ? '' : ' week 2026-11-02';
+      const inFlight = [
+        await h.command('/attendance', `${QUICK}${week}`, USERS.lead),
+        await h.command('/attendance', `centre camden-career-club ${QUICK}${week}`, USERS.multiLead),
+      ];
+      for (const r of inFlight) expect(r.status).toBe(200);
+      await waitFor(async () => (await waitingOnLock()) >= 2, 'both submissions waiting inside their transaction', 20_000);
+
+      await pgServer.stop(mode);
+      await lock.end().catch(() => undefined);
+
+      // Each person hears "try again" (exactly one reply each), not silence and not a crash.
+      for (const r of inFlight) {
+        const reply = messageText(await h.waitForResponse(r.responseId, 20_000));
+        expect(reply).toMatch(TRY_AGAIN);
+      }
+
+      // While it is down: health says so (503), a new submission is refused clearly, questions are still answered.
+      const health = await h.health();
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: 'down', store: { ok: false } });
+      const refused = await h.command('/attendance', QUICK, USERS.lead);
+      expect(messageText(await h.waitForResponse(refused.responseId, 20_000))).toMatch(TRY_AGAIN);
+      const ask = await h.command('/ask', 'Which Opportunity Centre was set up with Google?', USERS.staff);
+      expect(messageText(await h.waitForResponse(ask.responseId, 20_000))).toContain('London AI Campus');
+
+      await pgServer.start();
+      await waitFor(async () => (await h.health()).status === 200, 'store healthy again', 30_000);
+
+      // Nothing half-written, nothing from the cut requests stored.
+      expect(await integrity()).toEqual({ headless: [], dangling: [], gaps: [] });
+      expect((await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n).toBe(before);
+      expect(await sql("SELECT centre_id FROM attendance_returns WHERE current_version = 0")).toEqual([]);
+
+      // The pool recovers: the next submission is stored.
+      const next = await h.command('/attendance', `${QUICK}${week}`, USERS.lead);
+      expect(messageText(await h.waitForResponse(next.responseId, 20_000))).toContain('Return received for Acland Burghley');
+      expect(await integrity()).toEqual({ headless: [], dangling: [], gaps: [] });
+      expect(Number((await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n)).toBe(Number(before) + 1);
+      expect(uncaught.map(String)).toEqual([]);
+    },
+  );
+});
