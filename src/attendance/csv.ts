@@ -1,3 +1,4 @@
+import { localDateTime } from './week.js';
 import { FIGURE_FIELDS, type StoredReturn } from './types.js';
 
 /** Excel reads UTF-8 only with a byte-order mark. */
@@ -21,28 +22,9 @@ export function csvRow(cells: (string | number | boolean | null | undefined)[]):
 
 export const EXPORT_COLUMNS = ['centre_id', 'centre_name', 'week_start', ...FIGURE_FIELDS, 'note', 'version', 'amended', 'submitted_at'] as const;
 
-/** "YYYY-MM-DD HH:MM:SS" wall-clock time in the zone: Excel reads it as a date-time (it does not read ISO "T…Z"). */
-export function localDateTime(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
 /**
  * CSV of returns (latest versions), one row per centre-week, with BOM and CRLF line ends.
- * submitted_at is local time in `timeZone` (SCHEDULE_TIMEZONE).
+ * submitted_at is local time in `timeZone` (SCHEDULE_TIMEZONE) as "YYYY-MM-DD HH:MM:SS", which Excel reads as a date-time (ISO "T…Z" it does not).
  */
 export function returnsToCsv(returns: StoredReturn[], centreNames: ReadonlyMap<string, string>, timeZone = 'Europe/London'): string {
   let out = UTF8_BOM + csvRow([...EXPORT_COLUMNS]);

@@ -62,11 +62,18 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function wallClock(instant: Date, timeZone: string): { date: string; ms: number } {
+function wallClock(instant: Date, timeZone: string): { date: string; time: string; ms: number } {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
   const date = `${parts.year}-${parts.month}-${parts.day}`;
-  const ms = Date.parse(`${date}T${parts.hour}:${parts.minute}:${parts.second}Z`) + instant.getUTCMilliseconds();
-  return { date, ms };
+  const time = `${parts.hour}:${parts.minute}:${parts.second}`;
+  const ms = Date.parse(`${date}T${time}Z`) + instant.getUTCMilliseconds();
+  return { date, time, ms };
+}
+
+/** "YYYY-MM-DD HH:MM:SS" wall-clock time of an instant in a time zone. */
+export function localDateTime(instant: Date, timeZone: string): string {
+  const { date, time } = wallClock(instant, timeZone);
+  return `${date} ${time}`;
 }
 
 /** The civil date of an instant in a time zone. */
