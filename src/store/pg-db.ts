@@ -73,6 +73,11 @@ export function createPgDb(opts: PgDbOptions): Db {
   });
   // An idle client losing its server must not crash the process; the next query reports UnavailableError.
   pool.on('error', (err) => opts.logger?.warn({ err: err.message }, 'postgres idle client error'));
+  // A client checked out of the pool has no 'error' listener of pg-pool's: when the server goes away mid-transaction
+  // pg emits 'error' after failing the query, which would be an uncaught exception. The query already reports it.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.logger?.warn({ err: err.message }, 'postgres connection lost'));
+  });
   let closed = false;
 
   async function connect(): Promise<pg.PoolClient> {
