@@ -1,5 +1,6 @@
 import type { Block, Chunk, LoadedDocument } from './model.js';
 import { parseDocument } from './structure.js';
+import { withoutInstructions } from './document-instructions.js';
 
 export interface ChunkOptions {
   /** A chunk is closed once it holds at least this many words (default 110). */
@@ -109,7 +110,11 @@ function splitUnit(u: Unit, max: number): Unit[] {
 export function chunkDocument(doc: LoadedDocument, options: ChunkOptions = {}): { title: string; chunks: Chunk[]; sections: number } {
   const target = options.targetWords ?? 110;
   const max = options.maxWords ?? 260;
-  const { title, blocks } = parseDocument(doc);
+  const parsed = parseDocument(doc);
+  const title = parsed.title;
+  const blocks = parsed.blocks
+    .map((b): Block => (b.kind === 'heading' ? b : { ...b, text: withoutInstructions(b.text) }))
+    .filter((b) => b.text.trim() !== '');
   const sections = toSections(blocks, title);
   const chunks: Chunk[] = [];
   for (const section of sections) {
