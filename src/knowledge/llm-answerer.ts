@@ -25,7 +25,8 @@ export function formatPassages(passages: Chunk[]): string {
 
 /**
  * Check a model reply against the passages it was given: citation numbers that name no passage are dropped,
- * the rest are renumbered in order of first use; URLs that do not appear in the passages are removed.
+ * the rest are renumbered in order of first use; URLs that do not appear in the passages it cites are removed
+ * (a link from a passage it was shown but does not cite would reach the reader with no source to check it by).
  */
 export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply {
   const text = reply.trim();
@@ -33,9 +34,8 @@ export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply 
   if (/^(?:i'm sorry|sorry|i (?:cannot|can't|am unable to)|the (?:passages|documents) (?:do not|don't))/i.test(text) && !/\[\d+\]/.test(text)) {
     return { kind: 'abstain' };
   }
-  const cleaned = stripUnknownUrls(text, passages.map((p) => p.text).join('\n'));
   const order: number[] = [];
-  const renumbered = cleaned
+  const renumbered = text
     .replace(/\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g, (_, list: string) => {
       const nums = list
         .split(',')
@@ -51,12 +51,14 @@ export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply 
         .filter((v, i, a) => a.indexOf(v) === i)
         .join('');
     })
-    .replace(/(\[\d+\])(?:\s*\1)+/g, '$1')
+    .replace(/(\[\d+\])(?:\s*\1)+/g, '$1');
+  if (!order.length) return { kind: 'uncited' };
+  const cited = order.map((n) => passages[n - 1]!);
+  const cleaned = stripUnknownUrls(renumbered, cited.map((p) => p.text).join('\n'))
     .replace(/[ \t]+([.,;:])/g, '$1')
     .replace(/[ \t]{2,}/g, ' ')
     .trim();
-  if (!order.length) return { kind: 'uncited' };
-  return { kind: 'answer', text: renumbered, cited: order.map((n) => passages[n - 1]!) };
+  return { kind: 'answer', text: cleaned, cited };
 }
 
 const URL = /\bhttps?:\/\/[^\s<>()\]]+|\bwww\.[^\s<>()\]]+/gi;
