@@ -70,6 +70,15 @@ export interface Bot {
   home(actor: Actor): Promise<Reply>;
 }
 
+/**
+ * Control characters (NUL would also fail in Postgres), bidirectional overrides and zero-width spaces carry no
+ * meaning in a question: removed, so a question of only those is treated as empty. Joiners inside emoji stay.
+ */
+function cleanQuestion(question: string): string {
+  // eslint-disable-next-line no-control-regex
+  return question.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '').trim();
+}
+
 const NOT_A_LEAD =
   'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
 const STATUS_WEEKS = 4;
@@ -131,7 +140,7 @@ export function createBot(deps: BotDeps): Bot {
     actor: (identity) => deps.directory.resolveActor(identity),
 
     async ask(actor, question, options = {}) {
-      const q = question.trim();
+      const q = cleanQuestion(question);
       if (!q) {
         return { reply: notice('info', 'Ask me a question about post-16 pathways, CPD or SEND guidance, e.g. "What is Camden Career Club?"'), answerId: null, answered: false };
       }
