@@ -114,6 +114,11 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
     } catch (err) {
       const code = err instanceof NotifierError ? err.code : 'transient';
       const message = (err as Error)?.message ?? String(err);
+      if (code === 'unknown') {
+        await opts.services.claims.markUnknown(key, { code, message });
+        log.warn({ recipient: d.recipient, err: message }, 'notification send timed out and may have been delivered; recorded as unknown, not resent');
+        throw new UnrecoverableError(message);
+      }
       if (code === 'permanent') {
         await opts.services.claims.markFailed(key, { code, message });
         log.warn({ recipient: d.recipient, err: message }, 'notification failed permanently; recorded, not retried');

@@ -20,6 +20,15 @@ const PERMANENT = new Set([
   'missing_scope',
 ]);
 
+/** Request errors that mean the request never reached Slack (safe to retry). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function requestErrorCode(err: unknown): string | undefined {
+  const original = (err as { original?: { code?: unknown; cause?: { code?: unknown } } } | null)?.original;
+  const code = original?.code ?? original?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Map a Slack Web API failure to the Notifier's error kinds (rate_limited carries Retry-After). */
 export function toNotifierError(err: unknown): NotifierError {
   if (err instanceof NotifierError) return err;
@@ -28,14 +37,18 @@ export function toNotifierError(err: unknown): NotifierError {
   if (info.kind === 'platform' && PERMANENT.has(info.error ?? '')) {
     return new NotifierError('permanent', `Slack refused the message: ${info.error}`, undefined, { cause: err });
   }
+  if (info.kind === 'request' && !NOT_SENT_CODES.has(requestErrorCode(err) ?? '')) {
+    // Timed out or cut off after the request went out: Slack may have posted it, so it must not be sent again.
+    return new NotifierError('unknown', `Slack did not answer in time; the message may have been delivered: ${(err as Error)?.message ?? 'request failed'}`, undefined, { cause: err });
+  }
   const what = info.kind === 'platform' ? info.error : info.kind === 'http' ? `HTTP ${info.status}` : (err as Error)?.message;
   return new NotifierError('transient', `Slack send failed: ${what ?? 'unknown error'}`, undefined, { cause: err });
 }
 
 /**
  * Notifier for Slack: direct messages via conversations.open + chat.postMessage, channel posts via chat.postMessage.
- * No retries here: a 429 is reported as rate_limited with its Retry-After so the job can reschedule; 5xx and timeouts
- * are 'transient' and never retried blindly (the message may have been delivered).
+ * No retries here: a 429 is reported as rate_limited with its Retry-After so the job can reschedule; 5xx is
+ * 'transient'; a timeout is 'unknown' (the message may have been delivered) and must not be resent.
  */
 export function createSlackNotifier(client: webApi.WebClient, logger?: Logger): Notifier {
   return {

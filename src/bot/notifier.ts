@@ -20,11 +20,12 @@ export interface Notifier {
 
 /**
  * Failure of a send. `rate_limited` carries how long to wait; `permanent` (user gone, bot blocked,
- * channel not found) must not be retried; `transient` may be retried with backoff.
+ * channel not found) must not be retried; `transient` (nothing went out) may be retried with backoff;
+ * `unknown` (the platform did not answer in time: the message may have been delivered) must not be resent.
  */
 export class NotifierError extends AppError {
   constructor(
-    code: 'rate_limited' | 'permanent' | 'transient',
+    code: 'rate_limited' | 'permanent' | 'transient' | 'unknown',
     message: string,
     readonly retryAfterMs?: number,
     options?: { cause?: unknown },

@@ -116,7 +116,12 @@ export class NotificationClaimsRepo {
     await this.setError(key, 'failed', error);
   }
 
-  private async setError(key: NotificationKey, state: 'retryable' | 'failed', error: { code: string; message: string }) {
+  /** The send's outcome is unknown (the platform did not answer in time): recorded, never resent automatically. */
+  async markUnknown(key: NotificationKey, error: { code: string; message: string }): Promise<void> {
+    await this.setError(key, 'unknown', error);
+  }
+
+  private async setError(key: NotificationKey, state: 'retryable' | 'failed' | 'unknown', error: { code: string; message: string }) {
     await this.db.query(
       `UPDATE notification_claims
           SET state = $4, error_code = $5, error_message = $6, updated_at = now()
