@@ -1,4 +1,5 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, ExpressReceiver, HTTPModuleFunctions, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import { badPayloadAs400, refuseFutureTimestamps, SLACK_BODY_LIMIT } from './request-guard.js';
 import { Router } from 'express';
 import type { Notifier } from '../../src/bot/notifier.js';
 import type { Config } from '../../src/config.js';
@@ -79,12 +80,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set');
     mode = 'http';
     router = Router();
+    router.post('/slack/events', refuseFutureTimestamps());
     const receiver = new ExpressReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET,
       endpoints: '/slack/events',
       router,
       logger,
       processBeforeResponse: false,
+      bodyLimit: SLACK_BODY_LIMIT,
+      processEventErrorHandler: badPayloadAs400(HTTPModuleFunctions.defaultProcessEventErrorHandler),
     });
     app = new App({ authorize: auth.authorize, receiver, logger, clientOptions });
   }
