@@ -57,6 +57,8 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   async function handle(req: HttpRequest, res: HttpResponse): Promise<void> {
     try {
       if (mode === 'refuse') {
+        // The body is left unread: the connection must not be reused for the client's next request.
+        res.header('Connection', 'close');
         res.status(401);
         res.send({
           error: 'unauthorised',
@@ -66,14 +68,31 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
         return;
       }
       if (req.body === undefined || req.body === null) {
+        const type = req.headers?.['content-type'];
+        if (!/\bjson\b/i.test(String(type ?? ''))) {
+          res.header('Connection', 'close');
+          res.status(400);
+          res.send({ error: 'bad_request', message: 'Content-Type must be application/json.' });
+          res.end();
+          return;
+        }
         const parsed = await readJson(req);
         if (!parsed.ok) {
-          res.status(400);
+          if (parsed.status === 413) res.header('Connection', 'close');
+          res.status(parsed.status);
           res.send({ error: 'bad_request', message: parsed.message });
           res.end();
           return;
         }
         req.body = parsed.value as Record<string, unknown>;
+      }
+      // botbuilder and teams-ai assume these fields; without them a turn throws (500) instead of refusing (400).
+      const problem = activityProblem(req.body);
+      if (problem) {
+        res.status(400);
+        res.send({ error: 'bad_request', message: problem });
+        res.end();
+        return;
       }
       await adapter.process(req, res, async (context) => {
         await application.run(context);
@@ -98,18 +117,33 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   };
 }
 
-async function readJson(req: NodeJS.ReadableStream): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+async function readJson(req: NodeJS.ReadableStream): Promise<{ ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += buf.length;
-    if (size > MAX_BODY_BYTES) return { ok: false, message: 'Activity too large.' };
+    if (size > MAX_BODY_BYTES) return { ok: false, status: 413, message: 'Activity too large.' };
     chunks.push(buf);
   }
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch {
-    return { ok: false, message: 'Body must be a JSON Bot Framework activity.' };
+    return { ok: false, status: 400, message: 'Body must be a JSON Bot Framework activity.' };
   }
+}
+
+/** What a Bot Framework activity must carry for a turn to run: a type, the channel's URL and the parties. */
+function activityProblem(body: unknown): string | null {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'Body must be a JSON Bot Framework activity.';
+  const a = body as Record<string, unknown>;
+  const id = (v: unknown) => !!v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' && (v as { id: string }).id !== '';
+  const missing = [
+    typeof a.type === 'string' && a.type !== '' ? null : 'type',
+    typeof a.serviceUrl === 'string' && a.serviceUrl !== '' ? null : 'serviceUrl',
+    id(a.conversation) ? null : 'conversation.id',
+    id(a.from) ? null : 'from.id',
+    id(a.recipient) ? null : 'recipient.id',
+  ].filter((m): m is string => m !== null);
+  return missing.length ? `Activity is missing ${missing.join(', ')}.` : null;
 }
