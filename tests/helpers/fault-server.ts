@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { AppAnswerer } from '../../src/app-context.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { DIRECTORY_YAML, SIGNING_SECRET, TEAM } from './slack-harness.js';
@@ -51,6 +51,8 @@ export interface FaultServerOptions {
   /** Slack Web API timeout (ms). */
   slackTimeoutMs?: number;
   fake?: FakeSlack;
+  /** Teams adapter options (e.g. a fake connector as channelServiceUrl, a quick send policy). */
+  teams?: StartServerOptions['teams'];
 }
 
 /** The real server (startServer) with Slack in HTTP mode against a local fake Web API, logs captured. */
@@ -96,6 +98,7 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
       jobs: config.JOBS_IN_PROCESS,
       overrides: { ...(opts.store ? { store: opts.store } : {}), ...(opts.answerer ? { answerer: opts.answerer } : {}) },
       slack: { maxRetryAfterMs: 5_000, timeoutMs: opts.slackTimeoutMs ?? 3_000 },
+      ...(opts.teams ? { teams: opts.teams } : {}),
       drainMs: 5_000,
     });
     const eventsUrl = `${server.url}/slack/events`;
