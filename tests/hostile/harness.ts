@@ -105,7 +105,10 @@ export interface HostileServer {
 let responseSeq = 0;
 
 /** One real server (startServer) with Slack over HTTP and Teams in local-dev mode, on an isolated Postgres schema. */
-export async function startHostileServer(env: Record<string, string> = {}): Promise<HostileServer> {
+export async function startHostileServer(
+  env: Record<string, string> = {},
+  options: { openIdMetadataUrl?: (connector: FakeBotConnector) => string } = {},
+): Promise<HostileServer> {
   const slack = await startFakeSlack();
   const connector = await startFakeBotConnector();
   const testStore = await openTestStore('postgres');
@@ -133,7 +136,11 @@ export async function startHostileServer(env: Record<string, string> = {}): Prom
       jobs: false,
       overrides: { store: testStore.store },
       slack: { maxRetryAfterMs: 2_000, timeoutMs: 3_000 },
-      teams: { channelServiceUrl: connector.serviceUrl, sendPolicy: { baseDelayMs: 5, maxDelayMs: 500, maxAttempts: 2 } },
+      teams: {
+        channelServiceUrl: connector.serviceUrl,
+        sendPolicy: { baseDelayMs: 5, maxDelayMs: 500, maxAttempts: 2 },
+        openIdMetadataUrl: options.openIdMetadataUrl?.(connector),
+      },
       drainMs: 5_000,
     });
     const eventsUrl = `${server.url}/slack/events`;
