@@ -79,49 +79,64 @@ describe.skipIf(!!unavailable)('Postgres restarted under the server (private clu
   it.each(['fast', 'immediate'] as const)(
     'stop -m %s: requests in flight get a clear "try again", nothing is half-written, and the pool recovers',
     async (mode) => {
-      const before = (await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n;
-      const lock = await holdVersions();
-      // Two leads submit; both are now inside their transaction (centre-week row locked, version insert waiting).
-      const week = mode === 'fast' ? '' : ' week 2026-11-02';
-      const inFlight = [
-        await h.command('/attendance', `${QUICK}${week}`, USERS.lead),
-        await h.command('/attendance', `centre camden-career-club ${QUICK}${week}`, USERS.multiLead),
-      ];
-      for (const r of inFlight) expect(r.status).toBe(200);
-      await waitFor(async () => (await waitingOnLock()) >= 2, 'both submissions waiting inside their transaction', 20_000);
-
-      await pgServer.stop(mode);
-      await lock.end().catch(() => undefined);
-
-      // Each person hears "try again" (exactly one reply each), not silence and not a crash.
-      for (const r of inFlight) {
-        const reply = messageText(await h.waitForResponse(r.responseId, 20_000));
-        expect(reply).toMatch(TRY_AGAIN);
+      try {
+        await scenario(mode);
+      } finally {
+        await pgServer.start().catch(() => undefined); // already running unless the scenario failed midway
       }
-
-      // While it is down: health says so (503), a new submission is refused clearly, questions are still answered.
-      const health = await h.health();
-      expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ status: 'down', store: { ok: false } });
-      const refused = await h.command('/attendance', QUICK, USERS.lead);
-      expect(messageText(await h.waitForResponse(refused.responseId, 20_000))).toMatch(TRY_AGAIN);
-      const ask = await h.command('/ask', 'Which Opportunity Centre was set up with Google?', USERS.staff);
-      expect(messageText(await h.waitForResponse(ask.responseId, 20_000))).toContain('London AI Campus');
-
-      await pgServer.start();
-      await waitFor(async () => (await h.health()).status === 200, 'store healthy again', 30_000);
-
-      // Nothing half-written, nothing from the cut requests stored.
-      expect(await integrity()).toEqual({ headless: [], dangling: [], gaps: [] });
-      expect((await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n).toBe(before);
-      expect(await sql("SELECT centre_id FROM attendance_returns WHERE current_version = 0")).toEqual([]);
-
-      // The pool recovers: the next submission is stored.
-      const next = await h.command('/attendance', `${QUICK}${week}`, USERS.lead);
-      expect(messageText(await h.waitForResponse(next.responseId, 20_000))).toContain('Return received for Acland Burghley');
-      expect(await integrity()).toEqual({ headless: [], dangling: [], gaps: [] });
-      expect(Number((await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n)).toBe(Number(before) + 1);
-      expect(uncaught.map(String)).toEqual([]);
     },
   );
+
+  async function scenario(mode: 'fast' | 'immediate') {
+    const versionsBefore = (await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n;
+    const lock = await holdVersions();
+    // Two leads submit; both are now inside their transaction (centre-week row locked, version insert waiting).
+    const week = mode === 'fast' ? '' : ' week 2026-11-02';
+    const inFlight = [
+      await h.command('/attendance', `${QUICK}${week}`, USERS.lead),
+      await h.command('/attendance', `centre camden-career-club ${QUICK}${week}`, USERS.multiLead),
+    ];
+    for (const r of inFlight) expect(r.status).toBe(200);
+    await waitFor(async () => (await waitingOnLock()) >= 2, 'both submissions waiting inside their transaction', 20_000);
+
+    await pgServer.stop(mode);
+    await lock.end().catch(() => undefined);
+
+    // Each person hears "try again" (exactly one reply each), not silence and not a crash.
+    for (const r of inFlight) {
+      const reply = messageText(await h.waitForResponse(r.responseId, 20_000));
+      expect(reply).toMatch(TRY_AGAIN);
+    }
+
+    // While it is down: health says so (503), a new submission is refused clearly, questions are still answered.
+    const health = await h.health();
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'down', store: { ok: false } });
+    const refused = await h.command('/attendance', QUICK, USERS.lead);
+    expect(messageText(await h.waitForResponse(refused.responseId, 20_000))).toMatch(TRY_AGAIN);
+    const ask = await h.command('/ask', 'Which Opportunity Centre was set up with Google?', USERS.staff);
+    expect(messageText(await h.waitForResponse(ask.responseId, 20_000))).toContain('London AI Campus');
+    // A direct message too: Slack got its 200 at once and will not deliver it again, so skipping it would be silence.
+    const posts = () => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${USERS.staff.replace(/^U/, '')}`);
+    const before = posts().length;
+    const dm = await h.dm(USERS.staff, 'Which Opportunity Centre was set up with Google?');
+    expect(dm.status).toBe(200);
+    await h.fake.waitFor(() => posts().length > before, 20_000);
+    expect(messageText(posts().at(-1)!.args)).toContain('London AI Campus');
+
+    await pgServer.start();
+    await waitFor(async () => (await h.health()).status === 200, 'store healthy again', 30_000);
+
+    // Nothing half-written, nothing from the cut requests stored.
+    expect(await integrity()).toEqual({ headless: [], dangling: [], gaps: [] });
+    expect((await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n).toBe(versionsBefore);
+    expect(await sql("SELECT centre_id FROM attendance_returns WHERE current_version = 0")).toEqual([]);
+
+    // The pool recovers: the next submission is stored.
+    const next = await h.command('/attendance', `${QUICK}${week}`, USERS.lead);
+    expect(messageText(await h.waitForResponse(next.responseId, 20_000))).toContain('Return received for Acland Burghley');
+    expect(await integrity()).toEqual({ headless: [], dangling: [], gaps: [] });
+    expect(Number((await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n)).toBe(Number(versionsBefore) + 1);
+    expect(uncaught.map(String)).toEqual([]);
+  }
 });
