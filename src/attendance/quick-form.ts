@@ -44,7 +44,8 @@ const SESSION_TYPES: readonly FigureField[] = ['academic', 'enrichment', 'career
 
 function keywordOf(word: string): Keyword | undefined {
   const w = word.toLowerCase().replace(/[:=]$/, '');
-  return (KEYWORDS as readonly string[]).includes(w) ? (w as Keyword) : ALIASES[w];
+  // Own properties only: "constructor" or "__proto__" must not find Object.prototype's members.
+  return (KEYWORDS as readonly string[]).includes(w) ? (w as Keyword) : Object.hasOwn(ALIASES, w) ? ALIASES[w] : undefined;
 }
 
 function editDistance(a: string, b: string): number {
