@@ -28,7 +28,9 @@ export function parseAttendanceCommand(raw: string): AttendanceCommand {
     const [email, roleWord, centre, ...rest] = words.slice(2);
     const problems = [];
     if (!email || !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) problems.push({ field: 'email', message: `email must be an address like name@example.org${email ? `, got "${email}"` : ''}.` });
-    const role = roleWord ? (ROLES.find((r) => r === roleWord.toLowerCase()) ?? ROLE_ALIASES[roleWord.toLowerCase()]) : undefined;
+    const word = roleWord?.toLowerCase();
+    // Own properties only: "constructor" or "__proto__" must not find Object.prototype's members.
+    const role = word ? (ROLES.find((r) => r === word) ?? (Object.hasOwn(ROLE_ALIASES, word) ? ROLE_ALIASES[word] : undefined)) : undefined;
     if (!role) problems.push({ field: 'role', message: `role must be one of ${ROLES.join(', ')}${roleWord ? `, got "${roleWord}"` : ''}.` });
     if (role === 'oc_lead' && !centre) problems.push({ field: 'centre', message: 'centre is needed for oc_lead (a centre id such as acland-burghley).' });
     if (rest.length) problems.push({ field: 'command', message: `unexpected words after the centre: "${rest.join(' ')}". ${ADMIN_USAGE}` });
