@@ -36,7 +36,7 @@ export interface QuickRow {
   name: string;
   platform: 'slack' | 'teams';
   /** Which lead types it: Slack leads acland-burghley (lead) or camden-career-club + a closed centre (multiLead). */
-  user?: 'lead' | 'multiLead' | 'staff';
+  user?: 'lead' | 'multiLead' | 'staff' | 'admin';
   text: string;
   /** rejected: a clear message naming `field`; stored: a new version, note as given in `note`. */
   outcome: { rejected: string } | { stored: { note?: string | null } };
@@ -196,6 +196,10 @@ export function buildRows(now: () => number): Row[] {
     quick('slack', 'note of 1,001 characters', `${VALID_QUICK} note "${'n'.repeat(1001)}"`, bad('note')),
     quick('slack', 'note of 50 KB', `${VALID_QUICK} note ${'n'.repeat(50 * 1024)}`, bad('note')),
     quick('slack', 'plain staff are refused', VALID_QUICK, bad('person'), 'staff', /Only registered Opportunity Centre leads/),
+    quick('slack', 'a word that names an Object.prototype member (constructor)', `${VALID_QUICK} constructor 5`, bad('form'), 'lead', /unknown word 'constructor'/),
+    quick('slack', 'a word that names an Object.prototype member (__proto__)', `${VALID_QUICK} __proto__ 5`, bad('form'), 'lead', /unknown word '__proto__'/),
+    quick('slack', 'admin command with a role named constructor', 'admin register jo.bloggs@example.org constructor', bad('role'), 'admin', /role must be one of/),
+    quick('slack', 'admin command with a role named __proto__', 'admin register jo.bloggs@example.org __proto__ acland-burghley', bad('role'), 'admin', /role must be one of/),
     quick('slack', 'note with Slack and Markdown injection is stored, shown inert', `${VALID_QUICK} note "${MARKUP_NOTE}"`, { stored: { note: MARKUP_NOTE } }),
     quick('slack', 'note with SQL injection is stored as text', `${VALID_QUICK} note "'); DROP TABLE attendance_returns; --"`, { stored: { note: "'); DROP TABLE attendance_returns; --" } }),
     quick('slack', 'note with NUL and control characters is stored cleaned', `${VALID_QUICK} note "half\u0000 term\u0007 week\u001b"`, { stored: { note: 'half term week' } }),
