@@ -36,10 +36,16 @@ export async function askingActor(deps: SlackListenerDeps, user: string, team: s
 
 /**
  * Run `fn` only for the first delivery of `key` (Slack retries events with the same event_id).
- * When the claim cannot be recorded (database down): events are skipped, since Slack will retry them and a
- * second answer would be a duplicate; slash commands and button clicks (`whenUnrecorded: 'run'`) are never
- * redelivered, so they go ahead and the person gets an answer or a clear "try again".
+ * When the claim cannot be recorded (database down): `whenUnrecorded: 'run'` goes ahead, so the person gets an
+ * answer or a clear "try again" rather than silence; `'skip'` drops it, for a redelivery (an earlier delivery may
+ * have been answered). Events are acknowledged before listeners run, so Slack does not redeliver a first delivery:
+ * use `eventWhenUnrecorded(context.retryNum)` for events; commands and button clicks are never redelivered: 'run'.
  */
+/** For events: run a first delivery when it cannot be recorded (it was acked and will not come again); skip retries. */
+export function eventWhenUnrecorded(retryNum: number | undefined): 'skip' | 'run' {
+  return retryNum ? 'skip' : 'run';
+}
+
 export async function once(
   deps: SlackListenerDeps,
   key: string,
@@ -51,11 +57,11 @@ export async function once(
     first = await deps.deliveries.claim('slack', key);
   } catch (err) {
     if (whenUnrecorded === 'run') {
-      deps.logger.warn({ err, key }, 'could not record Slack delivery; handling it anyway (not redelivered)');
+      deps.logger.warn({ err, key }, 'could not record Slack delivery; handling it anyway (first delivery, not redelivered)');
       await fn();
       return;
     }
-    deps.logger.error({ err, key }, 'could not record Slack delivery; skipping so a retry cannot answer twice');
+    deps.logger.error({ err, key }, 'could not record Slack redelivery; skipping it so it cannot be answered twice');
     return;
   }
   if (!first) {

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import { answerMessage, stripMentions } from '../../answer-message.js';
-import { once, type SlackListenerDeps } from '../../context.js';
+import { eventWhenUnrecorded, once, type SlackListenerDeps } from '../../context.js';
 
 /** @mention in a channel: answer in the thread; follow-ups in that thread use its first question as context. */
 export function register(app: App, deps: SlackListenerDeps): void {
-  app.event('app_mention', async ({ event, body, client }) => {
+  app.event('app_mention', async ({ event, body, client, context }) => {
     deps.countRequest?.('event_app_mention');
     if (event.bot_id || event.subtype || !event.user) return;
     await once(deps, `event:${body.event_id}`, () =>
@@ -17,6 +17,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         text: stripMentions(event.text),
         replyInThread: true,
       }),
+      eventWhenUnrecorded(context.retryNum),
     );
   });
 }

@@ -1,13 +1,13 @@
 import type { App } from '@slack/bolt';
 import { answerMessage } from '../../answer-message.js';
-import { once, type SlackListenerDeps } from '../../context.js';
+import { eventWhenUnrecorded, once, type SlackListenerDeps } from '../../context.js';
 
 /**
  * A direct message is a question. Ignored: the bot's own and other bots' messages, edits, deletions, joins and
  * every other subtype, and messages outside DMs (channel questions come as app_mention).
  */
 export function register(app: App, deps: SlackListenerDeps): void {
-  app.message(async ({ message, body, client }) => {
+  app.message(async ({ message, body, client, context }) => {
     deps.countRequest?.('message');
     if (message.channel_type !== 'im' || message.subtype !== undefined) return;
     if ('bot_id' in message && message.bot_id) return;
@@ -23,6 +23,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         text: message.text ?? '',
         replyInThread: false,
       }),
+      eventWhenUnrecorded(context.retryNum),
     );
   });
 }
