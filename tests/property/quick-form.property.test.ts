@@ -85,7 +85,7 @@ describe('quick form: round trip', () => {
 });
 
 describe('quick form: garbage', () => {
-  const keywordish = fc.constantFrom(...FIGURE_FIELDS, 'week', 'centre', 'note', 'sesions', 'pupil', 'center', 'w', 'notes');
+  const keywordish = fc.constantFrom(...FIGURE_FIELDS, 'week', 'centre', 'note', 'sesions', 'pupil', 'center', 'w', 'notes', 'constructor', '__proto__', 'toString', 'hasOwnProperty');
   const numberish = fc.oneof(
     fc.integer().map(String),
     fc.double().map(String),
