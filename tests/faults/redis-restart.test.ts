@@ -10,6 +10,9 @@ import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from '../helpers/f
 import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { waitFor } from '../helpers/fault-process.js';
 import { USERS } from '../helpers/slack-harness.js';
+import { startFakeSlack } from '../helpers/fake-slack.js';
+import { startSlowHttpProxy } from '../helpers/fault-slow-http.js';
+import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -109,4 +112,55 @@ describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redi
     );
     expect(claims.rows.map((r) => `${r.kind}:${r.state}`)).toEqual(['nudge:sent', 'reminder:sent', 'reminder:sent']);
   });
+});
+
+describe.skipIf(!REDIS_SERVER)('Redis (with an append-only file) killed while reminders are being sent', () => {
+  it('the sends in flight finish once; after the restart the jobs are settled and nothing is sent twice', async () => {
+    const redis = await startPrivateRedis({ persistent: true });
+    cleanups.push(() => redis.close());
+    const ts = await openTestStore('postgres');
+    cleanups.push(() => ts.close());
+    const fake = await startFakeSlack();
+    cleanups.push(() => fake.close());
+    const proxy = await startSlowHttpProxy(fake.apiUrl);
+    cleanups.push(() => proxy.close());
+    const h = await startFaultServer({
+      store: ts.store,
+      fake,
+      env: { JOBS_IN_PROCESS: 'true', REDIS_URL: redis.url, QUEUE_PREFIX: `fault-redis-aof-${process.pid}`, SLACK_API_URL: proxy.url },
+      slackTimeoutMs: 10_000,
+    });
+    cleanups.push(() => h.stop());
+    const jobs = h.server.jobs!;
+    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+
+    // Both reminders are at Slack (slow) when Redis dies.
+    proxy.setDelay((path) => (path.endsWith('/chat.postMessage') ? 2_000 : 0));
+    await jobs.runNow('reminder', new Date('2026-11-06T14:00:00Z'));
+    await waitFor(() => proxy.arrived(/chat\.postMessage$/) >= 2, 'both reminder posts in flight', 30_000, 20);
+    await redis.kill();
+    const claims = new NotificationClaimsRepo(ts.store.db);
+    const sent = async () => (await claims.list({ kind: 'reminder', period: '2026-11-02' })).filter((c) => c.state === 'sent').length;
+    await waitFor(async () => (await sent()) === 2, 'both sends recorded in Postgres while Redis is down', 20_000);
+    proxy.setDelay(() => 0);
+
+    // Redis comes back with its data, where the two send jobs are still active: the worker completes them (or the
+    // stalled-job check hands them out again, when the lock ran out first; the claims then stop a second message).
+    await redis.start();
+    await waitFor(() => jobs.redisStatus() === 'up', 'jobs see Redis again', 30_000);
+    await waitForIdle(jobs.queues, 90_000);
+    const notify = jobs.queues.find((q) => q.name === 'notifications')!;
+    await waitFor(async () => (await notify.getActiveCount()) === 0, 'no send job left active', 90_000, 250);
+
+    // Jobs work again: a nudge after the restart reaches both leads.
+    await jobs.runNow('nudge', new Date('2026-11-09T10:00:00Z'));
+    await waitFor(async () => (await claims.list({ kind: 'nudge', period: '2026-11-02' })).filter((c) => c.state === 'sent').length === 2, 'nudges sent', 30_000);
+    await waitForIdle(jobs.queues, 30_000);
+
+    const posts = (user: string) => fake.callsTo('chat.postMessage').filter((c) => c.args.channel === dmChannel(user)).map((c) => messageText(c.args));
+    for (const user of [USERS.lead, USERS.multiLead]) {
+      expect(posts(user).filter((t) => /Weekly attendance return due/.test(t))).toHaveLength(1);
+      expect(posts(user).filter((t) => /Attendance return still missing/.test(t))).toHaveLength(1);
+    }
+  }, 180_000);
 });

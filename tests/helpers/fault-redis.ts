@@ -1,7 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { firstExisting, freePort, portAccepts, startChild, waitFor, type Child } from './fault-process.js';
 
-/** A disposable redis-server on its own loopback port, without persistence: a restart comes back empty. */
+/** A disposable redis-server on its own loopback port; without `persistent`, a restart comes back empty. */
 export interface PrivateRedis {
   port: number;
   url: string;
@@ -16,12 +19,19 @@ export interface PrivateRedis {
 
 export const REDIS_SERVER = firstExisting(['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server']);
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export interface PrivateRedisOptions {
+  /** Keep data across kill/start with an append-only file fsynced on every write (as a production Redis would). */
+  persistent?: boolean;
+}
+
+export async function startPrivateRedis(opts: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   if (!REDIS_SERVER) throw new Error('redis-server is not installed');
   const port = await freePort();
+  const dir = opts.persistent ? await mkdtemp(join(tmpdir(), 'camden-faultredis-')) : null;
+  const persistence = dir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
   let child: Child | null = null;
   const start = async () => {
-    child = startChild(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'no']);
+    child = startChild(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no', '--protected-mode', 'no']);
     const c = child;
     await waitFor(async () => {
       if (c.exited()) throw new Error(`redis-server exited: ${c.output()}`);
@@ -50,6 +60,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     close: async () => {
       if (child) await child.kill('SIGKILL');
       child = null;
+      if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }
