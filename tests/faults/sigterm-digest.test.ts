@@ -127,7 +127,6 @@ describe.skipIf(!!skipReason)('SIGTERM during a digest send (server as a child p
     const afterStop = await claims();
     expect(afterStop.filter((c) => c.state === 'sending')).toEqual([]);
     const sentBeforeRestart = afterStop.filter((c) => c.state === 'sent').length;
-    if (process.env.FAULT_LOGS) console.log({ sentBeforeRestart, arrived: proxy.arrived(/chat\.postMessage$/), answered: proxy.answered(/chat\.postMessage$/) });
     expect(sentBeforeRestart).toBeGreaterThan(0);
     expect(sentBeforeRestart).toBeLessThan(LEADS.length + 1);
     expect(digestPosts()).toHaveLength(proxy.answered(/chat\.postMessage$/));

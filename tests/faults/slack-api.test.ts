@@ -81,6 +81,16 @@ describe('answers to questions', () => {
     await expectHealthy();
   });
 
+  it('/ask whose response_url never answers: given up within the Slack timeout, logged, one attempt, server healthy', async () => {
+    const logsFrom = h.logs.lines.length;
+    h.fake.failNext('response_url', { kind: 'hang' });
+    const ask = await h.command('/ask', QUESTION, USERS.staff);
+    // Bounded: the listener must not hold on to a dead response_url (it would also hold up shutdown).
+    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /\/ask failed/.test(l.msg)), '/ask failure logged', 15_000);
+    expect(h.responses(ask.responseId)).toHaveLength(1);
+    await expectHealthy();
+  });
+
   it('/ask whose response_url answers 500: logged, one attempt, server healthy', async () => {
     const logsFrom = h.logs.lines.length;
     h.fake.failNext('response_url', { kind: 'http', status: 500 });
