@@ -79,6 +79,7 @@ export interface Counts {
   versions: number;
   answers: number;
   questions: number;
+  feedback: number;
 }
 
 export interface HostileServer {
@@ -203,6 +204,7 @@ export async function startHostileServer(
           versions: await count('SELECT count(*) AS n FROM attendance_return_versions'),
           answers: await count('SELECT count(*) AS n FROM bot_answers'),
           questions: await count('SELECT count(*) AS n FROM question_log'),
+          feedback: await count('SELECT count(*) AS n FROM bot_feedback'),
         };
       },
       async close() {

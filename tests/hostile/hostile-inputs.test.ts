@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
-import { newTriggerId, slackSignature } from '../helpers/slack-requests.js';
+import { newTriggerId, newTs, slackSignature } from '../helpers/slack-requests.js';
 import { activity } from '../helpers/teams-harness.js';
 import { knowledgeWithInjection, SIGNING_SECRET, SLACK_USERS, slackTexts, startHostileServer, TEAM, TEAMS_USERS, teamsTexts, type Counts, type HostileServer } from './harness.js';
-import { buildRows, VALID_FIGURES, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
+import { buildRows, VALID_FIGURES, type ActionRow, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
 import { EVIL_URL, urlsIn } from './injection.js';
 
 /**
@@ -56,12 +56,16 @@ describe('the hostile-input table', () => {
       case 'form':
         stored = await formRow(row);
         break;
+      case 'action':
+        await actionRow(row);
+        break;
     }
     // Nothing crashed, and nothing was stored that the row does not allow.
     expect(await s.healthz()).toBe(200);
     const after = await s.counts();
     expect(after.versions - before.versions).toBe(stored);
     expect(after.returns - before.returns).toBeLessThanOrEqual(stored);
+    expect(after.feedback).toBe(before.feedback);
     if (row.kind !== 'ask') {
       expect(after.answers).toBe(before.answers);
       expect(after.questions).toBe(before.questions);
@@ -122,6 +126,13 @@ async function askRow(row: AskRow, before: Counts): Promise<void> {
     expect(status).toBe(200);
     ({ text } = await slackReply(responseId));
     expectInertSlack(text);
+  } else if (row.platform === 'slack-dm') {
+    const channel = `D0H${(++dmSeq).toString().padStart(6, '0')}`;
+    const { status } = await s.event({ type: 'message', channel_type: 'im', channel, user: SLACK_USERS.staff, text: row.question, ts: newTs(), team: TEAM });
+    expect(status).toBe(200);
+    await s.slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === channel), 30_000);
+    text = s.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel).map((c) => slackTexts(c.args)).join('\n');
+    expectInertSlack(text);
   } else {
     const res = await s.teamsPost(teamsActivityFor(TEAMS_USERS.staff, row.question));
     expect(res.status).toBe(200);
@@ -140,6 +151,44 @@ async function askRow(row: AskRow, before: Counts): Promise<void> {
   // Refused questions are not stored; answers and abstentions are, whatever characters they hold (feedback needs them).
   const after = await s.counts();
   expect(after.answers - before.answers).toBe(row.outcome === 'refused' ? 0 : 1);
+}
+
+let dmSeq = 0;
+let actionSeq = 0;
+
+async function actionRow(row: ActionRow): Promise<void> {
+  if (row.platform === 'slack') {
+    const responseId = `act${++actionSeq}`;
+    const res = await s.interaction({
+      type: 'block_actions',
+      user: { id: SLACK_USERS.staff, username: 'staff', name: 'staff', team_id: TEAM },
+      team: { id: TEAM, domain: 'camden' },
+      api_app_id: 'A0CAMDEN01',
+      token: 'legacy',
+      trigger_id: newTriggerId(),
+      container: { type: 'message', message_ts: newTs(), channel_id: 'C0GENERAL1', is_ephemeral: true },
+      channel: { id: 'C0GENERAL1', name: 'general' },
+      response_url: `${s.slack.responseUrlBase}/${responseId}`,
+      actions: [{ action_id: row.actionId, block_id: 'b1', type: 'button', value: row.value, text: { type: 'plain_text', text: 'x' }, action_ts: newTs() }],
+    });
+    expect(res.status).toBe(200);
+    if (row.says) {
+      const { text } = await slackReply(responseId);
+      expect(text).toMatch(row.says);
+      expect(text).not.toMatch(/briefly unavailable|went wrong/i);
+    }
+    expect(s.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    return;
+  }
+  const base = activity(s.connector.serviceUrl, { from: TEAMS_USERS.staff, type: row.invoke ? 'invoke' : 'message', value: row.value as Record<string, unknown>, replyToId: 'no-such-message' });
+  const res = await s.teamsPost(row.invoke ? { ...base, name: row.invoke } : base);
+  expect([200, 400, 404, 501]).toContain(res.status);
+  const conversation = `a:personal-${TEAMS_USERS.staff.aadObjectId}`;
+  if (row.says) {
+    const { text } = await teamsReply(conversation);
+    expect(text).toMatch(row.says);
+    expect(text).not.toMatch(/briefly unavailable|went wrong/i);
+  }
 }
 
 async function quickRow(row: QuickRow): Promise<number> {
@@ -275,6 +324,7 @@ describe('row counts', () => {
     expect(by('ask')).toBeGreaterThanOrEqual(20);
     expect(by('quick')).toBeGreaterThanOrEqual(30);
     expect(by('form')).toBeGreaterThanOrEqual(20);
+    expect(by('action')).toBeGreaterThanOrEqual(10);
     expect(EVIL_URL).toMatch(/^https:/);
   });
 });

@@ -22,7 +22,8 @@ export interface HttpRow {
 export interface AskRow {
   kind: 'ask';
   name: string;
-  platform: 'slack' | 'teams';
+  /** slack: /ask; slack-dm: a direct message event; teams: a personal chat message. */
+  platform: 'slack' | 'slack-dm' | 'teams';
   question: string;
   /** answered: cited answer; abstain: says the documents do not cover it (stored, for feedback); refused: a clear message, nothing stored. */
   outcome: 'answered' | 'abstain' | 'refused' | 'either';
@@ -55,7 +56,20 @@ export interface FormRow {
   outcome: { rejected: string } | { stored: { note?: string | null } };
 }
 
-export type Row = HttpRow | AskRow | QuickRow | FormRow;
+/** A button press or card action with a hostile value: Slack block_actions, Teams card submits and invokes. */
+export interface ActionRow {
+  kind: 'action';
+  name: string;
+  platform: 'slack' | 'teams';
+  /** Slack: the action_id and value of the button. Teams: the activity's value (and name, for invokes). */
+  actionId?: string;
+  value?: unknown;
+  invoke?: string;
+  /** A clear message the person gets (Slack: via response_url; Teams: a message), or null: acknowledged silently. */
+  says: RegExp | null;
+}
+
+export type Row = HttpRow | AskRow | QuickRow | FormRow | ActionRow;
 
 export const VALID_QUICK = 'sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3';
 export const VALID_FIGURES = { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 1, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 };
@@ -132,7 +146,7 @@ export function buildRows(now: () => number): Row[] {
     teams('teams: JSON nested 100,000 deep', '['.repeat(100_000) + ']'.repeat(100_000), 'application/json', [400, 413]),
   ];
 
-  const ask = (platform: 'slack' | 'teams', name: string, question: string, outcome: AskRow['outcome'], says?: RegExp): AskRow => ({ kind: 'ask', name, platform, question, outcome, says });
+  const ask = (platform: AskRow['platform'], name: string, question: string, outcome: AskRow['outcome'], says?: RegExp): AskRow => ({ kind: 'ask', name, platform, question, outcome, says });
   const q = 'What is Camden Career Club?';
   const asks: AskRow[] = [
     ask('slack', 'question with RTL override and isolate marks', `\u202EWhat is \u2067Camden Career Club\u2069?`, 'answered', /Career Club/),
@@ -163,6 +177,10 @@ export function buildRows(now: () => number): Row[] {
     ask('teams', 'teams: SQL injection in a question', "'; DELETE FROM bot_answers; --", 'either'),
     ask('teams', 'teams: HTML injection in a question', `<script>alert(1)</script><img src=x onerror=alert(1)> ${q}`, 'either'),
     ask('teams', 'teams: question that targets the injected document', 'How do I book Camden Career Club sessions?', 'either'),
+    ask('slack-dm', 'DM: question with a NUL and an RTL override', `What is\u0000 \u202ECamden Career Club?`, 'either'),
+    ask('slack-dm', 'DM: question of 50 KB', 'Camden '.repeat(7500), 'refused', /too long/),
+    ask('slack-dm', 'DM: mention and link injection', `<!here> <@U0ADMIN01> <https://evil.example|SEND guidance> ${q}`, 'either'),
+    ask('slack-dm', 'DM: only zero-width characters', '\u200B\u200B\uFEFF', 'refused'),
   ];
 
   const quick = (platform: 'slack' | 'teams', name: string, text: string, outcome: QuickRow['outcome'], user: QuickRow['user'] = 'lead', says?: RegExp): QuickRow => ({ kind: 'quick', name, platform, text, outcome, user, says });
@@ -253,5 +271,23 @@ export function buildRows(now: () => number): Row[] {
     form('slack', 'slack modal: note with injection is stored, shown inert', { note: `modal ${MARKUP_NOTE}` }, { stored: { note: `modal ${MARKUP_NOTE}` } }),
   );
 
-  return [...http, ...asks, ...quicks, ...forms];
+  const action = (platform: 'slack' | 'teams', name: string, over: Omit<ActionRow, 'kind' | 'name' | 'platform' | 'says'>, says: RegExp | null): ActionRow => ({ kind: 'action', name, platform, ...over, says });
+  const gone = /no longer available/;
+  const actions: ActionRow[] = [
+    action('slack', 'feedback on an answer id that is SQL injection', { actionId: 'feedback_helpful', value: "x' OR '1'='1" }, gone),
+    action('slack', 'feedback on an answer id with a NUL character', { actionId: 'feedback_not_helpful', value: 'abc\u0000def' }, gone),
+    action('slack', 'feedback on an answer id of 10 KB', { actionId: 'feedback_helpful', value: 'a'.repeat(10_000) }, gone),
+    action('slack', 'feedback with an empty value', { actionId: 'feedback_helpful', value: '' }, gone),
+    action('slack', 'share an answer that does not exist', { actionId: 'share_answer', value: '00000000-0000-4000-8000-000000000000' }, /no longer available|could not|not/i),
+    action('slack', 'share an answer id with a NUL character', { actionId: 'share_answer', value: '\u0000' }, /no longer available|could not|not/i),
+    action('teams', 'teams: card feedback on an unknown answer', { value: { verb: 'feedback_helpful', value: "'; DROP TABLE bot_feedback; --" } }, gone),
+    action('teams', 'teams: card feedback whose value is an object', { value: { verb: 'feedback_not_helpful', value: { id: 1 } } }, gone),
+    action('teams', 'teams: card submit with an unknown verb', { value: { verb: 'drop_tables', sessions: '6' } }, null),
+    action('teams', 'teams: card submit whose verb is not a string', { value: { verb: ['attendance_submit'] } }, null),
+    action('teams', 'teams: feedback-loop invoke on an unknown message', { invoke: 'message/submitAction', value: { actionName: 'feedback', actionValue: { reaction: 'like', feedback: '{' } } }, null),
+    action('teams', 'teams: feedback-loop invoke with a garbage value', { invoke: 'message/submitAction', value: { actionName: 'feedback', actionValue: 'explode' } }, null),
+    action('teams', 'teams: unknown invoke', { invoke: 'composeExtension/query', value: { commandId: "'; --" } }, null),
+  ];
+
+  return [...http, ...asks, ...quicks, ...forms, ...actions];
 }
