@@ -92,6 +92,8 @@ async function main(): Promise<void> {
   let seq = 0;
   let wall = 0;
   let serverLag: { p99: number; max: number } | null = null;
+  let connectionsBefore = 0;
+  let steadyConnections = 0;
   const clientLag = monitorEventLoopDelay({ resolution: 10 });
 
   const ask = async (stats: Stats, asker: number, q: string): Promise<void> => {
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
     // It also leaves ASKERS keep-alive connections open, as a proxy or Slack's own pool would hold.
     await Promise.all(Array.from({ length: ASKERS }, (_, asker) => ask(cold, asker, qs[asker % qs.length]!)));
 
+    connectionsBefore = poster.connections;
     await serverLoopDelay(server.url); // resets the server's event-loop histogram
     clientLag.enable();
     const started = performance.now();
@@ -153,6 +156,7 @@ async function main(): Promise<void> {
       }),
     );
     wall = (performance.now() - started) / 1000;
+    steadyConnections = poster.connections - connectionsBefore;
     clientLag.disable();
     serverLag = await serverLoopDelay(server.url);
   } finally {
@@ -182,6 +186,7 @@ async function main(): Promise<void> {
     { name: 'answer latency p50 (send to delivery)', value: percentile(steady.answerMs, 50), unit: 'ms' },
     { name: 'answer latency p95', value: percentile(steady.answerMs, 95), unit: 'ms' },
     { name: 'answers per second', value: steady.delivered / Math.max(wall, 0.001), unit: 'answers/s' },
+    { name: 'new TCP connections during the run (keep-alive reuse)', value: steadyConnections, unit: 'count' },
     { name: 'server event-loop delay p99', value: (serverLag?.p99 ?? Number.NaN) * 1000, unit: 'ms' },
     { name: 'server event-loop delay max', value: (serverLag?.max ?? Number.NaN) * 1000, unit: 'ms' },
     { name: 'load generator event-loop delay p99', value: clientLag.percentile(99) / 1e6, unit: 'ms' },

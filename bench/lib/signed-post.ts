@@ -15,6 +15,8 @@ export interface AckResult {
 
 export interface SignedPoster {
   post(body: string, contentType: 'application/json' | 'application/x-www-form-urlencoded', headers?: Record<string, string>): Promise<AckResult>;
+  /** TCP connections opened so far (a keep-alive connection serves many requests). */
+  readonly connections: number;
   close(): void;
 }
 
@@ -22,7 +24,11 @@ export interface SignedPoster {
 export function signedPoster(eventsUrl: string, secret: string, maxSockets: number, timeoutMs = 10_000): SignedPoster {
   const url = new URL(eventsUrl);
   const agent = new Agent({ keepAlive: true, maxSockets });
+  let connections = 0;
   return {
+    get connections() {
+      return connections;
+    },
     post(body, contentType, extra = {}) {
       const ts = Math.floor(Date.now() / 1000);
       const payload = Buffer.from(body, 'utf8');
@@ -50,6 +56,9 @@ export function signedPoster(eventsUrl: string, secret: string, maxSockets: numb
             res.on('error', (err) => resolve({ status: 0, ms: performance.now() - t0, error: err.message }));
           },
         );
+        req.on('socket', (socket) => {
+          if (socket.connecting) connections++;
+        });
         req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
         req.on('error', (err) => resolve({ status: 0, ms: performance.now() - t0, error: err.message }));
         req.end(payload);
