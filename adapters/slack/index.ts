@@ -54,11 +54,16 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { config } = options;
   if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is not set');
   const logger = boltLogger(options.logger);
+  const timeout = options.timeoutMs ?? 10_000;
   const clientOptions = {
     slackApiUrl: apiUrl(config.SLACK_API_URL),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: options.timeoutMs ?? 10_000,
+    timeout,
+    // Bolt's respond() (response_url) uses this fetch with no time limit of its own: a response_url that never
+    // answers would hold the listener (and shutdown's drain) for minutes. The WebClient passes its own signal.
+    fetch: ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+      fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeout) })) as typeof fetch,
   };
   // Our own client (with the bot token) for the notifier and auth.test; listeners get a client per request.
   const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, logger });
