@@ -67,6 +67,15 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
         res.end();
         return;
       }
+      if (mode === 'authenticated' && !/^Bearer [\w-]+\.[\w-]+\.[\w-]*$/.test(String(req.headers?.authorization ?? ''))) {
+        // No Bot Framework token at all: refused here, before botbuilder (which writes every refusal to stderr).
+        logger.debug('Teams request without a bearer token refused');
+        res.header('Connection', 'close');
+        res.status(401);
+        res.send({ error: 'unauthorised', message: 'A Bot Framework bearer token is required.' });
+        res.end();
+        return;
+      }
       if (req.body === undefined || req.body === null) {
         const type = req.headers?.['content-type'];
         if (!/\bjson\b/i.test(String(type ?? ''))) {
