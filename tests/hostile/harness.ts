@@ -8,7 +8,7 @@ import { importDirectory } from '../../src/directory/import.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startFakeSlack, FAKE_TEAM, type FakeSlack } from '../helpers/fake-slack.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
-import { openTestStore, type TestStore } from '../helpers/store.js';
+import { openTestStore, type TestEngine, type TestStore } from '../helpers/store.js';
 import { eventBody, interactionBody, newTriggerId, postToSlackEndpoint, slashCommandBody, type SignedRequestOptions } from '../helpers/slack-requests.js';
 import { INJECTED_DOCUMENT, INJECTED_DOCUMENT_NAME } from './injection.js';
 
@@ -108,11 +108,11 @@ let responseSeq = 0;
 /** One real server (startServer) with Slack over HTTP and Teams in local-dev mode, on an isolated Postgres schema. */
 export async function startHostileServer(
   env: Record<string, string> = {},
-  options: { openIdMetadataUrl?: (connector: FakeBotConnector) => string } = {},
+  options: { openIdMetadataUrl?: (connector: FakeBotConnector) => string; engine?: TestEngine } = {},
 ): Promise<HostileServer> {
   const slack = await startFakeSlack();
   const connector = await startFakeBotConnector();
-  const testStore = await openTestStore('postgres');
+  const testStore = await openTestStore(options.engine ?? 'postgres');
   const dataDir = await mkdtemp(join(tmpdir(), 'camden-hostile-'));
   await mkdir(dataDir, { recursive: true });
   try {
