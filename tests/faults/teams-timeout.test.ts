@@ -1,0 +1,77 @@
+/**
+ * Fault: the Teams Bot Connector takes the request for a proactive reminder and never answers. Mechanism: the fake
+ * Bot Connector behind a proxy that holds the request (`fault-slow-http.ts`); the conversation reference points at
+ * the proxy. Expectation: the send is given up within a bounded time, recorded, not sent again, and the worker is
+ * free for other jobs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
+import { deletePrefix, uniquePrefix } from '../jobs/helpers.js';
+import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
+import { waitFor } from '../helpers/fault-process.js';
+import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { startSlowHttpProxy, type SlowHttpProxy } from '../helpers/fault-slow-http.js';
+import { activity } from '../helpers/teams-harness.js';
+import { TEAMS_DIRECTORY_YAML, TEAMS_USERS } from '../helpers/teams-server.js';
+import { openTestStore, type TestStore } from '../helpers/store.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+let h: FaultServer;
+let ts: TestStore;
+let connector: FakeBotConnector;
+let proxy: SlowHttpProxy;
+
+beforeAll(async () => {
+  connector = await startFakeBotConnector();
+  cleanups.push(() => connector.close());
+  proxy = await startSlowHttpProxy(connector.serviceUrl);
+  cleanups.push(() => proxy.close());
+  ts = await openTestStore('postgres');
+  cleanups.push(() => ts.close());
+  const prefix = uniquePrefix();
+  cleanups.push(() => deletePrefix(prefix));
+  h = await startFaultServer({
+    store: ts.store,
+    directoryYaml: TEAMS_DIRECTORY_YAML,
+    env: { JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix, TEAMS_LOCAL_DEV: 'true', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' },
+    teams: { channelServiceUrl: proxy.url, sendPolicy: { baseDelayMs: 5, maxDelayMs: 500, maxAttempts: 3 } },
+  });
+  cleanups.push(() => h.stop());
+});
+
+describe('Teams connector never answers a reminder', () => {
+  it('gives up within a bounded time, records the send as unknown, and does not send it again', async () => {
+    const lead = TEAMS_USERS.lead;
+    const conversation = `a:personal-${lead.aadObjectId}`;
+    const res = await fetch(`${h.server.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity(proxy.url, { from: lead, text: 'help' })),
+      signal: AbortSignal.timeout(30_000),
+    });
+    expect(res.status).toBeLessThan(300);
+    await connector.waitFor(() => connector.messages(conversation).length >= 1, 'help answered');
+    const person = (await ts.store.directory.findPersonByTeams(lead.tenantId, lead.aadObjectId))!;
+
+    // From now on the connector holds every message for ten minutes.
+    const sendPath = /\/v3\/conversations\/[^/]+\/activities$/;
+    proxy.setDelay((path) => (sendPath.test(path) ? 600_000 : 0));
+    const arrivedBefore = proxy.arrived(sendPath);
+    await h.server.jobs!.runNow('reminder', new Date('2026-11-06T14:00:00Z'));
+    await waitFor(() => proxy.arrived(sendPath) > arrivedBefore, 'the reminder reached the connector', 30_000);
+    const key = { kind: 'reminder' as const, recipient: `person:${person.id}`, period: '2026-11-02' };
+    const claims = new NotificationClaimsRepo(ts.store.db);
+    await waitFor(async () => {
+      const c = await claims.get(key);
+      return !!c && c.state !== 'sending';
+    }, 'the hung send settled', 60_000, 250);
+    expect(await claims.get(key)).toMatchObject({ state: 'unknown' });
+    // One request reached the connector: a request that may have been delivered is never repeated.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(proxy.arrived(sendPath) - arrivedBefore).toBe(1);
+  }, 120_000);
+});
