@@ -47,6 +47,11 @@ export interface SendPolicyOptions {
   baseDelayMs?: number;
   /** Longest single wait; a longer Retry-After is handed to the caller as NotifierError('rate_limited') (default 30 s). */
   maxDelayMs?: number;
+  /**
+   * Longest wait for Teams to answer one attempt (default 15 s). Past it the send is given up as
+   * NotifierError('unknown') and not retried: Teams may have delivered it.
+   */
+  attemptTimeoutMs?: number;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
 }

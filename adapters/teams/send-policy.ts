@@ -73,9 +73,27 @@ export class ConversationPacer {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The attempt's result, or NotifierError('unknown') once `ms` pass without an answer (the request may have landed). */
+async function withinTime<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new NotifierError('unknown', `Teams did not answer within ${Math.round(ms / 1000)} s; the message may have been delivered`)),
+      ms,
+    );
+  });
+  p.catch(() => undefined); // a late failure of the abandoned request must not become an unhandled rejection
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Runs one send with bounded retries: 429 waits for Retry-After (or backs off), 5xx and network errors back off
- * exponentially with jitter; 403/404/other 4xx are permanent at once. After the last attempt the error becomes a
+ * exponentially with jitter; 403/404/other 4xx are permanent at once; no answer within `attemptTimeoutMs` is
+ * NotifierError('unknown') at once (never retried: it may have been delivered). After the last attempt the error becomes a
  * NotifierError the caller (a BullMQ job) can act on.
  */
 export async function sendWithPolicy<T>(
@@ -89,6 +107,7 @@ export async function sendWithPolicy<T>(
   const base = opts.baseDelayMs ?? 1_000;
   const cap = opts.maxDelayMs ?? 30_000;
   const sleep = opts.sleep ?? defaultSleep;
+  const timeoutMs = opts.attemptTimeoutMs ?? 15_000;
   let last: SendFailure = { kind: 'transient', status: null };
   let attempts = 0;
   for (let n = 1; n <= maxAttempts; n++) {
@@ -96,8 +115,9 @@ export async function sendWithPolicy<T>(
     if (wait > 0) await sleep(Math.min(wait, cap));
     attempts = n;
     try {
-      return await attempt();
+      return await withinTime(attempt(), timeoutMs);
     } catch (err) {
+      if (err instanceof NotifierError) throw err;
       last = classifySendError(err);
       if (last.kind === 'forbidden' || last.kind === 'not_found' || last.kind === 'rejected') {
         await onPermanent?.(last);
