@@ -34,6 +34,13 @@ beforeAll(async () => {
 /** Posts to a DM channel since `from` (index into the fake's calls). */
 const postsTo = (channel: string, from = 0) => h.fake.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
 
+/** camden_errors_total for these labels, from GET /metrics. */
+async function errorCount(where: string, code: string): Promise<number> {
+  const text = await (await fetch(`${h.server.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const line = text.split('\n').find((l) => l.startsWith('camden_errors_total{') && l.includes(`where="${where}"`) && l.includes(`code="${code}"`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 async function expectHealthy() {
   const health = await h.health();
   expect(health.status).toBe(200);
@@ -61,9 +68,10 @@ describe('answers to questions', () => {
   });
 
   it.each([
-    ['HTTP 500', { kind: 'http', status: 500 } as const],
-    ['a timeout', { kind: 'hang' } as const],
-  ])('%s: the answer is not retried blindly (no duplicate), the failure is logged, the server stays healthy', async (_name, failure) => {
+    ['HTTP 500', { kind: 'http', status: 500 } as const, 'http'],
+    ['a timeout', { kind: 'hang' } as const, 'request'],
+  ])('%s: the answer is not retried blindly (no duplicate), the failure is logged and counted, the server stays healthy', async (_name, failure, code) => {
+    const counted = await errorCount('slack_answer', code);
     const from = h.fake.calls.length;
     const logsFrom = h.logs.lines.length;
     h.fake.failNext('chat.postMessage', failure);
@@ -78,6 +86,8 @@ describe('answers to questions', () => {
     expect(postsTo(dmChannel(USERS.staff), from)).toHaveLength(1);
     // The :eyes: reaction is taken off again, so the asker is not left waiting on a spinner.
     await h.fake.waitFor((calls) => calls.slice(from).some((c) => c.method === 'reactions.remove' && c.args.timestamp === dm.ts), 5_000);
+    // Surfaced beyond the log: camden_errors_total, for alerting.
+    expect(await errorCount('slack_answer', code)).toBe(counted + 1);
     await expectHealthy();
   });
 
@@ -91,12 +101,14 @@ describe('answers to questions', () => {
     await expectHealthy();
   });
 
-  it('/ask whose response_url answers 500: logged, one attempt, server healthy', async () => {
+  it('/ask whose response_url answers 500: logged and counted, one attempt, server healthy', async () => {
+    const counted = await errorCount('slack_ask', 'other');
     const logsFrom = h.logs.lines.length;
     h.fake.failNext('response_url', { kind: 'http', status: 500 });
     const ask = await h.command('/ask', QUESTION, USERS.staff);
     await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /\/ask failed/.test(l.msg)), '/ask failure logged', 15_000);
     expect(h.responses(ask.responseId)).toHaveLength(1);
+    expect(await errorCount('slack_ask', 'other')).toBe(counted + 1);
     await expectHealthy();
   });
 });
