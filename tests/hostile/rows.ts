@@ -69,7 +69,15 @@ export interface ActionRow {
   says: RegExp | null;
 }
 
-export type Row = HttpRow | AskRow | QuickRow | FormRow | ActionRow;
+/** A Teams activity as the connector would post it, then broken by `mutate` (fields of the wrong type, odd entities). */
+export interface ActivityRow {
+  kind: 'activity';
+  name: string;
+  mutate: (activity: Record<string, any>) => unknown;
+  status: number[];
+}
+
+export type Row = HttpRow | AskRow | QuickRow | FormRow | ActionRow | ActivityRow;
 
 export const VALID_QUICK = 'sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3';
 export const VALID_FIGURES = { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 1, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 };
@@ -307,5 +315,24 @@ export function buildRows(now: () => number): Row[] {
     action('teams', 'teams: unknown invoke', { invoke: 'composeExtension/query', value: { commandId: "'; --" } }, null),
   ];
 
-  return [...http, ...asks, ...quicks, ...forms, ...actions];
+  const act = (name: string, mutate: ActivityRow['mutate'], status = [200, 400]): ActivityRow => ({ kind: 'activity', name, mutate, status });
+  const activities: ActivityRow[] = [
+    act('teams: text is a number', (a) => ({ ...a, text: 42 })),
+    act('teams: text is an object', (a) => ({ ...a, text: { $ne: null } })),
+    act('teams: text is null', (a) => ({ ...a, text: null })),
+    act('teams: conversation id is a number', (a) => ({ ...a, conversation: { ...a.conversation, id: 7 } }), [400]),
+    act('teams: from is a string', (a) => ({ ...a, from: 'someone' }), [400]),
+    act('teams: a mention entity with nothing mentioned', (a) => ({ ...a, entities: [{ type: 'mention', text: '<at>x</at>' }] })),
+    act('teams: entities is not an array', (a) => ({ ...a, entities: 'mention' })),
+    act('teams: attachments of garbage', (a) => ({ ...a, attachments: [null, 1, 'x', { contentType: 5 }] })),
+    act('teams: channelData tenant missing', (a) => ({ ...a, channelData: null })),
+    act('teams: serviceUrl that is not a URL', (a) => ({ ...a, serviceUrl: 'not a url' }), [200, 400]),
+    act('teams: value is a string on a message', (a) => ({ ...a, value: 'attendance_submit' })),
+    act('teams: conversationUpdate with garbage members', (a) => ({ ...a, type: 'conversationUpdate', text: undefined, membersAdded: [null, 5, { id: 7 }] })),
+    act('teams: installationUpdate with an odd action', (a) => ({ ...a, type: 'installationUpdate', text: undefined, action: { $where: 1 } })),
+    act('teams: messageReaction with garbage reactions', (a) => ({ ...a, type: 'messageReaction', text: undefined, reactionsAdded: 'like' })),
+    act('teams: a 1,000-element entities array', (a) => ({ ...a, entities: Array.from({ length: 1000 }, () => ({ type: 'mention', mentioned: { id: 'x' }, text: '<at>x</at>' })) })),
+  ];
+
+  return [...http, ...asks, ...quicks, ...forms, ...actions, ...activities];
 }

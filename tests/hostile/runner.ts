@@ -3,7 +3,7 @@ import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { eventBody, newTriggerId, newTs, slackSignature } from '../helpers/slack-requests.js';
 import { activity } from '../helpers/teams-harness.js';
 import { knowledgeWithInjection, SIGNING_SECRET, SLACK_USERS, slackTexts, startHostileServer, TEAM, TEAMS_USERS, teamsTexts, type Counts, type HostileServer } from './harness.js';
-import { VALID_FIGURES, type ActionRow, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
+import { VALID_FIGURES, type ActionRow, type ActivityRow, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
 import { urlsIn } from './injection.js';
 import type { TestEngine } from '../helpers/store.js';
 
@@ -68,6 +68,9 @@ export function hostileTable(options: HostileTableOptions): void {
           break;
         case 'action':
           await actionRow(row);
+          break;
+        case 'activity':
+          await activityRow(row);
           break;
       }
       // Nothing crashed, and nothing was stored that the row does not allow.
@@ -197,6 +200,19 @@ async function askRow(row: AskRow, before: Counts): Promise<void> {
   // Refused questions are not stored; answers and abstentions are, whatever characters they hold (feedback needs them).
   const after = await s.counts();
   expect(after.answers - before.answers).toBe(row.outcome === 'refused' ? 0 : 1);
+}
+
+async function activityRow(row: ActivityRow): Promise<void> {
+  // "help" stores nothing; a conversation of its own keeps any late reply out of other rows.
+  const base = activity(s.connector.serviceUrl, {
+    from: TEAMS_USERS.staff,
+    text: 'help',
+    conversation: { id: 'a:personal-hostile-activities', conversationType: 'personal' },
+  }) as Record<string, any>;
+  const res = await s.teamsPost(row.mutate(base));
+  expect(row.status, `HTTP ${res.status}: ${res.body.slice(0, 200)}`).toContain(res.status);
+  // A 5xx body would carry an internal error message to whoever sent the request.
+  expect(res.body).not.toMatch(/Cannot read|undefined|TypeError|stack/i);
 }
 
 let dmSeq = 0;
