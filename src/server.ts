@@ -302,6 +302,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         deliveries: context.deliveries,
         logger,
         countRequest: (kind) => context.metrics.platformRequests.inc({ platform: 'slack', kind }),
+        countError: (where, code) => context.metrics.errors.inc({ code, where }),
         track: () => inFlight.begin(),
         ...options.slack,
       });

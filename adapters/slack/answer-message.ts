@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { askingActor, type SlackListenerDeps } from './context.js';
-import { postReply } from './post.js';
+import { postReply, slackErrorInfo } from './post.js';
 
 export interface IncomingQuestion {
   user: string;
@@ -37,6 +37,7 @@ export async function answerMessage(client: webApi.WebClient, deps: SlackListene
     });
   } catch (err) {
     deps.logger.error({ err }, 'answering a message failed');
+    deps.countError?.('slack_answer', slackErrorInfo(err).kind);
   } finally {
     if (reacted) {
       await client.reactions.remove({ channel: q.channel, timestamp: q.ts, name: 'eyes' }).catch((err: unknown) => {

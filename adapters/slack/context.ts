@@ -12,6 +12,8 @@ export interface SlackListenerDeps {
   deliveries: DeliveriesRepo;
   logger: Logger;
   countRequest?: CountRequest;
+  /** Counts a reply that could not be delivered (camden_errors_total), so it shows beyond the log. */
+  countError?: (where: string, code: string) => void;
   /** Upper bound for waiting on Slack's Retry-After before giving up on a post. */
   maxRetryAfterMs?: number;
   /** How long a modal submission may take before the modal is closed and the outcome sent as a DM. Default 2.4 s. */

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { askingActor, once, type SlackListenerDeps } from '../../context.js';
 import { respondReply } from '../../respond.js';
+import { slackErrorInfo } from '../../post.js';
 
 /** `/ask <question>`: the answer comes back only to the asker, with a "Share in channel" button. */
 export function register(app: App, deps: SlackListenerDeps): void {
@@ -14,6 +15,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         await respondReply(respond, reply);
       } catch (err) {
         deps.logger.error({ err }, '/ask failed');
+        deps.countError?.('slack_ask', slackErrorInfo(err).kind);
       }
     }, 'run');
   });
