@@ -137,6 +137,13 @@ export function buildRows(now: () => number): Row[] {
     slackEvents('slack: signature with a v1= prefix', url_verification, 'application/json', [401], { signature: 'v1=' + 'ab'.repeat(32) }),
     slackEvents('slack: signature of the wrong length', url_verification, 'application/json', [401], { signature: 'v0=abc' }),
     slackEvents('slack: empty signature', url_verification, 'application/json', [401], { signature: '' }),
+    // Signed payloads of a plausible type but a broken shape: acknowledged or refused, never a crash or a reply.
+    slackEvents('slack: app_mention without text', JSON.stringify({ type: 'event_callback', team_id: 'T0CAMDEN', event_id: 'EvNoText1', event: { type: 'app_mention', user: 'U0STAFF01', channel: 'C0GENERAL1', ts: '1.1' } }), 'application/json', [200, 400, 404]),
+    slackEvents('slack: DM whose text is an object', JSON.stringify({ type: 'event_callback', team_id: 'T0CAMDEN', event_id: 'EvObjText1', event: { type: 'message', channel_type: 'im', user: 'U0STAFF01', channel: 'D0X', ts: '1.2', text: { $gt: '' } } }), 'application/json', [200, 400, 404]),
+    slackEvents('slack: block_actions with no actions', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U0STAFF01' }, team: { id: 'T0CAMDEN' }, actions: [] }))}`, 'application/x-www-form-urlencoded', [200, 400, 404]),
+    slackEvents('slack: view_submission with no state', `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', user: { id: 'U0LEAD001' }, team: { id: 'T0CAMDEN' }, view: { id: 'V0X', callback_id: 'attendance_return' } }))}`, 'application/x-www-form-urlencoded', [200, 400, 404]),
+    slackEvents('slack: view_submission for an unknown form', `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', user: { id: 'U0LEAD001' }, team: { id: 'T0CAMDEN' }, view: { id: 'V0Y', callback_id: 'drop_tables', state: { values: {} } } }))}`, 'application/x-www-form-urlencoded', [200, 400, 404]),
+    slackEvents('slack: slash command that does not exist', 'command=%2Fdrop&text=tables&user_id=U0STAFF01&team_id=T0CAMDEN&trigger_id=t.1&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fx', 'application/x-www-form-urlencoded', [200, 400, 404]),
     // Other paths and methods.
     { kind: 'http', name: 'GET /slack/events', path: '/slack/events', method: 'GET', body: '', contentType: null, status: [404, 405] },
     // Teams (local-dev mode: no token is needed, so the body itself must be checked).
