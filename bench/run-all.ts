@@ -117,7 +117,13 @@ function runOne(bench: string, limitS: number): Promise<Outcome> {
       log.end();
       const seconds = (performance.now() - started) / 1000;
       const { figures } = parseFigures(stdout);
-      const lastErr = stderrTail.trim().split('\n').filter(Boolean).at(-1)?.slice(0, 160);
+      // The last line that says something (not a stack frame, not npm's warnings).
+      const lastErr = stderrTail
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('at ') && !l.startsWith('npm warn') && l !== '}' && l !== '{')
+        .at(-1)
+        ?.slice(0, 160);
       let error: string | undefined;
       if (timedOut) error = `timed out after ${limitS} s`;
       else if (code !== 0) error = `exit ${code ?? signal}${lastErr ? `: ${lastErr}` : ''}`;
