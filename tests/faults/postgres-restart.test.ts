@@ -10,6 +10,8 @@ import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres 
 import { waitFor } from '../helpers/fault-process.js';
 import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { USERS } from '../helpers/slack-harness.js';
+import { deletePrefix, uniquePrefix, waitForIdle } from '../jobs/helpers.js';
+import { JITTERED_BACKOFF } from '../../jobs/backoff.js';
 
 const unavailable = await privatePostgresUnavailable();
 if (unavailable) console.warn(`skipping the Postgres restart faults: ${unavailable}`);
@@ -139,4 +141,34 @@ describe.skipIf(!!unavailable)('Postgres restarted under the server (private clu
     expect(Number((await sql<{ n: string }>('SELECT count(*) AS n FROM attendance_return_versions'))[0]!.n)).toBe(Number(versionsBefore) + 1);
     expect(uncaught.map(String)).toEqual([]);
   }
+});
+
+describe.skipIf(!!unavailable)('Postgres down when a reminder run fires (private cluster, jobs in process)', () => {
+  it('the scheduled run fails while Postgres is away, is retried, and every lead gets the reminder once after it is back', async () => {
+    const pgServer = await startPrivatePostgres();
+    cleanups.push(() => pgServer.close());
+    const prefix = uniquePrefix();
+    cleanups.push(() => deletePrefix(prefix));
+    const h = await startFaultServer({ env: { DATABASE_URL: pgServer.url, JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix } });
+    cleanups.push(() => h.stop());
+    const jobs = h.server.jobs!;
+    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+
+    await pgServer.stop('fast');
+    try {
+      // As the job scheduler would add it (jobs/schedules.ts: 3 attempts, jittered backoff).
+      const schedules = jobs.queues.find((q) => q.name === 'schedules')!;
+      const run = await schedules.add('reminder', { at: '2026-11-06T14:00:00.000Z' }, { attempts: 3, backoff: { type: JITTERED_BACKOFF } });
+      await waitFor(async () => ((await schedules.getJob(run.id!))?.attemptsMade ?? 0) >= 1, 'the run failed once', 30_000);
+      expect(await (await schedules.getJob(run.id!))!.getState()).not.toBe('failed'); // it will be tried again
+    } finally {
+      await pgServer.start();
+    }
+    const posts = (user: string) => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user.replace(/^U/, '')}`);
+    await h.fake.waitFor(() => posts(USERS.lead).length >= 1 && posts(USERS.multiLead).length >= 1, 60_000);
+    await waitForIdle(jobs.queues, 60_000);
+    expect(posts(USERS.lead)).toHaveLength(1);
+    expect(posts(USERS.multiLead)).toHaveLength(1);
+    expect(uncaught.map(String)).toEqual([]);
+  }, 120_000);
 });
