@@ -68,6 +68,7 @@ describe('answers to questions', () => {
   });
 
   it.each([
+    ['429 with a Retry-After past the wait budget', { kind: 'ratelimited', retryAfterSeconds: 60 } as const, 'rate_limited'],
     ['HTTP 500', { kind: 'http', status: 500 } as const, 'http'],
     ['a timeout', { kind: 'hang' } as const, 'request'],
   ])('%s: the answer is not retried blindly (no duplicate), the failure is logged and counted, the server stays healthy', async (_name, failure, code) => {
