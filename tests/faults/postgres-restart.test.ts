@@ -172,3 +172,31 @@ describe.skipIf(!!unavailable)('Postgres down when a reminder run fires (private
     expect(uncaught.map(String)).toEqual([]);
   }, 120_000);
 });
+
+describe.skipIf(!!unavailable)('Postgres away for longer than a scheduled run’s retries (private cluster, jobs in process)', () => {
+  it('the run waits for the database and every lead gets the reminder once when it is back', async () => {
+    const pgServer = await startPrivatePostgres();
+    cleanups.push(() => pgServer.close());
+    const prefix = uniquePrefix();
+    cleanups.push(() => deletePrefix(prefix));
+    const h = await startFaultServer({ env: { DATABASE_URL: pgServer.url, JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix } });
+    cleanups.push(() => h.stop());
+    const jobs = h.server.jobs!;
+    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+
+    // 20 s away: longer than three attempts with 5 s doubling backoff (at most 15 s) could ever span.
+    await pgServer.stop('fast');
+    try {
+      const schedules = jobs.queues.find((q) => q.name === 'schedules')!;
+      await schedules.add('reminder', { at: '2026-11-06T14:00:00.000Z' }, { attempts: 3, backoff: { type: JITTERED_BACKOFF } });
+      await new Promise((r) => setTimeout(r, 20_000));
+    } finally {
+      await pgServer.start();
+    }
+    const posts = (user: string) => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user.replace(/^U/, '')}`);
+    await h.fake.waitFor(() => posts(USERS.lead).length >= 1 && posts(USERS.multiLead).length >= 1, 30_000);
+    await waitForIdle(jobs.queues, 60_000);
+    expect(posts(USERS.lead)).toHaveLength(1);
+    expect(posts(USERS.multiLead)).toHaveLength(1);
+  }, 120_000);
+});
