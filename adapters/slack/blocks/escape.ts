@@ -1,19 +1,41 @@
 /**
- * Escape text for Slack mrkdwn: &, < and > become entities, so a note or document excerpt can never form
- * a mention (<@U…>, <!here>) or a link (<http://…|…>). Text objects also set `verbatim: true` so Slack does not
- * auto-link bare URLs or #channel / @here words.
+ * Text from people and documents goes into Slack as `plain_text` (see render-reply.ts): Slack never parses it for
+ * mentions, links or formatting. mrkdwn is used only for text the renderer writes itself, and for the message's
+ * top-level `text` fallback, which Slack always treats as mrkdwn: that one is escaped with `neutraliseMrkdwn`.
  */
+
+/** Escape &, < and > as entities, so text can never form a mention (<@U…>, <!here>) or a link (<http://…|…>). */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** mrkdwn text object for untrusted text (escaped, no auto-linking). */
+/** U+200D ZERO WIDTH JOINER: invisible, and not a word boundary, so a marker after it cannot open or close formatting. */
+export const ZWJ = '\u200d';
+
+/**
+ * Make untrusted text inert in a mrkdwn context that has no plain_text alternative (the top-level `text` fallback).
+ * mrkdwn has no escape for *, _, ~ and ` (a backslash shows as a backslash), and a line starting with > is a quote;
+ * Slack only formats a marker that sits at a word boundary, so a zero-width joiner goes before each marker and
+ * before every &gt; (simpler than finding line starts, and the same whether the text is cut or not).
+ * &, < and > are escaped as entities first.
+ */
+export function neutraliseMrkdwn(text: string): string {
+  return escapeMrkdwn(text)
+    .replace(/[*_~`]/g, (m) => ZWJ + m)
+    .replace(/&gt;/g, `${ZWJ}&gt;`);
+}
+
+/** mrkdwn text object: only for text the renderer itself writes (labels such as "Sources"), never for untrusted text. */
 export function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
   return { type: 'mrkdwn', text, verbatim: true };
 }
 
-export function plain(text: string, max = 3000): { type: 'plain_text'; text: string; emoji: true } {
-  return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
+/**
+ * plain_text text object: shown exactly as given (no mentions, links or formatting), cut to `max` characters.
+ * `emoji: false` keeps `:shortcode:` words literal too; the renderer's own emoji are Unicode characters.
+ */
+export function plain(text: string, max = 3000): { type: 'plain_text'; text: string; emoji: false } {
+  return { type: 'plain_text', text: truncate(text.trim() ? text : ' ', max), emoji: false };
 }
 
 export function truncate(text: string, max: number): string {
@@ -30,9 +52,11 @@ export function splitText(text: string, max: number): string[] {
     if (cut < max / 2) cut = window.lastIndexOf('\n');
     if (cut < max / 2) cut = window.lastIndexOf(' ');
     if (cut < max / 2) cut = max;
-    // Never cut inside an entity such as &amp;
+    // Never cut inside an entity such as &amp; (the fallback text is escaped before it is cut)
     const amp = window.lastIndexOf('&', cut);
     if (amp >= 0 && amp > cut - 6 && !window.slice(amp, cut).includes(';')) cut = amp;
+    // Never cut between a UTF-16 surrogate pair (an emoji would break into two invalid halves)
+    if (cut > 0 && cut < rest.length && /[\ud800-\udbff]/.test(rest[cut - 1]!)) cut -= 1;
     if (cut <= 0) cut = max;
     pieces.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).replace(/^\s+/, '');

@@ -1,34 +1,67 @@
 import type { KnownBlock } from './slack-types.js';
 import type { Reply, ReplyBlock } from '../../../src/bot/reply.js';
-import { escapeMrkdwn, mrkdwn, plain, splitText, truncate } from './escape.js';
+import { mrkdwn, neutraliseMrkdwn, plain, splitText, truncate } from './escape.js';
 
-/** Slack limits: section text 3000 chars, 10 fields of 2000, header 150, 50 blocks per message (100 in views). */
+/**
+ * Slack limits: section text 3000 chars, 10 fields of 2000, header 150, context element 2000,
+ * 50 blocks per message (100 in views).
+ */
 export const SECTION_MAX = 3000;
+export const FIELD_MAX = 2000;
+export const FIELDS_PER_SECTION = 10;
+export const HEADER_MAX = 150;
+export const CONTEXT_MAX = 2000;
 export const MESSAGE_BLOCKS_MAX = 50;
 export const VIEW_BLOCKS_MAX = 100;
+/** Longest top-level `text` we send (Slack cuts at 40,000; this is a notification line and a fallback). */
+export const FALLBACK_MAX = 3000;
 const EXCERPT_MAX = 280;
 
-const TONE_EMOJI = { info: ':information_source:', success: ':white_check_mark:', warning: ':warning:', error: ':x:' } as const;
+// Unicode emoji, not :shortcodes:, because plain_text objects are sent with emoji: false.
+const TONE_EMOJI = { info: 'ℹ️', success: '✅', warning: '⚠️', error: '❌' } as const;
 
+type RichTextText = { type: 'text'; text: string; style?: { bold?: boolean } };
+
+/**
+ * Every piece of text that came from a person or a document is a plain_text object (or a rich_text `text`
+ * element): Slack shows it character for character, so `<!channel>`, `<https://…|…>`, `*bold*`, `_it_`,
+ * `~x~`, `` `code` `` and `> quote` all arrive as typed. mrkdwn is used only around text the renderer writes.
+ */
 function sections(text: string, prefix = ''): KnownBlock[] {
-  const escaped = prefix + escapeMrkdwn(text);
-  return splitText(escaped, SECTION_MAX).map((piece) => ({ type: 'section', text: mrkdwn(piece) }));
+  return splitText(prefix + text, SECTION_MAX).map((piece) => ({ type: 'section', text: plain(piece, SECTION_MAX) }));
+}
+
+/** Bold, inert text: a rich_text section whose text elements Slack never parses. */
+function boldRichText(text: string): KnownBlock {
+  const elements: RichTextText[] = [{ type: 'text', text: text || ' ', style: { bold: true } }];
+  return { type: 'rich_text', elements: [{ type: 'rich_text_section', elements }] };
+}
+
+function renderHeading(text: string): KnownBlock[] {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= HEADER_MAX) return [{ type: 'header', text: plain(oneLine, HEADER_MAX) }];
+  // Too long for a header block: keep every character, still bold and still inert.
+  return splitText(oneLine, SECTION_MAX).map(boldRichText);
 }
 
 function renderTable(columns: string[], rows: string[][]): KnownBlock[] {
   const widths = columns.map((c, i) => Math.min(40, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => truncate(c ?? '', widths[i]!).padEnd(widths[i]!)).join('  ').trimEnd();
   const lines = [line(columns), ...rows.map(line)];
-  // Code blocks keep columns aligned; split by lines so each block stays under the limit.
+  // Preformatted rich text keeps columns aligned (monospace) and, unlike a mrkdwn ``` block, a cell holding
+  // backticks cannot close it. Split by lines so each block stays under the section limit.
   const blocks: KnownBlock[] = [];
   let current: string[] = [];
   const flush = () => {
-    if (current.length) blocks.push({ type: 'section', text: mrkdwn('```' + escapeMrkdwn(current.join('\n')) + '```') });
+    if (current.length) {
+      const elements: RichTextText[] = [{ type: 'text', text: current.join('\n') }];
+      blocks.push({ type: 'rich_text', elements: [{ type: 'rich_text_preformatted', elements }] });
+    }
     current = [];
   };
   for (const l of lines) {
-    if (escapeMrkdwn([...current, l].join('\n')).length + 6 > SECTION_MAX) flush();
-    current.push(l);
+    if ([...current, l].join('\n').length > SECTION_MAX) flush();
+    current.push(truncate(l, SECTION_MAX));
   }
   flush();
   return blocks;
@@ -37,17 +70,17 @@ function renderTable(columns: string[], rows: string[][]): KnownBlock[] {
 export function renderBlock(block: ReplyBlock): KnownBlock[] {
   switch (block.kind) {
     case 'heading':
-      return [{ type: 'header', text: plain(block.text, 150) }];
+      return renderHeading(block.text);
     case 'paragraph':
       return sections(block.text);
     case 'notice':
       return sections(block.text, `${TONE_EMOJI[block.tone]} `);
     case 'fields': {
       const out: KnownBlock[] = [];
-      for (let i = 0; i < block.fields.length; i += 10) {
+      for (let i = 0; i < block.fields.length; i += FIELDS_PER_SECTION) {
         out.push({
           type: 'section',
-          fields: block.fields.slice(i, i + 10).map((f) => mrkdwn(truncate(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, 2000))),
+          fields: block.fields.slice(i, i + FIELDS_PER_SECTION).map((f) => plain(`${f.label}\n${f.value}`, FIELD_MAX)),
         });
       }
       return out;
@@ -55,9 +88,13 @@ export function renderBlock(block: ReplyBlock): KnownBlock[] {
     case 'sources': {
       const out: KnownBlock[] = [{ type: 'context', elements: [mrkdwn('*Sources*')] }];
       block.citations.forEach((c, i) => {
-        const where = [c.title || c.source, c.section].filter(Boolean).map(escapeMrkdwn).join(' — ');
-        const excerpt = escapeMrkdwn(truncate(c.excerpt.replace(/\s+/g, ' ').trim(), EXCERPT_MAX));
-        out.push({ type: 'context', elements: [mrkdwn(truncate(`*[${i + 1}]* ${where} (${escapeMrkdwn(c.source)})\n> ${excerpt}`, SECTION_MAX))] });
+        const where = [c.title || c.source, c.section].filter(Boolean).join(' — ');
+        const excerpt = truncate(c.excerpt.replace(/\s+/g, ' ').trim(), EXCERPT_MAX);
+        // The number is the renderer's own (bold mrkdwn); everything from the document is plain_text.
+        out.push({
+          type: 'context',
+          elements: [mrkdwn(`*[${i + 1}]*`), plain(`${where} (${c.source})\n“${excerpt}”`, CONTEXT_MAX)],
+        });
       });
       return out;
     }
@@ -65,7 +102,7 @@ export function renderBlock(block: ReplyBlock): KnownBlock[] {
       return renderTable(block.columns, block.rows);
     case 'image':
       // Images need an upload (files.uploadV2); in blocks we say what it shows.
-      return [{ type: 'context', elements: [mrkdwn(`:bar_chart: ${escapeMrkdwn(block.title)}: ${escapeMrkdwn(block.alt)}`)] }];
+      return [{ type: 'context', elements: [plain(`📊 ${block.title}: ${block.alt}`, CONTEXT_MAX)] }];
     case 'actions':
       return [
         {
@@ -89,19 +126,36 @@ export function renderBlocks(reply: Reply): KnownBlock[] {
   return reply.blocks.flatMap(renderBlock);
 }
 
+/**
+ * The top-level `text` (notifications, and the message when blocks cannot be shown). Slack always reads it as
+ * mrkdwn, so it is neutralised (entities, and a zero-width joiner before formatting markers) and cut to `max`
+ * characters of escaped text without splitting an entity.
+ */
+export function fallbackText(text: string, max = FALLBACK_MAX): string {
+  const chars = Array.from(text);
+  let out = '';
+  for (const [i, ch] of chars.entries()) {
+    // One character at a time, so a cut never splits an entity, a joiner from its marker, or a surrogate pair.
+    const piece = neutraliseMrkdwn(ch);
+    if (out.length + piece.length > max - (i < chars.length - 1 ? 1 : 0)) return out + '…';
+    out += piece;
+  }
+  return out.trim() ? out : ' ';
+}
+
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
 }
 
-/** One or more messages, each within Slack's 50-block limit; the fallback text is escaped and bounded. */
+/** One or more messages, each within Slack's 50-block limit; the fallback text is neutralised and bounded. */
 export function toMessages(reply: Reply, maxBlocks = MESSAGE_BLOCKS_MAX): SlackMessage[] {
   const blocks = renderBlocks(reply);
-  const text = truncate(escapeMrkdwn(reply.text), 3000);
+  const text = fallbackText(reply.text);
   if (!blocks.length) return [{ text, blocks: [] }];
   const out: SlackMessage[] = [];
   for (let i = 0; i < blocks.length; i += maxBlocks) {
-    out.push({ text: i === 0 ? text : `${truncate(text, 200)} (continued)`, blocks: blocks.slice(i, i + maxBlocks) });
+    out.push({ text: i === 0 ? text : `${fallbackText(reply.text, 200)} (continued)`, blocks: blocks.slice(i, i + maxBlocks) });
   }
   return out;
 }
