@@ -164,7 +164,7 @@ describe('Slack Block Kit rendering', () => {
       text: 'l',
       blocks: [
         { kind: 'fields', fields: Array.from({ length: 23 }, (_, i) => ({ label: `L${i}`, value: big })) },
-        { kind: 'sources', citations: [{ source: big, title: big, excerpt: big }] },
+        { kind: 'sources', citations: [{ source: big, title: big, section: big, excerpt: big }] },
         { kind: 'image', title: big, alt: big, png: new Uint8Array(), width: 1, height: 1 },
         { kind: 'table', columns: ['a'], rows: Array.from({ length: 400 }, (_, i) => [`row ${i} ${'y'.repeat(30)}`]) },
       ],
