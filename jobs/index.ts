@@ -49,6 +49,8 @@ export interface JobsDeps {
   now?: () => Date;
   /** Longest wait in close() for jobs in hand to finish (ms, default 20 s). */
   closeTimeoutMs?: number;
+  /** How long a scheduled run waits for an unreachable database before failing (ms, default 10 minutes). */
+  storeWaitMs?: number;
   /** BullMQ lock and stalled-job check (ms); defaults are BullMQ's (30 s). Tests shorten them. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -146,9 +148,25 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       backoffStrategy: (attempts: number, type?: string) => (type === JITTERED_BACKOFF ? jittered(attempts) : 0),
     };
 
+    // A weekly run must not be lost to a database restart: while the store is unreachable the run waits for it
+    // (bounded), instead of spending its few attempts within seconds. On shutdown it fails and is retried later.
+    const storeWaitMs = deps.storeWaitMs ?? 10 * 60_000;
+    const waitingForStore = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      const deadline = Date.now() + storeWaitMs;
+      for (let i = 0; ; i++) {
+        try {
+          return await run();
+        } catch (err) {
+          if ((err as { code?: unknown })?.code !== 'unavailable' || closing || Date.now() >= deadline || i >= 10_000) throw err;
+          if (i === 0) log.warn({ job: name }, 'database unreachable; the scheduled run waits for it');
+          await new Promise((r) => setTimeout(r, 2_000));
+        }
+      }
+    };
+
     const scheduleWorker = new Worker<{ at?: string }, ScheduledResult>(
       SCHEDULE_QUEUE,
-      async (job) => {
+      (job) => waitingForStore(job.name, async () => {
         const at = firedAt(job);
         switch (job.name as ScheduledJobName) {
           case 'reminder':
@@ -162,7 +180,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
           default:
             throw new Error(`unknown scheduled job "${job.name}"`);
         }
-      },
+      }),
       { connection: workerConn('camden-schedules-worker'), prefix, concurrency: 1, settings, ...stallOptions },
     );
 
