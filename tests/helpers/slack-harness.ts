@@ -173,10 +173,19 @@ export async function startSlackHarness(
   }
 }
 
-/** All mrkdwn/plain text in a list of Block Kit blocks, joined. */
+/** All mrkdwn/plain text in a list of Block Kit blocks, joined (rich_text text elements included). */
 export function blockText(blocks: any[] | undefined): string {
   const out: string[] = [];
+  const richText = (x: any, depth: number): void => {
+    if (!x || typeof x !== 'object' || depth > 10) return;
+    if (x.type === 'text' && typeof x.text === 'string') out.push(x.text);
+    for (const e of x.elements ?? []) richText(e, depth + 1);
+  };
   for (const b of blocks ?? []) {
+    if (b.type === 'rich_text') {
+      richText(b, 0);
+      continue;
+    }
     if (b.text?.text) out.push(b.text.text);
     for (const f of b.fields ?? []) out.push(f.text);
     for (const e of b.elements ?? []) out.push(typeof e.text === 'string' ? e.text : (e.text?.text ?? ''));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { newTriggerId } from '../helpers/slack-requests.js';
 import { blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+import { expectInertSlackMessage } from '../helpers/slack-inert.js';
 
 let h: SlackHarness;
 let week: string;
@@ -91,13 +92,13 @@ describe('/attendance modal', () => {
   });
 
   it('valid submission -> confirmation in the modal, stored once; the same submission again stores no second version', async () => {
-    const payload = viewSubmission(USERS.lead, 'V0MODAL01', { centre: 'acland-burghley', week, figures: VALID, note: 'Half term <!here>' });
+    const payload = viewSubmission(USERS.lead, 'V0MODAL01', { centre: 'acland-burghley', week, figures: VALID, note: 'Half term <!here> *closed* _early_' });
     const res = await h.interaction(payload);
     expect(res.status).toBe(200);
     expect(res.json.response_action).toBe('update');
     const text = blockText(res.json.view.blocks);
     expect(text).toContain('Return received for Acland Burghley');
-    expect(text).toContain('&lt;!here&gt;');
+    expectInertSlackMessage(res.json.view, ['Half term <!here> *closed* _early_']);
     const again = await h.interaction({ ...payload, trigger_id: newTriggerId() });
     expect(again.json.response_action).toBe('update');
     expect(blockText(again.json.view.blocks)).toContain('Already received');

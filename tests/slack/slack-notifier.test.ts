@@ -6,13 +6,15 @@ import { NotifierError, type Notifier } from '../../src/bot/notifier.js';
 import type { Person } from '../../src/directory/types.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { blockText } from '../helpers/slack-harness.js';
+import { expectInertSlackMessage } from '../helpers/slack-inert.js';
 
 let fake: FakeSlack;
 let notifier: Notifier;
 
 const lead: Person = { id: 1, name: 'Sam', email: 'sam@example.org', roles: ['oc_lead'], centres: ['acland-burghley'], slack: { user: 'U0LEAD001', team: 'T0CAMDEN' } };
 const teamsOnly: Person = { ...lead, id: 2, slack: null };
-const reply = { text: 'Reminder: your return <!here> is due', blocks: [{ kind: 'notice' as const, tone: 'warning' as const, text: 'Reminder: your return <!here> is due' }] };
+const NOTICE = 'Reminder: your return <!here> is *due* <https://evil.example|now>';
+const reply = { text: NOTICE, blocks: [{ kind: 'notice' as const, tone: 'warning' as const, text: NOTICE }] };
 
 beforeAll(async () => {
   fake = await startFakeSlack();
@@ -40,7 +42,7 @@ async function failure(p: Promise<unknown>): Promise<NotifierError> {
 }
 
 describe('Slack notifier', () => {
-  it('sends a DM via conversations.open + chat.postMessage, escaped, unfurls off', async () => {
+  it('sends a DM via conversations.open + chat.postMessage, inert (plain_text), unfurls off', async () => {
     fake.reset();
     const result = await notifier.sendDirect(lead, reply);
     expect(result.messageId).toBeTruthy();
@@ -48,8 +50,11 @@ describe('Slack notifier', () => {
     const post = fake.callsTo('chat.postMessage')[0]!.args;
     expect(post.channel).toBe('D0LEAD001');
     expect(String(post.unfurl_links)).toBe('false');
-    expect(blockText(post.blocks)).toContain('&lt;!here&gt;');
+    // The notice arrives as typed in a plain_text object: no ping, no link, no bold.
+    expect(blockText(post.blocks)).toContain(NOTICE);
+    expectInertSlackMessage(post, [NOTICE]);
     expect(post.text).not.toContain('<!here>');
+    expect(post.text).not.toContain('<https:');
   });
 
   it('posts to a channel', async () => {
