@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { activity } from '../helpers/teams-harness.js';
 import { knowledgeWithInjection, SLACK_USERS, slackTexts, startHostileServer, TEAMS_USERS, teamsTexts, type HostileServer } from './harness.js';
+import { expectNothingParsedFromPeople } from '../helpers/slack-inert.js';
 import { EVIL_URL, passagesShown, startFakeOpenAi, urlsIn, type FakeOpenAi } from './injection.js';
 
 /**
@@ -174,7 +175,8 @@ describe('prompt injection through the model path', () => {
       const { responseId } = await s.command('/ask', row.question, SLACK_USERS.staff);
       await s.slack.waitFor(() => s.responses(responseId).length > 0, 30_000);
       text = slackTexts(s.responses(responseId)[0]);
-      expect(text).not.toMatch(/<[!@#]|<https?:/i);
+      // Slack parses only renderer labels and the neutralised fallback; the model's text is plain_text.
+      expectNothingParsedFromPeople([s.responses(responseId)[0]]);
     } else {
       const conversation = `a:personal-${TEAMS_USERS.staff.aadObjectId}`;
       await s.teamsPost(activity(s.connector.serviceUrl, { from: TEAMS_USERS.staff, text: row.question }));

@@ -5,6 +5,7 @@ import { activity } from '../helpers/teams-harness.js';
 import { knowledgeWithInjection, SIGNING_SECRET, SLACK_USERS, slackTexts, startHostileServer, TEAM, TEAMS_USERS, teamsTexts, type Counts, type HostileServer } from './harness.js';
 import { VALID_FIGURES, type ActionRow, type ActivityRow, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
 import { urlsIn } from './injection.js';
+import { expectNothingParsedFromPeople, slackTextParts } from '../helpers/slack-inert.js';
 import type { TestEngine } from '../helpers/store.js';
 
 export interface HostileTableOptions {
@@ -151,9 +152,21 @@ async function teamsReply(conversation: string): Promise<{ text: string; message
   return { text: teamsTexts(message), message };
 }
 
-/** Slack mrkdwn that would notify, link or mention: must never come from a person's or a document's text. */
-function expectInertSlack(text: string): void {
-  expect(text).not.toMatch(/<[!@#]|<https?:|<mailto:/i);
+/**
+ * Slack text that would notify, link, mention or format must never come from a person's or a document's text:
+ * Slack parses only mrkdwn objects (renderer labels only) and the fallback (escaped, markers neutralised); all
+ * else is plain_text, shown exactly as typed. `typed` strings must arrive literally, whole.
+ */
+function expectInertSlack(messages: any[], typed: string[] = []): void {
+  expect(messages.length).toBeGreaterThan(0);
+  expectNothingParsedFromPeople(messages);
+  const literal = messages.flatMap((m) => slackTextParts(m).literal).join('\n');
+  for (const t of typed) expect(literal).toContain(t);
+}
+
+/** Untrusted text a row sends that Slack must show as typed (notes are echoed in confirmations). */
+function typedNote(row: { outcome: { stored: { note?: string | null } } | { rejected: string } }): string[] {
+  return 'stored' in row.outcome && row.outcome.stored.note ? [row.outcome.stored.note] : [];
 }
 
 /** Adaptive Card Markdown that would link or format: every marker from untrusted text is backslash-escaped. */
@@ -173,15 +186,17 @@ async function askRow(row: AskRow, before: Counts): Promise<void> {
   if (row.platform === 'slack') {
     const { status, responseId } = await s.command('/ask', row.question, SLACK_USERS.staff);
     expect(status).toBe(200);
-    ({ text } = await slackReply(responseId));
-    expectInertSlack(text);
+    let message: any;
+    ({ text, message } = await slackReply(responseId));
+    expectInertSlack([message]);
   } else if (row.platform === 'slack-dm') {
     const channel = `D0H${(++dmSeq).toString().padStart(6, '0')}`;
     const { status } = await s.event({ type: 'message', channel_type: 'im', channel, user: SLACK_USERS.staff, text: row.question, ts: newTs(), team: TEAM });
     expect(status).toBe(200);
     await s.slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === channel), 30_000);
-    text = s.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel).map((c) => slackTexts(c.args)).join('\n');
-    expectInertSlack(text);
+    const posts = s.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel).map((c) => c.args);
+    text = posts.map((p) => slackTexts(p)).join('\n');
+    expectInertSlack(posts);
   } else {
     const res = await s.teamsPost(teamsActivityFor(TEAMS_USERS.staff, row.question));
     expect(res.status).toBe(200);
@@ -259,8 +274,9 @@ async function quickRow(row: QuickRow): Promise<number> {
     const user = SLACK_USERS[row.user ?? 'lead'];
     const { status, responseId } = await s.command('/attendance', row.text, user);
     expect(status).toBe(200);
-    ({ text } = await slackReply(responseId));
-    expectInertSlack(text);
+    let message: any;
+    ({ text, message } = await slackReply(responseId));
+    expectInertSlack([message], typedNote(row));
   } else {
     const res = await s.teamsPost(teamsActivityFor(TEAMS_USERS.lead, `attendance ${row.text}`));
     expect(res.status).toBe(200);
@@ -324,7 +340,7 @@ async function formRow(row: FormRow): Promise<number> {
     }
     expect(res.json?.response_action).toBe('update');
     const text = slackTexts(res.json);
-    expectInertSlack(text);
+    expectInertSlack([res.json.view], typedNote(row));
     expect(text).toMatch(/Return (?:received|amended)/);
     expect((await s.server.context.attendance.get('acland-burghley', week))?.note).toBe(row.outcome.stored.note);
     return 1;
