@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { escapeMrkdwn, neutraliseMrkdwn, splitText, ZWJ } from '../../adapters/slack/blocks/escape.js';
+import { escapeMrkdwn, neutraliseMrkdwn, splitText, truncate, ZWJ } from '../../adapters/slack/blocks/escape.js';
 import { renderBlocks, toMessages, fallbackText, SECTION_MAX, MESSAGE_BLOCKS_MAX, FALLBACK_MAX, FIELD_MAX, CONTEXT_MAX } from '../../adapters/slack/blocks/render-reply.js';
 import { attendanceModal } from '../../adapters/slack/blocks/attendance-modal.js';
+import { modalErrors } from '../../adapters/slack/listeners/views/attendance-submission.js';
 import { FIGURE_FIELDS, FIGURE_LABELS } from '../../src/attendance/types.js';
 import type { Reply } from '../../src/bot/reply.js';
 
@@ -194,6 +195,18 @@ describe('Slack Block Kit rendering', () => {
     );
   });
 
+  it('truncate keeps to the limit and never splits an emoji (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400, unit: 'grapheme' }), fc.integer({ min: 1, max: 300 }), (s, max) => {
+        const t = truncate(s, max);
+        expect(t.length).toBeLessThanOrEqual(max);
+        expect(t).not.toMatch(/[\ud800-\udbff](…)?$/);
+        if (s.length <= max) expect(t).toBe(s);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('renders numbered sources and feedback buttons', () => {
     const blocks = renderBlocks({
       text: 'a',
@@ -234,5 +247,19 @@ describe('attendance modal', () => {
     expect(preset.blocks[1].element.initial_date).toBe('2026-11-09');
     const plain = attendanceModal({ centres, defaultWeek: '2026-11-16', fields }) as any;
     expect(plain.blocks[0].element.initial_option).toBeUndefined();
+  });
+});
+
+describe('modal errors', () => {
+  it('are at most 150 characters each, keyed by block, and never end in half an emoji', () => {
+    const long = 'x'.repeat(148) + '😀😀 more';
+    const errors = modalErrors([
+      { field: 'sessions', message: long },
+      { field: 'no-such-field', message: 'Centre problem.' },
+    ]);
+    expect(Object.keys(errors).sort()).toEqual(['centre', 'sessions']);
+    expect(errors.sessions!.length).toBeLessThanOrEqual(150);
+    expect(errors.sessions).not.toMatch(/[\ud800-\udbff](…)?$/);
+    expect(errors.centre).toBe('Centre problem.');
   });
 });

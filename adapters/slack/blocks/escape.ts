@@ -38,8 +38,12 @@ export function plain(text: string, max = 3000): { type: 'plain_text'; text: str
   return { type: 'plain_text', text: truncate(text.trim() ? text : ' ', max), emoji: false };
 }
 
+/** Cut to at most `max` UTF-16 units with an ellipsis, never between the halves of a surrogate pair. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…';
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1]!)) end -= 1;
+  return text.slice(0, end) + '…';
 }
 
 /** Split text into pieces of at most `max` characters, preferring paragraph, line, then word boundaries. */

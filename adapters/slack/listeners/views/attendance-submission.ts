@@ -5,6 +5,7 @@ import { FIGURE_FIELDS } from '../../../../src/attendance/types.js';
 import { ATTENDANCE_CALLBACK_ID, VALUE_ACTION, confirmationModal } from '../../blocks/attendance-modal.js';
 import { slackActor, type SlackListenerDeps } from '../../context.js';
 import { postReply } from '../../post.js';
+import { truncate } from '../../blocks/escape.js';
 
 /** Slack waits 3 s for the ack; past this we close the modal and send the outcome as a direct message. */
 const ACK_BUDGET_MS = 2_400;
@@ -36,7 +37,8 @@ export function modalErrors(problems: { field: string; message: string }[]): Rec
     const block = blocks.has(p.field) ? p.field : 'centre';
     errors[block] = errors[block] ? `${errors[block]} ${p.message}` : p.message;
   }
-  for (const k of Object.keys(errors)) errors[k] = errors[k]!.slice(0, 150);
+  // Slack shows these as plain text (no mrkdwn), at most 150 characters each.
+  for (const k of Object.keys(errors)) errors[k] = truncate(errors[k]!, 150);
   return errors;
 }
 
