@@ -29,6 +29,8 @@ export type AppAnswerer = Answerer & {
   stats?(): IndexStats;
   changedOnDisk?(): Promise<boolean>;
   reload?(): Promise<unknown>;
+  /** Release what it holds (the threaded knowledge base's worker); called by AppContext.close() when the context built it. */
+  close?(): Promise<void>;
 };
 
 export interface AppContextOverrides {
@@ -59,25 +61,28 @@ export interface AppContext {
    * delivery claims older than 7 days (Slack retries within minutes). Returns how many rows went.
    */
   purgeBotData(now: Date): Promise<{ answers: number; deliveries: number }>;
-  /** Close what this context opened (the store unless it was injected). */
+  /** Close what this context opened (the store unless it was injected; the knowledge base's worker thread unless the answerer was injected). */
   close(): Promise<void>;
 }
 
+/** The server's knowledge base runs on a worker thread, so answering never delays acknowledgements (the CLI keeps it in process). */
 async function buildAnswerer(config: Config, logger: Logger): Promise<AppAnswerer> {
-  const { createKnowledgeBase } = await import('./knowledge/index.js');
-  return createKnowledgeBase(config, logger.child({ component: 'knowledge' }));
+  const { createThreadedKnowledgeBase } = await import('./knowledge/index.js');
+  return createThreadedKnowledgeBase(config, logger.child({ component: 'knowledge' }));
 }
 
 export async function createAppContext(config: Config, logger: Logger, overrides: AppContextOverrides = {}): Promise<AppContext> {
   const store = overrides.store ?? (await openStore(config, logger.child({ component: 'store' })));
   const ownsStore = !overrides.store;
+  let ownedAnswerer: AppAnswerer | undefined;
   try {
     if (config.DIRECTORY_FILE) {
       const file = await readDirectoryFile(config.DIRECTORY_FILE);
       const report = await importDirectory(store, file, logger);
       logger.info({ file: config.DIRECTORY_FILE, report }, 'directory loaded');
     }
-    const answerer = overrides.answerer ?? (await buildAnswerer(config, logger));
+    if (!overrides.answerer) ownedAnswerer = await buildAnswerer(config, logger);
+    const answerer = overrides.answerer ?? ownedAnswerer!;
     const now = overrides.now ?? (() => new Date());
     const metrics = overrides.metrics ?? createMetrics();
     const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
@@ -124,10 +129,12 @@ export async function createAppContext(config: Config, logger: Logger, overrides
         };
       },
       async close() {
+        await ownedAnswerer?.close?.();
         if (ownsStore) await store.close();
       },
     };
   } catch (err) {
+    await ownedAnswerer?.close?.().catch(() => undefined);
     if (ownsStore) await store.close().catch(() => undefined);
     throw err;
   }
