@@ -59,6 +59,8 @@ export class ThreadedKnowledgeBase implements Answerer {
   private restarts: number[] = [];
   private gaveUpAt?: number;
   private restartTimer?: NodeJS.Timeout;
+  /** Ends the wait before a restart early (close() during the backoff). */
+  private wakeRestart?: () => void;
   private closed = false;
 
   private constructor(options: ThreadedKnowledgeBaseOptions) {
@@ -133,6 +135,7 @@ export class ThreadedKnowledgeBase implements Answerer {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.restartTimer);
+    this.wakeRestart?.(); // a call waiting for a restart now fails instead of waiting forever
     const worker = this.worker;
     this.worker = undefined;
     this.failPending(new UnavailableError('The knowledge base is shutting down; please ask again in a minute.'));
@@ -241,8 +244,10 @@ export class ThreadedKnowledgeBase implements Answerer {
     const delay = Math.min(this.restartDelayMs * 2 ** this.restarts.length, MAX_RESTART_DELAY_MS);
     this.restarts.push(now);
     this.ready = new Promise<void>((resolve) => {
+      this.wakeRestart = resolve;
       this.restartTimer = setTimeout(resolve, delay);
     }).then(() => {
+      this.wakeRestart = undefined;
       if (this.closed) throw new UnavailableError('The knowledge base is shut down.');
       return this.spawn();
     });

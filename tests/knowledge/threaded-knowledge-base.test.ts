@@ -181,6 +181,17 @@ describe('threaded knowledge base: close', () => {
     expect(await caught(kb.answer('What is the Camden School Report?'))).toBeInstanceOf(UnavailableError);
   });
 
+  it('fails a call waiting for a restart when close() comes during the backoff', async () => {
+    const kb = await threaded({ workerUrl: TEST_WORKER, restartDelayMs: 30_000 });
+    expect(await caught(kb.answer('crash the worker'))).toBeInstanceOf(UnavailableError);
+    const waiting = caught(kb.answer('What is the Camden School Report?'));
+    await new Promise((r) => setTimeout(r, 50));
+    await kb.close();
+    const err = await waiting;
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect((err as Error).message).toMatch(/shut down/);
+  });
+
   it('under `node --import tsx` (as npm start) answers, and after close() the process exits on its own', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; out: string; timedOut: boolean }>((resolve) => {
