@@ -15,7 +15,7 @@ import { jobsServicesFromStore } from '../jobs/store-services.js';
 import type { ReturnFigures, StoredReturn } from '../src/attendance/types.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { addDays } from '../src/digest/dates.js';
+import { addDays } from '../src/attendance/week.js';
 import { buildDigest } from '../src/digest/build-digest.js';
 import { renderDigest } from '../src/digest/render-digest.js';
 import type { Centre } from '../src/directory/types.js';

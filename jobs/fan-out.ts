@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Centre, Person } from '../src/directory/types.js';
-import { currentWeek, lastCompletedWeek, localDate } from '../src/digest/dates.js';
+import { currentWeekStart, weekJustEnded, localDate } from '../src/attendance/week.js';
 import type { NotificationKind } from '../src/store/notification-claims-repo.js';
 import { JITTERED_BACKOFF } from './backoff.js';
 import { notificationJobId, personRecipient, type NotificationJobData } from './notification-job.js';
@@ -23,7 +23,7 @@ export interface FanOutResult {
 
 /** The week a scheduled run is about: reminders for the week in progress; nudges and digests for the week just ended. */
 export function periodFor(kind: NotificationKind, firedAt: Date, timeZone: string): string {
-  return kind === 'reminder' ? currentWeek(firedAt, timeZone) : lastCompletedWeek(firedAt, timeZone);
+  return kind === 'reminder' ? currentWeekStart(firedAt, timeZone) : weekJustEnded(firedAt, timeZone);
 }
 
 /** True when reminders for this centre are paused on `today` (paused "until and including" a date). */

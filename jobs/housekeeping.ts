@@ -1,5 +1,5 @@
 import type { Logger } from '../src/logger.js';
-import { addDays, localDate } from '../src/digest/dates.js';
+import { addDays, localDate } from '../src/attendance/week.js';
 import type { JobsServices } from './ports.js';
 
 export interface HousekeepingOptions {

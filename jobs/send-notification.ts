@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { NotifierError, type Notifier, type SendResult } from '../src/bot/notifier.js';
 import type { Reply } from '../src/bot/reply.js';
 import type { DigestService } from '../src/digest/digest-service.js';
-import { localDate } from '../src/digest/dates.js';
+import { localDate } from '../src/attendance/week.js';
 import type { Person } from '../src/directory/types.js';
 import type { Logger } from '../src/logger.js';
 import type { NotificationKey } from '../src/store/notification-claims-repo.js';

@@ -1,6 +1,6 @@
 import { FIGURE_FIELDS, type ReturnFigures, type StoredReturn } from '../attendance/types.js';
 import type { Centre } from '../directory/types.js';
-import { addDays, isIsoDate, localDate, mondayOf } from './dates.js';
+import { addDays, isIsoDate, localDate, weekStartOf } from '../attendance/week.js';
 import { termOf } from './terms.js';
 import type {
   CentreRow,
@@ -53,7 +53,7 @@ function isPausedDuring(centre: Centre, weekStart: string): boolean {
 /** Pure: the weekly digest for `input.weekStart`. Returns for later weeks are ignored. */
 export function buildDigest(input: DigestInput): DigestModel {
   const { weekStart, timeZone } = input;
-  if (!isIsoDate(weekStart) || mondayOf(weekStart) !== weekStart) {
+  if (!isIsoDate(weekStart) || weekStartOf(weekStart) !== weekStart) {
     throw new RangeError(`weekStart must be a Monday (YYYY-MM-DD), got "${weekStart}"`);
   }
   const weekEnd = addDays(weekStart, 6);

@@ -2,7 +2,7 @@ import type { StoredReturn } from '../attendance/types.js';
 import type { Reply } from '../bot/reply.js';
 import type { Actor, Centre } from '../directory/types.js';
 import { NotAuthorisedError } from '../errors.js';
-import { addDays, lastCompletedWeek } from './dates.js';
+import { addDays, weekJustEnded, startOfLocalDay } from '../attendance/week.js';
 import { buildDigest, CHART_WEEKS, MAX_KNOWLEDGE_GAPS } from './build-digest.js';
 import { renderDigest, type RenderOptions } from './render-digest.js';
 import { termOf } from './terms.js';
@@ -27,20 +27,6 @@ export interface DigestServiceOptions {
   render?: RenderOptions;
 }
 
-/** Start of a civil date in a time zone, as an instant (handles BST/GMT). */
-export function startOfLocalDay(date: string, timeZone: string): Date {
-  const guess = new Date(`${date}T00:00:00Z`);
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-  // Offset of the zone at that moment, in minutes; apply twice to settle across a transition.
-  let t = guess.getTime();
-  for (let i = 0; i < 2; i++) {
-    const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
-    const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
-    t = guess.getTime() - (asUtc - t);
-  }
-  return new Date(t);
-}
-
 export class DigestService {
   private readonly now: () => Date;
 
@@ -50,7 +36,7 @@ export class DigestService {
 
   /** Monday of the week the latest digest reports on: the last complete week. */
   latestWeek(): string {
-    return lastCompletedWeek(this.now(), this.opts.timeZone);
+    return weekJustEnded(this.now(), this.opts.timeZone);
   }
 
   /** The digest model for the week starting `weekStart` (a Monday). */

@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, mondayOf } from './dates.js';
+import { addDays, isIsoDate, weekStartOf } from '../attendance/week.js';
 
 /**
  * English school terms, as used for term-to-date totals.
@@ -45,7 +45,7 @@ export function easterSunday(year: number): string {
 }
 
 function defaultTermStarts(year: number): Term[] {
-  const mk = (name: string, start: string): Term => ({ name, start, firstWeek: mondayOf(start) });
+  const mk = (name: string, start: string): Term => ({ name, start, firstWeek: weekStartOf(start) });
   return [
     mk(`Spring ${year}`, `${year}-01-01`),
     mk(`Summer ${year}`, addDays(easterSunday(year), 1)),
@@ -73,7 +73,7 @@ export function parseTermStarts(value: string | undefined): string[] | undefined
 export function termOf(weekStart: string, configuredStarts?: readonly string[]): Term | null {
   let candidates: Term[];
   if (configuredStarts && configuredStarts.length > 0) {
-    candidates = configuredStarts.map((start) => ({ name: `Term from ${start}`, start, firstWeek: mondayOf(start) }));
+    candidates = configuredStarts.map((start) => ({ name: `Term from ${start}`, start, firstWeek: weekStartOf(start) }));
   } else {
     const year = Number(weekStart.slice(0, 4));
     candidates = [...defaultTermStarts(year - 1), ...defaultTermStarts(year), ...defaultTermStarts(year + 1)];

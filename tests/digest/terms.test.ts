@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { easterSunday, parseTermStarts, termOf } from '../../src/digest/terms.js';
-import { lastCompletedWeek, mondayOf } from '../../src/digest/dates.js';
+import { weekJustEnded, weekStartOf } from '../../src/attendance/week.js';
 
 describe('English school terms', () => {
   it('computes Easter Sunday for known years', () => {
@@ -34,9 +34,9 @@ describe('English school terms', () => {
   });
 
   it('finds the last completed week in London across midnight and the clock change', () => {
-    expect(mondayOf('2026-11-22')).toBe('2026-11-16');
+    expect(weekStartOf('2026-11-22')).toBe('2026-11-16');
     // Monday 00:30 BST is Sunday 23:30 UTC: already the new week in London.
-    expect(lastCompletedWeek(new Date('2026-03-29T23:30:00Z'), 'Europe/London')).toBe('2026-03-23');
-    expect(lastCompletedWeek(new Date('2026-03-29T22:30:00Z'), 'Europe/London')).toBe('2026-03-16');
+    expect(weekJustEnded(new Date('2026-03-29T23:30:00Z'), 'Europe/London')).toBe('2026-03-23');
+    expect(weekJustEnded(new Date('2026-03-29T22:30:00Z'), 'Europe/London')).toBe('2026-03-16');
   });
 });
