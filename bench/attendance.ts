@@ -7,6 +7,7 @@
  *   BENCH_QUICK=1: 200 submissions per scenario instead of 400.
  */
 import { openTestStore, type TestEngine } from '../tests/helpers/store.js';
+import { SAMPLE_FIGURES } from '../tests/helpers/figures.js';
 import { DirectoryService } from '../src/directory/service.js';
 import { AttendanceService } from '../src/attendance/service.js';
 import { addDays, weekJustEnded } from '../src/attendance/week.js';
@@ -22,19 +23,7 @@ const N = Number(process.env.BENCH_N ?? (quickMode ? 200 : 400));
 const CENTRES = 100;
 const WEEKS = 52;
 
-const figures = (i: number): ReturnFigures => ({
-  sessions: 6,
-  academic: 4,
-  enrichment: 2,
-  careers: 0,
-  digital: 0,
-  weekend: 1,
-  attendances: 100 + (i % 50),
-  pupils: 45,
-  fsm: 30,
-  send: 8,
-  parents: i % 5,
-});
+const figures = (i: number): ReturnFigures => ({ ...SAMPLE_FIGURES, attendances: 100 + (i % 50), parents: i % 5 });
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;

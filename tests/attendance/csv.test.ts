@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, returnsToCsv } from '../../src/attendance/csv.js';
 import type { StoredReturn } from '../../src/attendance/types.js';
+import { SAMPLE_FIGURES } from '../helpers/figures.js';
 
 describe('CSV for Excel', () => {
   it('guards against formula injection and quotes what needs quoting', () => {
@@ -23,7 +24,7 @@ describe('CSV for Excel', () => {
       centreId: 'acland-burghley',
       weekStart: '2026-03-23',
       version: 2,
-      figures: { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 1, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 },
+      figures: SAMPLE_FIGURES,
       note: '=HYPERLINK("x")',
       submittedBy: 1,
       submittedAt: new Date('2026-03-30T08:00:00Z'),

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkWeek, cleanNote, figureProblems, noteProblems } from '../../src/attendance/schema.js';
 import { FIGURE_FIELDS, type ReturnFigures } from '../../src/attendance/types.js';
+import { SAMPLE_FIGURES } from '../helpers/figures.js';
 
-const OK: ReturnFigures = {
-  sessions: 6,
-  academic: 4,
-  enrichment: 2,
-  careers: 0,
-  digital: 0,
-  weekend: 1,
-  attendances: 120,
-  pupils: 45,
-  fsm: 30,
-  send: 8,
-  parents: 3,
-};
+const OK: ReturnFigures = SAMPLE_FIGURES;
 
 describe('return figures: each field is a whole number from 0 to 10,000', () => {
   const cases = FIGURE_FIELDS.flatMap((field) => [

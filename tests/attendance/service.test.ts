@@ -4,6 +4,7 @@ import { seedDirectory, type Fixture } from '../helpers/directory-fixture.js';
 import { DirectoryService } from '../../src/directory/service.js';
 import { AttendanceService } from '../../src/attendance/service.js';
 import type { ReturnFigures } from '../../src/attendance/types.js';
+import { SAMPLE_FIGURES } from '../helpers/figures.js';
 import { NotAuthorisedError, ValidationError } from '../../src/errors.js';
 
 const TZ = 'Europe/London';
@@ -11,19 +12,7 @@ const TZ = 'Europe/London';
 const NOW = new Date('2026-06-17T09:00:00Z');
 const LAST_WEEK = '2026-06-08';
 
-export const FIGURES: ReturnFigures = {
-  sessions: 6,
-  academic: 4,
-  enrichment: 2,
-  careers: 0,
-  digital: 0,
-  weekend: 1,
-  attendances: 120,
-  pupils: 45,
-  fsm: 30,
-  send: 8,
-  parents: 3,
-};
+const FIGURES: ReturnFigures = SAMPLE_FIGURES;
 
 describe.each(ENGINES)('attendance service on %s', (engine) => {
   let t: TestStore;
