@@ -15,6 +15,8 @@ export interface HousekeepingOptions {
 export interface HousekeepingResult {
   knowledge: 'reloaded' | 'unchanged' | 'not_configured';
   questionLogPurged: number | null;
+  /** Present when this process purges the bot's stored answers and delivery keys. */
+  botDataPurged?: { answers: number; deliveries: number };
   staleClaims: number;
   claimsPurged: number;
 }
@@ -33,6 +35,7 @@ export async function runHousekeeping(now: Date, opts: HousekeepingOptions): Pro
     }
   }
   const questionLogPurged = h.purgeQuestionLog ? await h.purgeQuestionLog(now) : null;
+  const botDataPurged = h.purgeBotData ? await h.purgeBotData(now) : undefined;
   const stale = await opts.services.claims.expireStale(opts.staleClaimMs ?? 15 * 60_000);
   for (const c of stale) {
     opts.logger.warn(
@@ -42,7 +45,7 @@ export async function runHousekeeping(now: Date, opts: HousekeepingOptions): Pro
   }
   const cutoff = addDays(localDate(now, opts.timeZone), -(opts.claimRetentionDays ?? 400));
   const claimsPurged = await opts.services.claims.purgeBefore(cutoff);
-  const result = { knowledge, questionLogPurged, staleClaims: stale.length, claimsPurged };
+  const result: HousekeepingResult = { knowledge, questionLogPurged, ...(botDataPurged ? { botDataPurged } : {}), staleClaims: stale.length, claimsPurged };
   opts.logger.info(result, 'housekeeping done');
   return result;
 }

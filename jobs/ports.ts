@@ -28,6 +28,8 @@ export interface JobsHousekeeping {
   reloadKnowledge?(): Promise<unknown>;
   /** Delete question-log rows older than QUESTION_LOG_DAYS; returns how many. */
   purgeQuestionLog?(now: Date): Promise<number>;
+  /** Delete stored answers (QUESTION_LOG_DAYS) and Slack/Teams delivery keys (7 days) past retention; how many of each. */
+  purgeBotData?(now: Date): Promise<{ answers: number; deliveries: number }>;
 }
 
 /** Everything the job processors need; the composition root (src/main.ts or jobs/worker.ts) builds it. */

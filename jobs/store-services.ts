@@ -10,6 +10,8 @@ export interface StoreServicesOptions {
   notifiers: Notifier[];
   /** The question log service (src/store/question-log.ts): purges past QUESTION_LOG_DAYS. */
   questionLog?: { purgeQuestionLog(now: Date): Promise<number> };
+  /** The bot's stored answers and delivery keys (src/app-context.ts purgeBotData): purged past retention. */
+  botData?: { purge(now: Date): Promise<{ answers: number; deliveries: number }> };
   /** The knowledge base: re-ingested at night when its files changed. */
   knowledge?: { changedOnDisk(): Promise<boolean>; reload(): Promise<unknown> };
 }
@@ -33,6 +35,7 @@ export function jobsServicesFromStore(opts: StoreServicesOptions): JobsServices 
       knowledgeChangedOnDisk: opts.knowledge ? () => opts.knowledge!.changedOnDisk() : undefined,
       reloadKnowledge: opts.knowledge ? () => opts.knowledge!.reload() : undefined,
       purgeQuestionLog: opts.questionLog ? (now) => opts.questionLog!.purgeQuestionLog(now) : undefined,
+      purgeBotData: opts.botData ? (now) => opts.botData!.purge(now) : undefined,
     },
   };
 }

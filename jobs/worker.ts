@@ -10,10 +10,18 @@ import type { Notifier } from '../src/bot/notifier.js';
 import { loadConfigOrExit } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startJobs } from './index.js';
+import { guardProcess, stopOnSignal } from '../src/process-lifecycle.js';
+import type { Answerer } from '../src/knowledge/types.js';
+import { UnavailableError } from '../src/errors.js';
 
+/** Job drain (up to 20 s each for workers and queues) plus closing the store. */
 const HARD_EXIT_MS = 40_000;
 
-async function main(): Promise<number> {
+const NO_ANSWERS: Answerer = {
+  answer: () => Promise.reject(new UnavailableError('Questions are answered by the bot process, not the job worker.')),
+};
+
+async function main(): Promise<number | undefined> {
   const config = loadConfigOrExit();
   if (!config.DATABASE_URL) {
     process.stderr.write(
@@ -23,7 +31,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger(config.LOG_LEVEL, 'camden-worker');
-  const context = await createAppContext(config, logger);
+  guardProcess(logger);
+  // The worker never answers questions (nothing here receives them): no knowledge index to build.
+  const context = await createAppContext(config, logger, { answerer: NO_ANSWERS });
 
   const notifiers: Notifier[] = [];
   if (slackMissing(config).length === 0) {
@@ -39,32 +49,20 @@ async function main(): Promise<number> {
     config,
     logger,
     // The knowledge index lives in each bot process, so the nightly re-ingest runs where the bot runs, not here.
-    services: jobsServicesFor(context, notifiers, logger, { reloadKnowledge: false }),
+    services: jobsServicesFor(context, notifiers, { reloadKnowledge: false }),
   });
   logger.info({ prefix: config.QUEUE_PREFIX, notifiers: notifiers.map((n) => n.platform) }, 'worker started');
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'worker shutting down: finishing jobs in hand');
-      setTimeout(() => {
-        logger.error('worker shutdown took too long; exiting');
-        process.exit(1);
-      }, HARD_EXIT_MS).unref();
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+  stopOnSignal(logger, { message: 'worker shutting down: finishing jobs in hand', hardExitMs: HARD_EXIT_MS }, async () => {
+    await jobs.close();
+    await context.close();
   });
-  await jobs.close();
-  await context.close();
-  return 0;
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
   (err: unknown) => {
     const e = err as { code?: string; message?: string };
     process.stderr.write(`worker failed to start${e?.code ? ` (${e.code})` : ''}: ${e?.message ?? String(err)}\n`);

@@ -6,16 +6,17 @@ import { storeDigestSource } from './digest/store-source.js';
 import { parseTermStarts } from './digest/terms.js';
 import { importDirectory } from './directory/import.js';
 import { readDirectoryFile } from './directory/file.js';
-import { DirectoryService } from './directory/service.js';
+import type { DirectoryService } from './directory/service.js';
 import type { Answerer } from './knowledge/types.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createBotAnswersRepo } from './store/bot-answers-repo.js';
 import { createDeliveriesRepo, type DeliveriesRepo } from './store/bot-deliveries-repo.js';
 import { openStore } from './store/open-store.js';
-import { createQuestionLog, type QuestionLog } from './store/question-log.js';
+import type { QuestionLog } from './store/question-log.js';
 import type { Store } from './store/store.js';
-import { AttendanceService } from './attendance/service.js';
+import type { AttendanceService } from './attendance/service.js';
+import { createDomainServices } from './attendance/domain-services.js';
 
 /** Index statistics for /healthz (the knowledge base's stats(), when the answerer has them). */
 export interface IndexStats {
@@ -85,9 +86,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
     const answerer = overrides.answerer ?? ownedAnswerer!;
     const now = overrides.now ?? (() => new Date());
     const metrics = overrides.metrics ?? createMetrics();
-    const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
-    const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
-    const questionLog = createQuestionLog(store, config, logger);
+    const { directory, attendance, questionLog } = createDomainServices(store, config, logger, now);
     const digest = new DigestService({
       source: storeDigestSource(store),
       timeZone: config.SCHEDULE_TIMEZONE,

@@ -219,22 +219,16 @@ export function appVersion(): string {
 }
 
 /**
- * What the jobs need from this process. The nightly question-log purge also applies the same retention to stored
- * answers and delivery keys. `reloadKnowledge` only where this process serves questions (its index is in memory).
+ * What the jobs need from this process. Nightly housekeeping purges the question log, stored answers and delivery
+ * keys past retention. `reloadKnowledge` only where this process serves questions (its index is in memory).
  */
-export function jobsServicesFor(context: AppContext, notifiers: Notifier[], logger: Logger, options: { reloadKnowledge: boolean }) {
+export function jobsServicesFor(context: AppContext, notifiers: Notifier[], options: { reloadKnowledge: boolean }) {
   const kb = context.answerer;
   return jobsServicesFromStore({
     store: context.store,
     notifiers,
-    questionLog: {
-      purgeQuestionLog: async (now: Date) => {
-        const purged = await context.questionLog.purgeQuestionLog(now);
-        const bot = await context.purgeBotData(now);
-        logger.info({ ...bot }, 'bot answers and delivery claims purged');
-        return purged;
-      },
-    },
+    questionLog: context.questionLog,
+    botData: { purge: (now: Date) => context.purgeBotData(now) },
     knowledge:
       options.reloadKnowledge && kb.changedOnDisk && kb.reload ? { changedOnDisk: () => kb.changedOnDisk!(), reload: () => kb.reload!() } : undefined,
   });
@@ -323,7 +317,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).
     let jobs: JobsHandle | null = null;
     if (options.jobs ?? config.JOBS_IN_PROCESS) {
-      const services = jobsServicesFor(context, notifiers, logger, { reloadKnowledge: true });
+      const services = jobsServicesFor(context, notifiers, { reloadKnowledge: true });
       jobs = await startJobs({ config, logger, services });
       const j = jobs;
       cleanups.push(() => j.close());

@@ -1,6 +1,5 @@
 import { withCliStore, parseFlags } from '../store/cli-support.js';
-import { DirectoryService } from '../directory/service.js';
-import { AttendanceService } from '../attendance/service.js';
+import { createDomainServices } from '../attendance/domain-services.js';
 import { FIGURE_FIELDS } from '../attendance/types.js';
 
 const USAGE = [
@@ -24,8 +23,7 @@ export async function run(args: string[]): Promise<number> {
     if (positional.length) problems.push(`unexpected argument "${positional[0]}"`);
     if (problems.length) return usage(problems);
     return withCliStore('attendance export', async ({ config, store, logger }) => {
-      const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, logger });
-      const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, logger });
+      const { attendance } = createDomainServices(store, config, logger);
       process.stdout.write(await attendance.exportCsv({ from: flags.from!, to: flags.to!, centreId: flags.centre }));
       return 0;
     });
@@ -35,8 +33,7 @@ export async function run(args: string[]): Promise<number> {
     if (positional.length) problems.push(`unexpected argument "${positional[0]}"`);
     if (problems.length) return usage(problems);
     return withCliStore('attendance missing', async ({ config, store, logger }) => {
-      const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, logger });
-      const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, logger });
+      const { attendance } = createDomainServices(store, config, logger);
       const week = flags.week ?? attendance.defaultWeek();
       const missing = await attendance.missing(week);
       for (const c of missing) process.stdout.write(`${c.id}\t${c.name}\n`);
@@ -51,8 +48,7 @@ export async function run(args: string[]): Promise<number> {
     if (positional.length) problems.push(`unexpected argument "${positional[0]}"`);
     if (problems.length) return usage(problems);
     return withCliStore('attendance history', async ({ config, store, logger }) => {
-      const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, logger });
-      const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, logger });
+      const { attendance } = createDomainServices(store, config, logger);
       const versions = await attendance.history(flags.centre!.toLowerCase(), flags.week!);
       if (!versions.length) {
         process.stderr.write(`No return for ${flags.centre} in the week of ${flags.week}.\n`);

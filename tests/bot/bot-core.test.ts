@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../src/app-context.js';
+import { jobsServicesFor } from '../../src/server.js';
+import { runHousekeeping } from '../../jobs/housekeeping.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { parseDirectoryFile } from '../../src/directory/file.js';
@@ -117,6 +119,9 @@ describe('bot core (PGlite store, real knowledge base)', () => {
     expect(foreign).toMatchObject({ kind: 'open-form', form: { initialCentre: 'acland-burghley' } });
     expect(decodeOpenFormValue('{"centreId":"x; DROP TABLE","week":"2026-13-45"}')).toEqual({});
     expect(decodeOpenFormValue('{not json')).toEqual({});
+    // Not a calendar date (Date.parse would roll it into March); any day of a week means that week's Monday.
+    expect(decodeOpenFormValue('{"week":"2026-02-30"}')).toEqual({});
+    expect(decodeOpenFormValue('{"week":"2026-11-12"}')).toEqual({ week: '2026-11-09' });
   });
 
   it('form submit returns field problems the adapter can place next to fields', async () => {
@@ -191,6 +196,23 @@ describe('retention of the bot\'s own data', () => {
       expect(await ctx.purgeBotData(later)).toEqual({ answers: 1, deliveries: 1 });
       expect(await repo.get(a.id)).toBeNull();
       expect(await ctx.deliveries.claim('slack', 'event:old')).toBe(true);
+      await ctx.close();
+    } finally {
+      await ts.close();
+    }
+  });
+
+  it('nightly housekeeping purges the bot\'s answers and delivery keys and reports how many', async () => {
+    const ts = await openTestStore('postgres');
+    try {
+      const config = loadConfig({ LOG_LEVEL: 'silent', QUESTION_LOG_DAYS: '30' });
+      const logger = createLogger('silent');
+      const ctx = await createAppContext(config, logger, { store: ts.store, answerer: { answer: async () => ({ answered: false, answer: '', citations: [] }) } });
+      await createBotAnswersRepo(ts.store.db).save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [] });
+      await ctx.deliveries.claim('slack', 'event:old');
+      const services = jobsServicesFor(ctx, [], { reloadKnowledge: false });
+      const result = await runHousekeeping(new Date(Date.now() + 31 * 86_400_000), { services, timeZone: 'Europe/London', logger });
+      expect(result.botDataPurged).toEqual({ answers: 1, deliveries: 1 });
       await ctx.close();
     } finally {
       await ts.close();

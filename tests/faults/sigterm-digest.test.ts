@@ -105,6 +105,9 @@ describe.skipIf(!!skipReason)('SIGTERM during a digest send (a child process)', 
     const first = startBot();
     await waitFor(() => first.output().includes(ready) || first.exited(), 'first process ready', 90_000, 100);
     expect(first.exited(), first.output().slice(-2_000)).toBe(false);
+    // Only the bot answers questions: the worker builds no knowledge index.
+    if (entry === 'jobs/worker.ts') expect(first.output()).not.toContain('knowledge index built');
+    else expect(first.output()).toContain('knowledge index built');
 
     const schedules = new Queue(SCHEDULE_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix });
     cleanups.push(() => schedules.close());
