@@ -269,7 +269,7 @@ export function createTeamsAdapterFor(context: AppContext, config: Config, logge
       },
     },
     deliveries: context.deliveries,
-    answerMessages: createTeamsAnswerMessagesRepo(context.store.db),
+    answerMessages: createTeamsAnswerMessagesRepo(context.store.db, context.store.settings),
     logger,
     ...overrides,
   });

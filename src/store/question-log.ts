@@ -42,16 +42,13 @@ export function normaliseQuestion(q: string): string {
 
 /** Question log for the digest's "unanswered questions", with salted user hashes and a retention limit. */
 export class QuestionLog {
-  private salt: Promise<string> | undefined;
-
   constructor(
     private readonly store: Store,
     private readonly opts: QuestionLogOptions,
   ) {}
 
   private getSalt(): Promise<string> {
-    this.salt ??= this.opts.salt ? Promise.resolve(this.opts.salt) : this.store.settings.installationSecret(SALT_SETTING);
-    return this.salt;
+    return this.opts.salt ? Promise.resolve(this.opts.salt) : this.store.settings.installationSecret(SALT_SETTING);
   }
 
   /** HMAC-SHA256 of "platform:userId" under the salt; the same person on one platform always hashes the same. */

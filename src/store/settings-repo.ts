@@ -8,11 +8,15 @@ export interface SettingsRepo {
    * (insert-if-absent on the primary key).
    */
   getOrCreate(key: string, create: () => string): Promise<string>;
-  /** A random secret generated once per installation and kept in the database. */
+  /**
+   * A random secret generated once per installation and kept in the database; read once per process. A failed read
+   * (database away) is not kept: the next call reads again.
+   */
   installationSecret(key: string): Promise<string>;
 }
 
 export function createSettingsRepo(db: Queryable): SettingsRepo {
+  const secrets = new Map<string, Promise<string>>();
   const repo: SettingsRepo = {
     async get(key) {
       const r = await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
@@ -25,7 +29,15 @@ export function createSettingsRepo(db: Queryable): SettingsRepo {
       return value;
     },
     installationSecret(key) {
-      return repo.getOrCreate(key, () => randomBytes(32).toString('base64url'));
+      let secret = secrets.get(key);
+      if (!secret) {
+        secret = repo.getOrCreate(key, () => randomBytes(32).toString('base64url')).catch((err: unknown) => {
+          secrets.delete(key);
+          throw err;
+        });
+        secrets.set(key, secret);
+      }
+      return secret;
     },
   };
   return repo;

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Queryable } from './db.js';
-import { mapDbError } from './errors.js';
-import { createSettingsRepo } from './settings-repo.js';
+import type { SettingsRepo } from './settings-repo.js';
 
 /**
  * Teams message -> stored answer id (table teams_answer_messages), for Teams' feedback loop. The message is keyed
@@ -16,37 +15,21 @@ export interface TeamsAnswerMessagesRepo {
 
 const SECRET_SETTING = 'teams_answer_messages_key';
 
-export function createTeamsAnswerMessagesRepo(db: Queryable): TeamsAnswerMessagesRepo {
-  let secret: Promise<string> | undefined;
-  const keyOf = async (conversationId: string, activityId: string) => {
-    secret ??= createSettingsRepo(db).installationSecret(SECRET_SETTING);
-    try {
-      return createHmac('sha256', await secret).update(`${conversationId}\u0000${activityId}`).digest('base64url');
-    } catch (err) {
-      secret = undefined;
-      throw err;
-    }
-  };
+export function createTeamsAnswerMessagesRepo(db: Queryable, settings: SettingsRepo): TeamsAnswerMessagesRepo {
+  const keyOf = async (conversationId: string, activityId: string) =>
+    createHmac('sha256', await settings.installationSecret(SECRET_SETTING)).update(`${conversationId}\u0000${activityId}`).digest('base64url');
   return {
     async remember(conversationId, activityId, answerId) {
-      try {
-        await db.query('INSERT INTO teams_answer_messages (message_key, answer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-          await keyOf(conversationId, activityId),
-          answerId,
-        ]);
-      } catch (err) {
-        throw mapDbError(err);
-      }
+      await db.query('INSERT INTO teams_answer_messages (message_key, answer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        await keyOf(conversationId, activityId),
+        answerId,
+      ]);
     },
     async answerFor(conversationId, activityId) {
-      try {
-        const { rows } = await db.query<{ answer_id: string }>('SELECT answer_id FROM teams_answer_messages WHERE message_key = $1', [
-          await keyOf(conversationId, activityId),
-        ]);
-        return rows[0]?.answer_id ?? null;
-      } catch (err) {
-        throw mapDbError(err);
-      }
+      const { rows } = await db.query<{ answer_id: string }>('SELECT answer_id FROM teams_answer_messages WHERE message_key = $1', [
+        await keyOf(conversationId, activityId),
+      ]);
+      return rows[0]?.answer_id ?? null;
     },
   };
 }

@@ -32,6 +32,22 @@ describe.each(ENGINES)('question log on %s', (engine) => {
     expect(await log.hashUser('teams', 'U0SECRET1')).not.toBe(hash);
   });
 
+  it('a salt that could not be read (database away) is read again on the next question, not cached as a failure', async () => {
+    let failures = 1;
+    const settings = t.store.settings;
+    const flaky = {
+      ...t.store,
+      settings: {
+        ...settings,
+        installationSecret: (key: string) =>
+          failures-- > 0 ? Promise.reject(new Error('The database is not reachable right now.')) : settings.installationSecret(key),
+      },
+    };
+    const log = new QuestionLog(flaky, { retentionDays: 180 });
+    await expect(log.hashUser('slack', 'U0FLAKY')).rejects.toThrow(/not reachable/);
+    expect(await log.hashUser('slack', 'U0FLAKY')).toBe(await new QuestionLog(t.store, { retentionDays: 180 }).hashUser('slack', 'U0FLAKY'));
+  });
+
   it('ranks the most frequent unanswered questions in a range and logs a redelivery once', async () => {
     const log = new QuestionLog(t.store, { retentionDays: 180 });
     const at = (d: string) => new Date(`${d}T12:00:00Z`);

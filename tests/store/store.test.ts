@@ -9,6 +9,8 @@ import { listMigrations, runMigrations } from '../../src/store/migrate.js';
 import { StoreLockedError } from '../../src/store/lock-file.js';
 import { openStore } from '../../src/store/open-store.js';
 import { UnavailableError } from '../../src/errors.js';
+import { createSettingsRepo } from '../../src/store/settings-repo.js';
+import type { Queryable } from '../../src/store/db.js';
 
 describe.each(ENGINES)('store on %s', (engine) => {
   let t: TestStore;
@@ -59,6 +61,28 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const b = await t.store.settings.installationSecret('test_secret');
     expect(a).toBe(b);
     expect(a.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads an installation secret once per process, and reads again after a failed read', async () => {
+    let failNext = true;
+    let queries = 0;
+    const flaky: Queryable = {
+      query: (sql, params) => {
+        queries++;
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new UnavailableError('The database is not reachable right now.'));
+        }
+        return t.store.db.query(sql, params);
+      },
+    };
+    const settings = createSettingsRepo(flaky);
+    await expect(settings.installationSecret('flaky_secret')).rejects.toBeInstanceOf(UnavailableError);
+    const secret = await settings.installationSecret('flaky_secret');
+    expect(secret).toBe(await t.store.settings.installationSecret('flaky_secret'));
+    const after = queries;
+    expect(await settings.installationSecret('flaky_secret')).toBe(secret);
+    expect(queries).toBe(after);
   });
 
   it('reports health', async () => {
