@@ -148,17 +148,18 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       backoffStrategy: (attempts: number, type?: string) => (type === JITTERED_BACKOFF ? jittered(attempts) : 0),
     };
 
-    // A weekly run must not be lost to a database restart: while the store is unreachable the run waits for it
-    // (bounded), instead of spending its few attempts within seconds. On shutdown it fails and is retried later.
+    // A weekly run or a queued send must not be lost to a database restart: while the store is unreachable the job
+    // waits for it (bounded), instead of spending its few attempts within minutes. On shutdown it fails and is
+    // retried later. Re-running a send is safe: its claim decides whether anything goes out.
     const storeWaitMs = deps.storeWaitMs ?? 10 * 60_000;
-    const waitingForStore = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const waitingForStore = async <T>(what: 'scheduled run' | 'notification', job: Job, run: () => Promise<T>): Promise<T> => {
       const deadline = Date.now() + storeWaitMs;
       for (let i = 0; ; i++) {
         try {
           return await run();
         } catch (err) {
-          if ((err as { code?: unknown })?.code !== 'unavailable' || closing || Date.now() >= deadline || i >= 10_000) throw err;
-          if (i === 0) log.warn({ job: name }, 'database unreachable; the scheduled run waits for it');
+          if ((err as { code?: unknown })?.code !== 'unavailable' || closing || Date.now() >= deadline) throw err;
+          if (i === 0) log.warn({ job: job.id, name: job.name }, `database unreachable; the ${what} waits for it`);
           await new Promise((r) => setTimeout(r, 2_000));
         }
       }
@@ -166,7 +167,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
 
     const scheduleWorker = new Worker<{ at?: string }, ScheduledResult>(
       SCHEDULE_QUEUE,
-      (job) => waitingForStore(job.name, async () => {
+      (job) => waitingForStore('scheduled run', job, async () => {
         const at = firedAt(job);
         switch (job.name as ScheduledJobName) {
           case 'reminder':
@@ -195,7 +196,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       defaultRetryAfterMs: deps.defaultRetryAfterMs,
       now: deps.now,
     });
-    sendWorker = new Worker<NotificationJobData, SendOutcome>(NOTIFY_QUEUE, processor, {
+    sendWorker = new Worker<NotificationJobData, SendOutcome>(NOTIFY_QUEUE, (job) => waitingForStore('notification', job, () => processor(job)), {
       connection: workerConn('camden-notify-worker'),
       prefix,
       concurrency: deps.sendConcurrency ?? 4,

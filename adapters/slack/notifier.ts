@@ -1,9 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Person } from '../../src/directory/types.js';
-import { NotifierError, type Notifier, type SendResult } from '../../src/bot/notifier.js';
+import { NotifierError, neverSent, type Notifier, type SendResult } from '../../src/bot/notifier.js';
 import type { Reply } from '../../src/bot/reply.js';
 import type { Logger } from '../../src/logger.js';
-import { postReply, slackErrorInfo } from './post.js';
+import { PartlyPostedError, postReply, slackErrorInfo } from './post.js';
 import { uploadImages } from './upload-images.js';
 
 const PERMANENT = new Set([
@@ -20,9 +20,6 @@ const PERMANENT = new Set([
   'missing_scope',
 ]);
 
-/** Request errors that mean the request never reached Slack (safe to retry). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
 function requestErrorCode(err: unknown): string | undefined {
   const original = (err as { original?: { code?: unknown; cause?: { code?: unknown } } } | null)?.original;
   const code = original?.code ?? original?.cause?.code;
@@ -32,12 +29,15 @@ function requestErrorCode(err: unknown): string | undefined {
 /** Map a Slack Web API failure to the Notifier's error kinds (rate_limited carries Retry-After). */
 export function toNotifierError(err: unknown): NotifierError {
   if (err instanceof NotifierError) return err;
+  if (err instanceof PartlyPostedError) {
+    return new NotifierError('unknown', `Slack took part of the message, then failed; not sent again: ${err.message}`, undefined, { cause: err });
+  }
   const info = slackErrorInfo(err);
   if (info.kind === 'rate_limited') return new NotifierError('rate_limited', 'Slack rate limit reached', info.retryAfterMs, { cause: err });
   if (info.kind === 'platform' && PERMANENT.has(info.error ?? '')) {
     return new NotifierError('permanent', `Slack refused the message: ${info.error}`, undefined, { cause: err });
   }
-  if (info.kind === 'request' && !NOT_SENT_CODES.has(requestErrorCode(err) ?? '')) {
+  if (info.kind === 'request' && !neverSent(requestErrorCode(err))) {
     // Timed out or cut off after the request went out: Slack may have posted it, so it must not be sent again.
     return new NotifierError('unknown', `Slack did not answer in time; the message may have been delivered: ${(err as Error)?.message ?? 'request failed'}`, undefined, { cause: err });
   }

@@ -53,10 +53,26 @@ export async function withRateLimitRetry<T>(call: () => Promise<T>, options: { m
   }
 }
 
-/** Post a reply (split to Slack's limits) with link and media unfurling off. Returns the first message's ts. */
+/** A reply of several messages failed after some were posted: sending it again would repeat those. */
+export class PartlyPostedError extends Error {
+  constructor(
+    readonly posted: number,
+    readonly total: number,
+    options: { cause: unknown },
+  ) {
+    super(`posted ${posted} of ${total} messages: ${(options.cause as Error)?.message ?? 'failed'}`, options);
+    this.name = 'PartlyPostedError';
+  }
+}
+
+/**
+ * Post a reply (split to Slack's limits) with link and media unfurling off. Returns the first message's ts.
+ * A failure after the first message is a PartlyPostedError.
+ */
 export async function postReply(client: WebClient, reply: Reply, options: PostOptions): Promise<string | undefined> {
   let firstTs: string | undefined;
-  for (const message of toMessages(reply)) {
+  const messages = toMessages(reply);
+  for (const [i, message] of messages.entries()) {
     const base = {
       channel: options.channel,
       text: message.text,
@@ -65,9 +81,14 @@ export async function postReply(client: WebClient, reply: Reply, options: PostOp
       unfurl_links: false,
       unfurl_media: false,
     };
-    const result = options.ephemeralUser
-      ? await withRateLimitRetry(() => client.chat.postEphemeral({ ...base, user: options.ephemeralUser! }), options)
-      : await withRateLimitRetry(() => client.chat.postMessage(base), options);
+    let result: unknown;
+    try {
+      result = options.ephemeralUser
+        ? await withRateLimitRetry(() => client.chat.postEphemeral({ ...base, user: options.ephemeralUser! }), options)
+        : await withRateLimitRetry(() => client.chat.postMessage(base), options);
+    } catch (err) {
+      throw i === 0 ? err : new PartlyPostedError(i, messages.length, { cause: err });
+    }
     firstTs ??= (result as { ts?: string; message_ts?: string }).ts ?? (result as { message_ts?: string }).message_ts;
   }
   return firstTs;

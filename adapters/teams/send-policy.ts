@@ -1,9 +1,10 @@
-import { NotifierError } from '../../src/bot/notifier.js';
+import { NotifierError, neverSent } from '../../src/bot/notifier.js';
 import type { SendPolicyOptions } from './deps.js';
 
 /** What a failed Bot Connector call means for the sender. */
 export interface SendFailure {
-  kind: 'forbidden' | 'not_found' | 'rate_limited' | 'transient' | 'rejected';
+  /** `unknown`: the connection failed after the request went out, so the message may have been delivered. */
+  kind: 'forbidden' | 'not_found' | 'rate_limited' | 'transient' | 'rejected' | 'unknown';
   status: number | null;
   retryAfterMs?: number;
 }
@@ -17,8 +18,8 @@ export function classifySendError(err: unknown): SendFailure {
   if (status === 429) return { kind: 'rate_limited', status, retryAfterMs: retryAfterMs(e?.response?.headers) };
   if (status !== null && status >= 500) return { kind: 'transient', status, retryAfterMs: retryAfterMs(e?.response?.headers) };
   if (status !== null && status >= 400) return { kind: 'rejected', status };
-  // No HTTP status: connection refused, reset, DNS, timeout.
-  return { kind: 'transient', status: null };
+  // No HTTP status: refused or unresolvable before sending (retry), or cut off after it (may have been delivered).
+  return { kind: neverSent(typeof e?.code === 'string' ? e.code : undefined) ? 'transient' : 'unknown', status: null };
 }
 
 /** Retry-After as seconds or an HTTP date, from Azure's HttpHeaders or a plain object. */
@@ -119,6 +120,9 @@ export async function sendWithPolicy<T>(
     } catch (err) {
       if (err instanceof NotifierError) throw err;
       last = classifySendError(err);
+      if (last.kind === 'unknown') {
+        throw new NotifierError('unknown', `Teams connection failed after the message was sent; it may have been delivered: ${(err as Error)?.message ?? 'network error'}`, undefined, { cause: err });
+      }
       if (last.kind === 'forbidden' || last.kind === 'not_found' || last.kind === 'rejected') {
         await onPermanent?.(last);
         const why =

@@ -33,3 +33,13 @@ export class NotifierError extends AppError {
     super(code, message, options);
   }
 }
+
+/**
+ * Network error codes that mean a request never reached the platform (refused, no route, no DNS): safe to send again.
+ * Any other failure after the request went out (reset, hang-up, timeout) may have been delivered: never resend it.
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function neverSent(networkCode: string | undefined): boolean {
+  return networkCode !== undefined && NOT_SENT_CODES.has(networkCode);
+}

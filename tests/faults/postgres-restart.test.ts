@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../helpers/fault-postgres.js';
 import { waitFor } from '../helpers/fault-process.js';
 import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { USERS } from '../helpers/slack-harness.js';
+import { TEAM, USERS } from '../helpers/slack-harness.js';
 import { deletePrefix, uniquePrefix, waitForIdle } from '../jobs/helpers.js';
 import { JITTERED_BACKOFF } from '../../jobs/backoff.js';
+import { notificationJobId, personRecipient, type NotificationJobData } from '../../jobs/notification-job.js';
 
 const unavailable = await privatePostgresUnavailable();
 if (unavailable) console.warn(`skipping the Postgres restart faults: ${unavailable}`);
@@ -36,6 +37,7 @@ describe.skipIf(!!unavailable)('Postgres restarted under the server (private clu
 
   const sql = async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> => {
     const c = new pg.Client({ connectionString: pgServer.url });
+    c.on('error', () => undefined); // the query reports a lost connection; the event must not be an uncaught exception
     await c.connect();
     try {
       return (await c.query<T>(text, params)).rows;
@@ -143,61 +145,86 @@ describe.skipIf(!!unavailable)('Postgres restarted under the server (private clu
   }
 });
 
+/** A private cluster and a server running the jobs in process on it, connected to Redis. */
+async function jobsOnPrivatePostgres() {
+  const pgServer = await startPrivatePostgres();
+  cleanups.push(() => pgServer.close());
+  const prefix = uniquePrefix();
+  cleanups.push(() => deletePrefix(prefix));
+  const h = await startFaultServer({ env: { DATABASE_URL: pgServer.url, JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix } });
+  cleanups.push(() => h.stop());
+  const jobs = h.server.jobs!;
+  await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+  // As the job scheduler would add a reminder run (jobs/schedules.ts: 3 attempts, jittered backoff).
+  const schedules = jobs.queues.find((q) => q.name === 'schedules')!;
+  const addReminderRun = () => schedules.add('reminder', { at: '2026-11-06T14:00:00.000Z' }, { attempts: 3, backoff: { type: JITTERED_BACKOFF } });
+  return { pgServer, h, jobs, schedules, addReminderRun };
+}
+
+/** Both Slack leads get the reminder, and once each after the queues are idle. */
+async function expectOneReminderEach(h: FaultServer, queues: Parameters<typeof waitForIdle>[0], arrivalMs: number) {
+  const posts = (user: string) => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user.replace(/^U/, '')}`);
+  await h.fake.waitFor(() => posts(USERS.lead).length >= 1 && posts(USERS.multiLead).length >= 1, arrivalMs);
+  await waitForIdle(queues, 60_000);
+  expect(posts(USERS.lead)).toHaveLength(1);
+  expect(posts(USERS.multiLead)).toHaveLength(1);
+}
+
 describe.skipIf(!!unavailable)('Postgres down when a reminder run fires (private cluster, jobs in process)', () => {
   it('the scheduled run waits while Postgres is away and every lead gets the reminder once after it is back', async () => {
-    const pgServer = await startPrivatePostgres();
-    cleanups.push(() => pgServer.close());
-    const prefix = uniquePrefix();
-    cleanups.push(() => deletePrefix(prefix));
-    const h = await startFaultServer({ env: { DATABASE_URL: pgServer.url, JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix } });
-    cleanups.push(() => h.stop());
-    const jobs = h.server.jobs!;
-    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
-
+    const { pgServer, h, jobs, schedules, addReminderRun } = await jobsOnPrivatePostgres();
     await pgServer.stop('fast');
     try {
-      // As the job scheduler would add it (jobs/schedules.ts: 3 attempts, jittered backoff).
-      const schedules = jobs.queues.find((q) => q.name === 'schedules')!;
-      const run = await schedules.add('reminder', { at: '2026-11-06T14:00:00.000Z' }, { attempts: 3, backoff: { type: JITTERED_BACKOFF } });
+      const run = await addReminderRun();
       // The run has started and met the unreachable database; it waits (or is retried), it does not give up.
       await waitFor(() => h.logs.find(/database unreachable; the scheduled run waits/).length > 0, 'the run waiting for the database', 30_000);
       expect(await (await schedules.getJob(run.id!))!.getState()).not.toBe('failed');
     } finally {
       await pgServer.start();
     }
-    const posts = (user: string) => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user.replace(/^U/, '')}`);
-    await h.fake.waitFor(() => posts(USERS.lead).length >= 1 && posts(USERS.multiLead).length >= 1, 60_000);
-    await waitForIdle(jobs.queues, 60_000);
-    expect(posts(USERS.lead)).toHaveLength(1);
-    expect(posts(USERS.multiLead)).toHaveLength(1);
+    await expectOneReminderEach(h, jobs.queues, 60_000);
     expect(uncaught.map(String)).toEqual([]);
   }, 120_000);
 });
 
 describe.skipIf(!!unavailable)('Postgres away for longer than a scheduled run’s retries (private cluster, jobs in process)', () => {
   it('the run waits for the database and every lead gets the reminder once when it is back', async () => {
-    const pgServer = await startPrivatePostgres();
-    cleanups.push(() => pgServer.close());
-    const prefix = uniquePrefix();
-    cleanups.push(() => deletePrefix(prefix));
-    const h = await startFaultServer({ env: { DATABASE_URL: pgServer.url, JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix } });
-    cleanups.push(() => h.stop());
-    const jobs = h.server.jobs!;
-    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
-
+    const { pgServer, jobs, h, addReminderRun } = await jobsOnPrivatePostgres();
     // 20 s away: longer than three attempts with 5 s doubling backoff (at most 15 s) could ever span.
     await pgServer.stop('fast');
     try {
-      const schedules = jobs.queues.find((q) => q.name === 'schedules')!;
-      await schedules.add('reminder', { at: '2026-11-06T14:00:00.000Z' }, { attempts: 3, backoff: { type: JITTERED_BACKOFF } });
+      await addReminderRun();
       await new Promise((r) => setTimeout(r, 20_000));
     } finally {
       await pgServer.start();
     }
-    const posts = (user: string) => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user.replace(/^U/, '')}`);
-    await h.fake.waitFor(() => posts(USERS.lead).length >= 1 && posts(USERS.multiLead).length >= 1, 30_000);
+    await expectOneReminderEach(h, jobs.queues, 30_000);
+  }, 120_000);
+});
+
+describe.skipIf(!!unavailable)('Postgres away while a reminder waits to be sent (private cluster, jobs in process)', () => {
+  it('the send waits for the database instead of spending its attempts, and the lead gets the reminder once', async () => {
+    const { pgServer, h, jobs } = await jobsOnPrivatePostgres();
+    const lead = (await h.server.context.store.directory.findPersonBySlack(TEAM, USERS.lead))!;
+    const notify = jobs.queues.find((q) => q.name === 'notifications')!;
+    // As the fan-out would add it (jobs/fan-out.ts: 6 attempts, jittered backoff from 5 s).
+    const data: NotificationJobData = { kind: 'reminder', recipient: personRecipient(lead.id), period: '2026-11-02', centreIds: ['acland-burghley'] };
+    await pgServer.stop('fast');
+    try {
+      const job = await notify.add('reminder', data, { jobId: notificationJobId(data), attempts: 6, backoff: { type: JITTERED_BACKOFF } });
+      await waitFor(() => h.logs.find(/database unreachable; the notification waits/).length > 0, 'the send waiting for the database', 30_000);
+      // Long enough for a first retry had the failed attempt counted (backoff from 5 s with jitter).
+      await new Promise((r) => setTimeout(r, 8_000));
+      const state = (await notify.getJob(job.id!))!;
+      expect(state.attemptsMade).toBe(0);
+      expect(await state.getState()).toBe('active');
+    } finally {
+      await pgServer.start();
+    }
+    const posts = () => h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${USERS.lead.replace(/^U/, '')}`);
+    await h.fake.waitFor(() => posts().length >= 1, 30_000);
     await waitForIdle(jobs.queues, 60_000);
-    expect(posts(USERS.lead)).toHaveLength(1);
-    expect(posts(USERS.multiLead)).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+    expect(uncaught.map(String)).toEqual([]);
   }, 120_000);
 });

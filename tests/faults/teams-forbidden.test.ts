@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { notificationJobId } from '../../jobs/notification-job.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
-import { deletePrefix, uniquePrefix, waitForIdle } from '../jobs/helpers.js';
+import { waitForIdle } from '../jobs/helpers.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { waitFor } from '../helpers/fault-process.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { activity } from '../helpers/teams-harness.js';
-import { TEAMS_DIRECTORY_YAML, TEAMS_USERS } from '../helpers/teams-server.js';
-import { openTestStore, type TestStore } from '../helpers/store.js';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { startTeamsFaultServer, teamsLeadTalksOnce } from '../helpers/fault-teams.js';
+import { TEAMS_USERS } from '../helpers/teams-server.js';
+import type { TestStore } from '../helpers/store.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -27,33 +27,13 @@ let connector: FakeBotConnector;
 beforeAll(async () => {
   connector = await startFakeBotConnector();
   cleanups.push(() => connector.close());
-  ts = await openTestStore('postgres');
-  cleanups.push(() => ts.close());
-  const prefix = uniquePrefix();
-  cleanups.push(() => deletePrefix(prefix));
-  h = await startFaultServer({
-    store: ts.store,
-    directoryYaml: TEAMS_DIRECTORY_YAML,
-    env: { JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix, TEAMS_LOCAL_DEV: 'true', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' },
-    teams: { channelServiceUrl: connector.serviceUrl, sendPolicy: { baseDelayMs: 5, maxDelayMs: 500, maxAttempts: 3 } },
-  });
-  cleanups.push(() => h.stop());
+  ({ h, ts } = await startTeamsFaultServer(connector.serviceUrl, cleanups));
 });
 
 describe('Teams connector answers 403 to a reminder', () => {
   it('marks the identity unreachable, fails the job permanently without retrying, and records it', async () => {
     const lead = TEAMS_USERS.lead;
-    const conversation = `a:personal-${lead.aadObjectId}`;
-    // The lead talks to the bot once, so the server has a conversation reference to message them later.
-    const res = await fetch(`${h.server.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity(connector.serviceUrl, { from: lead, text: 'help' })),
-      signal: AbortSignal.timeout(30_000),
-    });
-    expect(res.status).toBeLessThan(300);
-    await connector.waitFor(() => connector.messages(conversation).length >= 1, 'help answered');
-    const person = (await ts.store.directory.findPersonByTeams(lead.tenantId, lead.aadObjectId))!;
+    const { conversation, person } = await teamsLeadTalksOnce(h, ts, connector, connector.serviceUrl);
     expect(person.teams?.reachable).not.toBe(false);
 
     // From now on Teams refuses: the bot was removed.

@@ -6,14 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
-import { deletePrefix, uniquePrefix } from '../jobs/helpers.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { waitFor } from '../helpers/fault-process.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { startTeamsFaultServer, teamsLeadTalksOnce } from '../helpers/fault-teams.js';
 import { startSlowHttpProxy, type SlowHttpProxy } from '../helpers/fault-slow-http.js';
-import { activity } from '../helpers/teams-harness.js';
-import { TEAMS_DIRECTORY_YAML, TEAMS_USERS } from '../helpers/teams-server.js';
-import { openTestStore, type TestStore } from '../helpers/store.js';
+import type { TestStore } from '../helpers/store.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -30,32 +28,12 @@ beforeAll(async () => {
   cleanups.push(() => connector.close());
   proxy = await startSlowHttpProxy(connector.serviceUrl);
   cleanups.push(() => proxy.close());
-  ts = await openTestStore('postgres');
-  cleanups.push(() => ts.close());
-  const prefix = uniquePrefix();
-  cleanups.push(() => deletePrefix(prefix));
-  h = await startFaultServer({
-    store: ts.store,
-    directoryYaml: TEAMS_DIRECTORY_YAML,
-    env: { JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix, TEAMS_LOCAL_DEV: 'true', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' },
-    teams: { channelServiceUrl: proxy.url, sendPolicy: { baseDelayMs: 5, maxDelayMs: 500, maxAttempts: 3 } },
-  });
-  cleanups.push(() => h.stop());
+  ({ h, ts } = await startTeamsFaultServer(proxy.url, cleanups));
 });
 
 describe('Teams connector never answers a reminder', () => {
   it('gives up within a bounded time, records the send as unknown, and does not send it again', async () => {
-    const lead = TEAMS_USERS.lead;
-    const conversation = `a:personal-${lead.aadObjectId}`;
-    const res = await fetch(`${h.server.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity(proxy.url, { from: lead, text: 'help' })),
-      signal: AbortSignal.timeout(30_000),
-    });
-    expect(res.status).toBeLessThan(300);
-    await connector.waitFor(() => connector.messages(conversation).length >= 1, 'help answered');
-    const person = (await ts.store.directory.findPersonByTeams(lead.tenantId, lead.aadObjectId))!;
+    const { person } = await teamsLeadTalksOnce(h, ts, connector, proxy.url);
 
     // From now on the connector holds every message for ten minutes.
     const sendPath = /\/v3\/conversations\/[^/]+\/activities$/;

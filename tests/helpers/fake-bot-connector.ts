@@ -17,7 +17,10 @@ export interface ConnectorCall {
 }
 
 export interface ScriptedFailure {
+  /** HTTP status to answer with; 0 with `reset` (no answer). */
   status: number;
+  /** Take the request, then cut the connection without answering (the message may or may not have been stored). */
+  reset?: boolean;
   headers?: Record<string, string>;
   body?: unknown;
 }
@@ -90,6 +93,11 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     calls.push(call);
 
     const failure = takeFailure(conversationId);
+    if (failure?.reset) {
+      call.status = 0;
+      req.socket.destroy();
+      return;
+    }
     if (failure) {
       call.status = failure.status;
       return send(res, failure.status, failure.body ?? { error: { code: 'Failure', message: `scripted ${failure.status}` } }, failure.headers);

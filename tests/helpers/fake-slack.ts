@@ -16,7 +16,9 @@ export type Failure =
   | { kind: 'ratelimited'; retryAfterSeconds: number }
   | { kind: 'http'; status: number }
   | { kind: 'error'; error: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Answer normally: lets a later call in the queue be the one that fails. */
+  | { kind: 'pass' };
 
 export interface FakeSlack {
   /** Web API base URL, for SLACK_API_URL (ends with /api/). */
@@ -119,7 +121,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       calls.push({ method, args, headers: req.headers, at: Date.now() });
       const key = isRespond ? 'response_url' : method;
       const queued = failures.get(key);
-      const failure = queued?.shift();
+      const scripted = queued?.shift();
+      const failure = scripted?.kind === 'pass' ? undefined : scripted;
       if (failure) {
         if (failure.kind === 'hang') {
           hanging.add(res);

@@ -95,6 +95,15 @@ describe('Slack notifier', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
   });
 
+  it('a reply of several messages that fails after its first message -> unknown (never resent: it would repeat that part)', async () => {
+    fake.reset();
+    const long = { text: 'Digest', blocks: Array.from({ length: 60 }, (_, i) => ({ kind: 'paragraph' as const, text: `Line ${i + 1}` })) };
+    fake.failNext('chat.postMessage', { kind: 'pass' });
+    fake.failNext('chat.postMessage', { kind: 'http', status: 500 });
+    expect((await failure(notifier.postToChannel('C0X', long))).code).toBe('unknown');
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
   it('a person without a Slack identity -> permanent, nothing sent', async () => {
     fake.reset();
     expect((await failure(notifier.sendDirect(teamsOnly, reply))).code).toBe('permanent');

@@ -102,6 +102,14 @@ describe('Teams notifier', () => {
     expect(h.connector.calls).toHaveLength(3);
   });
 
+  it('a connection cut after the request went out: unknown at once (it may have been delivered), never resent', async () => {
+    h.connector.failNext(1, { status: 0, reset: true }, personal);
+    const err = (await h.teams.notifier.sendDirect(lead, reminder).catch((e: unknown) => e)) as NotifierError;
+    expect(err).toBeInstanceOf(NotifierError);
+    expect(err.code).toBe('unknown');
+    expect(h.connector.calls.filter((c) => c.conversationId === personal)).toHaveLength(1);
+  });
+
   it('posts to a digest channel as a new conversation post', async () => {
     const channel = '19:digest@thread.tacv2';
     const res = await h.teams.notifier.postToChannel(channel, {

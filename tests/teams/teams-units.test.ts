@@ -38,6 +38,7 @@ describe('send policy', () => {
     expect(classifySendError({ statusCode: 502 }).kind).toBe('transient');
     expect(classifySendError({ statusCode: 400 }).kind).toBe('rejected');
     expect(classifySendError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).kind).toBe('transient');
+    expect(classifySendError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind).toBe('unknown');
   });
 
   it('paces sends to one conversation under Teams limits (7/s, 8/2 s, 60/30 s), others unaffected', () => {
