@@ -309,7 +309,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // Teams: mounted always; without MICROSOFT_APP_ID it refuses traffic unless TEAMS_LOCAL_DEV=true.
     const teams = createTeamsAdapterFor(context, config, logger, options.teams);
     if (teams.mode === 'refuse') {
-      logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant) to switch it on');
+      logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant or UserAssignedMSI) to switch it on');
     }
 
     const notifiers: Notifier[] = [...(slack ? [slack.notifier] : []), ...(teams.mode !== 'refuse' ? [teams.notifier] : [])];
@@ -349,7 +349,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           a.post('/api/messages', (req, res) => {
             const done = inFlight.begin();
             context.metrics.platformRequests.inc({ platform: 'teams', kind: 'activity' });
-            teams.handle(req as never, res as never).finally(done);
+            teams
+              .handle(req as never, res as never)
+              .catch((err: unknown) => logger.error({ err }, 'teams activity failed'))
+              .finally(done);
           });
         },
         (a) => {

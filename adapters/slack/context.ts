@@ -27,13 +27,8 @@ export async function slackActor(deps: SlackListenerDeps, user: string, team: st
 }
 
 /** For questions only: anyone may ask, so when the directory cannot be read the asker is treated as plain staff. */
-export async function askingActor(deps: SlackListenerDeps, user: string, team: string | undefined | null): Promise<Actor> {
-  try {
-    return await slackActor(deps, user, team);
-  } catch (err) {
-    deps.logger.warn({ err }, 'directory lookup failed; answering as plain staff');
-    return { identity: { platform: 'slack', user, team: team ?? '' }, person: null };
-  }
+export function askingActor(deps: SlackListenerDeps, user: string, team: string | undefined | null): Promise<Actor> {
+  return deps.bot.askingActor({ platform: 'slack', user, team: team ?? '' });
 }
 
 /**
@@ -52,7 +47,7 @@ export async function once(
   deps: SlackListenerDeps,
   key: string,
   fn: () => Promise<void>,
-  whenUnrecorded: 'skip' | 'run' = 'skip',
+  whenUnrecorded: 'skip' | 'run',
 ): Promise<void> {
   let first: boolean;
   try {

@@ -30,11 +30,6 @@ export interface DeliveriesPort {
   release?(platform: string, key: string): Promise<void>;
 }
 
-/** The store's generic once-only claims (never purged); accepted where only the notifier is used. */
-export interface ClaimsPort {
-  claimOnce(kind: string, key: string): Promise<boolean>;
-}
-
 export type TeamsConfig = Pick<
   Config,
   'MICROSOFT_APP_ID' | 'MICROSOFT_APP_PASSWORD' | 'MICROSOFT_APP_TENANT_ID' | 'MICROSOFT_APP_TYPE' | 'TEAMS_LOCAL_DEV' | 'NODE_ENV'
@@ -60,12 +55,8 @@ export interface TeamsAdapterDeps {
   config: TeamsConfig;
   bot: Bot;
   conversations: TeamsConversationsPort;
-  /**
-   * Activity de-duplication: a redelivered message is answered once. Use `deliveries`; `claims` is accepted for
-   * processes that only send proactively (e.g. `npm run worker`). One of the two is required.
-   */
-  deliveries?: DeliveriesPort;
-  claims?: ClaimsPort;
+  /** Activity de-duplication: a redelivered message is answered once. */
+  deliveries: DeliveriesPort;
   /**
    * With it, answers use Teams' native feedback buttons (the teams-ai feedback loop) instead of card buttons.
    * Without it, the card carries Helpful / Not helpful buttons.

@@ -6,7 +6,7 @@ import { createBotAdapter, teamsAuthMode, type TeamsAuthMode } from './auth.js';
 import type { TeamsAdapterDeps } from './deps.js';
 import { TeamsNotifier } from './notifier.js';
 
-export type { TeamsAdapterDeps, TeamsConversationsPort, TeamsUser, DeliveriesPort, ClaimsPort, SendPolicyOptions, AnswerMessagesPort } from './deps.js';
+export type { TeamsAdapterDeps, TeamsConversationsPort, TeamsUser, DeliveriesPort, SendPolicyOptions, AnswerMessagesPort } from './deps.js';
 export { teamsAuthMode, type TeamsAuthMode } from './auth.js';
 export { TeamsNotifier, GLOBAL_TEAMS_SERVICE_URL } from './notifier.js';
 
@@ -36,7 +36,6 @@ export interface TeamsBot {
  * give `notifier` to the jobs.
  */
 export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
-  if (!deps.deliveries && !deps.claims) throw new TypeError('createTeamsAdapter: deps.deliveries is required');
   const mode = teamsAuthMode(deps.config);
   const logger = deps.logger;
   const adapter = createBotAdapter(deps.config, logger, deps.openIdMetadataUrl);

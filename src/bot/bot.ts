@@ -54,6 +54,8 @@ export type FormSubmitOutcome =
 
 export interface Bot {
   actor(identity: PlatformIdentity): Promise<Actor>;
+  /** For questions and help only: anyone may ask, so when the directory cannot be read the asker is plain staff. */
+  askingActor(identity: PlatformIdentity): Promise<Actor>;
   ask(actor: Actor, question: string, options?: AskOptions): Promise<AskResult>;
   shareAnswer(actor: Actor, answerId: string, sharedBy: string): Promise<Reply>;
   /** Like shareAnswer, but says whether there is something to post: on ok false the reply is for the sharer only. */
@@ -138,6 +140,15 @@ export function createBot(deps: BotDeps): Bot {
 
   const bot: Bot = {
     actor: (identity) => deps.directory.resolveActor(identity),
+
+    async askingActor(identity) {
+      try {
+        return await deps.directory.resolveActor(identity);
+      } catch (err) {
+        log?.warn({ err }, 'directory lookup failed; answering as plain staff');
+        return { identity, person: null };
+      }
+    },
 
     async ask(actor, question, options = {}) {
       const q = cleanQuestion(question);

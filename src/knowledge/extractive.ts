@@ -11,8 +11,6 @@ export interface Passage {
 
 export interface SelectedSentence extends Passage {
   score: number;
-  /** IDF-weighted share of the question's words this sentence contains (heading words count half), 0..1. */
-  coverage: number;
 }
 
 const ANAPHORIC = /^(?:These|This|Those|They|It|Its|Their|Such|Both|He|She|The latter|The former)\b/;
@@ -122,7 +120,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       if (words < 5) score -= 0.2;
       // Long units cover more words by chance; a list with its lead-in is judged like a long sentence.
       if (words > 45) score -= 0.12 * Math.log2(words / 45);
-      candidates.push({ text, chunkRank: rank, position, score, coverage });
+      candidates.push({ text, chunkRank: rank, position, score });
     });
   });
   candidates.sort((a, b) => b.score - a.score);
@@ -139,14 +137,14 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   if (query.asksForNumber && !/\d/.test(best.text)) {
     const next = unitsByRank[best.chunkRank]![best.position + 1];
     if (next && /\d/.test(next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
-      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score, coverage: 0 });
+      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score });
     }
   }
   // A sentence that starts "These three ambitions..." needs the sentence before it to make sense.
   for (const c of [...chosen]) {
     if (c.position > 0 && ANAPHORIC.test(c.text) && !chosen.some((s) => s.chunkRank === c.chunkRank && s.position === c.position - 1)) {
       const prev = unitsByRank[c.chunkRank]![c.position - 1]!;
-      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score, coverage: 0 });
+      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score });
     }
   }
   // Passages in order of their best sentence (the best answer first), sentences in reading order within each.

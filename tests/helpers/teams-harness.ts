@@ -5,7 +5,7 @@ import { createTeamsAdapter, type TeamsAdapterDeps, type TeamsBot, type TeamsUse
 import { createBot, type AttendancePort, type DirectoryPort, type StatusRow } from '../../src/bot/index.js';
 import { FIGURE_FIELDS, type ReturnFigures, type StoredReturn, type SubmitResult } from '../../src/attendance/types.js';
 import type { Actor, Centre, Person } from '../../src/directory/types.js';
-import { ValidationError, NotAuthorisedError } from '../../src/errors.js';
+import { ValidationError, NotAuthorisedError, UnavailableError } from '../../src/errors.js';
 import type { Answerer } from '../../src/knowledge/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createBotAnswersRepo } from '../../src/store/bot-answers-repo.js';
@@ -59,7 +59,10 @@ export const testAnswerer: Answerer = {
 export class TestDirectory implements DirectoryPort {
   readonly references = new Map<string, Record<string, unknown>>();
   readonly unreachable = new Set<string>();
+  /** Set to make every lookup fail as a database outage would. */
+  unavailable = false;
   async resolveActor(identity: Actor['identity']): Promise<Actor> {
+    if (this.unavailable) throw new UnavailableError('The database is not reachable right now.');
     const person = identity.platform === 'teams' && identity.aadObjectId === LEAD.aadObjectId ? LEAD_PERSON : null;
     return { identity, person };
   }

@@ -48,6 +48,18 @@ describe('questions', () => {
     expect(card.actions[0].data.value).toMatch(/\S/);
   });
 
+  it('answers as plain staff when the directory cannot be read (database down)', async () => {
+    h.directory.unavailable = true;
+    try {
+      const res = await h.post(activity(h.connector.serviceUrl, { from: LEAD, text: 'What does the career club offer?' }));
+      expect(res.status).toBe(200);
+      await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the answer');
+      expect(texts(cardOf(h.connector.messages()[0]!)).join('\n')).toContain('Euston Skills Centre');
+    } finally {
+      h.directory.unavailable = false;
+    }
+  });
+
   it('abstains plainly when the documents do not answer', async () => {
     await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'What is the weather on Mars?' }));
     await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the abstention');

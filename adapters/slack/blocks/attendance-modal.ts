@@ -1,3 +1,4 @@
+import { MAX_NOTE_LENGTH } from '../../../src/attendance/schema.js';
 import type { AttendanceFormModel } from '../../../src/bot/index.js';
 import type { Reply } from '../../../src/bot/reply.js';
 import { plain } from './escape.js';
@@ -50,7 +51,7 @@ export function attendanceModal(form: AttendanceFormModel, meta: ModalMetadata =
       block_id: 'note',
       optional: true,
       label: plain('Note (optional)', 2000),
-      element: { type: 'plain_text_input', action_id: VALUE_ACTION, multiline: true, max_length: 1000 },
+      element: { type: 'plain_text_input', action_id: VALUE_ACTION, multiline: true, max_length: MAX_NOTE_LENGTH },
     },
   ];
   return {

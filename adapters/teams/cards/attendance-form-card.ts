@@ -1,3 +1,4 @@
+import { MAX_NOTE_LENGTH } from '../../../src/attendance/schema.js';
 import { FIGURE_FIELDS, FIGURE_LABELS, type FigureField } from '../../../src/attendance/types.js';
 import type { FieldProblem } from '../../../src/errors.js';
 import { escapeMarkdown } from './markdown.js';
@@ -8,8 +9,6 @@ export const ATTENDANCE_SUBMIT_VERB = 'attendance_submit';
 /** Ids of the card's inputs; they come back as keys of `activity.value` on submit. */
 export const FORM_FIELDS = ['centre', 'week', ...FIGURE_FIELDS, 'note'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
-
-export const NOTE_MAX_LENGTH = 1000;
 
 const SESSION_FIELDS: FigureField[] = ['sessions', 'academic', 'enrichment', 'careers', 'digital', 'weekend'];
 const PEOPLE_FIELDS: FigureField[] = ['attendances', 'pupils', 'fsm', 'send', 'parents'];
@@ -107,7 +106,7 @@ export function attendanceFormCard(opts: AttendanceFormOptions): AdaptiveCard {
       id: 'note',
       label: 'Note (optional)',
       isMultiline: true,
-      maxLength: NOTE_MAX_LENGTH,
+      maxLength: MAX_NOTE_LENGTH,
       placeholder: 'Anything the network lead should know about this week',
       ...(values.note ? { value: values.note } : {}),
     },

@@ -51,7 +51,7 @@ export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps)
       await handleMessage(deps, context, key, personal);
     } catch (err) {
       // Nothing (or not all) was sent: let a redelivery of this activity try again.
-      await deps.deliveries?.release?.('teams', `message:${key}`).catch(() => undefined);
+      await deps.deliveries.release?.('teams', `message:${key}`).catch(() => undefined);
       throw err;
     }
   });
@@ -59,8 +59,8 @@ export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps)
 
 async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: string, personal: boolean): Promise<void> {
   const activity = context.activity;
-  const actor = await actorFor(deps, context);
   const command = parseTeamsCommand(activity.text ?? '');
+  const actor = await actorFor(deps, context, command.kind === 'ask' || command.kind === 'help' ? 'ask' : 'act');
   switch (command.kind) {
     case 'ask': {
       const result = await withTyping(context, () => deps.bot.ask(actor, command.question, { thread: threadOf(activity) }));
@@ -96,9 +96,7 @@ async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: 
  */
 async function claim(deps: TeamsAdapterDeps, key: string): Promise<boolean> {
   try {
-    return deps.deliveries
-      ? await deps.deliveries.claim('teams', `message:${key}`)
-      : await deps.claims!.claimOnce('teams_activity', key);
+    return await deps.deliveries.claim('teams', `message:${key}`);
   } catch (err) {
     deps.logger.warn({ err }, 'delivery claim failed; handling the message anyway');
     return true;

@@ -7,14 +7,16 @@ import type { TeamsAdapterDeps } from '../deps.js';
 
 /**
  * Who is talking. Real Teams traffic always carries the sender's AAD object id and tenant; an emulator without
- * them is treated as plain staff (questions only), never as a directory person.
+ * them is treated as plain staff (questions only), never as a directory person. `ask`: questions and help, which
+ * fall back to plain staff when the directory cannot be read.
  */
-export async function actorFor(deps: TeamsAdapterDeps, context: TurnContext): Promise<Actor> {
+export async function actorFor(deps: TeamsAdapterDeps, context: TurnContext, purpose: 'ask' | 'act' = 'act'): Promise<Actor> {
   const user = senderOf(context.activity);
   if (!user) {
     return { identity: { platform: 'teams', aadObjectId: context.activity.from?.id ?? 'unknown', tenantId: '' }, person: null };
   }
-  return deps.bot.actor({ platform: 'teams', ...user });
+  const identity = { platform: 'teams' as const, ...user };
+  return purpose === 'ask' ? deps.bot.askingActor(identity) : deps.bot.actor(identity);
 }
 
 /** Keep the person's personal-chat reference fresh so jobs can message them later. Never fails the turn. */

@@ -52,6 +52,8 @@ export function register(app: App, deps: SlackListenerDeps): void {
       const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
       return deps.bot.submitForm(actor, values, key);
     })();
+    // If the ack itself fails after the budget ran out, nobody awaits `work`: its failure must not go unhandled.
+    work.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deps.viewAckBudgetMs ?? ACK_BUDGET_MS);
