@@ -8,12 +8,13 @@ import { resilientAuthorize } from './authorize.js';
 import { registerListeners } from './listeners/index.js';
 import { boltLogger } from './logger-bridge.js';
 import { createSlackNotifier } from './notifier.js';
+import { createSocketConnection, type SocketConnection } from './socket-connection.js';
 
 export interface SlackAdapterOptions extends SlackListenerDeps {
   config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
   /** Web API request timeout (ms). Default 10 s. */
   timeoutMs?: number;
-  /** Socket Mode: first wait before retrying a failed connection (doubles up to 60 s). Default 5 s. */
+  /** Socket Mode: first wait before retrying a failed connection attempt (doubles up to 60 s). Default 5 s. */
   socketRetryMs?: number;
 }
 
@@ -71,16 +72,26 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   let app: App;
   let router: Router | null = null;
   let mode: SlackAdapter['mode'];
+  let socket: SocketConnection | null = null;
   if (config.SLACK_APP_TOKEN) {
     mode = 'socket';
     // The receiver's own WebClient (apps.connections.open) honours SLACK_API_URL too.
+    // Reconnecting is ours (socket-connection.ts): one attempt per call, failures surface at once.
     const receiver = new SocketModeReceiver({
       appToken: config.SLACK_APP_TOKEN,
       logger,
       logLevel: LogLevel.INFO,
-      installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl } },
+      autoReconnectEnabled: false,
+      installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl, retryConfig: { retries: 0 }, timeout } },
     });
     app = new App({ authorize: auth.authorize, receiver, logger, clientOptions });
+    socket = createSocketConnection({
+      open: () => app.start(),
+      close: () => app.stop(),
+      events: receiver.client,
+      logger: options.logger,
+      retryMs: options.socketRetryMs ?? 5_000,
+    });
   } else {
     if (!config.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is not set');
     mode = 'http';
@@ -111,25 +122,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   registerListeners(app, options);
   const notifier = createSlackNotifier(client, options.logger);
 
-  // Socket Mode: a failed connection at startup must not stop the server; retry with capped backoff.
-  let socketConnected = false;
-  let stopped = false;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let retryMs = options.socketRetryMs ?? 5_000;
-  const connect = async (): Promise<void> => {
-    if (stopped) return;
-    try {
-      await app.start();
-      socketConnected = true;
-      options.logger.info('Slack Socket Mode connected');
-    } catch (err) {
-      options.logger.error({ err, retryInMs: retryMs }, 'Slack Socket Mode could not connect; retrying');
-      retryTimer = setTimeout(() => void connect(), retryMs);
-      retryTimer.unref();
-      retryMs = Math.min(retryMs * 2, 60_000);
-    }
-  };
-
   return {
     mode,
     app,
@@ -137,14 +129,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     notifier,
     async start() {
       await auth.warm(options.logger);
-      if (mode === 'socket') await connect();
+      await socket?.start();
     },
-    connected: () => mode === 'http' || socketConnected,
+    connected: () => socket?.connected() ?? true,
     async stop() {
-      stopped = true;
-      clearTimeout(retryTimer);
-      if (mode === 'socket' && socketConnected) await app.stop();
-      socketConnected = false;
+      await socket?.stop();
     },
   };
 }
