@@ -3,6 +3,7 @@ import type { Request, Response } from 'botbuilder';
 import type { Notifier } from '../../src/bot/notifier.js';
 import { createTeamsApplication } from './application.js';
 import { createBotAdapter, teamsAuthMode, type TeamsAuthMode } from './auth.js';
+import { replyRetriesMiddleware } from './reply-retries.js';
 import type { TeamsAdapterDeps } from './deps.js';
 import { TeamsNotifier } from './notifier.js';
 
@@ -39,6 +40,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   const mode = teamsAuthMode(deps.config);
   const logger = deps.logger;
   const adapter = createBotAdapter(deps.config, logger, deps.openIdMetadataUrl);
+  adapter.use(replyRetriesMiddleware(adapter.ConnectorClientKey));
   const application = createTeamsApplication(adapter, deps);
   const notifier = new TeamsNotifier({
     adapter,

@@ -7,6 +7,7 @@ import type { Logger } from '../../src/logger.js';
 import { replyToActivity } from './cards/reply-card.js';
 import type { SendPolicyOptions, TeamsConversationsPort } from './deps.js';
 import { ConversationPacer, sendWithPolicy } from './send-policy.js';
+import { REPLY_RETRY_POLICY } from './reply-retries.js';
 
 export const GLOBAL_TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
@@ -88,12 +89,14 @@ export class TeamsNotifier implements Notifier {
         // Application's turn-error handler, which is meant for inbound turns.
         let failure: { err: unknown } | undefined;
         await adapter.continueConversationAsync(this.opts.appId, reference, async (context) => {
-          // The connector client retries on its own (up to 3 times, waiting any Retry-After); this notifier owns
-          // retries instead so attempts stay bounded and long waits go back to the job scheduler.
+          // The connector client retries on its own (botbuilder's default policy, or replyRetryPolicy installed by
+          // the adapter's middleware); this notifier owns retries instead so attempts stay bounded and long waits
+          // go back to the job scheduler.
           const client = context.turnState.get(adapter.ConnectorClientKey) as
             | { client?: { pipeline?: { removePolicy(p: { name: string }): unknown } } }
             | undefined;
           client?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
+          client?.client?.pipeline?.removePolicy({ name: REPLY_RETRY_POLICY });
           // The continuation activity has a random id; without this the message would be sent as a reply to it.
           delete (context.activity as { id?: string }).id;
           try {

@@ -23,6 +23,8 @@ export interface ScriptedFailure {
   reset?: boolean;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Only calls carrying an activity of this type count (e.g. 'message', so a typing indicator passes). */
+  activityType?: string;
 }
 
 export interface FakeBotConnector {
@@ -92,7 +94,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     };
     calls.push(call);
 
-    const failure = takeFailure(conversationId);
+    const failure = takeFailure(conversationId, typeof body?.type === 'string' ? body.type : null);
     if (failure?.reset) {
       call.status = 0;
       req.socket.destroy();
@@ -120,9 +122,14 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     return send(res, 404, { error: { code: 'NotFound', message: `no fake for ${req.method} ${url.pathname}` } });
   }
 
-  function takeFailure(conversationId: string | null): ScriptedFailure | null {
+  function takeFailure(conversationId: string | null, activityType: string | null): ScriptedFailure | null {
     if (conversationId && always.has(conversationId)) return always.get(conversationId)!;
-    const i = queued.findIndex((q) => q.left > 0 && (!q.conversationId || q.conversationId === conversationId));
+    const i = queued.findIndex(
+      (q) =>
+        q.left > 0 &&
+        (!q.conversationId || q.conversationId === conversationId) &&
+        (!q.failure.activityType || q.failure.activityType === activityType),
+    );
     if (i < 0) return null;
     const q = queued[i]!;
     q.left -= 1;

@@ -159,3 +159,27 @@ describe('Teams through the real server', () => {
     expect(JSON.stringify(msg.body).length).toBeLessThan(28_000);
   });
 });
+
+describe('Teams replies are sent once', () => {
+  const messagePosts = () => h.connector.calls.filter((c) => (c.kind === 'reply' || c.kind === 'send') && c.body?.type === 'message');
+
+  it('an answer whose connection is cut after it went out is not sent again (it may have been stored)', async () => {
+    h.connector.failNext(1, { status: 0, reset: true, activityType: 'message' });
+    const res = await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, text: 'What is Camden Career Club?' }));
+    expect(res.status).toBe(200);
+    // The turn is over when the server answers: the cut answer, then the error notice, each once.
+    const posts = messagePosts();
+    expect(posts.map((c) => c.status)).toEqual([0, 200]);
+    expect(JSON.stringify(posts[0]!.body)).toContain('Career Club');
+    expect(JSON.stringify(posts[1]!.body)).toMatch(/went wrong|try again/i);
+  });
+
+  it('a reply Teams throttles (429, or 503 with Retry-After) is sent again after the wait, and arrives once', async () => {
+    h.connector.failNext(1, { status: 429, headers: { 'retry-after': '1' }, activityType: 'message' });
+    h.connector.failNext(1, { status: 503, headers: { 'retry-after': '0' }, activityType: 'message' });
+    const res = await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, text: 'What is Camden Career Club?' }));
+    expect(res.status).toBe(200);
+    expect(messagePosts().map((c) => c.status)).toEqual([429, 503, 200]);
+    expect(JSON.stringify(messagePosts()[2]!.body)).toContain('Career Club');
+  });
+});
