@@ -189,7 +189,7 @@ export interface StartServerOptions {
   teams?: Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>;
   /** How long stop() waits for in-flight work (ms). Default 25 s. */
   drainMs?: number;
-  /** Without in-process jobs, how often to check the knowledge files for changes (ms). Default 10 minutes. */
+  /** How often to check the knowledge files for changes and reload (ms). Default 1 minute. */
   knowledgeCheckMs?: number;
 }
 
@@ -321,11 +321,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       jobs = await startJobs({ config, logger, services });
       const j = jobs;
       cleanups.push(() => j.close());
-    } else {
-      // No in-process housekeeping here: this process still picks up changed documents by itself.
-      const timer = watchKnowledge(context, logger, options.knowledgeCheckMs ?? 10 * 60_000);
-      if (timer) cleanups.push(async () => clearInterval(timer));
     }
+    // Documents added with `kb ingest` (or copied in) are answered from within a minute, not at the nightly
+    // housekeeping; the check reads no file unless a name, size or time changed.
+    const timer = watchKnowledge(context, logger, options.knowledgeCheckMs ?? 60_000);
+    if (timer) cleanups.push(async () => clearInterval(timer));
 
     const app = createApp({
       logger,

@@ -84,6 +84,8 @@ const EXCERPT_MAX_CHARS = 600;
 export class KnowledgeBase implements Answerer {
   private state?: IndexState;
   private reloading: Promise<unknown> = Promise.resolve();
+  /** The files' names, sizes and times at the last content check, so a periodic check reads no file unless one changed. */
+  private lastCheck?: { signature: string; fingerprint: string };
   private readonly llm?: LlmAnswerer;
   private promptCache?: Promise<PromptTemplate>;
   readonly dir: string;
@@ -171,7 +173,13 @@ export class KnowledgeBase implements Answerer {
   /** True when the files on disk differ from those the index in use was built from. */
   async changedOnDisk(): Promise<boolean> {
     if (!this.state) return true;
-    return (await this.fingerprint()) !== this.state.fingerprint;
+    const files = await this.documentFiles();
+    const listing = await statSignature(files);
+    if (listing.settled && this.lastCheck?.signature === listing.signature) return this.lastCheck.fingerprint !== this.state.fingerprint;
+    const fingerprint = await fingerprintFiles(files);
+    // A file written in the last seconds may still be growing: check its contents again next time.
+    this.lastCheck = listing.settled ? { signature: listing.signature, fingerprint } : undefined;
+    return fingerprint !== this.state.fingerprint;
   }
 
   /** Best passages for a query (for tools and tests); does not decide whether they answer it. */
@@ -348,6 +356,20 @@ export class KnowledgeBase implements Answerer {
     log.info({ documents: documents.length, chunks: chunks.length, skipped: failures.length, fromCache, ms: Math.round(performance.now() - started) }, 'knowledge index built');
     return { documents, chunks: chunks.length, failures, loadedAt, fingerprint, fromCache };
   }
+}
+
+const SETTLE_MS = 2_000;
+
+/** Names, sizes and modification times of the files (read before their contents, so a later write changes it). */
+async function statSignature(files: string[]): Promise<{ signature: string; settled: boolean }> {
+  const parts: string[] = [];
+  let settled = true;
+  for (const f of files) {
+    const info = await stat(f).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs < SETTLE_MS) settled = false;
+    parts.push(`${basename(f)}\0${info ? `${info.size}\0${info.mtimeMs}\0${info.ctimeMs}` : 'missing'}`);
+  }
+  return { signature: parts.join('\n'), settled };
 }
 
 async function fingerprintFiles(files: string[]): Promise<string> {

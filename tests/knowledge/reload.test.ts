@@ -1,4 +1,4 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
@@ -63,6 +63,29 @@ describe('reloading without a restart', () => {
     // Files the index cannot use do not count as changes.
     await writeFile(join(dir, 'notes.xyz'), 'x');
     expect(await kb.changedOnDisk()).toBe(false);
+  });
+
+  it('answers repeated checks from file sizes and times, and still sees a same-size edit, a rewrite and a removal', async () => {
+    const file = join(dir, 'kestrel.md');
+    const settle = (msAgo: number) => utimes(file, new Date(Date.now() - msAgo), new Date(Date.now() - msAgo));
+    await settle(60_000);
+    expect(await kb.changedOnDisk()).toBe(false);
+    expect(await kb.changedOnDisk()).toBe(false);
+    await writeFile(file, KESTREL.replace('June', 'Julz')); // same length
+    expect(await kb.changedOnDisk()).toBe(true);
+    await settle(30_000);
+    expect(await kb.changedOnDisk()).toBe(true);
+    expect(await kb.changedOnDisk()).toBe(true);
+    await kb.reload();
+    expect(await kb.changedOnDisk()).toBe(false);
+    await writeFile(file, KESTREL.replace('June', 'Julz')); // written again, same contents
+    await settle(10_000);
+    expect(await kb.changedOnDisk()).toBe(false);
+    await writeFile(join(dir, 'heron.md'), HERON);
+    expect(await kb.changedOnDisk()).toBe(true);
+    await kb.reload();
+    await rm(join(dir, 'heron.md'));
+    expect(await kb.changedOnDisk()).toBe(true);
   });
 
   it('keeps the current index when the folder has become empty or unreadable', async () => {

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 
 const DOC = (title: string, body: string) => `# ${title}\n\n## Overview\n\n${body}\n`;
 
-describe('a bot process without in-process jobs reloads changed knowledge files by itself', () => {
+describe('a running bot reloads changed knowledge files by itself', () => {
   let server: RunningServer;
   let dir: string;
 
