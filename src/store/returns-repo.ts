@@ -90,8 +90,20 @@ function toVersion(r: VersionRow): ReturnVersion {
 
 export function createReturnsRepo(db: Db): ReturnsRepo {
   async function byKey(q: Queryable, key: string): Promise<StoredReturn | null> {
-    const r = await q.query<VersionRow>(`SELECT ${versionCols} FROM attendance_return_versions v WHERE v.idempotency_key = $1`, [key]);
+    const r = await q.query<VersionRow>(
+      `SELECT ${versionCols} FROM attendance_submission_keys k
+         JOIN attendance_return_versions v ON v.centre_id = k.centre_id AND v.week_start = k.week_start AND v.version = k.version
+       WHERE k.idempotency_key = $1`,
+      [key],
+    );
     return r.rows[0] ? toStored(r.rows[0]) : null;
+  }
+
+  async function recordKey(tx: Queryable, w: ReturnWrite, version: number, outcome: 'created' | 'amended' | 'unchanged'): Promise<void> {
+    await tx.query(
+      'INSERT INTO attendance_submission_keys (idempotency_key, centre_id, week_start, version, outcome) VALUES ($1, $2, $3, $4, $5)',
+      [w.idempotencyKey, w.centreId, w.weekStart, version, outcome],
+    );
   }
 
   async function submitOnce(w: ReturnWrite): Promise<SubmitResult> {
@@ -133,13 +145,16 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
       }
       const note = w.note === undefined ? (prev?.note ?? null) : w.note;
       const changes = prev ? diffReturns(prev, { figures: w.figures, note }) : [];
-      if (prev && changes.length === 0) return { status: 'unchanged', stored: prev, changes: [] };
+      if (prev && changes.length === 0) {
+        await recordKey(tx, w, prev.version, 'unchanged');
+        return { status: 'unchanged', stored: prev, changes: [] };
+      }
 
       const version = current + 1;
       const ins = await tx.query<VersionRow>(
         `INSERT INTO attendance_return_versions AS v
-           (centre_id, week_start, version, ${FIGURE_FIELDS.join(', ')}, note, submitted_by, submitted_by_name, idempotency_key, changes)
-         VALUES ($1, $2, $3, ${FIGURE_FIELDS.map((_, i) => `$${i + 4}`).join(', ')}, $15, $16, $17, $18, $19)
+           (centre_id, week_start, version, ${FIGURE_FIELDS.join(', ')}, note, submitted_by, submitted_by_name, idempotency_key, changes, submitted_at)
+         VALUES ($1, $2, $3, ${FIGURE_FIELDS.map((_, i) => `$${i + 4}`).join(', ')}, $15, $16, $17, $18, $19, clock_timestamp())
          RETURNING ${versionCols}`,
         [
           w.centreId,
@@ -153,7 +168,8 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
           JSON.stringify(changes),
         ],
       );
-      await tx.query('UPDATE attendance_returns SET current_version = $3, updated_at = now() WHERE centre_id = $1 AND week_start = $2', [
+      await recordKey(tx, w, version, prev ? 'amended' : 'created');
+      await tx.query('UPDATE attendance_returns SET current_version = $3, updated_at = clock_timestamp() WHERE centre_id = $1 AND week_start = $2', [
         w.centreId,
         w.weekStart,
         version,

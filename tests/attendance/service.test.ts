@@ -201,6 +201,25 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     expect(results.filter((r) => r.status === 'amended').length + results.filter((r) => r.status === 'unchanged').length).toBe(49);
     const history = await attendance.history('la-sainte-union', '2026-05-11');
     expect(history.map((v) => v.version)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
+    // Each version's time is when it was written under the lock, so the audit trail reads in order.
+    const times = history.map((v) => v.submittedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('a submission that changed nothing, delivered again after someone else amended, does not undo the amendment', async () => {
+    const week = '2026-05-04';
+    const unchangedKey = key();
+    await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: FIGURES, idempotencyKey: key() });
+    expect((await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: FIGURES, idempotencyKey: unchangedKey })).status).toBe('unchanged');
+    const corrected = await attendance.submit(people.priya, { centreId: 'acland-burghley', week, figures: { ...FIGURES, pupils: 50 }, idempotencyKey: key() });
+    expect(corrected.status).toBe('amended');
+
+    const redelivered = await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: FIGURES, idempotencyKey: unchangedKey });
+    expect(redelivered.status).toBe('duplicate');
+    expect(redelivered.stored.version).toBe(1);
+    const history = await attendance.history('acland-burghley', week);
+    expect(history).toHaveLength(2);
+    expect(history[1]!.figures.pupils).toBe(50);
   });
 });
 
