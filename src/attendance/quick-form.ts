@@ -101,7 +101,8 @@ function tokenise(input: string): Token[] {
 
 /** Accepts 1200 and 1,200; anything else is reported with what was typed. */
 function parseNumber(text: string): number | undefined {
-  const t = text.replace(/^(\d{1,3})(,\d{3})+$/, (m) => m.replace(/,/g, ''));
+  // "sessions 6, pupils 45": a comma or semicolon after a value separates fields.
+  const t = text.replace(/[,;]$/, '').replace(/^(\d{1,3})(,\d{3})+$/, (m) => m.replace(/,/g, ''));
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : undefined;
 }
 
@@ -176,7 +177,7 @@ export function parseQuickForm(text: string): QuickForm {
       });
       continue;
     }
-    const v = valueTok.text.trim();
+    const v = valueTok.text.trim().replace(/[,;]$/, '');
     if (kw === 'week') {
       if (isIsoDate(v)) week = v;
       else problems.push({ field: 'week', message: `week must be a date YYYY-MM-DD, got "${v.slice(0, 20)}".` });

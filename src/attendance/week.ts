@@ -14,6 +14,8 @@ export function isIsoDate(s: string): boolean {
   return d.toISOString().slice(0, 10) === s;
 }
 
+const HOUR_MS = 3_600_000;
+
 function toUtcMs(date: string): number {
   if (!isIsoDate(date)) throw new RangeError(`not a date YYYY-MM-DD: "${date}"`);
   return Date.parse(`${date}T00:00:00Z`);
@@ -89,10 +91,13 @@ export function zoneOffsetMs(instant: Date, timeZone: string): number {
 /** The instant a civil date begins (local midnight) in a time zone. */
 export function startOfLocalDay(date: string, timeZone: string): Date {
   const wall = toUtcMs(date);
-  // Two passes settle the offset even when the guess lands on the other side of a clock change.
-  let instant = wall - zoneOffsetMs(new Date(wall), timeZone);
-  instant = wall - zoneOffsetMs(new Date(instant), timeZone);
-  return new Date(instant);
+  // Midnight at the offset in force before the day and at the one after it; the earlier that falls on the date is
+  // the start. Where clocks jump forward at midnight (Santiago, Havana) midnight never happens, and the day starts
+  // at the change itself, which is midnight at the old offset.
+  const before = wall - zoneOffsetMs(new Date(wall - 12 * HOUR_MS), timeZone);
+  const after = wall - zoneOffsetMs(new Date(wall + 12 * HOUR_MS), timeZone);
+  const onDate = [before, after].filter((t) => localDate(new Date(t), timeZone) === date);
+  return new Date(onDate.length ? Math.min(...onDate) : before);
 }
 
 /** Monday of the week in progress at `now`. */

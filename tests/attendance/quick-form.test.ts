@@ -35,6 +35,10 @@ describe('quick form', () => {
 
   it('accepts thousands separators', () => {
     expect(parseQuickForm('sessions 100 digital 100 attendances 1,200 pupils 300').figures.attendances).toBe(1200);
+    // Commas or semicolons between fields, as people type lists.
+    const listed = parseQuickForm('sessions 6, academic 6; attendances 1,200, pupils 45, week 2026-03-23, centre acland-burghley;');
+    expect(listed.figures).toMatchObject({ sessions: 6, academic: 6, attendances: 1200, pupils: 45 });
+    expect(listed).toMatchObject({ week: '2026-03-23', centreId: 'acland-burghley' });
   });
 
   it('names missing required fields', () => {

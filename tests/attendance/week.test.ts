@@ -67,6 +67,19 @@ describe('week arithmetic', () => {
     expect(startOfLocalDay('2026-03-29', TZ).toISOString()).toBe('2026-03-29T00:00:00.000Z');
   });
 
+  it('finds the first instant of every day of the year, also where clocks change at midnight', () => {
+    // Santiago skips midnight in September (00:00 -> 01:00) and repeats the hour before it in April.
+    expect(startOfLocalDay('2026-09-06', 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(startOfLocalDay('2026-04-05', 'America/Santiago').toISOString()).toBe('2026-04-05T04:00:00.000Z');
+    for (const zone of [TZ, 'America/Santiago', 'America/Havana', 'Asia/Beirut', 'Australia/Lord_Howe', 'America/New_York']) {
+      for (let day = addDays('2026-01-01', 0); day < '2027-01-01'; day = addDays(day, 1)) {
+        const start = startOfLocalDay(day, zone);
+        expect([zone, localDate(start, zone)]).toEqual([zone, day]);
+        expect([zone, day, localDate(new Date(start.getTime() - 1), zone)]).toEqual([zone, day, addDays(day, -1)]);
+      }
+    }
+  });
+
   it('defaults to the week just ended, switching at local Monday midnight', () => {
     expect(weekJustEnded(new Date('2026-03-29T22:59:59Z'), TZ)).toBe('2026-03-16');
     expect(weekJustEnded(new Date('2026-03-29T23:00:00Z'), TZ)).toBe('2026-03-23');
