@@ -233,7 +233,8 @@ export function buildRows(now: () => number): Row[] {
     quick('slack', 'a word that names an Object.prototype member (__proto__)', `${VALID_QUICK} __proto__ 5`, bad('form'), 'lead', /unknown word '__proto__'/),
     quick('slack', 'admin command with a role named constructor', 'admin register jo.bloggs@example.org constructor', bad('role'), 'admin', /role must be one of/),
     quick('slack', 'admin command with a role named __proto__', 'admin register jo.bloggs@example.org __proto__ acland-burghley', bad('role'), 'admin', /role must be one of/),
-    quick('slack', 'note with Slack and Markdown injection is stored, shown inert', `${VALID_QUICK} note "${MARKUP_NOTE}"`, { stored: { note: MARKUP_NOTE } }),
+    // Slack sends a typed & as &amp; (so the trailing &amp; here was typed as &).
+    quick('slack', 'note with Slack and Markdown injection is stored, shown inert', `${VALID_QUICK} note "${MARKUP_NOTE}"`, { stored: { note: MARKUP_NOTE.replace(/&amp;$/, '&') } }),
     quick('slack', 'note with SQL injection is stored as text', `${VALID_QUICK} note "'); DROP TABLE attendance_returns; --"`, { stored: { note: "'); DROP TABLE attendance_returns; --" } }),
     quick('slack', 'note with NUL and control characters is stored cleaned', `${VALID_QUICK} note "half\u0000 term\u0007 week\u001b"`, { stored: { note: 'half term week' } }),
     quick('slack', 'note with RTL override and zero-width characters is stored cleaned', `${VALID_QUICK} note "\u202Egnitsuj\u202C ok\u200B"`, { stored: { note: 'gnitsuj ok' } }),

@@ -186,6 +186,24 @@ describe('messages and mentions', () => {
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0RETRY01')).toHaveLength(1);
   });
 
+  it('an @mention edited after it was answered is not answered again', async () => {
+    const ts = newTs();
+    const event = { type: 'app_mention', channel: 'C0EDITED1', user: USERS.staff, text: '<@U0BOT0001> What is AI Connect?', ts, team: TEAM };
+    await h.event(event);
+    await h.fake.waitFor((calls) => calls.some((c) => c.method === 'reactions.remove' && c.args.timestamp === ts));
+    // Slack sends the edit as a new app_mention (new event_id) carrying `edited`.
+    await h.event({ ...event, text: '<@U0BOT0001> What is AI Connect? (typo fixed)', edited: { user: USERS.staff, ts: newTs() } });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0EDITED1')).toHaveLength(1);
+  });
+
+  it('reads &, < and > as typed (Slack sends them as HTML entities)', async () => {
+    const ts = newTs();
+    await h.event({ type: 'message', channel_type: 'im', channel: 'D0ENTITY1', user: USERS.staff, text: 'What is SEND &amp; EHCP support for pupils &lt;16 &gt; 11?', ts, team: TEAM });
+    await h.fake.waitFor((calls) => calls.some((c) => c.method === 'reactions.remove' && c.args.timestamp === ts));
+    expect(h.answerer.calls.some((c) => c.question === 'What is SEND & EHCP support for pupils <16 > 11?')).toBe(true);
+  });
+
   it('a 429 on posting is waited out (Retry-After) and the answer is posted once', async () => {
     h.fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 1 });
     const ts = newTs();

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { attendanceModal } from '../../blocks/attendance-modal.js';
 import { once, slackActor, type SlackListenerDeps } from '../../context.js';
 import { respondReply } from '../../respond.js';
+import { fromSlackText } from '../../text.js';
 import { errorReply, notice } from '../../../../src/bot/index.js';
 import { slackErrorInfo } from '../../post.js';
 
@@ -16,7 +17,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
     await once(deps, `cmd:${command.trigger_id}`, async () => {
       try {
         const actor = await slackActor(deps, command.user_id, command.team_id);
-        const outcome = await deps.bot.attendanceCommand(actor, command.text ?? '', `slack:cmd:${command.trigger_id}`);
+        const outcome = await deps.bot.attendanceCommand(actor, fromSlackText(command.text ?? ''), `slack:cmd:${command.trigger_id}`);
         if (outcome.kind === 'open-form') {
           try {
             await client.views.open({ trigger_id: command.trigger_id, view: attendanceModal(outcome.form, { channel: command.channel_id }) });

@@ -1,12 +1,14 @@
 import type { App } from '@slack/bolt';
 import { answerMessage, stripMentions } from '../../answer-message.js';
 import { eventWhenUnrecorded, once, type SlackListenerDeps } from '../../context.js';
+import { fromSlackText } from '../../text.js';
 
 /** @mention in a channel: answer in the thread; follow-ups in that thread use its first question as context. */
 export function register(app: App, deps: SlackListenerDeps): void {
   app.event('app_mention', async ({ event, body, client, context }) => {
     deps.countRequest?.('event_app_mention');
-    if (event.bot_id || event.subtype || !event.user) return;
+    // An edited mention arrives as a new event (new event_id): it was answered when first sent.
+    if (event.bot_id || event.subtype || !event.user || ('edited' in event && event.edited)) return;
     await once(deps, `event:${body.event_id}`, () =>
       answerMessage(client, deps, {
         user: event.user!,
@@ -14,7 +16,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         channel: event.channel,
         ts: event.ts,
         thread_ts: event.thread_ts,
-        text: stripMentions(event.text),
+        text: fromSlackText(stripMentions(event.text)),
         replyInThread: true,
       }),
       eventWhenUnrecorded(context.retryNum),

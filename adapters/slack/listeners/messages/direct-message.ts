@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { answerMessage } from '../../answer-message.js';
 import { eventWhenUnrecorded, once, type SlackListenerDeps } from '../../context.js';
+import { fromSlackText } from '../../text.js';
 
 /**
  * A direct message is a question. Ignored: the bot's own and other bots' messages, edits, deletions, joins and
@@ -20,7 +21,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         channel: message.channel,
         ts: message.ts,
         thread_ts: message.thread_ts,
-        text: message.text ?? '',
+        text: fromSlackText(message.text ?? ''),
         replyInThread: false,
       }),
       eventWhenUnrecorded(context.retryNum),
