@@ -38,12 +38,18 @@ export interface ScheduleKeeperOptions {
  */
 export class ScheduleKeeper {
   private running: Promise<number> | null = null;
+  private registered = false;
 
   constructor(private readonly opts: ScheduleKeeperOptions) {}
 
-  /** Upsert every schedule (at start: applies changed crons). */
+  /**
+   * At start: create missing schedules and apply changed crons. Schedules already in place are left alone:
+   * upserting one replaces its pending job, so a process starting just after 14:00 on Friday, before a worker took
+   * that slot's job, would cancel the week's reminder.
+   */
   async registerAll(): Promise<void> {
-    for (const s of this.opts.schedules) await this.upsert(s);
+    await this.ensure();
+    this.registered = true;
   }
 
   /** Upsert only missing or changed schedules; returns how many were (re)created. Never runs twice at once. */
@@ -63,7 +69,10 @@ export class ScheduleKeeper {
       if (same && (await this.opts.queue.getJob(`repeat:${s.id}:${existing.next}`))) continue;
       await this.upsert(s);
       created++;
-      this.opts.logger.warn({ schedule: s.id }, existing ? 'job schedule changed; updated' : 'job schedule missing in Redis; re-created');
+      const fields = { schedule: s.id, pattern: s.pattern, tz: s.tz };
+      if (existing) this.opts.logger.info(fields, 'job schedule changed; updated');
+      else if (this.registered) this.opts.logger.warn(fields, 'job schedule missing in Redis; re-created');
+      else this.opts.logger.info(fields, 'job schedule registered');
     }
     return created;
   }

@@ -58,6 +58,21 @@ describe('job schedules', () => {
     expect(await a.ensure()).toBe(0);
   });
 
+  it('a process starting after a slot fell due, before any worker took its job, keeps that run', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    // A six-field cron firing every 2 seconds stands in for Friday 14:00.
+    const defs = scheduleDefinitions(testConfig(prefix)).map((d) => (d.id === 'reminder' ? { ...d, pattern: '*/2 * * * * *' } : d));
+    const q = queueFor(prefix);
+    await new ScheduleKeeper({ queue: q, schedules: defs, logger: silentLogger }).registerAll();
+    const slot = (await q.getJobScheduler('reminder'))!.next!;
+    await new Promise((r) => setTimeout(r, Math.max(0, slot - Date.now()) + 300));
+    // No worker runs (a deploy is restarting them); another process starts and registers the schedules.
+    await new ScheduleKeeper({ queue: q, schedules: defs, logger: silentLogger }).registerAll();
+    expect(await q.getJob(`repeat:reminder:${slot}`)).toBeTruthy();
+    expect((await q.getJobScheduler('reminder'))!.next).toBe(slot);
+  });
+
   it('re-creates schedules after Redis lost the data', async () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
