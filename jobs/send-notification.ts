@@ -107,10 +107,9 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
       throw new UnrecoverableError(message);
     }
 
+    let result: Awaited<ReturnType<typeof send>>;
     try {
-      const result = await send();
-      await opts.services.claims.markSent(key, { platform: notifier.platform, messageId: result.messageId });
-      return { status: 'sent', platform: notifier.platform, messageId: result.messageId };
+      result = await send();
     } catch (err) {
       const code = err instanceof NotifierError ? err.code : 'transient';
       const message = (err as Error)?.message ?? String(err);
@@ -134,5 +133,25 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
       log.warn({ recipient: d.recipient, err: message, attempt: job.attemptsMade + 1 }, 'notification send failed; will retry');
       throw err;
     }
+    // The message is out: from here nothing may lead to sending it again, so a failure to record it is not a
+    // failed send. Retried briefly; if the store stays away the claim is left 'sending', which no attempt reclaims
+    // (housekeeping marks it unknown).
+    const sent = { platform: notifier.platform, messageId: result.messageId };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await opts.services.claims.markSent(key, sent);
+        break;
+      } catch (err) {
+        if (attempt >= MARK_SENT_ATTEMPTS) {
+          log.error({ recipient: d.recipient, err }, 'notification sent but not recorded; its claim stays sending and it will not be resent');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, MARK_SENT_RETRY_MS * 2 ** (attempt - 1)));
+      }
+    }
+    return { status: 'sent', ...sent };
   };
 }
+
+const MARK_SENT_ATTEMPTS = 5;
+const MARK_SENT_RETRY_MS = 500;
