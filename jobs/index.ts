@@ -200,6 +200,9 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       connection: workerConn('camden-notify-worker'),
       prefix,
       concurrency: deps.sendConcurrency ?? 4,
+      // BullMQ enforces worker.rateLimit() (our pause for a 429's Retry-After) across workers only when a limiter is
+      // set; this one is far above any real send rate, so it never limits by itself.
+      limiter: { max: 1_000_000, duration: 1_000 },
       settings,
       ...stallOptions,
     });
