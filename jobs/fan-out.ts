@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Centre, Person } from '../src/directory/types.js';
-import { currentWeekStart, weekJustEnded, localDate } from '../src/attendance/week.js';
+import { currentWeekStart, weekJustEnded } from '../src/attendance/week.js';
 import type { NotificationKind } from '../src/store/notification-claims-repo.js';
 import { JITTERED_BACKOFF } from './backoff.js';
 import { notificationJobId, personRecipient, type NotificationJobData } from './notification-job.js';
@@ -26,22 +26,25 @@ export function periodFor(kind: NotificationKind, firedAt: Date, timeZone: strin
   return kind === 'reminder' ? currentWeekStart(firedAt, timeZone) : weekJustEnded(firedAt, timeZone);
 }
 
-/** True when reminders for this centre are paused on `today` (paused "until and including" a date). */
-export function isPaused(centre: Centre, today: string): boolean {
-  return centre.remindersPausedUntil !== null && centre.remindersPausedUntil >= today;
+/**
+ * True when reminders and nudges about the week starting `weekStart` are off for this centre: paused "until and
+ * including" a date that covers the week's Monday (the rule the digest uses to mark the week "reminders paused").
+ * A pause covering the day a run fires always covers the week it is about, which began on or before that day.
+ */
+export function isPaused(centre: Centre, weekStart: string): boolean {
+  return centre.remindersPausedUntil !== null && centre.remindersPausedUntil >= weekStart;
 }
 
 /** Active, unpaused centres with no return for `week`, and their leads: lead id -> centres. */
 export async function leadsMissingReturn(
   services: Pick<JobsServices, 'directory' | 'attendance'>,
   week: string,
-  today: string,
 ): Promise<Map<number, { person: Person; centres: Centre[] }>> {
   const [centres, returns] = await Promise.all([services.directory.listCentres(), services.attendance.listReturns(week, week)]);
   const returned = new Set(returns.filter((r) => r.weekStart === week).map((r) => r.centreId));
   const byLead = new Map<number, { person: Person; centres: Centre[] }>();
   for (const c of centres) {
-    if (!c.active || isPaused(c, today) || returned.has(c.id)) continue;
+    if (!c.active || isPaused(c, week) || returned.has(c.id)) continue;
     for (const lead of await services.directory.leadsOf(c.id)) {
       const entry = byLead.get(lead.id) ?? { person: lead, centres: [] };
       entry.centres.push(c);
@@ -68,8 +71,7 @@ function sendJob(data: NotificationJobData, attempts: number) {
 /** Reminder or nudge: one send job per lead with a missing return. */
 export async function fanOutReminders(kind: 'reminder' | 'nudge', firedAt: Date, opts: FanOutOptions): Promise<FanOutResult> {
   const period = periodFor(kind, firedAt, opts.timeZone);
-  const today = localDate(firedAt, opts.timeZone);
-  const leads = await leadsMissingReturn(opts.services, period, today);
+  const leads = await leadsMissingReturn(opts.services, period);
   const jobs = [...leads.values()].map(({ person, centres }) =>
     sendJob({ kind, recipient: personRecipient(person.id), period, centreIds: centres.map((c) => c.id).sort() }, opts.sendAttempts ?? 6),
   );

@@ -194,7 +194,6 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       logger: log,
       rateLimit: (ms) => sendWorker.rateLimit(ms),
       defaultRetryAfterMs: deps.defaultRetryAfterMs,
-      now: deps.now,
     });
     sendWorker = new Worker<NotificationJobData, SendOutcome>(NOTIFY_QUEUE, (job) => waitingForStore('notification', job, () => processor(job)), {
       connection: workerConn('camden-notify-worker'),

@@ -2,7 +2,6 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { NotifierError, type Notifier, type SendResult } from '../src/bot/notifier.js';
 import type { Reply } from '../src/bot/reply.js';
 import type { DigestService } from '../src/digest/digest-service.js';
-import { localDate } from '../src/attendance/week.js';
 import type { Person } from '../src/directory/types.js';
 import type { Logger } from '../src/logger.js';
 import type { NotificationKey } from '../src/store/notification-claims-repo.js';
@@ -22,7 +21,6 @@ export interface SendProcessorOptions {
   defaultRetryAfterMs?: number;
   /** How long a built digest is reused for other recipients of the same week (ms). */
   digestCacheMs?: number;
-  now?: () => Date;
 }
 
 export type SendOutcome =
@@ -37,7 +35,6 @@ export type SendOutcome =
  * Transient failures and 429s mark the claim 'retryable' (nothing went out) so the retry may claim it again.
  */
 export function createSendProcessor(opts: SendProcessorOptions): (job: Job<NotificationJobData>) => Promise<SendOutcome> {
-  const now = opts.now ?? (() => new Date());
   const cache = new Map<string, { reply: Promise<Reply>; expires: number }>();
   const digestFor = (period: string): Promise<Reply> => {
     const t = Date.now();
@@ -70,7 +67,6 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
         reply = await digestFor(d.period);
       } else {
         // Between fan-out and now a return may have arrived, a pause been set or a lead changed.
-        const today = localDate(now(), opts.timeZone);
         const [centres, returns] = await Promise.all([
           opts.services.directory.listCentres(),
           opts.services.attendance.listReturns(d.period, d.period),
@@ -78,7 +74,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
         const returned = new Set(returns.filter((r) => r.weekStart === d.period).map((r) => r.centreId));
         const wanted = new Set(d.centreIds ?? []);
         const still = centres.filter(
-          (c) => wanted.has(c.id) && c.active && !isPaused(c, today) && !returned.has(c.id) && person.centres.includes(c.id),
+          (c) => wanted.has(c.id) && c.active && !isPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
         );
         if (!still.length) return { status: 'skipped', reason: 'nothing_missing' };
         reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period });
