@@ -106,7 +106,12 @@ export function buildDigest(input: DigestInput): DigestModel {
   // Amended late: a return for an earlier week, amended since this week began (after earlier digests
   // reported it), so the figures people saw before have changed.
   const amendedLate: LateAmendment[] = [];
-  for (const r of latest.values()) {
+  const amended = new Map<string, StoredReturn>();
+  for (const r of [...latest.values(), ...(input.amendments ?? [])]) {
+    const key = `${r.centreId}|${r.weekStart}`;
+    if (!amended.has(key) || r.version > amended.get(key)!.version) amended.set(key, r);
+  }
+  for (const r of amended.values()) {
     if (!r.amended || r.weekStart >= weekStart) continue;
     const on = localDate(r.submittedAt, timeZone);
     if (on >= weekStart) {

@@ -13,6 +13,8 @@ export interface DigestSource {
   listCentres(): Promise<Centre[]>;
   /** Latest version of every return with week_start in [from, to] (Mondays, inclusive). */
   listReturns(from: string, to: string): Promise<StoredReturn[]>;
+  /** Latest versions of returns for weeks before `beforeWeek` amended at or after `since`, however old the week. */
+  listAmendedSince(since: Date, beforeWeek: string): Promise<StoredReturn[]>;
   /** Most frequent unanswered questions asked in [from, to), most frequent first. */
   topUnanswered(from: Date, to: Date, limit: number): Promise<KnowledgeGap[]>;
 }
@@ -45,12 +47,14 @@ export class DigestService {
     const chartFrom = addDays(weekStart, -7 * (CHART_WEEKS - 1));
     const from = term && term.firstWeek < chartFrom ? term.firstWeek : chartFrom;
     const tz = this.opts.timeZone;
-    const [centres, returns, knowledgeGaps] = await Promise.all([
+    const weekBegan = startOfLocalDay(weekStart, tz);
+    const [centres, returns, amendments, knowledgeGaps] = await Promise.all([
       this.opts.source.listCentres(),
       this.opts.source.listReturns(from, weekStart),
-      this.opts.source.topUnanswered(startOfLocalDay(weekStart, tz), startOfLocalDay(addDays(weekStart, 7), tz), MAX_KNOWLEDGE_GAPS),
+      this.opts.source.listAmendedSince(weekBegan, weekStart),
+      this.opts.source.topUnanswered(weekBegan, startOfLocalDay(addDays(weekStart, 7), tz), MAX_KNOWLEDGE_GAPS),
     ]);
-    return buildDigest({ weekStart, centres, returns, knowledgeGaps, timeZone: tz, termStarts: this.opts.termStarts });
+    return buildDigest({ weekStart, centres, returns, amendments, knowledgeGaps, timeZone: tz, termStarts: this.opts.termStarts });
   }
 
   /** The digest for `weekStart` rendered as a Reply (with chart). */

@@ -6,6 +6,7 @@ export function storeDigestSource(store: Pick<Store, 'directory' | 'returns' | '
   return {
     listCentres: () => store.directory.listCentres(),
     listReturns: (from, to) => store.returns.list({ from, to }),
+    listAmendedSince: (since, beforeWeek) => store.returns.amendedSince(since, beforeWeek),
     topUnanswered: async (from, to, limit) =>
       (await store.questionLog.topUnanswered(from, to, limit)).map((q) => ({ question: q.question, count: q.count })),
   };

@@ -18,6 +18,11 @@ export interface DigestInput {
    * 4-week average) and the current term; more is fine, later weeks are ignored.
    */
   returns: StoredReturn[];
+  /**
+   * Latest versions of returns for earlier weeks amended since `weekStart` began, however old their week (an admin
+   * may correct a return from last term). Amendments found in `returns` count too.
+   */
+  amendments?: StoredReturn[];
   /** Most frequent unanswered questions of the week, most frequent first. */
   knowledgeGaps: KnowledgeGap[];
   /** Time zone of weeks (SCHEDULE_TIMEZONE), used to date amendments. */

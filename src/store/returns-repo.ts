@@ -47,6 +47,8 @@ export interface ReturnsRepo {
   missingCentreIds(weekStart: string): Promise<string[]>;
   /** Per-week sums of latest versions in the range (weeks with no return are absent). */
   weeklyTotals(from: string, to: string): Promise<WeekTotals[]>;
+  /** Latest versions of returns for weeks before `beforeWeek` amended at or after `since`, whatever their week. */
+  amendedSince(since: Date, beforeWeek: string): Promise<StoredReturn[]>;
   /** Versions a person submitted (subject access export). */
   submittedBy(personId: number): Promise<ReturnVersion[]>;
   /** Removes the person's id and name from the versions they submitted; returns how many. */
@@ -216,6 +218,14 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
         where += ' AND a.centre_id = $3';
       }
       const r = await db.query<VersionRow>(`SELECT ${versionCols} ${latestJoin} WHERE ${where} ORDER BY a.week_start, a.centre_id`, params);
+      return r.rows.map(toStored);
+    },
+    async amendedSince(since, beforeWeek) {
+      const r = await db.query<VersionRow>(
+        `SELECT ${versionCols} ${latestJoin} WHERE a.current_version > 1 AND v.submitted_at >= $1 AND a.week_start < $2
+         ORDER BY a.week_start, a.centre_id`,
+        [since, beforeWeek],
+      );
       return r.rows.map(toStored);
     },
     async missingCentreIds(weekStart) {

@@ -16,6 +16,7 @@ describe('domain services satisfy the bot and digest ports', () => {
       const digest: DigestSource = {
         listCentres: () => s.directory.listCentres({ activeOnly: true }),
         listReturns: (from, to) => s.attendance.listReturns(from, to),
+        listAmendedSince: (since, beforeWeek) => t.store.returns.amendedSince(since, beforeWeek),
         topUnanswered: (from, to, limit) => s.questionLog.topUnanswered(from, to, limit),
       };
       expect(attendance.defaultWeek()).toBe('2026-03-23');

@@ -84,6 +84,7 @@ describe('DigestService.latestDigestFor', () => {
       calls.push(`${from}..${to}`);
       return returns;
     },
+    listAmendedSince: async () => [],
     topUnanswered: async (from, to) => {
       calls.push(`${from.toISOString()}..${to.toISOString()}`);
       return [];

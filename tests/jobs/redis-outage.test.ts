@@ -40,7 +40,7 @@ function idleServices(): JobsServices {
   return {
     directory: { listCentres: never, leadsOf: never, networkLeads: never, getPerson: never, digestChannels: never },
     attendance: { listReturns: never },
-    digestSource: { listCentres: never, listReturns: never, topUnanswered: never },
+    digestSource: { listCentres: never, listReturns: never, listAmendedSince: never, topUnanswered: never },
     claims: {} as NotificationClaimsRepo,
     notifiers: [],
     housekeeping: {},
