@@ -106,6 +106,12 @@ function parseNumber(text: string): number | undefined {
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : undefined;
 }
 
+/** True when a word can start a quick form ("sessions", "pupils:45", "week"), so chat text beginning with it is one. */
+export function startsQuickForm(word: string): boolean {
+  const glued = /^([A-Za-z-]+)[:=].+$/.exec(word);
+  return keywordOf(glued ? glued[1]! : word.replace(/[,;]$/, '')) !== undefined;
+}
+
 export const QUICK_FORM_HELP =
   'Example: sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3 — optional: week YYYY-MM-DD, centre <id>, note "...".';
 

@@ -177,6 +177,7 @@ describe('attendance', () => {
     const inputs = card.body.filter((e: any) => e.type.startsWith('Input.'));
     const centre = inputs.find((i: any) => i.id === 'centre');
     expect(centre.choices).toEqual([{ title: 'Acland Burghley Opportunity Centre', value: 'acland-burghley' }]);
+    expect(centre.value).toBe('acland-burghley'); // the only centre is chosen already
     expect(inputs.find((i: any) => i.id === 'week')).toMatchObject({ type: 'Input.Date', value: '2026-11-16' });
     expect(inputs.filter((i: any) => i.type === 'Input.Number').map((i: any) => i.id)).toEqual([
       'sessions', 'academic', 'enrichment', 'careers', 'digital', 'weekend', 'attendances', 'pupils', 'fsm', 'send', 'parents',

@@ -96,6 +96,7 @@ describe('Teams through the real server', () => {
     const form = h.connector.messages()[0]!;
     const body = form.body.attachments[0].content.body as any[];
     expect(body.find((e) => e.id === 'centre').choices.map((c: any) => c.value).sort()).toEqual(['la-sainte-union', 'london-ai-campus']);
+    expect(body.find((e) => e.id === 'centre').value).toBeUndefined(); // nothing preselected: the lead picks
     const defaultWeek = body.find((e) => e.id === 'week').value as string;
     expect(defaultWeek).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 

@@ -16,6 +16,11 @@ describe('chat commands', () => {
     ['help', { kind: 'help' }],
     ['help me find SEND guidance', { kind: 'ask', question: 'help me find SEND guidance' }],
     ['digest of the strategy?', { kind: 'ask', question: 'digest of the strategy?' }],
+    ['attendance admin pause acland-burghley until 2026-12-01', { kind: 'attendance', rest: 'admin pause acland-burghley until 2026-12-01' }],
+    ['attendance pupils:45 sessions 6', { kind: 'attendance', rest: 'pupils:45 sessions 6' }],
+    ['Attendance at Opportunity Centres: how is it counted?', { kind: 'ask', question: 'Attendance at Opportunity Centres: how is it counted?' }],
+    ['attendance of SEND pupils at the centres?', { kind: 'ask', question: 'attendance of SEND pupils at the centres?' }],
+    ['/attendance of pupils', { kind: 'attendance', rest: 'of pupils' }],
   ])('%s', (text, expected) => {
     expect(parseTeamsCommand(text)).toEqual(expected);
   });

@@ -71,7 +71,9 @@ export function attendanceFormCard(opts: AttendanceFormOptions): AdaptiveCard {
     body.push({ type: 'TextBlock', text: escapeMarkdown(opts.message), wrap: true });
   }
 
-  const centreValue = values.centre && opts.centres.some((c) => c.id === values.centre) ? values.centre : opts.centres[0]?.id;
+  // A lead of several centres picks one: a preselected centre is too easily sent for the wrong one.
+  const only = opts.centres.length === 1 ? opts.centres[0]!.id : undefined;
+  const centreValue = values.centre && opts.centres.some((c) => c.id === values.centre) ? values.centre : only;
   body.push(
     {
       type: 'Input.ChoiceSet',

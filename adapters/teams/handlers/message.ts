@@ -1,6 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import { notice } from '../../../src/bot/index.js';
+import { startsQuickForm } from '../../../src/attendance/quick-form.js';
 import { baseConversationId, deliveryKey, isPersonal, mentionsBot, threadOf } from '../activity.js';
 import { attendanceFormAttachment } from '../cards/attendance-form-card.js';
 import { hasFeedbackActions, replyToActivity } from '../cards/reply-card.js';
@@ -20,15 +21,23 @@ export type TeamsCommand =
   | { kind: 'help' };
 
 export function parseTeamsCommand(text: string): TeamsCommand {
+  const explicit = text.trim().startsWith('/');
   const t = text.trim().replace(/^\//, '');
   const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(t);
   const word = (m?.[1] ?? '').toLowerCase();
   const rest = (m?.[2] ?? '').trim();
-  if (word === 'attendance') return { kind: 'attendance', rest };
+  // "attendance" opens the form, "attendance status" / "attendance admin ..." / "attendance sessions 6 ..." are
+  // commands; anything else ("Attendance at the centres: how is it counted?") is a question.
+  if (word === 'attendance' && (explicit || !rest || isAttendanceCommand(rest))) return { kind: 'attendance', rest };
   if (word === 'digest' && !rest) return { kind: 'digest' };
   if (word === 'help' && !rest) return { kind: 'help' };
   if (word === 'ask') return { kind: 'ask', question: rest };
   return { kind: 'ask', question: t };
+}
+
+function isAttendanceCommand(rest: string): boolean {
+  const first = rest.split(/\s+/, 1)[0]!.toLowerCase();
+  return first === 'status' || first === 'admin' || startsQuickForm(first);
 }
 
 /** Any message in a personal chat, or an @mention elsewhere, is a question or one of the chat commands. */
@@ -73,7 +82,13 @@ async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: 
       if (outcome.kind === 'open-form') {
         await context.sendActivity({
           type: 'message',
-          attachments: [attendanceFormAttachment({ centres: outcome.form.centres, defaultWeek: outcome.form.defaultWeek })],
+          attachments: [
+            attendanceFormAttachment({
+              centres: outcome.form.centres,
+              defaultWeek: outcome.form.defaultWeek,
+              values: outcome.form.initialCentre ? { centre: outcome.form.initialCentre } : {},
+            }),
+          ],
         });
       } else {
         await sendReply(context, outcome.reply);
