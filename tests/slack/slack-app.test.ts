@@ -277,4 +277,24 @@ describe('sharing problems stay with the sharer', () => {
     await h.fake.waitFor(() => h.responses('notin2').length > 0);
     expect(blockText(h.responses('notin2')[0].blocks)).toMatch(/Shared in the channel/);
   });
+
+  it('when Slack does not confirm the post, the sharer is told it may be there, and a later click says it is shared', async () => {
+    const { responseId } = await h.command('/ask', 'What is AI Connect?', USERS.staff, { channel: 'C0UNSURE1' });
+    await h.fake.waitFor(() => h.responses(responseId).length > 0);
+    const answerId = buttonValue(h.responses(responseId)[0].blocks, 'share_answer')!;
+    h.fake.failNext('chat.postMessage', { kind: 'http', status: 503 });
+    await h.interaction(sharePayload(answerId, 'C0UNSURE1', 'unsure1'));
+    await h.fake.waitFor(() => h.responses('unsure1').length > 0);
+    expect(blockText(h.responses('unsure1')[0].blocks)).toMatch(/may already be in the channel/);
+    // The sharer looked and it was not there: sharing again works.
+    await h.interaction(sharePayload(answerId, 'C0UNSURE1', 'unsure2'));
+    await h.fake.waitFor(() => h.responses('unsure2').length > 0);
+    expect(blockText(h.responses('unsure2')[0].blocks)).toMatch(/Shared in the channel/);
+    // Once shared, another click says so instead of doing nothing.
+    await h.interaction(sharePayload(answerId, 'C0UNSURE1', 'unsure3'));
+    await h.fake.waitFor(() => h.responses('unsure3').length > 0);
+    expect(blockText(h.responses('unsure3')[0].blocks)).toMatch(/already shared/);
+    // The 503, then the one that was shared; the last click posted nothing.
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0UNSURE1')).toHaveLength(2);
+  });
 });
