@@ -79,7 +79,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
   try {
     if (config.DIRECTORY_FILE) {
       const file = await readDirectoryFile(config.DIRECTORY_FILE);
-      const report = await importDirectory(store, file, logger);
+      const report = await importDirectory(store, file, logger, { changedOnly: true });
       logger.info({ file: config.DIRECTORY_FILE, report }, 'directory loaded');
     }
     if (!overrides.answerer) ownedAnswerer = await buildAnswerer(config, logger);

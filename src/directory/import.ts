@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { DirectoryFile } from './file.js';
@@ -9,12 +10,30 @@ export interface ImportReport {
   people: { created: number; updated: number; unchanged: number };
 }
 
+export interface ImportOptions {
+  /**
+   * Apply only the people whose entry differs from the last import of a file (DIRECTORY_FILE at start), so a
+   * restart keeps roles and centres an admin gave from chat. Without it (`directory import FILE`) every listed
+   * person gets exactly what the file says.
+   */
+  changedOnly?: boolean;
+}
+
+/** Settings key: email -> hash of that person's entry at the last import. */
+const ENTRIES_KEY = 'directory_file_entries';
+
+function entryHash(p: DirectoryFile['people'][number]): string {
+  const entry = { name: p.name, roles: [...p.roles].sort(), centres: [...p.centres].sort(), slack: p.slack ?? null, teams: p.teams ?? null };
+  return createHash('sha256').update(JSON.stringify(entry)).digest('hex');
+}
+
 /**
  * Upserts the file's centres, people, roles, identities and digest channels in one transaction. Idempotent:
  * importing the same file again changes nothing. People and centres missing from the file are left as they are
- * (admins may have added them from chat); listed people get exactly the roles and centres the file gives them.
+ * (admins may have added them from chat); listed people get exactly the roles and centres the file gives them
+ * (with `changedOnly`, only those whose entry changed since the last import).
  */
-export async function importDirectory(store: Store, file: DirectoryFile, logger?: Logger): Promise<ImportReport> {
+export async function importDirectory(store: Store, file: DirectoryFile, logger?: Logger, options: ImportOptions = {}): Promise<ImportReport> {
   const report: ImportReport = {
     changes: [],
     centres: { created: 0, updated: 0, unchanged: 0 },
@@ -22,12 +41,20 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
   };
   const repo = store.directory;
   await repo.transaction(async (tx) => {
+    const before = JSON.parse((await store.settings.get(ENTRIES_KEY, tx)) ?? '{}') as Record<string, string>;
+    const after: Record<string, string> = {};
     for (const c of file.centres) {
       const status = await repo.upsertCentre({ id: c.id, name: c.name, active: c.active ?? true }, tx);
       report.centres[status]++;
       if (status !== 'unchanged') report.changes.push(`centre ${c.id}: ${status}`);
     }
     for (const p of file.people) {
+      const email = p.email.trim().toLowerCase();
+      after[email] = entryHash(p);
+      if (options.changedOnly && before[email] === after[email] && (await repo.findPersonByEmail(email, tx))) {
+        report.people.unchanged++;
+        continue;
+      }
       const { id, status } = await repo.upsertPerson({ name: p.name, email: p.email }, tx);
       const what: string[] = [];
       if (status === 'updated') what.push('name');
@@ -40,6 +67,7 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
       if (status === 'created') report.changes.push(`person ${p.email}: created (${p.roles.join(', ') || 'no roles'})`);
       else if (what.length) report.changes.push(`person ${p.email}: updated ${what.join(', ')}`);
     }
+    await store.settings.set(ENTRIES_KEY, JSON.stringify(after), tx);
     if (await repo.setDigestChannels({ slack: file.digest.slackChannels, teams: file.digest.teamsChannels }, tx)) {
       report.changes.push(
         `digest channels: slack [${file.digest.slackChannels.join(', ')}], teams [${file.digest.teamsChannels.length} conversation(s)]`,

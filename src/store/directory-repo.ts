@@ -32,7 +32,7 @@ export interface DirectoryRepo {
   setRemindersPausedUntil(centreId: string, until: string | null): Promise<Centre | null>;
 
   getPerson(id: number): Promise<Person | null>;
-  findPersonByEmail(email: string): Promise<Person | null>;
+  findPersonByEmail(email: string, tx?: Queryable): Promise<Person | null>;
   findPersonBySlack(team: string, user: string): Promise<Person | null>;
   findPersonByTeams(tenantId: string, aadObjectId: string): Promise<Person | null>;
   listPeople(): Promise<Person[]>;
@@ -178,7 +178,7 @@ export function createDirectoryRepo(db: Db): DirectoryRepo {
     },
 
     getPerson: (id) => onePerson('p.id = $1', [id]),
-    findPersonByEmail: (email) => onePerson('p.email = $1', [email.trim().toLowerCase()]),
+    findPersonByEmail: (email, tx) => onePerson('p.email = $1', [email.trim().toLowerCase()], tx),
     findPersonBySlack: (team, user) => onePerson('s.team_id = $1 AND s.user_id = $2', [team, user]),
     findPersonByTeams: (tenantId, aad) => onePerson('t.tenant_id = $1 AND t.aad_object_id = $2', [tenantId, aad]),
     async listPeople() {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Queryable } from './db.js';
 
 export interface SettingsRepo {
-  get(key: string): Promise<string | null>;
+  get(key: string, tx?: Queryable): Promise<string | null>;
+  set(key: string, value: string, tx?: Queryable): Promise<void>;
   /**
    * The stored value, or `create()`'s value stored now. Concurrent first callers all get the same winner
    * (insert-if-absent on the primary key).
@@ -18,9 +19,12 @@ export interface SettingsRepo {
 export function createSettingsRepo(db: Queryable): SettingsRepo {
   const secrets = new Map<string, Promise<string>>();
   const repo: SettingsRepo = {
-    async get(key) {
-      const r = await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
+    async get(key, tx = db) {
+      const r = await tx.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
       return r.rows[0]?.value ?? null;
+    },
+    async set(key, value, tx = db) {
+      await tx.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()', [key, value]);
     },
     async getOrCreate(key, create) {
       await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, create()]);

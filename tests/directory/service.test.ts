@@ -74,6 +74,25 @@ describe.each(ENGINES)('directory on %s', (engine) => {
     await expect(dir.removeRole({ email: 'ada.admin@example.org', role: 'admin' }, p.ada)).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('a restart keeps roles given from chat; a changed file entry or an explicit import applies the file', async () => {
+    const file = parseDirectoryFile(FIXTURE_YAML);
+    await dir.assignRole({ email: 'nia.network@example.org', role: 'admin' }, p.ada);
+    // Start-up import of the same DIRECTORY_FILE: Nia's entry did not change, so the admin's grant stays.
+    const start = await importDirectory(t.store, file, undefined, { changedOnly: true });
+    expect(start.changes).toEqual([]);
+    expect((await dir.findPersonByEmail('nia.network@example.org'))!.roles.sort()).toEqual(['admin', 'network_lead']);
+    // The file's entry for Nia changes: the file is what counts for her now.
+    const edited = parseDirectoryFile(FIXTURE_YAML.replace('roles: [network_lead]', 'roles: [network_lead, oc_lead]\n    centres: [la-sainte-union]'));
+    await importDirectory(t.store, edited, undefined, { changedOnly: true });
+    expect((await dir.findPersonByEmail('nia.network@example.org'))!).toMatchObject({ centres: ['la-sainte-union'] });
+    expect((await dir.findPersonByEmail('nia.network@example.org'))!.roles.sort()).toEqual(['network_lead', 'oc_lead']);
+    // `directory import FILE` applies every entry as written.
+    await dir.assignRole({ email: 'sam.okafor@example.org', role: 'network_lead' }, p.ada);
+    await importDirectory(t.store, file);
+    expect((await dir.findPersonByEmail('sam.okafor@example.org'))!.roles).toEqual(['oc_lead']);
+    expect((await dir.findPersonByEmail('nia.network@example.org'))!.roles).toEqual(['network_lead']);
+  });
+
   it('pauses reminders until a date (admins only, not in the past)', async () => {
     await expect(dir.pauseReminders('acland-burghley', '2026-07-01', p.sam)).rejects.toBeInstanceOf(NotAuthorisedError);
     await expect(dir.pauseReminders('acland-burghley', '2026-06-16', p.ada)).rejects.toMatchObject({ problems: [{ field: 'until' }] });
