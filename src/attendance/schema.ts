@@ -87,8 +87,9 @@ export function cleanNote(note: string | null | undefined): string | null | unde
   if (note === null) return null;
   const cleaned = note
     .replace(/\r\n?/g, '\n')
+    // Zero-width joiners (U+200C/U+200D) stay: emoji sequences and several scripts need them.
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '')
     .trim();
   return cleaned === '' ? null : cleaned;
 }

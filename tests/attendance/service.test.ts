@@ -129,6 +129,8 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
       idempotencyKey: key(),
     });
     expect(r.stored.note).toBe('half term\nweek');
+    const family = await attendance.submit(people.priya, { centreId: 'la-sainte-union', week: '2026-04-27', figures: FIGURES, note: 'Family day 👨‍👩‍👧\u200B', idempotencyKey: key() });
+    expect(family.stored.note).toBe('Family day 👨‍👩‍👧');
     await expect(
       attendance.submit(people.priya, { centreId: 'la-sainte-union', week: '2026-05-25', figures: FIGURES, note: 'x'.repeat(1001), idempotencyKey: key() }),
     ).rejects.toMatchObject({ problems: [{ field: 'note' }] });
