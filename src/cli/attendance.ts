@@ -58,6 +58,7 @@ export async function run(args: string[]): Promise<number> {
         const who = v.submittedByName ?? (v.submittedBy === null ? '(deleted person)' : `person ${v.submittedBy}`);
         process.stdout.write(`v${v.version}  ${v.submittedAt.toISOString()}  ${who}\n`);
         if (v.version === 1) process.stdout.write(`    ${FIGURE_FIELDS.map((f) => `${f} ${v.figures[f]}`).join(', ')}\n`);
+        if (v.version === 1 && v.note !== null) process.stdout.write(`    note: ${JSON.stringify(v.note)}\n`);
         for (const c of v.changes) process.stdout.write(`    ${c.field}: ${c.from ?? '(none)'} -> ${c.to ?? '(none)'}\n`);
       }
       return 0;
