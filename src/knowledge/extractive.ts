@@ -153,6 +153,26 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   return chosen.sort((a, b) => groupScore.get(b.chunkRank)! - groupScore.get(a.chunkRank)! || a.chunkRank - b.chunkRank || a.position - b.position);
 }
 
+// A digit standing as a number ("30 schools", "100%"), not inside a name like KS4 or NPQ2.
+const NUMBER_WORDS =
+  /(?<![\p{L}\d])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|half|third|quarter|dozens?|once|twice|percent|termly|weekly|fortnightly|monthly|annual(?:ly)?|yearly|daily|every)\b/iu;
+// A date, time or named period: "2030", "2024/25", "September", "the summer term", "8am", "on Saturdays",
+// "termly". "Term time" or "this year" is not one.
+const TIME_WORDS =
+  /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(?:autumn|spring|summer) term\b|\bhalf[- ]term\b|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|\b\d{1,2}:\d\d\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?\b|\bweekends?\b|\b(?:termly|weekly|fortnightly|monthly|annually|daily)\b|\bevery (?:week|term|month|year|day)\b/i;
+
+/**
+ * Whether the chosen sentences hold the kind of fact the question asks for: a figure for "how many", a date or
+ * period for "when". A passage about the right topic without it must not be passed off as the answer.
+ */
+export function holdsAskedFact(query: Query, sentences: SelectedSentence[]): boolean {
+  // The passage the best sentence comes from must hold it: another passage's figure answers another question.
+  const text = sentences.filter((s) => s.chunkRank === sentences[0]!.chunkRank).map((s) => s.text).join(' ');
+  if (query.asksForNumber && !NUMBER_WORDS.test(text)) return false;
+  if (query.asksForWhen && !TIME_WORDS.test(text)) return false;
+  return true;
+}
+
 /**
  * The best share of the question's (IDF-weighted) words found together in one sentence or two neighbouring ones
  * of the top passages (heading words count half). Evidence scattered over a whole passage scores low.

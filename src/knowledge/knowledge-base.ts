@@ -6,7 +6,7 @@ import { AppError, ValidationError, type FieldProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { chunkDocument, type ChunkOptions } from './chunker.js';
-import { evidenceCoverage, selectSentences, type SelectedSentence } from './extractive.js';
+import { evidenceCoverage, holdsAskedFact, selectSentences, type SelectedSentence } from './extractive.js';
 import { LlmAnswerer, type LlmOptions } from './llm-answerer.js';
 import { DocumentLoadError, formatOf, loadDocument, SUPPORTED_EXTENSIONS } from './loaders.js';
 import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
@@ -240,6 +240,10 @@ export class KnowledgeBase implements Answerer {
     }
     const sentences = selectSentences(index, query, ranked);
     if (!sentences.length) return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
+    if (!holdsAskedFact(query, sentences)) {
+      log.info({ answered: false, reason: 'fact_not_found', coverage: round(support.coverage) }, 'knowledge answer');
+      return { ...this.abstain(state, { ...support, reason: 'fact_not_found' }), mode: 'abstain', coverage: support.coverage };
+    }
     log.info({ answered: true, mode: 'extractive', coverage: round(support.coverage) }, 'knowledge answer');
     return { ...composeExtractive(ranked, sentences), mode: 'extractive', coverage: support.coverage };
   }
@@ -252,7 +256,9 @@ export class KnowledgeBase implements Answerer {
         ? 'I can only answer questions from the knowledge base documents, and I cannot change how I work.'
         : support.reason === 'no_terms'
           ? 'I could not find a topic to look up in that question; please ask it in a few more words.'
-          : 'The documents I can search do not cover that, so I cannot answer it.';
+          : support.reason === 'fact_not_found'
+            ? 'The documents touch on that topic, but I could not find the figure or date you asked for, so I cannot answer it.'
+            : 'The documents I can search do not cover that, so I cannot answer it.';
     return { answered: false, answer: `${lead}${covers}`, citations: [] };
   }
 

@@ -33,6 +33,8 @@ export interface Query {
   sequence: string[];
   asksForNumber: boolean;
   asksForWho: boolean;
+  /** "When...?", "What year...?": the answer must hold a date, year, month or term. */
+  asksForWhen: boolean;
 }
 
 export function buildQuery(index: Bm25Index, question: string, context?: string): Query {
@@ -75,8 +77,9 @@ export function buildQuery(index: Bm25Index, question: string, context?: string)
     terms: [...terms.values()],
     concepts,
     sequence,
-    asksForNumber: /\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share)\b|\bpass rate\b/.test(lower),
+    asksForNumber: /\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share)\b|\b(?:total|the) number of\b|\bwhat(?:'s| is| was| are)? the (?:\w+ )?(?:rate|percentage|proportion|number|total)\b|\bpass rate\b/.test(lower),
     asksForWho: /^\s*(?:who|whom|which (?:school|organisation|organization|partner|company))\b/.test(lower),
+    asksForWhen: /^\s*(?:when|by when|since when|until when|what (?:year|date|month|term)|which (?:year|date|month|term))\b/.test(lower),
   };
 }
 
@@ -93,7 +96,7 @@ export interface Support {
   best?: ScoredChunk;
   /** Question terms the documents never use. */
   unknownTerms: string[];
-  reason: 'covered' | 'no_terms' | 'not_covered' | 'instruction_override';
+  reason: 'covered' | 'no_terms' | 'not_covered' | 'fact_not_found' | 'instruction_override';
 }
 
 /** Minimum IDF-weighted coverage of the question's content terms by one passage for an answer. */

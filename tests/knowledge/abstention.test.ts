@@ -26,6 +26,26 @@ describe('abstaining', () => {
     expect(a.coverage).toBeLessThan(0.55);
   });
 
+  it.each([
+    'When are the school holidays?',
+    'How many EHCPs are there in Camden?',
+    'What year does the strategy end?',
+  ])('declines when the passage is on topic but lacks the figure or date asked for: %s', async (q) => {
+    const a = await kb.answerDetailed(q);
+    expect(a.answered).toBe(false);
+    expect(a.answer).toMatch(/could not find the figure or date you asked for/);
+  });
+
+  it.each([
+    ['How many students does AI Connect involve?', /30 students/],
+    ['What is the NPQ pass rate?', /100% pass rate/],
+    ['How often do Subject Networks meet?', /termly/],
+  ])('answers when the passage holds the figure or period asked for: %s', async (q, expected) => {
+    const a = await kb.answerDetailed(q);
+    expect(a.answered).toBe(true);
+    expect(a.answer).toMatch(expected);
+  });
+
   it('declines when the question’s words are in one passage but never together in a sentence', async () => {
     // "term", "date" and "2026" all occur in one passage of the annual report, in unrelated sentences.
     const a = await kb.answerDetailed('What are the term dates for 2026?');
