@@ -13,7 +13,8 @@ const STOPWORDS = new Set(
   while who whom why will with would you your yours yourself yourselves s t d ll m re ve y also may might must shall
   us let lets many much get got go going gone tell explain describe summarise summarize give list please know
   anything something thing things any kind sort does say says said mention mentioned document documents
-  information info detail details question answer one find want looking able name outline show`.split(/\s+/),
+  information info detail details question answer one find want looking able name outline show percentage
+  proportion total number amount`.split(/\s+/),
 );
 
 /** Irregular forms the Porter stemmer leaves apart, and a few it wrongly merges (government ≠ governed). */
@@ -34,6 +35,10 @@ const LEMMAS: Record<string, string> = {
   ran: 'run',
   began: 'begin',
   begun: 'begin',
+  took: 'take',
+  taken: 'take',
+  reduction: 'reduc',
+  reductions: 'reduc',
 };
 
 export interface Token {
