@@ -24,52 +24,93 @@ export function formatPassages(passages: Chunk[]): string {
 }
 
 /**
- * Check a model reply against the passages it was given: citation numbers that name no passage are dropped,
- * the rest are renumbered in order of first use; URLs that do not appear in the passages it cites are removed
+ * Check a model reply against the passages it was given. Citations (`[2]`, `[1, 3]`, `[1; 3]`, `[1-3]`) that name
+ * no passage are dropped, the rest renumbered in order of first use; a sentence whose only citations named no
+ * passage is dropped with them (it has no source); a sentence saying NOT_IN_DOCUMENTS is dropped and the reader is
+ * told part of the question is not covered; URLs that do not appear, whole, in the passages it cites are removed
  * (a link from a passage it was shown but does not cite would reach the reader with no source to check it by).
  */
 export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply {
   const text = reply.trim();
-  if (!text || text.includes(ABSTAIN_TOKEN)) return { kind: 'abstain' };
-  if (/^(?:i'm sorry|sorry|i (?:cannot|can't|am unable to)|the (?:passages|documents) (?:do not|don't))/i.test(text) && !/\[\d+\]/.test(text)) {
+  if (!text || text.replace(/[\s.!*_`"']/g, '') === ABSTAIN_TOKEN) return { kind: 'abstain' };
+  if (/^(?:i'm sorry|sorry|i (?:cannot|can't|am unable to)|the (?:passages|documents) (?:do not|don't))/i.test(text) && !/\[\d+/.test(text)) {
     return { kind: 'abstain' };
   }
   const order: number[] = [];
-  const renumbered = text
-    .replace(/\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g, (_, list: string) => {
-      const nums = list
-        .split(',')
-        .map((n) => Number(n.trim()))
-        .filter((n) => Number.isInteger(n) && n >= 1 && n <= passages.length);
-      if (!nums.length) return '';
-      return nums
-        .map((n) => {
-          let pos = order.indexOf(n);
-          if (pos < 0) pos = order.push(n) - 1;
-          return `[${pos + 1}]`;
-        })
-        .filter((v, i, a) => a.indexOf(v) === i)
-        .join('');
-    })
-    .replace(/(\[\d+\])(?:\s*\1)+/g, '$1');
-  if (!order.length) return { kind: 'uncited' };
+  const sentences = splitReply(text);
+  const kept: string[] = [];
+  let partlyUncovered = false;
+  for (const sentence of sentences) {
+    if (sentence.includes(ABSTAIN_TOKEN)) {
+      partlyUncovered = true;
+      continue;
+    }
+    let named = 0;
+    let valid = 0;
+    const renumbered = sentence.replace(CITATION, (_, list: string) => {
+      const nums = citedNumbers(list);
+      named += nums.length;
+      const ok = nums.filter((n) => n >= 1 && n <= passages.length);
+      valid += ok.length;
+      return [...new Set(ok.map((n) => (order.includes(n) ? order.indexOf(n) : order.push(n) - 1) + 1))].map((k) => `[${k}]`).join('');
+    });
+    if (named > 0 && valid === 0) continue;
+    kept.push(renumbered.replace(/(\[\d+\])(?:\s*\1)+/g, '$1'));
+  }
+  if (!order.length) return partlyUncovered && !kept.some((k) => k.trim()) ? { kind: 'abstain' } : { kind: 'uncited' };
   const cited = order.map((n) => passages[n - 1]!);
-  const cleaned = stripUnknownUrls(renumbered, cited.map((p) => p.text).join('\n'))
+  let cleaned = stripUnknownUrls(kept.join(''), cited.map((p) => p.text).join('\n'))
     .replace(/[ \t]+([.,;:])/g, '$1')
     .replace(/[ \t]{2,}/g, ' ')
     .trim();
+  if (partlyUncovered) cleaned += '\n\nThe documents do not cover the rest of the question.';
   return { kind: 'answer', text: cleaned, cited };
 }
 
-const URL = /\bhttps?:\/\/[^\s<>()\]]+|\bwww\.[^\s<>()\]]+/gi;
+/** `[2]`, `[1, 3]`, `[1; 3]`, `[1-3]`, `[1–3]`. */
+const CITATION = /\[(\d{1,3}(?:\s*[,;\-\u2013]\s*\d{1,3})*)\]/g;
+const MAX_RANGE = 20;
 
-/** Remove links the passages do not contain (a model must not invent where to go). Markdown links keep their text. */
+function citedNumbers(list: string): number[] {
+  const out: number[] = [];
+  for (const part of list.split(/[,;]/)) {
+    const [a, b] = part.split(/[-\u2013]/).map((n) => Number(n.trim()));
+    if (b === undefined) out.push(a!);
+    else for (let n = a!; n <= b && n - a! < MAX_RANGE; n++) out.push(n);
+  }
+  return out.filter((n) => Number.isInteger(n));
+}
+
+/**
+ * Sentences (and lines), each keeping its trailing whitespace and the citations right after its full stop, so
+ * joining them gives the text back. A full stop inside a URL or a number does not end a sentence.
+ */
+function splitReply(text: string): string[] {
+  const out: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/[.!?]+(?:\s*\[[^\]]*\])*(?:\s+|$)|\n+/g)) {
+    const end = m.index! + m[0].length;
+    if (end > last) out.push(text.slice(last, end));
+    last = end;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+const URL = /\bhttps?:\/\/[^\s<>()\]]+|\bwww\.[^\s<>()\]]+/gi;
+const trimUrl = (url: string) => url.replace(/[.,;:!?]+$/, '');
+
+/**
+ * Remove links the passages do not contain, whole (a model must not invent where to go, nor shorten a passage's
+ * link into another page). Markdown links keep their text.
+ */
 export function stripUnknownUrls(text: string, passagesText: string): string {
-  const known = (url: string) => passagesText.includes(url.replace(/[.,;:!?]+$/, ''));
+  const inPassages = new Set([...passagesText.matchAll(URL)].map((m) => trimUrl(m[0])));
+  const known = (url: string) => inPassages.has(trimUrl(url));
   return text
     .replace(/\[([^\]]+)\]\((\S+?)\)/g, (whole, label: string, url: string) => (known(url) ? whole : label))
     .replace(URL, (url) => {
-      const trimmed = url.replace(/[.,;:!?]+$/, '');
+      const trimmed = trimUrl(url);
       return known(trimmed) ? url : url.slice(trimmed.length);
     })
     .replace(/\(\s*\)/g, '')

@@ -128,7 +128,8 @@ describe('answers written by a model (real openai client, fake server on 127.0.0
       status: 200,
       content:
         'The Local Offer at https://www.camden.gov.uk/local-offer lists SEND services [2]. ' +
-        'Parents can also call SENDIASS [1][9]. More at https://evil.example.com/phish and [this page](http://bad.example/x) [14].',
+        'Parents can also call SENDIASS [1][9]. More at https://evil.example.com/phish and [this page](http://bad.example/x) [1]. ' +
+        'SENDIASS also runs a Saturday clinic [14].',
     });
     const a = await kb.answer('Which website lists SEND services in the Local Offer?');
     expect(a.answered).toBe(true);
@@ -137,6 +138,8 @@ describe('answers written by a model (real openai client, fake server on 127.0.0
     expect(a.answer).not.toContain('bad.example');
     expect(a.answer).toContain('this page');
     expect(a.answer).not.toMatch(/\[9\]|\[14\]/);
+    // A sentence whose only citation names no passage has no source: it goes with its citation.
+    expect(a.answer).not.toContain('Saturday');
     // [2] was cited first, so it becomes [1]; the old [1] becomes [2].
     expect(a.answer).toMatch(/lists SEND services \[1\]\. Parents can also call SENDIASS \[2\]\./);
     expect(a.citations).toHaveLength(2);
@@ -194,6 +197,24 @@ describe('checking model replies', () => {
     expect(r).toEqual({ kind: 'answer', text: 'Both say so [1][2] and again [2].', cited: [chunk('b'), chunk('a')] });
   });
 
+  it('reads ranges and semicolon lists of citations', () => {
+    const three = [chunk('a'), chunk('b'), chunk('c')];
+    expect(checkModelReply('All three agree [1-3]. Two do [3; 1].', three)).toMatchObject({ kind: 'answer', text: 'All three agree [1][2][3]. Two do [3][1].' });
+    expect(checkModelReply('A range past the end [2–9].', three)).toMatchObject({ kind: 'answer', text: 'A range past the end [1][2].' });
+  });
+
+  it('drops sentences whose only citations name no passage, and keeps the full stops in links and figures', () => {
+    const r = checkModelReply('See www.camden.gov.uk/offer for 2.5 hours of help [1]. 2,000 teachers took it [6]. Done [1].', [chunk('www.camden.gov.uk/offer')]);
+    expect(r).toMatchObject({ kind: 'answer', text: 'See www.camden.gov.uk/offer for 2.5 hours of help [1]. Done [1].' });
+  });
+
+  it('answers the covered part of a question and says the rest is not covered', () => {
+    const r = checkModelReply('The NPQSL pass rate is 100% [1]. Half-term dates: NOT_IN_DOCUMENTS.', [chunk('a')]);
+    expect(r).toMatchObject({ kind: 'answer', text: 'The NPQSL pass rate is 100% [1].\n\nThe documents do not cover the rest of the question.' });
+    expect(checkModelReply('**NOT_IN_DOCUMENTS**', [chunk('a')]).kind).toBe('abstain');
+    expect(checkModelReply('Half-term dates: NOT_IN_DOCUMENTS.', [chunk('a')]).kind).toBe('abstain');
+  });
+
   it('treats refusals as abstentions', () => {
     expect(checkModelReply('NOT_IN_DOCUMENTS', [chunk('a')]).kind).toBe('abstain');
     expect(checkModelReply("I'm sorry, the passages do not say.", [chunk('a')]).kind).toBe('abstain');
@@ -205,5 +226,7 @@ describe('checking model replies', () => {
     expect(stripUnknownUrls('Go to https://www.camden.gov.uk/x.', passages)).toBe('Go to https://www.camden.gov.uk/x.');
     expect(stripUnknownUrls('Go to https://example.org/y now.', passages)).toBe('Go to now.');
     expect(stripUnknownUrls('Go to www.example.org today', passages)).toBe('Go to today');
+    // Only whole links: a shortened or extended one points somewhere the passage does not.
+    expect(stripUnknownUrls('See https://www.camden.gov.uk or https://www.camden.gov.uk/xy.', passages)).toBe('See or .');
   });
 });
