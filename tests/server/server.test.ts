@@ -174,9 +174,11 @@ describe('graceful stop and store failure', () => {
 });
 
 describe('npm start as a process', () => {
-  it('starts without credentials, serves /healthz, and exits 0 on SIGTERM', async () => {
+  it('starts without credentials, serves /healthz, and on SIGTERM to npm shuts the server down and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'camden-main-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // npm itself, as a container's `CMD npm start` runs it: the signal reaches npm, which must pass it on to the
+    // server (the script execs node, so no shell sits between them and swallows it).
+    const child = spawn('npm', ['start', '--silent'], {
       env: { ...process.env, PORT: '0', DATA_DIR: dataDir, JOBS_IN_PROCESS: 'false', LOG_LEVEL: 'info', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', MICROSOFT_APP_ID: '', DATABASE_URL: '' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -198,6 +200,8 @@ describe('npm start as a process', () => {
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
+      // The server itself is gone, not only npm.
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
