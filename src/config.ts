@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -58,11 +59,28 @@ const timezone = withDefault('Europe/London').refine(
   { message: 'must be an IANA time zone such as Europe/London' },
 );
 
-/** Five-field cron expression (minute hour day-of-month month day-of-week). */
+/** Five-field cron expression (minute hour day-of-month month day-of-week), checked by the parser BullMQ uses. */
 const cron = (fallback: string) =>
-  withDefault(fallback).refine((v) => v.split(/\s+/).length === 5, {
-    message: 'must be a five-field cron expression such as "0 14 * * 5"',
-  });
+  withDefault(fallback).refine(
+    (v) => {
+      if (v.split(/\s+/).length !== 5) return false;
+      try {
+        CronExpressionParser.parse(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    (v) => ({ message: `must be a five-field cron expression such as "0 14 * * 5" (minute hour day month weekday), got "${v}"` }),
+  );
+
+/** A real calendar date YYYY-MM-DD (2026-02-30 is not one). */
+function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
 
 const schema = z.object({
   NODE_ENV: withDefault('development'),
@@ -104,7 +122,7 @@ const schema = z.object({
   HOUSEKEEPING_CRON: cron('30 2 * * *'),
   /** First days of term for the digest's term-to-date totals: comma-separated YYYY-MM-DD. Unset: autumn 1 Sep, spring 1 Jan, summer the Monday after Easter. */
   TERM_STARTS: optionalString.refine(
-    (v) => v === undefined || v.split(',').every((d) => d.trim() === '' || (/^\d{4}-\d{2}-\d{2}$/.test(d.trim()) && !Number.isNaN(Date.parse(d.trim())))),
+    (v) => v === undefined || v.split(',').every((d) => d.trim() === '' || isCalendarDate(d.trim())),
     { message: 'must be dates in the form YYYY-MM-DD separated by commas, e.g. "2026-09-03,2027-01-05,2027-04-19"' },
   ),
 
@@ -123,29 +141,37 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse the environment once; every bad variable is reported on its own line. */
+/** Parse the environment once; every bad variable is reported on its own line, all of them in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
-    throw new ConfigError(problems);
-  }
-  const c = result.data;
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+  // Rules across variables read the raw values, so they are reported alongside any bad single variable.
+  problems.push(...crossVariableProblems((k) => env[k]?.trim() || undefined));
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({ ...result.data! });
+}
+
+function crossVariableProblems(get: (key: string) => string | undefined): string[] {
   const problems: string[] = [];
-  if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+  const appType = get('MICROSOFT_APP_TYPE') ?? 'MultiTenant';
+  const appId = get('MICROSOFT_APP_ID');
+  if (get('SLACK_BOT_TOKEN') && !get('SLACK_SIGNING_SECRET') && !get('SLACK_APP_TOKEN')) {
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
-  if (c.SLACK_APP_TOKEN && !c.SLACK_BOT_TOKEN) {
+  if (get('SLACK_APP_TOKEN') && !get('SLACK_BOT_TOKEN')) {
     problems.push('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN is set');
   }
-  if (c.MICROSOFT_APP_ID && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !c.MICROSOFT_APP_PASSWORD) {
+  if (appId && appType !== 'UserAssignedMSI' && !get('MICROSOFT_APP_PASSWORD')) {
     problems.push('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID unless MICROSOFT_APP_TYPE=UserAssignedMSI');
   }
-  if (c.MICROSOFT_APP_TYPE === 'SingleTenant' && c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_TENANT_ID) {
-    problems.push('MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=SingleTenant');
+  if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && appId && !get('MICROSOFT_APP_TENANT_ID')) {
+    problems.push(`MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=${appType}`);
   }
-  if (problems.length) throw new ConfigError(problems);
-  return Object.freeze({ ...c });
+  const localDev = ['1', 'true', 'yes', 'on'].includes((get('TEAMS_LOCAL_DEV') ?? '').toLowerCase());
+  if (localDev && get('NODE_ENV') === 'production') {
+    problems.push('TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production (it lets anyone post to /api/messages without signing in)');
+  }
+  return problems;
 }
 
 /** For entry points: print each problem on its own line and exit non-zero. */

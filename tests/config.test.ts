@@ -36,4 +36,29 @@ describe('config', () => {
   it('requires an app password with a Microsoft app id', () => {
     expect(() => loadConfig({ MICROSOFT_APP_ID: 'abc' })).toThrow(/MICROSOFT_APP_PASSWORD/);
   });
+
+  const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+
+  it('reports bad variables and rules across variables together, in one run', () => {
+    const problems = problemsOf({ PORT: 'abc', SLACK_BOT_TOKEN: 'xoxb-1', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'UserAssignedMSI' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['MICROSOFT_APP_TENANT_ID', 'PORT', 'SLACK_SIGNING_SECRET']);
+  });
+
+  it('refuses cron expressions the scheduler cannot run and dates that do not exist', () => {
+    const problems = problemsOf({ REMINDER_CRON: '99 99 * * *', DIGEST_CRON: '0 16 * * 1 *', TERM_STARTS: '2026-09-03,2027-02-30' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DIGEST_CRON', 'REMINDER_CRON', 'TERM_STARTS']);
+    expect(loadConfig({ REMINDER_CRON: '30 13 * * 4', TERM_STARTS: '2026-09-03, 2027-01-05' }).REMINDER_CRON).toBe('30 13 * * 4');
+  });
+
+  it('never accepts unauthenticated Teams traffic in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', TEAMS_LOCAL_DEV: 'true' })).toEqual([expect.stringMatching(/^TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production/)]);
+    expect(loadConfig({ NODE_ENV: 'development', TEAMS_LOCAL_DEV: 'true' }).TEAMS_LOCAL_DEV).toBe(true);
+  });
 });
