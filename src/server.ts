@@ -187,7 +187,7 @@ export interface StartServerOptions {
   jobs?: boolean;
   slack?: { maxRetryAfterMs?: number; timeoutMs?: number; viewAckBudgetMs?: number; socketRetryMs?: number };
   teams?: Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>;
-  /** How long stop() waits for in-flight work (ms). Default 25 s. */
+  /** How long stop() waits, in all, for open requests and in-flight work (ms) before closing anyway. Default 25 s. */
   drainMs?: number;
   /** How often to check the knowledge files for changes and reload (ms). Default 1 minute. */
   knowledgeCheckMs?: number;
@@ -375,9 +375,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       notifiers,
       stop() {
         stopping ??= (async () => {
-          const drainMs = options.drainMs ?? 25_000;
-          await listening.close(drainMs);
-          const idle = await inFlight.idle(drainMs);
+          // One deadline for both waits, so cleanup (workers, store) still fits before main's hard exit.
+          const deadline = Date.now() + (options.drainMs ?? 25_000);
+          await listening.close(deadline - Date.now());
+          const idle = await inFlight.idle(Math.max(0, deadline - Date.now()));
           if (!idle) logger.warn({ pending: inFlight.size }, 'shutdown: in-flight work did not finish in time');
           await cleanup();
           logger.info('server stopped');
