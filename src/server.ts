@@ -321,6 +321,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       jobs = await startJobs({ config, logger, services });
       const j = jobs;
       cleanups.push(() => j.close());
+    } else if (config.ADMIN_PASSWORD) {
+      // Workers run elsewhere (npm run worker), which serves no HTTP: the dashboard and Redis health live here,
+      // on the queues alone.
+      const services = jobsServicesFor(context, notifiers, { reloadKnowledge: false });
+      jobs = await startJobs({ config, logger, services, workers: false });
+      const j = jobs;
+      cleanups.push(() => j.close());
     }
     // Documents added with `kb ingest` (or copied in) are answered from within a minute, not at the nightly
     // housekeeping; the check reads no file unless a name, size or time changed.

@@ -129,6 +129,32 @@ describe('with the job workers in process (real Redis)', () => {
   });
 });
 
+describe('with the job workers in another process', () => {
+  it('serves the queue dashboard and Redis health here when ADMIN_PASSWORD is set, without running workers', async () => {
+    const prefix = `camden-test-${process.env.TEST_RUN_ID}-${process.pid}-board`;
+    const h = await startSlackHarness('postgres', { JOBS_IN_PROCESS: 'false', ADMIN_PASSWORD: 'board-secret', QUEUE_PREFIX: prefix });
+    try {
+      expect(h.server.jobs).not.toBeNull();
+      const auth = { authorization: `Basic ${Buffer.from('admin:board-secret').toString('base64')}` };
+      expect((await fetch(`${h.server.url}/admin/queues/`, { headers: auth })).status).toBe(200);
+      expect((await fetch(`${h.server.url}/admin/queues/`)).status).toBe(401);
+      let body: any;
+      for (let i = 0; i < 50; i++) {
+        body = await (await fetch(`${h.server.url}/healthz`)).json();
+        if (body.redis.status === 'ready') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(body.redis.status).toBe('ready');
+      // Queues only: nothing here takes jobs.
+      const notify = h.server.jobs!.queues.find((q) => q.name === 'notifications')!;
+      expect(await notify.getWorkersCount()).toBe(0);
+      await Promise.all(h.server.jobs!.queues.map((q) => q.obliterate({ force: true })));
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('graceful stop and store failure', () => {
   it('stop() waits for work already acknowledged (a post waiting out a 429) before closing', async () => {
     const h = await startSlackHarness('postgres');
