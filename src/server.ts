@@ -22,7 +22,7 @@ export interface HealthReport {
   redis: { status: string };
   index: { documents: number; chunks: number; loadedAt?: string } | null;
   /** slack 'socket-connecting': Socket Mode is retrying its connection (status is then 'degraded'). */
-  adapters: { slack: 'http' | 'socket' | 'socket-connecting' | 'off'; teams: 'on' | 'off' };
+  adapters: { slack: 'http' | 'socket' | 'socket-connecting' | 'off'; teams: 'on' | 'local-dev' | 'off' };
 }
 
 export interface HealthSources {
@@ -348,7 +348,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         },
         adapters: () => ({
           slack: !slack ? 'off' : slack.mode === 'http' ? 'http' : slack.connected() ? 'socket' : 'socket-connecting',
-          teams: teams.mode === 'refuse' ? 'off' : 'on',
+          teams: teams.mode === 'refuse' ? 'off' : teams.mode === 'local-dev' ? 'local-dev' : 'on',
         }),
       },
       mounts: [

@@ -26,6 +26,11 @@ const cardText = (body: any): string => {
 };
 
 describe('Teams through the real server', () => {
+  it('says in /healthz that Teams runs unauthenticated (local development)', async () => {
+    const health = (await (await fetch(`${h.server.url}/healthz`)).json()) as { adapters: { teams: string } };
+    expect(health.adapters.teams).toBe('local-dev');
+  });
+
   it('answers from the real documents with numbered sources', async () => {
     const res = await h.post(activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, text: 'Which Opportunity Centre was set up with Google?' }));
     expect(res.status).toBe(200);
