@@ -179,7 +179,7 @@ export function holdsAskedFact(query: Query, sentences: SelectedSentence[]): boo
  */
 export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4): number {
   // The question's own words only, as in the passage test (retrieval.ts coverage).
-  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term) && !t.fromContext);
+  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term) && (!t.fromContext || query.refersBack));
   const total = plain.reduce((s, t) => s + index.idf(t.term) * t.coverageWeight, 0);
   if (!total) return 0;
   let best = 0;

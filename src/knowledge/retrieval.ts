@@ -35,6 +35,11 @@ export interface Query {
   asksForWho: boolean;
   /** "When...?", "What year...?": the answer must hold a date, year, month or term. */
   asksForWhen: boolean;
+  /**
+   * The question points back at the earlier one ("How many students does it involve?", "Which schools host
+   * them?"): the earlier question's words then count in the support test, at their lower weight.
+   */
+  refersBack: boolean;
 }
 
 export function buildQuery(index: Bm25Index, question: string, context?: string): Query {
@@ -80,6 +85,7 @@ export function buildQuery(index: Bm25Index, question: string, context?: string)
     asksForNumber: /\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share)\b|\b(?:total|the) number of\b|\bwhat(?:'s| is| was| are)? the (?:\w+ )?(?:rate|percentage|proportion|number|total)\b|\bpass rate\b/.test(lower),
     asksForWho: /^\s*(?:who|whom|which (?:school|organisation|organization|partner|company))\b/.test(lower),
     asksForWhen: /^\s*(?:when|by when|since when|until when|what (?:year|date|month|term)|which (?:year|date|month|term))\b/.test(lower),
+    refersBack: Boolean(context?.trim()) && /\b(?:it|its|they|them|their|theirs|these|those|this one|that one|he|she|him|his|her)\b/.test(lower),
   };
 }
 
@@ -135,8 +141,9 @@ export function coverage(index: Bm25Index, query: Query, terms: Map<string, numb
   for (const qt of query.terms) {
     if (qt.term.startsWith('§') || isPairTerm(qt.term)) continue;
     // Support is judged on the question's own words; the earlier question only helps to rank passages, so it can
-    // neither sink a follow-up on a new topic nor carry an off-topic question.
-    if (qt.fromContext) continue;
+    // neither sink a follow-up on a new topic nor carry an off-topic question. A question that points back at it
+    // ("does it...", "host them") is about its topic, so there its words count too.
+    if (qt.fromContext && !query.refersBack) continue;
     const w = index.idf(qt.term) * qt.coverageWeight;
     total += w;
     if (has(qt.term) || conceptCovers(index, query, qt.term, has)) covered += w;

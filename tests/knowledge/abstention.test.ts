@@ -106,5 +106,11 @@ describe('abstaining', () => {
     const a = await kb.answer('How many pupils has it supported?', { context: 'Tell me about the Inspiring Inclusion mentoring programme' });
     expect(a.answered).toBe(true);
     expect(a.answer).toContain('479');
+    // The follow-up's own words ("students", "involve") are not enough on their own; "it" is AI Connect.
+    const b = await kb.answer('How many students does it involve?', { context: 'What is AI Connect?' });
+    expect(b.answered).toBe(true);
+    expect(b.answer).toContain('30 students');
+    // Pointing back at an off-topic question does not make it answerable.
+    expect((await kb.answer('How many pupils does it have?', { context: 'What is the capital of France?' })).answered).toBe(false);
   });
 });
