@@ -105,7 +105,10 @@ function splitBlocks(page: string, headerLines: Set<string>, pdfLike: boolean): 
     }
     if (isNoiseLine(line)) continue;
     if (headerLines.size && headerLines.has(normalise(line.trim().replace(/\d+/g, '#')))) continue;
-    current.push(pdfLike ? stripFootnoteMarkers(line.trim()) : line.trim());
+    let text = pdfLike ? stripFootnoteMarkers(line.trim()) : line.trim();
+    // A footnote marker that wrapped onto the next line: "...in secondary schools.\n15 That same poll...".
+    if (pdfLike && current.length && /[.!?][’'”"]?$/.test(current[current.length - 1]!)) text = text.replace(/^\d{1,2} (?=\p{Lu}\p{Ll})/u, '');
+    current.push(text);
   }
   if (current.length) blocks.push(current);
   return blocks;

@@ -88,6 +88,8 @@ describe('chunking the real corpus', () => {
     expect(all).toContain('between children from poorer homes and their peers.');
     expect(all).not.toMatch(/peers1\b/);
     expect(all).toContain('champions of peace and justice’.');
+    // A marker that wrapped onto the start of the next line.
+    expect(all).toContain('emphasis on examination grades in secondary schools. That same poll also found');
     const strategy = chunks[STRATEGY]!.map((c) => c.text).join('\n');
     expect(strategy).not.toMatch(/(^|\n)\d{1,2}(\n|$)/);
   });
