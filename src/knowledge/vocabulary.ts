@@ -67,6 +67,7 @@ export const DOMAIN_VOCABULARY: Record<string, string[]> = {
   attendance: ['attendance', 'absence', 'absent', 'persistent absence'],
   apprenticeship: ['apprenticeship', 'apprenticeships', 'apprentice'],
   parents: ['parents', 'parent', 'carers', 'families', 'family'],
+  participate: ['take part', 'took part', 'taking part', 'takes part', 'participate', 'participated', 'participating', 'participation'],
 };
 
 export interface ConceptMatcher {

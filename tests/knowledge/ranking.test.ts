@@ -33,6 +33,11 @@ describe('ranking on the real corpus', () => {
     expect(top[0]!.chunk.source).toBe('coming-back-stronger-thinkpiece-2020.txt');
   });
 
+  it('"took part" finds a passage that says "participating"', async () => {
+    const a = await kb.answer('How many primary schools took part in STEAM activities?');
+    expect(a.answer.split('[1]')[0]).toContain('36 of 38 schools participating');
+  });
+
   it('matches through the domain vocabulary: "special educational needs" finds passages that only say SEND', () => {
     const top = kb.search('special educational needs capital works', 3);
     expect(top[0]!.chunk.text).toContain('£4.7m invested in SEND capital works');
