@@ -179,7 +179,7 @@ export interface StartServerOptions {
   logger: Logger;
   /** Default config.PORT; 0 picks a free port. */
   port?: number;
-  /** Default 0.0.0.0. */
+  /** Address to listen on. Default all interfaces; loopback only while Teams runs unauthenticated (TEAMS_LOCAL_DEV). */
   host?: string;
   /** Injected store / answerer / clock (tests). */
   overrides?: AppContextOverrides;
@@ -196,6 +196,8 @@ export interface StartServerOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The address listened on ("0.0.0.0" for every interface). */
+  address: string;
   context: AppContext;
   slack: SlackAdapter | null;
   teams: TeamsBot;
@@ -368,13 +370,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ],
     });
 
-    const listening = await listen(app, options.port ?? config.PORT, options.host);
+    // Unauthenticated Teams traffic is for an emulator on this machine: nothing else on the network may reach it.
+    const host = options.host ?? (teams.mode === 'local-dev' ? '127.0.0.1' : undefined);
+    if (!options.host && host) logger.warn({ host }, 'TEAMS_LOCAL_DEV: listening on the loopback address only');
+    const listening = await listen(app, options.port ?? config.PORT, host);
     logger.info({ url: listening.url, version: appVersion() }, 'server listening');
 
     let stopping: Promise<void> | undefined;
     return {
       url: listening.url,
       port: listening.port,
+      address: (listening.server.address() as AddressInfo).address,
       context,
       slack,
       teams,

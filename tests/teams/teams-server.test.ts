@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotifierError } from '../../src/bot/notifier.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer } from '../../src/server.js';
 import { activity, figures } from '../helpers/teams-harness.js';
 import { startTeamsServer, TEAMS_USERS, type TeamsServerHarness } from '../helpers/teams-server.js';
 
@@ -29,6 +31,15 @@ describe('Teams through the real server', () => {
   it('says in /healthz that Teams runs unauthenticated (local development)', async () => {
     const health = (await (await fetch(`${h.server.url}/healthz`)).json()) as { adapters: { teams: string } };
     expect(health.adapters.teams).toBe('local-dev');
+  });
+
+  it('without an explicit host, listens on the loopback address only while Teams is unauthenticated', async () => {
+    const server = await startServer({ config: h.config, logger: createLogger('silent'), port: 0, jobs: false, overrides: { store: h.testStore.store, answerer: h.server.context.answerer } });
+    try {
+      expect(server.address).toBe('127.0.0.1');
+    } finally {
+      await server.stop();
+    }
   });
 
   it('answers from the real documents with numbered sources', async () => {
