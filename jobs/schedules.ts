@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
@@ -24,6 +25,14 @@ export function scheduleDefinitions(
     { id: 'housekeeping', pattern: config.HOUSEKEEPING_CRON, tz },
   ];
 }
+
+const JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: JITTERED_BACKOFF },
+  removeOnComplete: { age: 30 * 86_400, count: 500 },
+  removeOnFail: { age: 90 * 86_400, count: 1000 },
+};
+const TEMPLATE_VERSION = createHash('sha256').update(JSON.stringify(JOB_OPTIONS)).digest('hex').slice(0, 16);
 
 export interface ScheduleKeeperOptions {
   queue: Queue;
@@ -64,7 +73,9 @@ export class ScheduleKeeper {
     let created = 0;
     for (const s of this.opts.schedules) {
       const existing = await this.opts.queue.getJobScheduler(s.id);
-      const same = existing && existing.pattern === s.pattern && existing.tz === s.tz && existing.next !== undefined;
+      // The template's version travels in its data: a release that changes the jobs' options updates them.
+      const template = (existing?.template?.data as { template?: string } | undefined)?.template;
+      const same = existing && existing.pattern === s.pattern && existing.tz === s.tz && existing.next !== undefined && template === TEMPLATE_VERSION;
       // A scheduler whose pending job was deleted (e.g. by hand in the dashboard) would never fire again.
       if (same && (await this.opts.queue.getJob(`repeat:${s.id}:${existing.next}`))) continue;
       await this.upsert(s);
@@ -78,19 +89,6 @@ export class ScheduleKeeper {
   }
 
   private async upsert(s: ScheduleDefinition): Promise<void> {
-    await this.opts.queue.upsertJobScheduler(
-      s.id,
-      { pattern: s.pattern, tz: s.tz },
-      {
-        name: s.id,
-        data: {},
-        opts: {
-          attempts: 3,
-          backoff: { type: JITTERED_BACKOFF },
-          removeOnComplete: { age: 30 * 86_400, count: 500 },
-          removeOnFail: { age: 90 * 86_400, count: 1000 },
-        },
-      },
-    );
+    await this.opts.queue.upsertJobScheduler(s.id, { pattern: s.pattern, tz: s.tz }, { name: s.id, data: { template: TEMPLATE_VERSION }, opts: JOB_OPTIONS });
   }
 }

@@ -73,6 +73,19 @@ describe('job schedules', () => {
     expect((await q.getJobScheduler('reminder'))!.next).toBe(slot);
   });
 
+  it('a release that changes the jobs\' options updates schedules already in Redis', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const q = queueFor(prefix);
+    // As an older release left it: same cron, other job options.
+    await q.upsertJobScheduler('digest', { pattern: '0 16 * * 1', tz: 'Europe/London' }, { name: 'digest', data: {}, opts: { attempts: 1 } });
+    await new ScheduleKeeper({ queue: q, schedules: scheduleDefinitions(testConfig(prefix)), logger: silentLogger }).registerAll();
+    const digest = await q.getJobScheduler('digest');
+    expect(digest?.template?.opts).toMatchObject({ attempts: 3 });
+    // Registering again changes nothing.
+    expect(await new ScheduleKeeper({ queue: q, schedules: scheduleDefinitions(testConfig(prefix)), logger: silentLogger }).ensure()).toBe(0);
+  });
+
   it('re-creates schedules after Redis lost the data', async () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
