@@ -168,7 +168,8 @@ function crossVariableProblems(get: (key: string) => string | undefined): string
     problems.push(`MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=${appType}`);
   }
   const localDev = ['1', 'true', 'yes', 'on'].includes((get('TEAMS_LOCAL_DEV') ?? '').toLowerCase());
-  if (localDev && get('NODE_ENV') === 'production') {
+  // With an app id every request is authenticated and TEAMS_LOCAL_DEV is ignored.
+  if (localDev && !appId && get('NODE_ENV') === 'production') {
     problems.push('TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production (it lets anyone post to /api/messages without signing in)');
   }
   return problems;
