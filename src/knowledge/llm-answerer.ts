@@ -32,7 +32,7 @@ export function formatPassages(passages: Chunk[]): string {
  */
 export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply {
   const text = reply.trim();
-  if (!text || text.replace(/[\s.!*_`"']/g, '') === ABSTAIN_TOKEN) return { kind: 'abstain' };
+  if (!text || text.replace(/[\s.!*`"']/g, '') === ABSTAIN_TOKEN) return { kind: 'abstain' };
   if (/^(?:i'm sorry|sorry|i (?:cannot|can't|am unable to)|the (?:passages|documents) (?:do not|don't))/i.test(text) && !/\[\d+/.test(text)) {
     return { kind: 'abstain' };
   }
@@ -57,7 +57,8 @@ export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply 
     if (named > 0 && valid === 0) continue;
     kept.push(renumbered.replace(/(\[\d+\])(?:\s*\1)+/g, '$1'));
   }
-  if (!order.length) return partlyUncovered && !kept.some((k) => k.trim()) ? { kind: 'abstain' } : { kind: 'uncited' };
+  // Nothing cited: when the model also said the documents do not hold it, that is its answer.
+  if (!order.length) return partlyUncovered ? { kind: 'abstain' } : { kind: 'uncited' };
   const cited = order.map((n) => passages[n - 1]!);
   let cleaned = stripUnknownUrls(kept.join(''), cited.map((p) => p.text).join('\n'))
     .replace(/[ \t]+([.,;:])/g, '$1')
@@ -89,6 +90,7 @@ function splitReply(text: string): string[] {
   const out: string[] = [];
   let last = 0;
   for (const m of text.matchAll(/[.!?]+(?:\s*\[[^\]]*\])*(?:\s+|$)|\n+/g)) {
+    if (m[0].startsWith('.') && NOT_A_SENTENCE_END.test(text.slice(last, m.index))) continue;
     const end = m.index! + m[0].length;
     if (end > last) out.push(text.slice(last, end));
     last = end;
@@ -97,16 +99,21 @@ function splitReply(text: string): string[] {
   return out;
 }
 
+/** Before a full stop that does not end a sentence: "e.g.", "Dr.", "A. Smith", a list number "2." at a line start. */
+const NOT_A_SENTENCE_END = /(?:\b(?:e\.g|i\.e|etc|dr|mr|mrs|ms|prof|st|no|vs|approx|cf|incl)|(?:^|[\s(])\p{L}|(?:^|\n)[ \t]*\d{1,3})$/iu;
+
 const URL = /\bhttps?:\/\/[^\s<>()\]]+|\bwww\.[^\s<>()\]]+/gi;
-const trimUrl = (url: string) => url.replace(/[.,;:!?]+$/, '');
+const trimUrl = (url: string) => url.replace(/[.,;:!?"'”’*_)\]]+$/, '');
+/** A link compared without its scheme: "www.camden.gov.uk/x" is the passage's "https://www.camden.gov.uk/x". */
+const sameLink = (url: string) => trimUrl(url).replace(/^https?:\/\//i, '').toLowerCase();
 
 /**
  * Remove links the passages do not contain, whole (a model must not invent where to go, nor shorten a passage's
  * link into another page). Markdown links keep their text.
  */
 export function stripUnknownUrls(text: string, passagesText: string): string {
-  const inPassages = new Set([...passagesText.matchAll(URL)].map((m) => trimUrl(m[0])));
-  const known = (url: string) => inPassages.has(trimUrl(url));
+  const inPassages = new Set([...passagesText.matchAll(URL)].map((m) => sameLink(m[0])));
+  const known = (url: string) => inPassages.has(sameLink(url));
   return text
     .replace(/\[([^\]]+)\]\((\S+?)\)/g, (whole, label: string, url: string) => (known(url) ? whole : label))
     .replace(URL, (url) => {

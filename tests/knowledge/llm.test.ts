@@ -208,6 +208,18 @@ describe('checking model replies', () => {
     expect(r).toMatchObject({ kind: 'answer', text: 'See www.camden.gov.uk/offer for 2.5 hours of help [1]. Done [1].' });
   });
 
+  it('keeps abbreviations, initials and list numbers inside the sentence they belong to', () => {
+    const one = [chunk('a')];
+    expect(checkModelReply('Dr. Smith leads the programme [7]. The offer is free [1].', one)).toMatchObject({ text: 'The offer is free [1].' });
+    expect(checkModelReply('It is free [1]. Schools, e.g. Acland Burghley, host it [9].', one)).toMatchObject({ text: 'It is free [1].' });
+    expect(checkModelReply('Intro [1]:\n\n1. First point [1].\n2. Second point [8].', one)).toMatchObject({ text: 'Intro [1]:\n\n1. First point [1].' });
+  });
+
+  it('abstains when the model says the documents do not hold it and cites nothing', () => {
+    expect(checkModelReply('Half-term dates are not given. NOT_IN_DOCUMENTS.', [chunk('a')]).kind).toBe('abstain');
+    expect(checkModelReply('`NOT_IN_DOCUMENTS`', [chunk('a')]).kind).toBe('abstain');
+  });
+
   it('answers the covered part of a question and says the rest is not covered', () => {
     const r = checkModelReply('The NPQSL pass rate is 100% [1]. Half-term dates: NOT_IN_DOCUMENTS.', [chunk('a')]);
     expect(r).toMatchObject({ kind: 'answer', text: 'The NPQSL pass rate is 100% [1].\n\nThe documents do not cover the rest of the question.' });
@@ -228,5 +240,9 @@ describe('checking model replies', () => {
     expect(stripUnknownUrls('Go to www.example.org today', passages)).toBe('Go to today');
     // Only whole links: a shortened or extended one points somewhere the passage does not.
     expect(stripUnknownUrls('See https://www.camden.gov.uk or https://www.camden.gov.uk/xy.', passages)).toBe('See or .');
+    // The same link without its scheme, or quoted or in bold in the passage, is the same link.
+    expect(stripUnknownUrls('Visit www.camden.gov.uk/x today.', passages)).toBe('Visit www.camden.gov.uk/x today.');
+    expect(stripUnknownUrls('Visit https://x.org/a now.', 'See “https://x.org/a” and **https://y.org/b**.')).toBe('Visit https://x.org/a now.');
+    expect(stripUnknownUrls('Or https://y.org/b.', 'See **https://y.org/b**.')).toBe('Or https://y.org/b.');
   });
 });
