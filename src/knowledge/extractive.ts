@@ -155,11 +155,11 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
 
 // A digit standing as a number ("30 schools", "100%"), not inside a name like KS4 or NPQ2.
 const NUMBER_WORDS =
-  /(?<![\p{L}\d])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|half|third|quarter|dozens?|once|twice|percent|termly|weekly|fortnightly|monthly|annual(?:ly)?|yearly|daily|every)\b/iu;
-// A date, time or named period: "2030", "2024/25", "September", "the summer term", "8am", "on Saturdays",
-// "termly". "Term time" or "this year" is not one.
+  /(?<![\p{L}\d])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|half|third|quarter|dozens?|once|twice|percent|termly|weekly|fortnightly|monthly|annual(?:ly)?|yearly|daily|every|free|no cost|no charge)\b/iu;
+// A date, time or named period: "2030", "2024/25", "September", "the summer term", "8am", "on Saturdays".
+// "Term time", "this year" or "termly" (how often, not when) is not one.
 const TIME_WORDS =
-  /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(?:autumn|spring|summer) term\b|\bhalf[- ]term\b|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|\b\d{1,2}:\d\d\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?\b|\bweekends?\b|\b(?:termly|weekly|fortnightly|monthly|annually|daily)\b|\bevery (?:week|term|month|year|day)\b/i;
+  /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(?:autumn|spring|summer) term\b|\bhalf[- ]term\b|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|\b\d{1,2}:\d\d\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?\b|\bweekends?\b/i;
 
 /**
  * Whether the chosen sentences hold the kind of fact the question asks for: a figure for "how many", a date or
@@ -177,9 +177,9 @@ export function holdsAskedFact(query: Query, sentences: SelectedSentence[]): boo
  * The best share of the question's (IDF-weighted) words found together in one sentence or two neighbouring ones
  * of the top passages (heading words count half). Evidence scattered over a whole passage scores low.
  */
-export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4): number {
+export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4, withContext = false): number {
   // The question's own words only, as in the passage test (retrieval.ts coverage).
-  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term) && (!t.fromContext || query.refersBack));
+  const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term) && (!t.fromContext || withContext));
   const total = plain.reduce((s, t) => s + index.idf(t.term) * t.coverageWeight, 0);
   if (!total) return 0;
   let best = 0;

@@ -202,13 +202,23 @@ export class KnowledgeBase implements Answerer {
       return { answered: false, answer: 'No documents are loaded yet, so I cannot answer questions. Ask an administrator to add documents to the knowledge base.', citations: [], mode: 'abstain', coverage: 0 };
     }
     const { index } = state;
-    const query = buildQuery(index, q, options.context);
-    const ranked = search(index, query, 8);
+    let query = buildQuery(index, q, options.context);
+    let ranked = search(index, query, 8);
+    if (options.context && !query.refersBack) {
+      // A question in a thread that does not point back at the earlier one and stands on its own words is ranked
+      // on them alone: the earlier question must not pull its own passages above this one's answer.
+      const own = buildQuery(index, q);
+      const ownRanked = search(index, own, 8);
+      if (assessSupport(index, own, ownRanked, q).supported) {
+        query = own;
+        ranked = ownRanked;
+      }
+    }
     let support = assessSupport(index, query, ranked, q);
     const log = this.options.logger;
     // The evidence must also sit together in one sentence (or a list with its lead-in), not be scattered over a
     // passage: "What are the term dates for 2026?" finds "term", "date" and "2026" in one passage, never in one sentence.
-    if (support.supported && evidenceCoverage(index, query, ranked) < MIN_EVIDENCE_COVERAGE) {
+    if (support.supported && evidenceCoverage(index, query, ranked, 4, support.usedContext) < MIN_EVIDENCE_COVERAGE) {
       support = { ...support, supported: false, reason: 'not_covered' };
     }
     if (!support.supported) {

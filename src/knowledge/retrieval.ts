@@ -84,8 +84,11 @@ export function buildQuery(index: Bm25Index, question: string, context?: string)
     sequence,
     asksForNumber: /\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share)\b|\b(?:total|the) number of\b|\bwhat(?:'s| is| was| are)? the (?:\w+ )?(?:rate|percentage|proportion|number|total)\b|\bpass rate\b/.test(lower),
     asksForWho: /^\s*(?:who|whom|which (?:school|organisation|organization|partner|company))\b/.test(lower),
-    asksForWhen: /^\s*(?:when|by when|since when|until when|what (?:year|date|month|term)|which (?:year|date|month|term))\b/.test(lower),
-    refersBack: Boolean(context?.trim()) && /\b(?:it|its|they|them|their|theirs|these|those|this one|that one|he|she|him|his|her)\b/.test(lower),
+    // "When did/will.../When are the.../When does it open?" ask for a time; "When do children do better?" does not.
+    asksForWhen:
+      /^\s*(?:by when|since when|until when|what (?:year|date|month|term)|which (?:year|date|month|term)|when (?:did|was|were|will)\b|when (?:is|are) the\b)/.test(lower) ||
+      (/^\s*when\b/.test(lower) && /\b(?:start|starts|started|begin|begins|began|end|ends|ended|open|opens|opened|close|closes|closed|launch|launches|launched|until|finish|finishes|due|happen|happens|held)\b/.test(lower)),
+    refersBack: Boolean(context?.trim()) && /\b(?:it|its|they|them|these|those)\b/.test(lower),
   };
 }
 
@@ -103,6 +106,8 @@ export interface Support {
   /** Question terms the documents never use. */
   unknownTerms: string[];
   reason: 'covered' | 'no_terms' | 'not_covered' | 'fact_not_found' | 'instruction_override';
+  /** True when the question needed the earlier question's words to be supported (it points back at it). */
+  usedContext: boolean;
 }
 
 /** Minimum IDF-weighted coverage of the question's content terms by one passage for an answer. */
@@ -117,24 +122,34 @@ export const MIN_COVERAGE = 0.5;
  */
 export function assessSupport(index: Bm25Index, query: Query, candidates: ScoredChunk[], question: string): Support {
   const unknownTerms = query.terms.filter((t) => !t.fromContext && !t.term.startsWith('§') && !isPairTerm(t.term) && index.df(t.term) === 0).map((t) => t.term);
-  if (looksLikeInstructionOverride(question.slice(0, MAX_QUESTION_CHARS))) return { supported: false, coverage: 0, unknownTerms, reason: 'instruction_override' };
+  if (looksLikeInstructionOverride(question.slice(0, MAX_QUESTION_CHARS))) return { supported: false, coverage: 0, unknownTerms, reason: 'instruction_override', usedContext: false };
   const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term));
-  if (!plain.some((t) => !t.fromContext) && !query.concepts.size) return { supported: false, coverage: 0, unknownTerms, reason: 'no_terms' };
-  let best: ScoredChunk | undefined;
-  let bestCoverage = 0;
-  for (const c of candidates.slice(0, 3)) {
-    const cov = coverage(index, query, chunkTerms(c.chunk, index.matcher));
-    if (cov > bestCoverage) {
-      bestCoverage = cov;
-      best = c;
+  if (!plain.some((t) => !t.fromContext) && !query.concepts.size) return { supported: false, coverage: 0, unknownTerms, reason: 'no_terms', usedContext: false };
+  const bestOf = (withContext: boolean) => {
+    let best: ScoredChunk | undefined;
+    let bestCoverage = 0;
+    for (const c of candidates.slice(0, 3)) {
+      const cov = coverage(index, query, chunkTerms(c.chunk, index.matcher), withContext);
+      if (cov > bestCoverage) {
+        bestCoverage = cov;
+        best = c;
+      }
     }
+    return { best, bestCoverage };
+  };
+  let { best, bestCoverage } = bestOf(false);
+  let usedContext = false;
+  // Only a question that fails on its own words and points back at the earlier one ("does it involve") leans on it.
+  if (bestCoverage < MIN_COVERAGE && query.refersBack) {
+    ({ best, bestCoverage } = bestOf(true));
+    usedContext = true;
   }
   const supported = bestCoverage >= MIN_COVERAGE;
-  return { supported, coverage: bestCoverage, best, unknownTerms, reason: supported ? 'covered' : 'not_covered' };
+  return { supported, coverage: bestCoverage, best, unknownTerms, reason: supported ? 'covered' : 'not_covered', usedContext: usedContext && supported };
 }
 
 /** IDF-weighted share of the question's own plain terms that `terms` contains directly or via a shared concept. */
-export function coverage(index: Bm25Index, query: Query, terms: Map<string, number> | Set<string>): number {
+export function coverage(index: Bm25Index, query: Query, terms: Map<string, number> | Set<string>, withContext = false): number {
   const has = (t: string) => terms.has(t);
   let total = 0;
   let covered = 0;
@@ -143,7 +158,7 @@ export function coverage(index: Bm25Index, query: Query, terms: Map<string, numb
     // Support is judged on the question's own words; the earlier question only helps to rank passages, so it can
     // neither sink a follow-up on a new topic nor carry an off-topic question. A question that points back at it
     // ("does it...", "host them") is about its topic, so there its words count too.
-    if (qt.fromContext && !query.refersBack) continue;
+    if (qt.fromContext && !withContext) continue;
     const w = index.idf(qt.term) * qt.coverageWeight;
     total += w;
     if (has(qt.term) || conceptCovers(index, query, qt.term, has)) covered += w;
