@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Centre, Person } from '../src/directory/types.js';
+import { remindersPaused } from '../src/directory/service.js';
 import { currentWeekStart, weekJustEnded } from '../src/attendance/week.js';
 import type { NotificationKind } from '../src/store/notification-claims-repo.js';
 import { JITTERED_BACKOFF } from './backoff.js';
@@ -26,15 +27,6 @@ export function periodFor(kind: NotificationKind, firedAt: Date, timeZone: strin
   return kind === 'reminder' ? currentWeekStart(firedAt, timeZone) : weekJustEnded(firedAt, timeZone);
 }
 
-/**
- * True when reminders and nudges about the week starting `weekStart` are off for this centre: paused "until and
- * including" a date that covers the week's Monday (the rule the digest uses to mark the week "reminders paused").
- * A pause covering the day a run fires always covers the week it is about, which began on or before that day.
- */
-export function isPaused(centre: Centre, weekStart: string): boolean {
-  return centre.remindersPausedUntil !== null && centre.remindersPausedUntil >= weekStart;
-}
-
 /** Active, unpaused centres with no return for `week`, and their leads: lead id -> centres. */
 export async function leadsMissingReturn(
   services: Pick<JobsServices, 'directory' | 'attendance'>,
@@ -44,7 +36,7 @@ export async function leadsMissingReturn(
   const returned = new Set(returns.filter((r) => r.weekStart === week).map((r) => r.centreId));
   const byLead = new Map<number, { person: Person; centres: Centre[] }>();
   for (const c of centres) {
-    if (!c.active || isPaused(c, week) || returned.has(c.id)) continue;
+    if (!c.active || remindersPaused(c, week) || returned.has(c.id)) continue;
     for (const lead of await services.directory.leadsOf(c.id)) {
       const entry = byLead.get(lead.id) ?? { person: lead, centres: [] };
       entry.centres.push(c);

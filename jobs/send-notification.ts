@@ -3,9 +3,9 @@ import { NotifierError, type Notifier, type SendResult } from '../src/bot/notifi
 import type { Reply } from '../src/bot/reply.js';
 import type { DigestService } from '../src/digest/digest-service.js';
 import type { Person } from '../src/directory/types.js';
+import { remindersPaused } from '../src/directory/service.js';
 import type { Logger } from '../src/logger.js';
 import type { NotificationKey } from '../src/store/notification-claims-repo.js';
-import { isPaused } from './fan-out.js';
 import { parseRecipient, type NotificationJobData } from './notification-job.js';
 import type { JobsServices } from './ports.js';
 import { reminderReply } from './reminder-reply.js';
@@ -74,7 +74,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
         const returned = new Set(returns.filter((r) => r.weekStart === d.period).map((r) => r.centreId));
         const wanted = new Set(d.centreIds ?? []);
         const still = centres.filter(
-          (c) => wanted.has(c.id) && c.active && !isPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
+          (c) => wanted.has(c.id) && c.active && !remindersPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
         );
         if (!still.length) return { status: 'skipped', reason: 'nothing_missing' };
         reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period });

@@ -1,5 +1,6 @@
 import { FIGURE_FIELDS, type ReturnFigures, type StoredReturn } from '../attendance/types.js';
 import type { Centre } from '../directory/types.js';
+import { remindersPaused } from '../directory/service.js';
 import { addDays, isIsoDate, localDate, weekStartOf } from '../attendance/week.js';
 import { termOf } from './terms.js';
 import type {
@@ -43,11 +44,6 @@ export function sharesOf(f: ReturnFigures): Shares {
     sendShare: ratio(f.send, f.pupils),
     academicShare: ratio(f.academic, f.sessions),
   };
-}
-
-function isPausedDuring(centre: Centre, weekStart: string): boolean {
-  // Paused "until and including" a date: the week counts as paused when the pause covers its Monday.
-  return centre.remindersPausedUntil !== null && centre.remindersPausedUntil >= weekStart;
 }
 
 /** Pure: the weekly digest for `input.weekStart`. Returns for later weeks are ignored. */
@@ -100,7 +96,7 @@ export function buildDigest(input: DigestInput): DigestModel {
 
   const missing: MissingReturn[] = input.centres
     .filter((c) => c.active && !byCentreWeek(c.id, weekStart))
-    .map((c) => ({ centreId: c.id, centreName: c.name, paused: isPausedDuring(c, weekStart) }))
+    .map((c) => ({ centreId: c.id, centreName: c.name, paused: remindersPaused(c, weekStart) }))
     .sort((a, b) => a.centreName.localeCompare(b.centreName, 'en-GB'));
 
   // Amended late: a return for an earlier week, amended since this week began (after earlier digests

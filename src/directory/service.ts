@@ -16,7 +16,10 @@ export function hasRole(person: Person | null | undefined, role: Role): boolean 
   return !!person && person.roles.includes(role);
 }
 
-/** Reminders for the centre are paused on `date` (YYYY-MM-DD). */
+/**
+ * Reminders for the centre are paused on `date` (YYYY-MM-DD; paused "until and including" a date). Jobs and the
+ * digest pass a week's Monday: the week counts as paused when the pause covers its Monday.
+ */
 export function remindersPaused(centre: Centre, date: string): boolean {
   return centre.remindersPausedUntil !== null && date <= centre.remindersPausedUntil;
 }
