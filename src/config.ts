@@ -1,5 +1,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { isIsoDate } from './attendance/week.js';
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const isTrue = (v: string | undefined) => TRUE_WORDS.includes((v ?? '').trim().toLowerCase());
 
 const bool = (fallback: boolean) =>
   z
@@ -8,7 +12,7 @@ const bool = (fallback: boolean) =>
     .transform((v, ctx) => {
       if (v === undefined || v === '') return fallback;
       const s = v.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (TRUE_WORDS.includes(s)) return true;
       if (['0', 'false', 'no', 'off'].includes(s)) return false;
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be true or false, got "${v}"` });
       return z.NEVER;
@@ -74,14 +78,6 @@ const cron = (fallback: string) =>
     (v) => ({ message: `must be a five-field cron expression such as "0 14 * * 5" (minute hour day month weekday), got "${v}"` }),
   );
 
-/** A real calendar date YYYY-MM-DD (2026-02-30 is not one). */
-function isCalendarDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s;
-}
-
 const schema = z.object({
   NODE_ENV: withDefault('development'),
   LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
@@ -122,7 +118,7 @@ const schema = z.object({
   HOUSEKEEPING_CRON: cron('30 2 * * *'),
   /** First days of term for the digest's term-to-date totals: comma-separated YYYY-MM-DD. Unset: autumn 1 Sep, spring 1 Jan, summer the Monday after Easter. */
   TERM_STARTS: optionalString.refine(
-    (v) => v === undefined || v.split(',').every((d) => d.trim() === '' || isCalendarDate(d.trim())),
+    (v) => v === undefined || v.split(',').every((d) => d.trim() === '' || isIsoDate(d.trim())),
     { message: 'must be dates in the form YYYY-MM-DD separated by commas, e.g. "2026-09-03,2027-01-05,2027-04-19"' },
   ),
 
@@ -167,7 +163,7 @@ function crossVariableProblems(get: (key: string) => string | undefined): string
   if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && appId && !get('MICROSOFT_APP_TENANT_ID')) {
     problems.push(`MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=${appType}`);
   }
-  const localDev = ['1', 'true', 'yes', 'on'].includes((get('TEAMS_LOCAL_DEV') ?? '').toLowerCase());
+  const localDev = isTrue(get('TEAMS_LOCAL_DEV'));
   // With an app id every request is authenticated and TEAMS_LOCAL_DEV is ignored.
   if (localDev && !appId && get('NODE_ENV') === 'production') {
     problems.push('TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production (it lets anyone post to /api/messages without signing in)');
