@@ -37,6 +37,7 @@ export function askingActor(deps: SlackListenerDeps, user: string, team: string 
  * answer or a clear "try again" rather than silence; `'skip'` drops it, for a redelivery (an earlier delivery may
  * have been answered). Events are acknowledged before listeners run, so Slack does not redeliver a first delivery:
  * use `eventWhenUnrecorded(context.retryNum)` for events; commands and button clicks are never redelivered: 'run'.
+ * Says whether `fn` ran, or why not ('duplicate': already claimed; 'skipped': unrecorded and whenUnrecorded 'skip').
  */
 /** For events: run a first delivery when it cannot be recorded (it was acked and will not come again); skip retries. */
 export function eventWhenUnrecorded(retryNum: number | undefined): 'skip' | 'run' {
@@ -48,7 +49,7 @@ export async function once(
   key: string,
   fn: () => Promise<void>,
   whenUnrecorded: 'skip' | 'run',
-): Promise<void> {
+): Promise<'ran' | 'duplicate' | 'skipped'> {
   let first: boolean;
   try {
     first = await deps.deliveries.claim('slack', key);
@@ -56,14 +57,15 @@ export async function once(
     if (whenUnrecorded === 'run') {
       deps.logger.warn({ err, key }, 'could not record Slack delivery; handling it anyway (first delivery, not redelivered)');
       await fn();
-      return;
+      return 'ran';
     }
     deps.logger.error({ err, key }, 'could not record Slack redelivery; skipping it so it cannot be answered twice');
-    return;
+    return 'skipped';
   }
   if (!first) {
     deps.logger.info({ key }, 'duplicate Slack delivery ignored');
-    return;
+    return 'duplicate';
   }
   await fn();
+  return 'ran';
 }

@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { errorReply, notice } from '../../../../src/bot/index.js';
-import { slackActor, type SlackListenerDeps } from '../../context.js';
+import { once, slackActor, type SlackListenerDeps } from '../../context.js';
 import { postReply, slackErrorInfo } from '../../post.js';
 import { respondReply } from '../../respond.js';
 
@@ -18,47 +18,39 @@ export function register(app: App, deps: SlackListenerDeps): void {
     const answerId = action.value ?? '';
     if (!channel) return;
     const key = `share:${answerId}:${channel}`;
-    if (!(await claimShare(deps, key))) {
-      await respondReply(respond, notice('info', 'This answer is already shared in this channel.')).catch(() => undefined);
-      return;
-    }
-    let posting = false;
-    try {
-      const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
-      const name = body.user.name || body.user.username || 'a colleague';
-      const outcome = await deps.bot.shareAnswerOutcome(actor, answerId, name);
-      if (!outcome.ok) {
+    const share = async () => {
+      let posting = false;
+      try {
+        const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
+        const name = body.user.name || body.user.username || 'a colleague';
+        const outcome = await deps.bot.shareAnswerOutcome(actor, answerId, name);
+        if (!outcome.ok) {
+          await deps.deliveries.release('slack', key).catch(() => undefined);
+          await respondReply(respond, outcome.reply);
+          return;
+        }
+        posting = true;
+        await postReply(client, outcome.reply, { channel, maxRetryAfterMs: deps.maxRetryAfterMs });
+        await respondReply(respond, notice('success', 'Shared in the channel.'));
+      } catch (err) {
+        const info = slackErrorInfo(err);
+        // The sharer decides about a second try: the button works again, and says when the post may be there already.
         await deps.deliveries.release('slack', key).catch(() => undefined);
-        await respondReply(respond, outcome.reply);
-        return;
+        if (info.kind === 'platform' && CANNOT_POST.has(info.error ?? '')) {
+          await respondReply(respond, notice('warning', 'I cannot post in this channel. Invite me first (/invite @Camden staff bot), then share again.')).catch(() => undefined);
+          return;
+        }
+        deps.logger.error({ err }, 'share failed');
+        const maybePosted = posting && info.kind !== 'platform' && info.kind !== 'rate_limited';
+        const reply = maybePosted
+          ? notice('warning', 'Slack did not confirm the post, so the answer may already be in the channel. Look there before sharing again.')
+          : errorReply(err);
+        await respondReply(respond, reply).catch(() => undefined);
       }
-      posting = true;
-      await postReply(client, outcome.reply, { channel, maxRetryAfterMs: deps.maxRetryAfterMs });
-      await respondReply(respond, notice('success', 'Shared in the channel.'));
-    } catch (err) {
-      const info = slackErrorInfo(err);
-      // The sharer decides about a second try: the button works again, and says when the post may be there already.
-      await deps.deliveries.release('slack', key).catch(() => undefined);
-      if (info.kind === 'platform' && CANNOT_POST.has(info.error ?? '')) {
-        await respondReply(respond, notice('warning', 'I cannot post in this channel. Invite me first (/invite @Camden staff bot), then share again.')).catch(() => undefined);
-        return;
-      }
-      deps.logger.error({ err }, 'share failed');
-      const maybePosted = posting && info.kind !== 'platform' && info.kind !== 'rate_limited';
-      const reply = maybePosted
-        ? notice('warning', 'Slack did not confirm the post, so the answer may already be in the channel. Look there before sharing again.')
-        : errorReply(err);
-      await respondReply(respond, reply).catch(() => undefined);
+    };
+    if ((await once(deps, key, share, 'run')) === 'duplicate') {
+      await respondReply(respond, notice('info', 'This answer is already shared in this channel.')).catch(() => undefined);
     }
   });
 }
 
-/** True for the first share of this answer in this channel (or when the store cannot say: sharing is harmless). */
-async function claimShare(deps: SlackListenerDeps, key: string): Promise<boolean> {
-  try {
-    return await deps.deliveries.claim('slack', key);
-  } catch (err) {
-    deps.logger.warn({ err, key }, 'could not record the share; sharing anyway');
-    return true;
-  }
-}
