@@ -318,16 +318,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
     // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).
     let jobs: JobsHandle | null = null;
-    if (options.jobs ?? config.JOBS_IN_PROCESS) {
-      const services = jobsServicesFor(context, notifiers, { reloadKnowledge: true });
-      jobs = await startJobs({ config, logger, services });
-      const j = jobs;
-      cleanups.push(() => j.close());
-    } else if (config.ADMIN_PASSWORD) {
-      // Workers run elsewhere (npm run worker), which serves no HTTP: the dashboard and Redis health live here,
-      // on the queues alone.
-      const services = jobsServicesFor(context, notifiers, { reloadKnowledge: false });
-      jobs = await startJobs({ config, logger, services, workers: false });
+    // Without in-process workers (they run in npm run worker, which serves no HTTP) the dashboard and Redis
+    // health still live here, on the queues alone, when ADMIN_PASSWORD asks for the dashboard.
+    const workers = options.jobs ?? config.JOBS_IN_PROCESS;
+    if (workers || config.ADMIN_PASSWORD) {
+      const services = jobsServicesFor(context, notifiers, { reloadKnowledge: workers });
+      jobs = await startJobs({ config, logger, services, workers });
       const j = jobs;
       cleanups.push(() => j.close());
     }

@@ -109,17 +109,23 @@ describe('with Slack on (Postgres test store)', () => {
   });
 });
 
+/** /healthz once it reports Redis ready (or the last answer after 5 s). */
+async function healthOnceRedisReady(url: string): Promise<any> {
+  let body: any;
+  for (let i = 0; i < 50; i++) {
+    body = await (await fetch(`${url}/healthz`)).json();
+    if (body.redis.status === 'ready') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return body;
+}
+
 describe('with the job workers in process (real Redis)', () => {
   it('/healthz reports Redis ready and stop() closes the workers', async () => {
     const h = await startSlackHarness('postgres', { JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: `camden-test-${process.env.TEST_RUN_ID}-${process.pid}` });
     try {
       expect(h.server.jobs).not.toBeNull();
-      let body: any;
-      for (let i = 0; i < 50; i++) {
-        body = await (await fetch(`${h.server.url}/healthz`)).json();
-        if (body.redis.status === 'ready') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const body = await healthOnceRedisReady(h.server.url);
       expect(body.redis.status).toBe('ready');
       expect(body.status).toBe('ok');
       await Promise.all(h.server.jobs!.queues.map((q) => q.obliterate({ force: true })));
@@ -138,12 +144,7 @@ describe('with the job workers in another process', () => {
       const auth = { authorization: `Basic ${Buffer.from('admin:board-secret').toString('base64')}` };
       expect((await fetch(`${h.server.url}/admin/queues/`, { headers: auth })).status).toBe(200);
       expect((await fetch(`${h.server.url}/admin/queues/`)).status).toBe(401);
-      let body: any;
-      for (let i = 0; i < 50; i++) {
-        body = await (await fetch(`${h.server.url}/healthz`)).json();
-        if (body.redis.status === 'ready') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const body = await healthOnceRedisReady(h.server.url);
       expect(body.redis.status).toBe('ready');
       // Queues only: nothing here takes jobs.
       const notify = h.server.jobs!.queues.find((q) => q.name === 'notifications')!;
