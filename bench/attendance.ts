@@ -10,7 +10,7 @@ import { openTestStore, type TestEngine } from '../tests/helpers/store.js';
 import { SAMPLE_FIGURES } from '../tests/helpers/figures.js';
 import { DirectoryService } from '../src/directory/service.js';
 import { AttendanceService } from '../src/attendance/service.js';
-import { addDays, weekJustEnded } from '../src/attendance/week.js';
+import { addDays, weekJustEnded } from '../src/shared/calendar.js';
 import type { Person } from '../src/directory/types.js';
 import type { ReturnFigures } from '../src/attendance/types.js';
 import { emitJson, quickMode } from './lib/output.js';

@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/load-ask.ts`: 200 concurrent askers for 60 s through the Slack HTTP endpoint of the real server
- * (src/main.ts in a child process on 127.0.0.1, Postgres, extractive answers) against the fake Slack Web API in
+ * (app/main.ts in a child process on 127.0.0.1, Postgres, extractive answers) against the fake Slack Web API in
  * this process. Half the askers use signed `/ask` slash commands (answer via response_url), half @mention the
  * bot in a channel (signed app_mention events; answer in the thread). Each asker sends a question, waits for
  * the acknowledgement, then waits for its answer to reach the fake Slack before asking the next: a closed loop

@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/load-attendance.ts`: 100 Opportunity Centre leads submit their weekly return at the same moment
- * through the Slack HTTP endpoint of the real server (src/main.ts in a child process on 127.0.0.1, Postgres, a
+ * through the Slack HTTP endpoint of the real server (app/main.ts in a child process on 127.0.0.1, Postgres, a
  * directory file of 100 centres and 100 leads), as signed `/attendance <quick form>` commands; as soon as those
  * are acknowledged, the same 100 deliveries (same trigger ids) arrive again at once, as Slack retries would.
  *

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Centre, Person } from '../src/directory/types.js';
 import { remindersPaused } from '../src/directory/service.js';
-import { currentWeekStart, weekJustEnded } from '../src/attendance/week.js';
+import { currentWeekStart, weekJustEnded } from '../src/shared/calendar.js';
 import type { NotificationKind } from '../src/store/notification-claims-repo.js';
 import { JITTERED_BACKOFF } from './backoff.js';
 import { notificationJobId, personRecipient, type NotificationJobData } from './notification-job.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../src/logger.js';
-import { addDays, localDate } from '../src/attendance/week.js';
+import { addDays, localDate } from '../src/shared/calendar.js';
 import type { JobsServices } from './ports.js';
 
 export interface HousekeepingOptions {

@@ -32,7 +32,7 @@ export interface JobsHousekeeping {
   purgeBotData?(now: Date): Promise<{ answers: number; deliveries: number }>;
 }
 
-/** Everything the job processors need; the composition root (src/main.ts or jobs/worker.ts) builds it. */
+/** Everything the job processors need; the composition root (app/compose.ts, for app/server.ts and app/worker.ts) builds it. */
 export interface JobsServices {
   directory: JobsDirectory;
   attendance: JobsAttendance;

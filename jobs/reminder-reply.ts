@@ -1,5 +1,5 @@
 import { encodeOpenFormValue } from '../src/bot/open-form-value.js';
-import type { Reply, ReplyAction } from '../src/bot/reply.js';
+import type { Reply, ReplyAction } from '../src/shared/reply.js';
 import { formatDate } from '../src/digest/dates.js';
 import type { Centre, Person } from '../src/directory/types.js';
 

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { NotifierError, type Notifier, type SendResult } from '../src/bot/notifier.js';
-import type { Reply } from '../src/bot/reply.js';
+import type { Reply } from '../src/shared/reply.js';
 import type { DigestService } from '../src/digest/digest-service.js';
 import type { Person } from '../src/directory/types.js';
 import { remindersPaused } from '../src/directory/service.js';

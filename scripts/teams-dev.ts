@@ -40,7 +40,7 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 const botEnv = { ...process.env, PORT: String(port), TEAMS_LOCAL_DEV: 'true', MICROSOFT_APP_ID: '', MICROSOFT_APP_PASSWORD: '' };
-start('bot', bin('tsx'), ['src/main.ts'], botEnv);
+start('bot', bin('tsx'), ['app/main.ts'], botEnv);
 
 async function waitForBot(): Promise<void> {
   for (let i = 0; i < 120; i++) {

@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { isIsoDate } from './attendance/week.js';
+import { isIsoDate } from './shared/calendar.js';
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
 const isTrue = (v: string | undefined) => TRUE_WORDS.includes((v ?? '').trim().toLowerCase());

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Person } from '../../src/directory/types.js';
 import { NotifierError, neverSent, type Notifier, type SendResult } from '../../src/bot/notifier.js';
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 import type { Logger } from '../../src/logger.js';
 import { PartlyPostedError, postReply, slackErrorInfo } from './post.js';
 import { uploadImages } from './upload-images.js';

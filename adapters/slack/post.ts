@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 
 type WebClient = webApi.WebClient;
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 import { toMessages } from './blocks/render-reply.js';
 
 export interface PostOptions {

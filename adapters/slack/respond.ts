@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 import { toMessages } from './blocks/render-reply.js';
 
 /** Reply through the response_url, visible only to the person (ephemeral), split to Slack's limits. */

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 import type { Logger } from '../../src/logger.js';
 
 /**

@@ -2,7 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Person } from '../../src/directory/types.js';
 import { NotifierError, type Notifier, type SendResult } from '../../src/bot/notifier.js';
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 import type { Logger } from '../../src/logger.js';
 import { replyToActivity } from './cards/reply-card.js';
 import type { SendPolicyOptions, TeamsConversationsPort } from './deps.js';

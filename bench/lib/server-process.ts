@@ -1,5 +1,5 @@
 /**
- * The real server (`src/main.ts`, what `npm start` runs) in a child process on 127.0.0.1, so the load generator
+ * The real server (`app/main.ts`, what `npm start` runs) in a child process on 127.0.0.1, so the load generator
  * and the fake Slack in the bench process do not share its event loop. Postgres in an isolated schema (dropped
  * on stop) through DATABASE_URL's `options=-c search_path=…`, jobs off, Slack in HTTP mode against a fake.
  */
@@ -66,7 +66,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   dbUrl.searchParams.set('options', `-c search_path=${schema},public`);
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'app/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

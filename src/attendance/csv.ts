@@ -1,4 +1,4 @@
-import { localDateTime } from './week.js';
+import { localDateTime } from '../shared/calendar.js';
 import { FIGURE_FIELDS, type StoredReturn } from './types.js';
 
 /** Excel reads UTF-8 only with a byte-order mark. */

@@ -1,7 +1,7 @@
 import { ValidationError, type FieldProblem } from '../errors.js';
 import { FIGURE_FIELDS, type FigureField, type ReturnFigures } from './types.js';
 import { cleanNote, figureProblems, noteProblems } from './schema.js';
-import { isIsoDate } from './week.js';
+import { isIsoDate } from '../shared/calendar.js';
 
 /** A parsed quick form, before the service checks the week and the person's rights. */
 export interface QuickForm {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldProblem } from '../errors.js';
 import { FIGURE_FIELDS, type FigureField, type ReturnFigures } from './types.js';
-import { addDays, currentWeekStart, isIsoDate, weekStartOf, daysBetween } from './week.js';
+import { addDays, currentWeekStart, isIsoDate, weekStartOf, daysBetween } from '../shared/calendar.js';
 
 export const MAX_FIGURE = 10_000;
 export const MAX_NOTE_LENGTH = 1000;

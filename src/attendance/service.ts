@@ -7,7 +7,7 @@ import type { Centre, Person } from '../directory/types.js';
 import { checkWeek, cleanNote, figureProblems, noteProblems } from './schema.js';
 import { parseQuickForm, type QuickForm } from './quick-form.js';
 import { returnsToCsv } from './csv.js';
-import { isIsoDate, recentWeeks, weekJustEnded, weekStartOf } from './week.js';
+import { isIsoDate, recentWeeks, weekJustEnded, weekStartOf } from '../shared/calendar.js';
 import type { ReturnSubmission, ReturnVersion, StoredReturn, SubmitResult, WeekTotals } from './types.js';
 
 export interface AttendanceServiceOptions {

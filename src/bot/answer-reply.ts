@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from './reply.js';
+import type { Reply, ReplyBlock } from '../shared/reply.js';
 import type { StoredAnswer } from './ports.js';
 
 export const ABSTAIN_TEXT =

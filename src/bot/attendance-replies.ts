@@ -1,5 +1,5 @@
 import { FIGURE_FIELDS, FIGURE_LABELS, type SubmitResult } from '../attendance/types.js';
-import type { Reply, ReplyBlock } from './reply.js';
+import type { Reply, ReplyBlock } from '../shared/reply.js';
 import type { StatusRow } from './ports.js';
 
 export function submitReply(result: SubmitResult, centreName: string): Reply {

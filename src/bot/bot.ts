@@ -8,13 +8,12 @@ import { parseAttendanceCommand, type AttendanceCommand } from './commands.js';
 import { errorCode, errorReply, notice } from './error-reply.js';
 import { parseFormValues, type AttendanceFormValues } from './form-values.js';
 import { capabilityLines, hasRole, helpReply } from './help.js';
-import type { Platform } from './notifier.js';
+import type { Platform } from '../shared/platform.js';
 import type { BotDeps } from './ports.js';
-import type { Reply, ReplyBlock } from './reply.js';
+import type { Reply, ReplyBlock } from '../shared/reply.js';
 import { createLimiter } from './limiter.js';
+import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 
-/** Longest question passed to the answerer; longer text is refused with a clear message. */
-export const MAX_QUESTION_CHARS = 2000;
 
 export interface ThreadRef {
   /** Channel / conversation id. */

@@ -1,5 +1,6 @@
 import type { Role } from '../directory/types.js';
 import { ValidationError } from '../errors.js';
+import { isIsoDate } from '../shared/calendar.js';
 
 /** What the text after `/attendance` (or "attendance" in a Teams chat) asks for. */
 export type AttendanceCommand =
@@ -48,10 +49,4 @@ export function parseAttendanceCommand(raw: string): AttendanceCommand {
     return { kind: 'admin-pause', centreId: centre!.toLowerCase(), until: date! };
   }
   throw new ValidationError([{ field: 'command', message: ADMIN_USAGE }]);
-}
-
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

@@ -1,5 +1,5 @@
 import { AppError, NotAuthorisedError, NotFoundError, ValidationError, isAppError } from '../errors.js';
-import type { Reply } from './reply.js';
+import type { Reply } from '../shared/reply.js';
 
 /** Typed error -> a clear message for the person. Unknown errors get a generic apology (details go to the log). */
 export function errorReply(err: unknown): Reply {

@@ -1,6 +1,6 @@
 import { FIGURE_FIELDS, FIGURE_LABELS, type ReturnFigures } from '../attendance/types.js';
 import { ValidationError, type FieldProblem } from '../errors.js';
-import { isIsoDate } from './commands.js';
+import { isIsoDate } from '../shared/calendar.js';
 
 /** Raw values from a platform form (Slack modal, Teams card): every field as the person typed it. */
 export interface AttendanceFormValues {

@@ -1,5 +1,5 @@
 import type { Actor, Role } from '../directory/types.js';
-import type { Reply, ReplyBlock } from './reply.js';
+import type { Reply, ReplyBlock } from '../shared/reply.js';
 
 export function hasRole(actor: Actor, role: Role): boolean {
   return !!actor.person?.roles.includes(role);

@@ -20,7 +20,8 @@
  * 'open_attendance_form'.
  * Idempotency keys: derive from the platform delivery (Slack trigger_id / view id + values hash; Teams activity id).
  */
-export { createBot, identityKey, MAX_QUESTION_CHARS } from './bot.js';
+export { createBot, identityKey } from './bot.js';
+export { MAX_QUESTION_CHARS } from '../shared/limits.js';
 export type { Bot, AskOptions, AskResult, AttendanceFormModel, AttendanceOutcome, FormSubmitOutcome, ThreadRef } from './bot.js';
 export type * from './ports.js';
 export type { AttendanceFormValues } from './form-values.js';
@@ -28,6 +29,7 @@ export { ABSTAIN_TEXT, answerReply } from './answer-reply.js';
 export { errorReply, notice } from './error-reply.js';
 export { parseAttendanceCommand } from './commands.js';
 export { decodeOpenFormValue, encodeOpenFormValue, type OpenFormPreset } from './open-form-value.js';
-export type { Reply, ReplyBlock, ReplyAction, ReplyActionId } from './reply.js';
-export type { Notifier, Platform, SendResult } from './notifier.js';
+export type { Reply, ReplyBlock, ReplyAction, ReplyActionId } from '../shared/reply.js';
+export type { Notifier, SendResult } from './notifier.js';
+export type { Platform } from '../shared/platform.js';
 export { NotifierError } from './notifier.js';

@@ -1,8 +1,8 @@
 import type { Person } from '../directory/types.js';
-import type { Reply } from './reply.js';
+import type { Platform } from '../shared/platform.js';
+import type { Reply } from '../shared/reply.js';
 import { AppError } from '../errors.js';
 
-export type Platform = 'slack' | 'teams';
 
 export interface SendResult {
   /** Platform message id (Slack ts, Teams activity id) when known. */

@@ -1,4 +1,4 @@
-import { isIsoDate, weekStartOf } from '../attendance/week.js';
+import { isIsoDate, weekStartOf } from '../shared/calendar.js';
 
 /**
  * Value carried by an `open_attendance_form` action (a reminder's one-tap button): which centre and week the

@@ -1,12 +1,13 @@
-import type { Answerer, Citation } from '../knowledge/types.js';
+import type { Answerer } from '../knowledge/types.js';
 import type { Logger } from '../logger.js';
 import type { Actor, Centre, Person, PlatformIdentity, Role } from '../directory/types.js';
 import type { ReturnFigures, ReturnSubmission, StoredReturn, SubmitResult } from '../attendance/types.js';
-import type { Reply } from './reply.js';
-import type { Platform } from './notifier.js';
+import type { Reply } from '../shared/reply.js';
+import type { Platform } from '../shared/platform.js';
+import type { NewAnswer, StoredAnswer } from '../store/bot-answers-repo.js';
 
 /**
- * What the bot core needs from the domain services. The composition root (src/app-context.ts) adapts the
+ * What the bot core needs from the domain services. The composition root (app/compose.ts) adapts the
  * directory, attendance, question-log and digest services to these narrow ports, so the core stays testable
  * and independent of storage details.
  */
@@ -59,28 +60,9 @@ export interface DigestPort {
   latestDigestFor(actor: Actor): Promise<Reply>;
 }
 
-export interface StoredAnswer {
-  id: string;
-  platform: Platform;
-  question: string;
-  answer: string;
-  answered: boolean;
-  citations: Citation[];
-  conversationId: string | null;
-  threadId: string | null;
-  createdAt: Date;
-}
+export type { NewAnswer, StoredAnswer };
 
-export interface NewAnswer {
-  platform: Platform;
-  question: string;
-  answer: string;
-  answered: boolean;
-  citations: Citation[];
-  conversationId?: string | null;
-  threadId?: string | null;
-}
-
+/** The store of given answers (src/store/bot-answers-repo.ts). */
 export interface AnswerStorePort {
   save(answer: NewAnswer): Promise<StoredAnswer>;
   get(id: string): Promise<StoredAnswer | null>;

@@ -1,7 +1,7 @@
 import { FIGURE_FIELDS, type ReturnFigures, type StoredReturn } from '../attendance/types.js';
 import type { Centre } from '../directory/types.js';
 import { remindersPaused } from '../directory/service.js';
-import { addDays, isIsoDate, localDate, weekStartOf } from '../attendance/week.js';
+import { addDays, isIsoDate, localDate, weekStartOf } from '../shared/calendar.js';
 import { termOf } from './terms.js';
 import type {
   CentreRow,

@@ -1,8 +1,8 @@
 /**
  * Dates as people read them in the digest ("16 Nov 2026"). Calendar arithmetic and weeks live in
- * src/attendance/week.ts.
+ * src/shared/calendar.ts.
  */
-import { isIsoDate } from '../attendance/week.js';
+import { isIsoDate } from '../shared/calendar.js';
 
 function toUtc(date: string): Date {
   if (!isIsoDate(date)) throw new RangeError(`not a calendar date (YYYY-MM-DD): "${date}"`);

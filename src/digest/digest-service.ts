@@ -1,8 +1,8 @@
 import type { StoredReturn } from '../attendance/types.js';
-import type { Reply } from '../bot/reply.js';
+import type { Reply } from '../shared/reply.js';
 import type { Actor, Centre } from '../directory/types.js';
 import { NotAuthorisedError } from '../errors.js';
-import { addDays, weekJustEnded, startOfLocalDay } from '../attendance/week.js';
+import { addDays, weekJustEnded, startOfLocalDay } from '../shared/calendar.js';
 import { buildDigest, CHART_WEEKS, MAX_KNOWLEDGE_GAPS } from './build-digest.js';
 import { renderDigest, type RenderOptions } from './render-digest.js';
 import { termOf } from './terms.js';

@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../bot/reply.js';
+import type { Reply, ReplyBlock } from '../shared/reply.js';
 import { formatDate } from './dates.js';
 import { renderAttendanceChart, type ChartOptions } from './chart.js';
 import type { DigestModel, Shares, Totals } from './types.js';

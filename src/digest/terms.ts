@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, weekStartOf } from '../attendance/week.js';
+import { addDays, isIsoDate, weekStartOf } from '../shared/calendar.js';
 
 /**
  * English school terms, as used for term-to-date totals.

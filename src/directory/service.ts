@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import { NotAuthorisedError, NotFoundError, ValidationError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { DigestChannels } from '../store/directory-repo.js';
-import { isIsoDate, localDate } from '../attendance/week.js';
+import { isIsoDate, localDate } from '../shared/calendar.js';
 import type { Actor, Centre, Person, PlatformIdentity, Role } from './types.js';
 
 export interface DirectoryServiceOptions {

@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, ValidationError, type FieldProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 import { Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { chunkDocument, type ChunkOptions } from './chunker.js';
 import { evidenceCoverage, holdsAskedFact, selectSentences, type SelectedSentence } from './extractive.js';
@@ -228,7 +229,7 @@ export class KnowledgeBase implements Answerer {
     if (this.llm) {
       try {
         const passages = ranked.slice(0, PASSAGES_FOR_MODEL).map((r) => r.chunk);
-        const reply = await this.llm.write(q.slice(0, 2_000), passages, state.documents.map((d) => d.title));
+        const reply = await this.llm.write(q.slice(0, MAX_QUESTION_CHARS), passages, state.documents.map((d) => d.title));
         if (reply.kind === 'abstain') {
           log.info({ answered: false, reason: 'model_declined', coverage: round(support.coverage) }, 'knowledge answer');
           return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };

@@ -1,9 +1,10 @@
 import type { Bm25Index, ScoredChunk } from './bm25-index.js';
 import { chunkTerms, isPairTerm, termPair } from './bm25-index.js';
 import { tokenize } from './tokenizer.js';
+import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 
-/** Questions are cut to this many characters for retrieval; nobody asks a 2,000-character question. */
-export const MAX_QUESTION_CHARS = 2_000;
+/** Questions are cut to this many characters for retrieval (the limit is written once, in src/shared/limits.ts). */
+export { MAX_QUESTION_CHARS };
 /** At most this many distinct terms from a question are scored (bounds work on pasted text). */
 const MAX_QUERY_TERMS = 48;
 /** Weight of terms that come only from the earlier question in the thread. */

@@ -1,10 +1,6 @@
-/** A source passage quoted in an answer. `source` is the document's file name. */
-export interface Citation {
-  source: string;
-  title: string;
-  section: string;
-  excerpt: string;
-}
+import type { Citation } from '../shared/citation.js';
+
+export type { Citation };
 
 export interface Answer {
   /** False when the documents do not support an answer (the bot abstains). */

@@ -1,9 +1,41 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Citation } from '../knowledge/types.js';
-import type { AnswerStorePort, NewAnswer, StoredAnswer } from '../bot/ports.js';
-import type { Platform } from '../bot/notifier.js';
+import type { Citation } from '../shared/citation.js';
+import type { Platform } from '../shared/platform.js';
 import type { Queryable } from './db.js';
 import { mapDbError } from './errors.js';
+
+/** An answer the bot gave, as stored (no asker id). */
+export interface StoredAnswer {
+  id: string;
+  platform: Platform;
+  question: string;
+  answer: string;
+  answered: boolean;
+  citations: Citation[];
+  conversationId: string | null;
+  threadId: string | null;
+  createdAt: Date;
+}
+
+export interface NewAnswer {
+  platform: Platform;
+  question: string;
+  answer: string;
+  answered: boolean;
+  citations: Citation[];
+  conversationId?: string | null;
+  threadId?: string | null;
+}
+
+export interface BotAnswersRepo {
+  save(answer: NewAnswer): Promise<StoredAnswer>;
+  get(id: string): Promise<StoredAnswer | null>;
+  /** The first question asked in a thread (its root), or null. */
+  threadRoot(platform: Platform, conversationId: string, threadId: string): Promise<StoredAnswer | null>;
+  /** One vote per voter per answer; voting again changes it. */
+  vote(answerId: string, voterKey: string, helpful: boolean): Promise<'recorded' | 'changed' | 'same'>;
+  purgeOlderThan(cutoff: Date): Promise<number>;
+}
 
 interface AnswerRow {
   id: string;
@@ -40,7 +72,7 @@ async function run<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Stored answers and their feedback (tables bot_answers, bot_feedback). */
-export function createBotAnswersRepo(db: Queryable): AnswerStorePort & { purgeOlderThan(cutoff: Date): Promise<number> } {
+export function createBotAnswersRepo(db: Queryable): BotAnswersRepo {
   return {
     save: (a: NewAnswer) =>
       run(async () => {

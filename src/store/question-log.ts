@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
+import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './store.js';
 import type { FrequentQuestion } from './question-log-repo.js';
@@ -25,7 +26,6 @@ export interface QuestionRecord {
   deliveryKey?: string;
 }
 
-const MAX_QUESTION = 2000;
 const SALT_SETTING = 'question_log_salt';
 
 /** Grouping form of a question: case, quotes, punctuation and spacing folded. */
@@ -57,7 +57,7 @@ export class QuestionLog {
   }
 
   async record(entry: QuestionRecord): Promise<void> {
-    const question = entry.question.trim().slice(0, MAX_QUESTION);
+    const question = entry.question.trim().slice(0, MAX_QUESTION_CHARS);
     if (!question) return;
     await this.store.questionLog.insert({
       platform: entry.platform,

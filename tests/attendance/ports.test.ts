@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttendancePort, DirectoryPort, QuestionLogPort } from '../../src/bot/ports.js';
 import type { DigestSource } from '../../src/digest/digest-service.js';
-import { createDomainServices } from '../../src/attendance/domain-services.js';
+import { createDomainServices } from '../../app/compose.js';
 import { openTestStore } from '../helpers/store.js';
 import { loadConfig } from '../../src/config.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseQuickForm } from '../../src/attendance/quick-form.js';
 import { figureProblems } from '../../src/attendance/schema.js';
-import { currentWeekStart, localDate, weekBounds, isMonday } from '../../src/attendance/week.js';
+import { currentWeekStart, localDate, weekBounds, isMonday } from '../../src/shared/calendar.js';
 import { FIGURE_FIELDS, type ReturnFigures } from '../../src/attendance/types.js';
 
 /** Consistent figures: types add up to sessions, weekend ≤ sessions, fsm/send ≤ pupils ≤ attendances. */

@@ -9,7 +9,7 @@ import {
   weekBounds,
   weekJustEnded,
   weekStartOf,
-} from '../../src/attendance/week.js';
+} from '../../src/shared/calendar.js';
 
 const TZ = 'Europe/London';
 

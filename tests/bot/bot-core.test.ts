@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppContext, type AppContext } from '../../src/app-context.js';
-import { jobsServicesFor } from '../../src/server.js';
+import { createAppContext, type AppContext } from '../../app/compose.js';
+import { jobsServicesFor } from '../../app/compose.js';
 import { runHousekeeping } from '../../jobs/housekeeping.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, weekJustEnded } from '../../src/attendance/week.js';
+import { addDays, weekJustEnded } from '../../src/shared/calendar.js';
 import { DigestService } from '../../src/digest/digest-service.js';
 import { storeDigestSource } from '../../src/digest/store-source.js';
 import { seedDirectory, type Fixture } from '../helpers/directory-fixture.js';

@@ -5,7 +5,7 @@ import { buildDigest } from '../../src/digest/build-digest.js';
 import { renderDigest } from '../../src/digest/render-digest.js';
 import { renderAttendanceChart } from '../../src/digest/chart.js';
 import { DigestService, type DigestSource } from '../../src/digest/digest-service.js';
-import { startOfLocalDay } from '../../src/attendance/week.js';
+import { startOfLocalDay } from '../../src/shared/calendar.js';
 import type { Actor, Person } from '../../src/directory/types.js';
 import { NotAuthorisedError } from '../../src/errors.js';
 import { centre, stored } from './fixtures.js';

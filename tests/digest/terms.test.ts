@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { easterSunday, parseTermStarts, termOf } from '../../src/digest/terms.js';
-import { weekJustEnded, weekStartOf } from '../../src/attendance/week.js';
+import { weekJustEnded, weekStartOf } from '../../src/shared/calendar.js';
 
 describe('English school terms', () => {
   it('computes Easter Sunday for known years', () => {

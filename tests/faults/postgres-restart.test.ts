@@ -17,7 +17,7 @@ import { notificationJobId, personRecipient, type NotificationJobData } from '..
 const unavailable = await privatePostgresUnavailable();
 if (unavailable) console.warn(`skipping the Postgres restart faults: ${unavailable}`);
 
-// In production an uncaught exception ends the process (src/main.ts): a lost connection must never raise one.
+// In production an uncaught exception ends the process (app/main.ts): a lost connection must never raise one.
 const uncaught: unknown[] = [];
 const onUncaught = (err: unknown) => uncaught.push(err);
 process.on('uncaughtException', onUncaught);

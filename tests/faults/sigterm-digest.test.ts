@@ -1,5 +1,5 @@
 /**
- * Fault: SIGTERM to the server process (`src/main.ts`, jobs in process) in the middle of the weekly digest fan-out.
+ * Fault: SIGTERM to the server process (`app/main.ts`, jobs in process) in the middle of the weekly digest fan-out.
  * Mechanism: the server runs as a child process on a private Postgres cluster and a private redis-server; the fake
  * Slack API sits behind a proxy that makes chat.postMessage slow, so sends are in flight when the signal arrives.
  * Then the server is started again and must finish the digest: every network lead and the digest channel get it
@@ -48,8 +48,8 @@ afterAll(async () => {
 
 describe.skipIf(!!skipReason)('SIGTERM during a digest send (a child process)', () => {
   it.each([
-    ['the server (npm start, jobs in process)', 'src/main.ts', '"msg":"server listening"'],
-    ['a separate worker (npm run worker)', 'jobs/worker.ts', '"msg":"worker started"'],
+    ['the server (npm start, jobs in process)', 'app/main.ts', '"msg":"server listening"'],
+    ['a separate worker (npm run worker)', 'app/worker.ts', '"msg":"worker started"'],
   ])('%s: drains the sends in hand, exits 0, and a restart completes the digest with no duplicates', async (_name, entry, ready) => {
     const pgServer: PrivatePostgres = await startPrivatePostgres();
     cleanups.push(() => pgServer.close());
@@ -106,7 +106,7 @@ describe.skipIf(!!skipReason)('SIGTERM during a digest send (a child process)', 
     await waitFor(() => first.output().includes(ready) || first.exited(), 'first process ready', 90_000, 100);
     expect(first.exited(), first.output().slice(-2_000)).toBe(false);
     // Only the bot answers questions: the worker builds no knowledge index.
-    if (entry === 'jobs/worker.ts') expect(first.output()).not.toContain('knowledge index built');
+    if (entry === 'app/worker.ts') expect(first.output()).not.toContain('knowledge index built');
     else expect(first.output()).toContain('knowledge index built');
 
     const schedules = new Queue(SCHEDULE_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix });

@@ -7,8 +7,8 @@ import { parseDirectoryFile } from '../../src/directory/file.js';
 import { importDirectory } from '../../src/directory/import.js';
 import { createKnowledgeBase } from '../../src/knowledge/index.js';
 import type { AskOptions } from '../../src/knowledge/types.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import type { AppAnswerer } from '../../src/app-context.js';
+import { startServer, type RunningServer } from '../../app/server.js';
+import type { AppAnswerer } from '../../app/compose.js';
 import { FAKE_TEAM, startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { openTestStore, type TestEngine, type TestStore } from './store.js';
 import {

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { parseDirectoryFile } from '../../src/directory/file.js';
 import { importDirectory } from '../../src/directory/import.js';
 import { createKnowledgeBase } from '../../src/knowledge/index.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../app/server.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';
 import { openTestStore, type TestStore } from './store.js';
 import type { TeamsUser } from '../../adapters/teams/index.js';

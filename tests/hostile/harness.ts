@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { parseDirectoryFile } from '../../src/directory/file.js';
 import { importDirectory } from '../../src/directory/import.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../app/server.js';
 import { startFakeSlack, FAKE_TEAM, type FakeSlack } from '../helpers/fake-slack.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { openTestStore, type TestEngine, type TestStore } from '../helpers/store.js';

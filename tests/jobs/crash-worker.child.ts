@@ -3,7 +3,7 @@
 import { webApi } from '@slack/bolt';
 import { createSlackNotifier } from '../../adapters/slack/notifier.js';
 import { startJobs } from '../../jobs/index.js';
-import { jobsServicesFromStore } from '../../jobs/store-services.js';
+import { jobsServicesFromStore } from '../../app/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createPgDb } from '../../src/store/pg-db.js';

@@ -6,7 +6,7 @@ import { startJobs, type JobsHandle } from '../../jobs/index.js';
 import { notificationJobId, type NotificationJobData } from '../../jobs/notification-job.js';
 import { NOTIFY_QUEUE } from '../../jobs/queue-names.js';
 import { redisOptions } from '../../jobs/connection.js';
-import { jobsServicesFromStore } from '../../jobs/store-services.js';
+import { jobsServicesFromStore } from '../../app/compose.js';
 import type { ReturnFigures } from '../../src/attendance/types.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { FAKE_TEAM, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';

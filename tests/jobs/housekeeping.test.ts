@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountQueueBoard } from '../../jobs/board.js';
 import { redisOptions } from '../../jobs/connection.js';
 import { runHousekeeping } from '../../jobs/housekeeping.js';
-import { jobsServicesFromStore } from '../../jobs/store-services.js';
+import { jobsServicesFromStore } from '../../app/compose.js';
 import { KnowledgeBase } from '../../src/knowledge/index.js';
 import { createQuestionLog } from '../../src/store/question-log.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';

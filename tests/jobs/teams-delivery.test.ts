@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs, type JobsHandle } from '../../jobs/index.js';
-import { jobsServicesFromStore } from '../../jobs/store-services.js';
+import { jobsServicesFromStore } from '../../app/compose.js';
 import type { ReturnFigures } from '../../src/attendance/types.js';
 import { startTeamsHarness, TENANT, type TeamsHarness } from '../helpers/teams-harness.js';
 import { deletePrefix, silentLogger, testConfig, uniquePrefix, waitForIdle } from './helpers.js';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSlackNotifier } from '../../adapters/slack/notifier.js';
 import { startJobs, type JobsHandle } from '../../jobs/index.js';
 import { notificationJobId } from '../../jobs/notification-job.js';
-import { jobsServicesFromStore } from '../../jobs/store-services.js';
+import { jobsServicesFromStore } from '../../app/compose.js';
 import { FAKE_TEAM, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { openTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
 import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix, waitUntil } from './helpers.js';

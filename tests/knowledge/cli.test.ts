@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '../..');
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'app/cli.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, KNOWLEDGE_DIR: CORPUS_DIR, KNOWLEDGE_CACHE_DIR: join(dir, 'cache'), OPENAI_API_KEY: '', LOG_LEVEL: 'warn', ...env },
       timeout: 30_000,

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../app/server.js';
 import { newTs } from '../helpers/slack-requests.js';
 import { blockText, buttonValue, startSlackHarness, TEAM, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 

@@ -5,7 +5,7 @@ import { renderBlocks, toMessages, fallbackText, SECTION_MAX, MESSAGE_BLOCKS_MAX
 import { attendanceModal } from '../../adapters/slack/blocks/attendance-modal.js';
 import { modalErrors } from '../../adapters/slack/listeners/views/attendance-submission.js';
 import { FIGURE_FIELDS, FIGURE_LABELS } from '../../src/attendance/types.js';
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 
 /** Every text object or rich_text text element in blocks, with its kind. */
 function textObjects(blocks: any[]): { kind: 'mrkdwn' | 'plain_text' | 'rich_text'; text: string }[] {

@@ -19,7 +19,7 @@ interface Run {
 /** Runs the real CLI in a child process (bounded by a timeout). */
 function cli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/cli.ts', ...args], {
       env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeMarkdown } from '../../adapters/teams/cards/markdown.js';
 import { MAX_CARD_CHARS, renderReplyCard, replyToActivity } from '../../adapters/teams/cards/reply-card.js';
 import { renderPng, COLOR_SVG } from '../../scripts/teams-icons.js';
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 
 /** Text rich in Markdown triggers, across several lines. */
 const markdownish = fc

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotifierError } from '../../src/bot/notifier.js';
 import type { Person } from '../../src/directory/types.js';
-import type { Reply } from '../../src/bot/reply.js';
+import type { Reply } from '../../src/shared/reply.js';
 import { activity, LEAD, LEAD_PERSON, startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.js';
 
 let h: TeamsHarness;

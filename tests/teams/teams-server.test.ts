@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotifierError } from '../../src/bot/notifier.js';
 import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server.js';
+import { startServer } from '../../app/server.js';
 import { activity, figures } from '../helpers/teams-harness.js';
 import { startTeamsServer, TEAMS_USERS, type TeamsServerHarness } from '../helpers/teams-server.js';
 

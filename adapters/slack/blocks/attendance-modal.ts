@@ -1,6 +1,6 @@
 import { MAX_NOTE_LENGTH } from '../../../src/attendance/schema.js';
 import type { AttendanceFormModel } from '../../../src/bot/index.js';
-import type { Reply } from '../../../src/bot/reply.js';
+import type { Reply } from '../../../src/shared/reply.js';
 import { plain } from './escape.js';
 import { toViewBlocks } from './render-reply.js';
 import type { KnownBlock, ModalView } from './slack-types.js';

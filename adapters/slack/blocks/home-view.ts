@@ -1,4 +1,4 @@
-import type { Reply } from '../../../src/bot/reply.js';
+import type { Reply } from '../../../src/shared/reply.js';
 import { toViewBlocks } from './render-reply.js';
 import type { HomeView } from './slack-types.js';
 

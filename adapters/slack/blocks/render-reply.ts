@@ -1,5 +1,5 @@
 import type { KnownBlock } from './slack-types.js';
-import type { Reply, ReplyBlock } from '../../../src/bot/reply.js';
+import type { Reply, ReplyBlock } from '../../../src/shared/reply.js';
 import { mrkdwn, neutraliseMrkdwn, plain, splitText, truncate } from './escape.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { Reply, ReplyAction, ReplyBlock } from '../../../src/bot/reply.js';
+import type { Reply, ReplyAction, ReplyBlock } from '../../../src/shared/reply.js';
 import type { Citation } from '../../../src/knowledge/types.js';
 import { escapeMarkdown, oneLine } from './markdown.js';
 import { CARD_CONTENT_TYPE, card, type AdaptiveCard, type CardAction, type CardElement } from './types.js';

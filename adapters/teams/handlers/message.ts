@@ -5,7 +5,7 @@ import { startsQuickForm } from '../../../src/attendance/quick-form.js';
 import { baseConversationId, deliveryKey, isPersonal, mentionsBot, threadOf } from '../activity.js';
 import { attendanceFormAttachment } from '../cards/attendance-form-card.js';
 import { hasFeedbackActions, replyToActivity } from '../cards/reply-card.js';
-import type { Reply } from '../../../src/bot/reply.js';
+import type { Reply } from '../../../src/shared/reply.js';
 import type { TeamsAdapterDeps } from '../deps.js';
 import { actorFor, rememberConversation, sendReply } from './turn.js';
 import { withTyping } from './typing.js';

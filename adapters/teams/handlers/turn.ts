@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../src/directory/types.js';
-import type { Reply } from '../../../src/bot/reply.js';
+import type { Reply } from '../../../src/shared/reply.js';
 import { isPersonal, referenceFor, senderOf } from '../activity.js';
 import { replyToActivity } from '../cards/reply-card.js';
 import type { TeamsAdapterDeps } from '../deps.js';

@@ -1,8 +1,8 @@
-import { loadConfigOrExit, type Config } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
-import { isAppError, ValidationError } from '../errors.js';
-import { openStore } from './open-store.js';
-import type { Store } from './store.js';
+import { loadConfigOrExit, type Config } from '../../src/config.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { isAppError, ValidationError } from '../../src/errors.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
 
 export interface CliContext {
   config: Config;

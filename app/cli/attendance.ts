@@ -1,6 +1,6 @@
-import { withCliStore, parseFlags } from '../store/cli-support.js';
-import { createDomainServices } from '../attendance/domain-services.js';
-import { FIGURE_FIELDS } from '../attendance/types.js';
+import { withCliStore, parseFlags } from './with-store.js';
+import { createDomainServices } from '../compose.js';
+import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 
 const USAGE = [
   'usage:',

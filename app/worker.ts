@@ -3,14 +3,11 @@
  * any number of `npm start` processes (set JOBS_IN_PROCESS=false on those). Needs Postgres (DATABASE_URL):
  * PGlite can only be opened by one process, the bot's.
  */
-import { createSlackAdapter, slackMissing } from '../adapters/slack/index.js';
-import { createAppContext } from '../src/app-context.js';
-import { createTeamsAdapterFor, jobsServicesFor } from '../src/server.js';
-import type { Notifier } from '../src/bot/notifier.js';
+import { createAppContext, createSlackAdapterFor, createTeamsAdapterFor, jobsServicesFor, notifiersOf } from './compose.js';
 import { loadConfigOrExit } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { startJobs } from './index.js';
-import { guardProcess, stopOnSignal } from '../src/process-lifecycle.js';
+import { startJobs } from '../jobs/index.js';
+import { guardProcess, stopOnSignal } from './process-lifecycle.js';
 import type { Answerer } from '../src/knowledge/types.js';
 import { UnavailableError } from '../src/errors.js';
 
@@ -35,14 +32,8 @@ async function main(): Promise<number | undefined> {
   // The worker never answers questions (nothing here receives them): no knowledge index to build.
   const context = await createAppContext(config, logger, { answerer: NO_ANSWERS });
 
-  const notifiers: Notifier[] = [];
-  if (slackMissing(config).length === 0) {
-    // Only the Web API client is used here: no HTTP receiver is mounted and Socket Mode is not started.
-    const slack = createSlackAdapter({ config, bot: context.bot, deliveries: context.deliveries, logger });
-    notifiers.push(slack.notifier);
-  }
-  const teams = createTeamsAdapterFor(context, config, logger);
-  if (teams.mode !== 'refuse') notifiers.push(teams.notifier);
+  // Only the adapters' notifiers are used here: no HTTP receiver is mounted and Socket Mode is not started.
+  const notifiers = notifiersOf(createSlackAdapterFor(context), createTeamsAdapterFor(context));
   if (notifiers.length === 0) logger.warn('neither Slack nor Teams is configured: reminders and digests will be recorded as unreachable');
 
   const jobs = await startJobs({

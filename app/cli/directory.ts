@@ -1,7 +1,7 @@
-import { withCliStore } from '../store/cli-support.js';
-import { importDirectoryFile } from '../directory/import.js';
-import { exportPersonData, deletePersonData } from '../directory/personal-data.js';
-import { createQuestionLog } from '../store/question-log.js';
+import { withCliStore } from './with-store.js';
+import { importDirectoryFile } from '../../src/directory/import.js';
+import { exportPersonData, deletePersonData } from '../../src/directory/personal-data.js';
+import { createQuestionLog } from '../../src/store/question-log.js';
 
 const USAGE = [
   'usage:',

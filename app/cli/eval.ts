@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isAppError } from '../errors.js';
-import { openKnowledgeBaseForCli } from '../knowledge/cli-support.js';
-import { evalQuestionSchema, parseJsonLines, runEval } from '../knowledge/eval.js';
+import { isAppError } from '../../src/errors.js';
+import { openKnowledgeBaseForCli } from '../../src/knowledge/cli-support.js';
+import { evalQuestionSchema, parseJsonLines, runEval } from '../../src/knowledge/eval.js';
 
 /**
  * `eval FILE`: answer every question of a question file, print each failure, and end with "eval: N/M passed".

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '../src/logger.js';
 
 /**
  * For a long-running process (`npm start`, `npm run worker`). Every handler catches its own errors, so a stray

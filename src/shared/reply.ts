@@ -1,4 +1,4 @@
-import type { Citation } from '../knowledge/types.js';
+import type { Citation } from './citation.js';
 
 /**
  * Channel-neutral reply. Text is plain (no Slack mrkdwn, no HTML, no Markdown):

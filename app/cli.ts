@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * CLI entry: `npm run -s <script> -- ...` (see README). Each command lives in src/cli/<command>.ts and exports
+ * CLI entry: `npm run -s <script> -- ...` (see README). Each command lives in app/cli/<command>.ts and exports
  * `run(args: string[]): Promise<number>` returning the exit code. Output goes to stdout; logs go to stderr.
  */
 const COMMANDS: Record<string, string> = {

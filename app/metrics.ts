@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BotObserver } from './bot/ports.js';
+import type { BotObserver } from '../src/bot/ports.js';
 
 /** Prometheus metrics for one process; each server gets its own registry so tests can start several. */
 export interface Metrics {

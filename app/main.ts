@@ -2,8 +2,8 @@
  * `npm start`: one process runs everything — store, knowledge index, Slack, Teams, job workers, HTTP server.
  * SIGTERM/SIGINT: stop taking requests, finish in-flight work, close workers and the store, exit 0.
  */
-import { loadConfigOrExit } from './config.js';
-import { createLogger } from './logger.js';
+import { loadConfigOrExit } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 import { startServer } from './server.js';
 import { guardProcess, stopOnSignal } from './process-lifecycle.js';
 

@@ -1,5 +1,5 @@
-import { isAppError, ValidationError } from '../errors.js';
-import { openKnowledgeBaseForCli } from '../knowledge/cli-support.js';
+import { isAppError, ValidationError } from '../../src/errors.js';
+import { openKnowledgeBaseForCli } from '../../src/knowledge/cli-support.js';
 
 const USAGE = ['usage:', '  kb ingest PATH...   add or replace documents (txt, md, pdf, docx, html) and rebuild the index', '  kb list             documents in the index with their chunk counts'].join('\n');
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { isAppError } from '../errors.js';
-import { formatAnswerText, openKnowledgeBaseForCli } from '../knowledge/cli-support.js';
+import { isAppError } from '../../src/errors.js';
+import { formatAnswerText, openKnowledgeBaseForCli } from '../../src/knowledge/cli-support.js';
 
 const USAGE = [
   'usage:',

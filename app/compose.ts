@@ -1,0 +1,292 @@
+/**
+ * The composition root: the one place that builds the store, the domain services, the bot core, the adapters and
+ * what the jobs need, and ties them together. `npm start` (app/server.ts), `npm run worker` (app/worker.ts) and the
+ * CLI (app/cli/) all build from here; nothing under src/ knows about adapters/ or jobs/.
+ */
+import { createSlackAdapter, slackMissing, type SlackAdapter, type SlackAdapterOptions } from '../adapters/slack/index.js';
+import { createTeamsAdapter, type TeamsAdapterDeps, type TeamsBot } from '../adapters/teams/index.js';
+import type { JobsServices } from '../jobs/ports.js';
+import { AttendanceService } from '../src/attendance/service.js';
+import { createBot, type Bot } from '../src/bot/index.js';
+import type { Notifier } from '../src/bot/notifier.js';
+import type { BotDeps, DigestPort, QuestionLogPort } from '../src/bot/ports.js';
+import type { Config } from '../src/config.js';
+import { DigestService } from '../src/digest/digest-service.js';
+import { storeDigestSource } from '../src/digest/store-source.js';
+import { parseTermStarts } from '../src/digest/terms.js';
+import { readDirectoryFile } from '../src/directory/file.js';
+import { importDirectory } from '../src/directory/import.js';
+import { DirectoryService } from '../src/directory/service.js';
+import type { Answerer } from '../src/knowledge/types.js';
+import type { Logger } from '../src/logger.js';
+import { createBotAnswersRepo } from '../src/store/bot-answers-repo.js';
+import { createDeliveriesRepo, type DeliveriesRepo } from '../src/store/bot-deliveries-repo.js';
+import { NotificationClaimsRepo } from '../src/store/notification-claims-repo.js';
+import { openStore } from '../src/store/open-store.js';
+import { createQuestionLog, type QuestionLog } from '../src/store/question-log.js';
+import type { Store } from '../src/store/store.js';
+import { createTeamsAnswerMessagesRepo } from '../src/store/teams-answer-messages-repo.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Domain services over one store.
+
+export interface DomainServices {
+  directory: DirectoryService;
+  attendance: AttendanceService;
+  questionLog: QuestionLog;
+}
+
+/**
+ * The directory, attendance and question-log services over one store, configured from Config
+ * (SCHEDULE_TIMEZONE, QUESTION_LOG_SALT, QUESTION_LOG_DAYS). `directory` and `attendance` satisfy the bot's
+ * DirectoryPort and AttendancePort as they are. The CLI uses these alone; the server and worker through the context.
+ */
+export function createDomainServices(
+  store: Store,
+  config: Pick<Config, 'SCHEDULE_TIMEZONE' | 'QUESTION_LOG_SALT' | 'QUESTION_LOG_DAYS'>,
+  logger?: Logger,
+  now?: () => Date,
+): DomainServices {
+  const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
+  const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
+  return { directory, attendance, questionLog: createQuestionLog(store, config, logger) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The context: store, index, services and bot core, shared by the adapters, the server and the jobs.
+
+/** Index statistics for /healthz (the knowledge base's stats(), when the answerer has them). */
+export interface IndexStats {
+  documents: number;
+  chunks: number;
+  loadedAt?: Date | string | null;
+}
+
+/** An answerer that may also report index stats and reload (the real KnowledgeBase does both). */
+export type AppAnswerer = Answerer & {
+  stats?(): IndexStats;
+  changedOnDisk?(): Promise<boolean>;
+  reload?(): Promise<unknown>;
+  /** Release what it holds (the threaded knowledge base's worker); called by AppContext.close() when the context built it. */
+  close?(): Promise<void>;
+};
+
+export interface AppContextOverrides {
+  /** Use this store instead of opening one from config (tests: openTestStore). Not closed by the context. */
+  store?: Store;
+  /** Use this answerer instead of building the knowledge base from KNOWLEDGE_DIR. */
+  answerer?: AppAnswerer;
+  /** Clock for week defaults and logs (tests). */
+  now?: () => Date;
+  metrics?: Metrics;
+}
+
+/** Everything the adapters, server and jobs share: one store, one index, one bot core. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  answerer: AppAnswerer;
+  directory: DirectoryService;
+  attendance: AttendanceService;
+  questionLog: QuestionLog;
+  digest: DigestService;
+  deliveries: DeliveriesRepo;
+  bot: Bot;
+  metrics: Metrics;
+  now: () => Date;
+  /**
+   * Retention for the bot's own tables: stored answers (and their feedback) older than QUESTION_LOG_DAYS, and
+   * delivery claims older than 7 days (Slack retries within minutes). Returns how many rows went.
+   */
+  purgeBotData(now: Date): Promise<{ answers: number; deliveries: number }>;
+  /** Close what this context opened (the store unless it was injected; the knowledge base's worker thread unless the answerer was injected). */
+  close(): Promise<void>;
+}
+
+/** The server's knowledge base runs on a worker thread, so answering never delays acknowledgements (the CLI keeps it in process). */
+async function buildAnswerer(config: Config, logger: Logger): Promise<AppAnswerer> {
+  const { createThreadedKnowledgeBase } = await import('../src/knowledge/index.js');
+  return createThreadedKnowledgeBase(config, logger.child({ component: 'knowledge' }));
+}
+
+export async function createAppContext(config: Config, logger: Logger, overrides: AppContextOverrides = {}): Promise<AppContext> {
+  const store = overrides.store ?? (await openStore(config, logger.child({ component: 'store' })));
+  const ownsStore = !overrides.store;
+  let ownedAnswerer: AppAnswerer | undefined;
+  try {
+    if (config.DIRECTORY_FILE) {
+      const file = await readDirectoryFile(config.DIRECTORY_FILE);
+      const report = await importDirectory(store, file, logger, { changedOnly: true });
+      logger.info({ file: config.DIRECTORY_FILE, report }, 'directory loaded');
+    }
+    if (!overrides.answerer) ownedAnswerer = await buildAnswerer(config, logger);
+    const answerer = overrides.answerer ?? ownedAnswerer!;
+    const now = overrides.now ?? (() => new Date());
+    const metrics = overrides.metrics ?? createMetrics();
+    const { directory, attendance, questionLog } = createDomainServices(store, config, logger, now);
+    const digest = new DigestService({
+      source: storeDigestSource(store),
+      timeZone: config.SCHEDULE_TIMEZONE,
+      termStarts: parseTermStarts(config.TERM_STARTS),
+      now,
+    });
+    const questionLogPort: QuestionLogPort = { record: (e) => questionLog.record(e) };
+    const digestPort: DigestPort = { latestDigestFor: (actor) => digest.latestDigestFor(actor) };
+    const answers = createBotAnswersRepo(store.db);
+    const deliveries = createDeliveriesRepo(store.db);
+    const deps: BotDeps = {
+      answerer,
+      directory,
+      attendance,
+      answers,
+      questionLog: questionLogPort,
+      digest: digestPort,
+      observe: metrics.observer,
+      logger: logger.child({ component: 'bot' }),
+      now,
+    };
+    return {
+      config,
+      logger,
+      store,
+      answerer,
+      directory,
+      attendance,
+      questionLog,
+      digest,
+      deliveries,
+      bot: createBot(deps),
+      metrics,
+      now,
+      async purgeBotData(at) {
+        const day = 86_400_000;
+        return {
+          answers: await answers.purgeOlderThan(new Date(at.getTime() - config.QUESTION_LOG_DAYS * day)),
+          deliveries: await deliveries.purgeOlderThan(new Date(at.getTime() - 7 * day)),
+        };
+      },
+      async close() {
+        await ownedAnswerer?.close?.();
+        if (ownsStore) await store.close();
+      },
+    };
+  } catch (err) {
+    await ownedAnswerer?.close?.().catch(() => undefined);
+    if (ownsStore) await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Adapters over the context.
+
+export type SlackOptions = Pick<SlackAdapterOptions, 'maxRetryAfterMs' | 'timeoutMs' | 'viewAckBudgetMs' | 'socketRetryMs' | 'track'>;
+
+/**
+ * The Slack adapter over this context, or null (with the reason logged) when its variables are not set. The worker
+ * uses only its notifier: no HTTP receiver is mounted there and Socket Mode is not started.
+ */
+export function createSlackAdapterFor(context: AppContext, options: SlackOptions = {}): SlackAdapter | null {
+  const { config, logger } = context;
+  const missing = slackMissing(config);
+  if (missing.length) {
+    logger.info({ missing }, `Slack is off: set ${missing.join(' and ')} to switch it on`);
+    return null;
+  }
+  return createSlackAdapter({
+    config,
+    bot: context.bot,
+    deliveries: context.deliveries,
+    logger,
+    countRequest: (kind) => context.metrics.platformRequests.inc({ platform: 'slack', kind }),
+    countError: (where, code) => context.metrics.errors.inc({ code, where }),
+    ...options,
+  });
+}
+
+export type TeamsOptions = Partial<Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>>;
+
+/** The Teams adapter over this context; the server mounts it, `npm run worker` uses only its notifier. */
+export function createTeamsAdapterFor(context: AppContext, options: TeamsOptions = {}): TeamsBot {
+  const { config, logger } = context;
+  const teams = createTeamsAdapter({
+    config,
+    bot: context.bot,
+    conversations: {
+      saveReference: (user, reference) => context.directory.saveTeamsConversationReference(user, reference),
+      markUnreachable: async (user) => {
+        await context.directory.markTeamsUnreachable(user);
+      },
+    },
+    deliveries: context.deliveries,
+    answerMessages: createTeamsAnswerMessagesRepo(context.store.db, context.store.settings),
+    logger,
+    ...options,
+  });
+  if (teams.mode === 'refuse') {
+    logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant or UserAssignedMSI) to switch it on');
+  }
+  return teams;
+}
+
+/** Notifiers for the jobs, in order of preference (a person is messaged on the first platform that can reach them). */
+export function notifiersOf(slack: SlackAdapter | null, teams: TeamsBot): Notifier[] {
+  return [...(slack ? [slack.notifier] : []), ...(teams.mode !== 'refuse' ? [teams.notifier] : [])];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the jobs need.
+
+export interface StoreServicesOptions {
+  store: Store;
+  /** In order of preference (a person is messaged on the first platform that can reach them). */
+  notifiers: Notifier[];
+  /** The question log service (src/store/question-log.ts): purges past QUESTION_LOG_DAYS. */
+  questionLog?: { purgeQuestionLog(now: Date): Promise<number> };
+  /** The bot's stored answers and delivery keys (AppContext.purgeBotData): purged past retention. */
+  botData?: { purge(now: Date): Promise<{ answers: number; deliveries: number }> };
+  /** The knowledge base: re-ingested at night when its files changed. */
+  knowledge?: { changedOnDisk(): Promise<boolean>; reload(): Promise<unknown> };
+}
+
+/** JobsServices over the store and the adapters' notifiers. */
+export function jobsServicesFromStore(opts: StoreServicesOptions): JobsServices {
+  const { store } = opts;
+  return {
+    directory: {
+      listCentres: () => store.directory.listCentres(),
+      leadsOf: (centreId) => store.directory.peopleWithRole('oc_lead', centreId),
+      networkLeads: () => store.directory.peopleWithRole('network_lead'),
+      getPerson: (id) => store.directory.getPerson(id),
+      digestChannels: () => store.directory.getDigestChannels(),
+    },
+    attendance: { listReturns: (from, to) => store.returns.list({ from, to }) },
+    digestSource: storeDigestSource(store),
+    claims: new NotificationClaimsRepo(store.db),
+    notifiers: opts.notifiers,
+    housekeeping: {
+      knowledgeChangedOnDisk: opts.knowledge ? () => opts.knowledge!.changedOnDisk() : undefined,
+      reloadKnowledge: opts.knowledge ? () => opts.knowledge!.reload() : undefined,
+      purgeQuestionLog: opts.questionLog ? (now) => opts.questionLog!.purgeQuestionLog(now) : undefined,
+      purgeBotData: opts.botData ? (now) => opts.botData!.purge(now) : undefined,
+    },
+  };
+}
+
+/**
+ * What the jobs need from this process. Nightly housekeeping purges the question log, stored answers and delivery
+ * keys past retention. `reloadKnowledge` only where this process serves questions (its index is in memory).
+ */
+export function jobsServicesFor(context: AppContext, notifiers: Notifier[], options: { reloadKnowledge: boolean }): JobsServices {
+  const kb = context.answerer;
+  return jobsServicesFromStore({
+    store: context.store,
+    notifiers,
+    questionLog: context.questionLog,
+    botData: { purge: (now: Date) => context.purgeBotData(now) },
+    knowledge:
+      options.reloadKnowledge && kb.changedOnDisk && kb.reload ? { changedOnDisk: () => kb.changedOnDisk!(), reload: () => kb.reload!() } : undefined,
+  });
+}

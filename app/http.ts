@@ -1,0 +1,178 @@
+/** The HTTP side of the server: the express app (health, metrics, mounts), listening, in-flight work. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type Router } from 'express';
+import type { Logger } from '../src/logger.js';
+import type { Metrics } from './metrics.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** What /healthz reports. `status` is "ok" when the core (store) is up; the server then answers 200, else 503. */
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  store: { ok: boolean; engine?: string; latencyMs?: number; error?: string };
+  redis: { status: string };
+  index: { documents: number; chunks: number; loadedAt?: string } | null;
+  /** slack 'socket-connecting': Socket Mode is retrying its connection (status is then 'degraded'). */
+  adapters: { slack: 'http' | 'socket' | 'socket-connecting' | 'off'; teams: 'on' | 'local-dev' | 'off' };
+}
+
+export interface HealthSources {
+  version: string;
+  store(): Promise<{ ok: boolean; engine?: string; latencyMs?: number; error?: string }>;
+  /** Redis/BullMQ connection status ("ready", "connecting", "off", …). */
+  redis?(): Promise<string> | string;
+  index?(): { documents: number; chunks: number; loadedAt?: Date | string } | null;
+  adapters(): HealthReport['adapters'];
+}
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  health: HealthSources;
+  /** Bolt's ExpressReceiver router (serves POST /slack/events); absent when Slack is off or in Socket Mode. */
+  slackRouter?: Router | null;
+  /** Further routes (Teams at POST /api/messages, bull-board at /admin/queues), mounted after ours. */
+  mounts?: ((app: Express) => void)[];
+}
+
+const HEALTH_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(p: Promise<T> | T, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.resolve(p).catch(() => fallback),
+    new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(fallback), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export async function healthReport(h: HealthSources): Promise<HealthReport> {
+  const [store, redis] = await Promise.all([
+    withTimeout(h.store(), HEALTH_TIMEOUT_MS, { ok: false, error: 'no answer within 2 s' }),
+    withTimeout(h.redis ? h.redis() : 'off', HEALTH_TIMEOUT_MS, 'no answer'),
+  ]);
+  let index: HealthReport['index'] = null;
+  try {
+    const s = h.index?.();
+    if (s) index = { documents: s.documents, chunks: s.chunks, ...(s.loadedAt ? { loadedAt: new Date(s.loadedAt).toISOString() } : {}) };
+  } catch {
+    index = null;
+  }
+  const adapters = h.adapters();
+  const status = !store.ok ? 'down' : (redis === 'ready' || redis === 'off') && adapters.slack !== 'socket-connecting' ? 'ok' : 'degraded';
+  return { status, version: h.version, store, redis: { status: redis }, index, adapters };
+}
+
+/** The express app: Slack events, health, metrics, plus whatever other adapters mount. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' ? req.path : 'other';
+      deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  });
+  if (deps.slackRouter) app.use(deps.slackRouter);
+  app.get('/healthz', async (_req, res) => {
+    const report = await healthReport(deps.health);
+    res.status(report.status === 'down' ? 503 : 200).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
+  for (const mount of deps.mounts ?? []) mount(app);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  return app;
+}
+
+/** Counts work still running after the HTTP response (Slack listeners ack first, then work). */
+export class InFlight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+  begin(): () => void {
+    this.count++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.count--;
+      if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+    };
+  }
+  get size(): number {
+    return this.count;
+  }
+  /** Resolves true when idle, false if `timeoutMs` passed first. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+export interface Listening {
+  server: Server;
+  port: number;
+  url: string;
+  /** Stop accepting connections and wait for open requests to finish (bounded). */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Listen on host:port (port 0 picks a free one). */
+export async function listen(app: Express, port: number, host = '0.0.0.0'): Promise<Listening> {
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    server,
+    port: actual,
+    url: `http://${shownHost}:${actual}`,
+    close(timeoutMs = 10_000) {
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, timeoutMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+
+let cachedVersion: string | undefined;
+export function appVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version?: string };
+    cachedVersion = pkg.version ?? 'unknown';
+  } catch {
+    cachedVersion = 'unknown';
+  }
+  return cachedVersion;
+}

@@ -1,0 +1,2 @@
+/** The chat platforms the bot runs on. */
+export type Platform = 'slack' | 'teams';
