@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAppError } from '../../src/errors.js';
 import { openKnowledgeBaseForCli } from '../../src/knowledge/cli-support.js';
-import { evalQuestionSchema, parseJsonLines, runEval } from '../../src/knowledge/eval.js';
+import { evalQuestionSchema, formatOutcomes, parseJsonLines, runEval, summariseEval } from '../../src/knowledge/eval.js';
 
 /**
- * `eval FILE`: answer every question of a question file, print each failure, and end with "eval: N/M passed".
+ * `eval FILE`: answer every question of a question file, print each failure, a line per topic, the count of each
+ * outcome (correct, wrong, false abstain, correct abstain, answered but should abstain), and end with
+ * "eval: N/M passed".
  * Exit code 0 when every question passed, 1 otherwise, 2 for a bad file.
  */
 export async function run(args: string[]): Promise<number> {
@@ -36,7 +38,9 @@ export async function run(args: string[]): Promise<number> {
     const got = r.answer.answer.replace(/\s+/g, ' ').slice(0, 240);
     process.stdout.write(`FAIL ${r.question.id}: ${r.question.question}\n  ${r.failure}\n  answered=${r.answer.answered}: ${got}\n`);
   }
-  const passed = results.filter((r) => r.passed).length;
-  process.stdout.write(`eval: ${passed}/${results.length} passed\n`);
-  return passed === results.length ? 0 : 1;
+  const summary = summariseEval(results);
+  for (const t of summary.topics) process.stdout.write(`topic ${t.topic}: ${t.passed}/${t.total} passed (${formatOutcomes(t.outcomes, true)})\n`);
+  process.stdout.write(`outcomes: ${formatOutcomes(summary.outcomes)}\n`);
+  process.stdout.write(`eval: ${summary.passed}/${summary.total} passed\n`);
+  return summary.passed === summary.total ? 0 : 1;
 }

@@ -80,6 +80,57 @@ export function scoreAnswer(question: EvalQuestion, answer: Answer): EvalResult 
   return hit ? { question, answer, passed: true } : { question, answer, passed: false, failure: `none of ${JSON.stringify(question.expect_any)} in the answer or its excerpts` };
 }
 
+/** What happened to one question: the five outcomes `eval` counts. */
+export type EvalOutcome = 'correct' | 'wrong' | 'false_abstain' | 'correct_abstain' | 'answered_should_abstain';
+
+export const OUTCOME_LABELS: Record<EvalOutcome, string> = {
+  correct: 'correct',
+  wrong: 'wrong',
+  false_abstain: 'false abstain',
+  correct_abstain: 'correct abstain',
+  answered_should_abstain: 'answered but should abstain',
+};
+
+export function outcomeOf(result: EvalResult): EvalOutcome {
+  if (result.question.abstain) return result.answer.answered ? 'answered_should_abstain' : 'correct_abstain';
+  if (!result.answer.answered) return 'false_abstain';
+  return result.passed ? 'correct' : 'wrong';
+}
+
+export interface EvalSummary {
+  passed: number;
+  total: number;
+  outcomes: Record<EvalOutcome, number>;
+  /** Per topic (questions without one are under "(none)"), in first-seen order. */
+  topics: { topic: string; passed: number; total: number; outcomes: Record<EvalOutcome, number> }[];
+}
+
+const noOutcomes = (): Record<EvalOutcome, number> => ({ correct: 0, wrong: 0, false_abstain: 0, correct_abstain: 0, answered_should_abstain: 0 });
+
+export function summariseEval(results: EvalResult[]): EvalSummary {
+  const outcomes = noOutcomes();
+  const topics = new Map<string, EvalSummary['topics'][number]>();
+  for (const r of results) {
+    const o = outcomeOf(r);
+    outcomes[o]++;
+    const name = r.question.topic ?? '(none)';
+    const t = topics.get(name) ?? { topic: name, passed: 0, total: 0, outcomes: noOutcomes() };
+    topics.set(name, t);
+    t.total++;
+    if (r.passed) t.passed++;
+    t.outcomes[o]++;
+  }
+  return { passed: results.filter((r) => r.passed).length, total: results.length, outcomes, topics: [...topics.values()] };
+}
+
+/** "correct 45, wrong 2, false abstain 3, ..." leaving out outcomes that did not happen when `compact`. */
+export function formatOutcomes(outcomes: Record<EvalOutcome, number>, compact = false): string {
+  return (Object.keys(OUTCOME_LABELS) as EvalOutcome[])
+    .filter((k) => !compact || outcomes[k] > 0)
+    .map((k) => `${OUTCOME_LABELS[k]} ${outcomes[k]}`)
+    .join(', ');
+}
+
 export async function runEval(answerer: Answerer, questions: EvalQuestion[]): Promise<EvalResult[]> {
   const results: EvalResult[] = [];
   for (const q of questions) results.push(scoreAnswer(q, await answerer.answer(q.question)));
