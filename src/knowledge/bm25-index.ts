@@ -28,6 +28,7 @@ export function chunkTerms(chunk: Chunk, matcher: ConceptMatcher): Map<string, n
     for (const t of tokens) {
       if (t.stop) continue;
       tf.set(t.term, (tf.get(t.term) ?? 0) + weight);
+      if (t.joined) continue;
       if (pairs && prev !== undefined) {
         const pair = termPair(prev, t.term);
         tf.set(pair, (tf.get(pair) ?? 0) + weight);
@@ -133,6 +134,7 @@ export class Bm25Index {
         if (t.stop) continue;
         const id = termId(t.term);
         count(id, weight);
+        if (t.joined) continue;
         if (pairs && prev >= 0) {
           const key = prev * PAIR_KEY_SHIFT + id;
           let pid = this.pairIds.get(key);
@@ -244,6 +246,11 @@ export class Bm25Index {
 
   get size(): number {
     return this.chunks.length;
+  }
+
+  /** Every plain word the index holds (stemmed; no concepts, no pairs), for spelling correction. */
+  words(): IterableIterator<string> {
+    return this.termIds.keys();
   }
 
   /** Posting lists: words, concepts and word pairs. */

@@ -1,5 +1,6 @@
 import { isPairTerm, type Bm25Index, type ScoredChunk } from './bm25-index.js';
-import type { Query } from './retrieval.js';
+import { holdsFacts } from './facts.js';
+import { termCredit, type Query } from './retrieval.js';
 import { tokenize } from './tokenizer.js';
 
 /** A sentence (or a list with its lead-in) that can be quoted on its own. */
@@ -83,7 +84,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   const top = ranked.slice(0, options.passages ?? 4).filter((r, i) => i === 0 || r.score >= ranked[0]!.score * 0.35);
   if (!top.length) return [];
   const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term));
-  const totalWeight = plain.reduce((s, t) => s + index.idf(t.term) * t.coverageWeight, 0) || 1;
+  const totalWeight = plain.reduce((s, t) => s + t.idf * t.coverageWeight, 0) || 1;
   const bigrams = new Set<string>();
   for (let i = 1; i < query.sequence.length; i++) bigrams.add(`${query.sequence[i - 1]} ${query.sequence[i]}`);
 
@@ -101,20 +102,20 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       const terms = new Set(tokens.filter((t) => !t.stop).map((t) => t.term));
       const concepts = new Set(index.matcher.concepts(tokens));
       let covered = 0;
+      const inText = (t: string) => terms.has(t) || concepts.has(t);
+      const inHeading = (t: string) => headingTerms.has(t) || headingConcepts.has(t);
       for (const qt of plain) {
-        const w = index.idf(qt.term) * qt.coverageWeight;
-        if (terms.has(qt.term) || viaConcept(query, index, concepts, qt.term)) covered += w;
-        else if (headingTerms.has(qt.term) || viaConcept(query, index, headingConcepts, qt.term)) covered += w * 0.5;
+        const w = qt.idf * qt.coverageWeight;
+        covered += w * Math.max(termCredit(index, query, qt, inText), 0.5 * termCredit(index, query, qt, inHeading));
       }
       const coverage = covered / totalWeight;
       let score = coverage;
       if (score === 0) return;
-      const seq = tokens.filter((t) => !t.stop).map((t) => t.term);
+      const seq = tokens.filter((t) => !t.stop && !t.joined).map((t) => t.term);
       let pairs = 0;
       for (let i = 1; i < seq.length; i++) if (bigrams.has(`${seq[i - 1]} ${seq[i]}`)) pairs++;
       score += Math.min(pairs, 3) * 0.06;
-      if (query.asksForNumber && /\d/.test(text)) score += 0.3;
-      if (query.asksForWho && /\s\p{Lu}\p{Ll}+\s+(?:\p{Lu}\p{Ll}+|School|College|Trust|Forum)/u.test(text.slice(1))) score += 0.08;
+      if (query.asks.size && holdsFacts(query.asks, text)) score += query.asks.has('person') && query.asks.size === 1 ? 0.08 : 0.3;
       score += (r.score / top[0]!.score) * 0.2;
       const words = text.split(/\s+/).length;
       if (words < 5) score -= 0.2;
@@ -134,9 +135,9 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
     chosen.push(c);
   }
   // "How many...?" wants a figure: if the best sentence has none and the next one does, the next one goes too.
-  if (query.asksForNumber && !/\d/.test(best.text)) {
+  if (query.asks.size && !holdsFacts(query.asks, best.text)) {
     const next = unitsByRank[best.chunkRank]![best.position + 1];
-    if (next && /\d/.test(next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
+    if (next && holdsFacts(query.asks, next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
       chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score });
     }
   }
@@ -153,24 +154,15 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   return chosen.sort((a, b) => groupScore.get(b.chunkRank)! - groupScore.get(a.chunkRank)! || a.chunkRank - b.chunkRank || a.position - b.position);
 }
 
-// A digit standing as a number ("30 schools", "100%"), not inside a name like KS4 or NPQ2.
-const NUMBER_WORDS =
-  /(?<![\p{L}\d])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|half|third|quarter|dozens?|once|twice|percent|termly|weekly|fortnightly|monthly|annual(?:ly)?|yearly|daily|every|free|no cost|no charge)\b/iu;
-// A date, time or named period: "2030", "2024/25", "September", "the summer term", "8am", "on Saturdays".
-// "Term time", "this year" or "termly" (how often, not when) is not one.
-const TIME_WORDS =
-  /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(?:autumn|spring|summer) term\b|\bhalf[- ]term\b|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|\b\d{1,2}:\d\d\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?\b|\bweekends?\b/i;
-
 /**
- * Whether the chosen sentences hold the kind of fact the question asks for: a figure for "how many", a date or
- * period for "when". A passage about the right topic without it must not be passed off as the answer.
+ * Whether the chosen sentences hold the kind of fact the question asks for (facts.ts): a figure for "how many", a
+ * share for "what percentage", money for "how much does it cost", a date or period for "when", contact details
+ * for "what is their email". A passage about the right topic without it must not be passed off as the answer.
  */
 export function holdsAskedFact(query: Query, sentences: SelectedSentence[]): boolean {
   // The passage the best sentence comes from must hold it: another passage's figure answers another question.
   const text = sentences.filter((s) => s.chunkRank === sentences[0]!.chunkRank).map((s) => s.text).join(' ');
-  if (query.asksForNumber && !NUMBER_WORDS.test(text)) return false;
-  if (query.asksForWhen && !TIME_WORDS.test(text)) return false;
-  return true;
+  return holdsFacts(query.asks, text);
 }
 
 /**
@@ -180,7 +172,7 @@ export function holdsAskedFact(query: Query, sentences: SelectedSentence[]): boo
 export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4, withContext = false): number {
   // The question's own words only, as in the passage test (retrieval.ts coverage).
   const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term) && (!t.fromContext || withContext));
-  const total = plain.reduce((s, t) => s + index.idf(t.term) * t.coverageWeight, 0);
+  const total = plain.reduce((s, t) => s + t.idf * t.coverageWeight, 0);
   if (!total) return 0;
   let best = 0;
   for (const r of ranked.slice(0, passages)) {
@@ -193,10 +185,11 @@ export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredC
     for (let i = 0; i < units.length; i++) {
       const window = units.slice(i, i + 2);
       let covered = 0;
+      const inWindow = (t: string) => window.some((u) => u.terms.has(t) || u.concepts.has(t));
+      const inHeading = (t: string) => heading.terms.has(t) || heading.concepts.has(t);
       for (const qt of plain) {
-        const w = index.idf(qt.term) * qt.coverageWeight;
-        if (window.some((u) => u.terms.has(qt.term) || viaConcept(query, index, u.concepts, qt.term))) covered += w;
-        else if (heading.terms.has(qt.term) || viaConcept(query, index, heading.concepts, qt.term)) covered += w * 0.5;
+        const w = qt.idf * qt.coverageWeight;
+        covered += w * Math.max(termCredit(index, query, qt, inWindow), 0.5 * termCredit(index, query, qt, inHeading));
       }
       best = Math.max(best, covered / total);
     }

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IndexSnapshot } from './bm25-index.js';
+import { lexiconVersions } from './lexicon.js';
 import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
 
 /**
@@ -25,15 +26,19 @@ export interface CachedIndex {
 const KEEP_FILES = 8;
 let codeHash: string | undefined;
 
-/** Hash of the knowledge module's own source files (chunking, vocabulary and index code). */
+/**
+ * Hash of the knowledge module's own files (chunking, vocabulary and index code, and any data file beside them
+ * such as a word list) and of the versions of the lexicon packages it reads (word frequencies, WordNet, wink-nlp).
+ */
 function codeVersion(): string {
   if (codeHash) return codeHash;
   const dir = fileURLToPath(new URL('.', import.meta.url));
   const hash = createHash('sha256');
-  for (const name of readdirSync(dir).sort()) {
-    if (!/\.(?:ts|js)$/.test(name)) continue;
-    hash.update(name).update(readFileSync(join(dir, name)));
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isFile()) continue;
+    hash.update(entry.name).update(readFileSync(join(dir, entry.name)));
   }
+  hash.update(lexiconVersions());
   codeHash = hash.digest('hex');
   return codeHash;
 }

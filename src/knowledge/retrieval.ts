@@ -1,6 +1,8 @@
 import type { Bm25Index, ScoredChunk } from './bm25-index.js';
 import { chunkTerms, isPairTerm, termPair } from './bm25-index.js';
-import { tokenize } from './tokenizer.js';
+import { askedFacts, type FactKind } from './facts.js';
+import { defaultLexicon, type Lexicon } from './lexicon.js';
+import { stem, tokenize, type Token } from './tokenizer.js';
 import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 
 /** Questions are cut to this many characters for retrieval (the limit is written once, in src/shared/limits.ts). */
@@ -24,7 +26,30 @@ export interface QueryTerm {
   coverageWeight: number;
   /** True when the term is from the earlier question, not this one. */
   fromContext: boolean;
+  /** The word as the question wrote it (plain terms of the question only). */
+  word?: string;
+  /**
+   * How much the term weighs in the support test: its IDF when the documents use it; for a word they never use,
+   * the IDF of what it was matched to (a synonym, a spelling, a compound), or else the highest IDF scaled by how
+   * informative the word is in general English (an everyday word little, a name or an acronym fully).
+   */
+  idf: number;
+  /**
+   * Other ways the documents may say it (each a list of terms that must all be present): hyphen and spacing
+   * variants, WordNet synonyms, a corrected spelling. A passage that has one covers the term.
+   */
+  alternatives?: Alternative[];
 }
+
+/** Another way the documents may say a question word: all of `terms` must be present; `credit` is how much it counts. */
+export interface Alternative {
+  terms: string[];
+  /** 1 for a spelling or spacing variant; less for a synonym, which may mean something else in context. */
+  credit: number;
+}
+
+/** A WordNet synonym covers a word at this share of its weight: "conditions" is not quite "weather". */
+export const SYNONYM_CREDIT = 0.7;
 
 export interface Query {
   terms: QueryTerm[];
@@ -32,10 +57,8 @@ export interface Query {
   concepts: Set<string>;
   /** Plain terms in question order (for phrase bonuses). */
   sequence: string[];
-  asksForNumber: boolean;
-  asksForWho: boolean;
-  /** "When...?", "What year...?": the answer must hold a date, year, month or term. */
-  asksForWhen: boolean;
+  /** What the question asks for (a figure, a share, money, a time, a person, contact details): the answer must hold it. */
+  asks: Set<FactKind>;
   /**
    * The question points back at the earlier one ("How many students does it involve?", "Which schools host
    * them?"): the earlier question's words then count in the support test, at their lower weight.
@@ -43,7 +66,7 @@ export interface Query {
   refersBack: boolean;
 }
 
-export function buildQuery(index: Bm25Index, question: string, context?: string): Query {
+export function buildQuery(index: Bm25Index, question: string, context?: string, lexicon: Lexicon = defaultLexicon()): Query {
   const q = question.slice(0, MAX_QUESTION_CHARS);
   const terms = new Map<string, QueryTerm>();
   const concepts = new Set<string>();
@@ -51,14 +74,21 @@ export function buildQuery(index: Bm25Index, question: string, context?: string)
     const tokens = tokenize(text);
     for (const t of tokens) {
       if (t.stop || terms.has(t.term) || terms.size >= MAX_QUERY_TERMS) continue;
-      terms.set(t.term, { term: t.term, weight, coverageWeight: weight, fromContext });
+      // A hyphenated word's joined form stands for its parts: only when the documents write it that way.
+      if (t.joined) {
+        if (index.df(t.term) > 0) terms.set(t.term, { term: t.term, weight: weight * 0.5, coverageWeight: 0, fromContext, idf: 0 });
+        continue;
+      }
+      terms.set(t.term, { term: t.term, weight, coverageWeight: weight, fromContext, word: t.word, idf: 0 });
     }
     for (const c of index.matcher.concepts(tokens)) {
       if (!fromContext) concepts.add(c);
-      if (!terms.has(c)) terms.set(c, { term: c, weight, coverageWeight: weight, fromContext });
+      if (!terms.has(c)) terms.set(c, { term: c, weight, coverageWeight: weight, fromContext, idf: 0 });
     }
+    if (!fromContext) expandUnknownWords(index, lexicon, tokens, terms);
   };
-  addText(q, 1, false);
+  // "What year / which date / what time…" names the slot the answer fills, not the topic: those words are not scored.
+  addText(q.replace(FRAME_SLOT, '$1'), 1, false);
   if (context) addText(context.slice(0, MAX_QUESTION_CHARS), CONTEXT_WEIGHT, true);
   // Words of a vocabulary phrase in the question ("special educational needs") count mostly through their
   // concept, so a passage that says "SEND" ranks level with one that spells the phrase out.
@@ -70,32 +100,139 @@ export function buildQuery(index: Bm25Index, question: string, context?: string)
   }
   // Word pairs of the question, as indexed (see termPair): phrase evidence, weighted below single words.
   const sequence = tokenize(q)
-    .filter((t) => !t.stop)
+    .filter((t) => !t.stop && !t.joined)
     .map((t) => t.term)
     .slice(0, MAX_QUERY_TERMS);
   for (let i = 1; i < sequence.length; i++) {
     const pair = termPair(sequence[i - 1]!, sequence[i]!);
     const inPhrase = members.has(sequence[i - 1]!) && members.has(sequence[i]!);
-    if (!terms.has(pair)) terms.set(pair, { term: pair, weight: inPhrase ? MEMBER_PAIR_WEIGHT : PAIR_WEIGHT, coverageWeight: 0, fromContext: false });
+    if (!terms.has(pair)) terms.set(pair, { term: pair, weight: inPhrase ? MEMBER_PAIR_WEIGHT : PAIR_WEIGHT, coverageWeight: 0, fromContext: false, idf: 0 });
+  }
+  const maxIdf = index.idf('\u0000never');
+  for (const t of terms.values()) {
+    if (t.term.startsWith('§') || isPairTerm(t.term)) {
+      t.idf = index.idf(t.term);
+      continue;
+    }
+    // How informative the word is in general English scales its weight: "ahead" or "heard" tell little about
+    // the topic even where the documents happen to use them rarely; a name or a specialist word keeps its weight.
+    const general = t.word ? GENERAL_FLOOR + (1 - GENERAL_FLOOR) * lexicon.informativeness(t.word) : 1;
+    if (index.df(t.term) > 0) t.idf = index.idf(t.term) * general;
+    else {
+      t.idf = maxIdf * general;
+      // A word matched to how the documents say it weighs what that says, never more than the word itself.
+      if (t.alternatives?.length) t.idf = Math.min(t.idf, Math.max(...t.alternatives.map((alt) => alt.terms.reduce((s, a) => s + index.idf(a), 0) / alt.terms.length)));
+    }
   }
   const lower = q.toLowerCase();
   return {
     terms: [...terms.values()],
     concepts,
     sequence,
-    asksForNumber: /\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share)\b|\b(?:total|the) number of\b|\bwhat(?:'s| is| was| are)? the (?:\w+ )?(?:rate|percentage|proportion|number|total)\b|\bpass rate\b/.test(lower),
-    asksForWho: /^\s*(?:who|whom|which (?:school|organisation|organization|partner|company))\b/.test(lower),
-    // "When did/will.../When are the.../When does it open?" ask for a time; "When do children do better?" does not.
-    asksForWhen:
-      /^\s*(?:by when|since when|until when|what (?:year|date|month|term)|which (?:year|date|month|term)|when (?:did|was|were|will)\b|when (?:is|are) the\b)/.test(lower) ||
-      (/^\s*when\b/.test(lower) && /\b(?:start|starts|started|begin|begins|began|end|ends|ended|open|opens|opened|close|closes|closed|launch|launches|launched|until|finish|finishes|due|happen|happens|held)\b/.test(lower)),
+    asks: askedFacts(q),
     refersBack: Boolean(context?.trim()) && /\b(?:it|its|they|them|these|those)\b/.test(lower),
   };
 }
 
 export function search(index: Bm25Index, query: Query, k: number): ScoredChunk[] {
   const weights = new Map(query.terms.map((t) => [t.term, t.weight]));
+  // A word the documents never use is searched for as they say it.
+  for (const t of query.terms) {
+    for (const alt of t.alternatives ?? []) {
+      for (const a of alt.terms) if (!weights.has(a)) weights.set(a, (t.weight * ALTERNATIVE_WEIGHT * alt.credit) / alt.terms.length);
+    }
+  }
   return index.search(weights, k);
+}
+
+const FRAME_SLOT = /\b(what|which)\s+(?:year|years|date|dates|month|day|time)\b/gi;
+
+/** Weight kept by the commonest English words in the support test (see buildQuery). */
+export const GENERAL_FLOOR = 0.35;
+/** Ranking weight of the other ways of saying a word (shared among the words of a phrase). */
+const ALTERNATIVE_WEIGHT = 0.8;
+/** WordNet senses looked at per part of speech, commonest first: rarer senses drift off topic. */
+const SYNONYM_SENSES = 3;
+
+/**
+ * For each question word the documents never use, find how they might say it instead: the word joined with its
+ * neighbour ("drop out" -> "dropout") or split in two ("dropout" -> "drop out"), WordNet synonyms the documents
+ * use ("finished" -> "complete"), or, for a word general English does not know either, the nearest indexed
+ * spelling ("saturdy" -> "saturday"). Found alternatives are stored on the term.
+ */
+function expandUnknownWords(index: Bm25Index, lexicon: Lexicon, tokens: Token[], terms: Map<string, QueryTerm>): void {
+  const known = (t: string) => index.df(t) > 0;
+  const written = tokens.filter((t) => !t.joined);
+  for (let i = 0; i < written.length; i++) {
+    const tok = written[i]!;
+    const qt = terms.get(tok.term);
+    if (!qt || tok.stop || qt.fromContext || qt.alternatives || known(tok.term) || tok.term.startsWith('§')) continue;
+    const alternatives: Alternative[] = [];
+    const add = (terms: string[], credit = 1) => {
+      if (terms.length && terms.every(known) && !alternatives.some((a) => a.terms.join(' ') === terms.join(' '))) alternatives.push({ terms, credit });
+    };
+    // Spacing: "drop out" / "dropout".
+    const next = written[i + 1];
+    const prev = written[i - 1];
+    if (next) add([stem(tok.word + next.word)]);
+    if (prev) add([stem(prev.word + tok.word)]);
+    for (let cut = 3; cut <= tok.word.length - 3; cut++) {
+      const a = stem(tok.word.slice(0, cut));
+      const b = stem(tok.word.slice(cut));
+      if (known(a) && known(b) && index.df(`${a} ${b}`) > 0) add([a, b]);
+    }
+    // Synonyms from WordNet, as the documents write them.
+    for (const syn of lexicon.synonyms(tok.word, SYNONYM_SENSES)) {
+      const synTokens = tokenize(syn).filter((t) => !t.stop && !t.joined);
+      if (synTokens.length && synTokens.length <= 3) add(synTokens.map((t) => t.term), SYNONYM_CREDIT);
+    }
+    // Spelling: only for a word general English does not know either (a name must not be "corrected").
+    if (!alternatives.length && tok.word.length >= 5 && /^[a-z]+$/.test(tok.word) && !lexicon.isEnglish(tok.word)) {
+      const corrected = nearestSpelling(index, tok.term);
+      if (corrected) add([corrected]);
+    }
+    if (alternatives.length) qt.alternatives = alternatives;
+  }
+}
+
+/** The indexed word nearest in spelling (one edit for short words, two for long), the commonest on a tie. */
+function nearestSpelling(index: Bm25Index, term: string): string | undefined {
+  const max = term.length >= 8 ? 2 : 1;
+  let best: string | undefined;
+  let bestDistance = max + 1;
+  let bestDf = 0;
+  for (const w of index.words()) {
+    if (w.startsWith('§') || Math.abs(w.length - term.length) > max || w[0] !== term[0] || /\d/.test(w)) continue;
+    const d = editDistance(term, w, bestDistance);
+    if (d < bestDistance || (d === bestDistance && index.df(w) > bestDf)) {
+      best = w;
+      bestDistance = d;
+      bestDf = index.df(w);
+    }
+  }
+  return bestDistance <= max ? best : undefined;
+}
+
+/** Damerau-Levenshtein distance (adjacent swaps count one), giving up past `limit`. */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        rows[0]![j] = j;
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+      rowMin = Math.min(rowMin, d);
+    }
+    if (i > 0 && rowMin >= limit) return limit;
+  }
+  return rows[a.length]![b.length]!;
 }
 
 export interface Support {
@@ -160,11 +297,22 @@ export function coverage(index: Bm25Index, query: Query, terms: Map<string, numb
     // neither sink a follow-up on a new topic nor carry an off-topic question. A question that points back at it
     // ("does it...", "host them") is about its topic, so there its words count too.
     if (qt.fromContext && !withContext) continue;
-    const w = index.idf(qt.term) * qt.coverageWeight;
+    const w = qt.idf * qt.coverageWeight;
     total += w;
-    if (has(qt.term) || conceptCovers(index, query, qt.term, has)) covered += w;
+    covered += w * termCredit(index, query, qt, has);
   }
   return total ? covered / total : 0;
+}
+
+/**
+ * How far a text with these terms holds the question term, 0..1: fully as written or through a vocabulary
+ * concept, partly through a synonym (its credit), not at all otherwise.
+ */
+export function termCredit(index: Bm25Index, query: Query, qt: QueryTerm, has: (t: string) => boolean): number {
+  if (has(qt.term) || conceptCovers(index, query, qt.term, has)) return 1;
+  let best = 0;
+  for (const alt of qt.alternatives ?? []) if (alt.credit > best && alt.terms.every(has)) best = alt.credit;
+  return best;
 }
 
 function conceptCovers(index: Bm25Index, query: Query, term: string, has: (t: string) => boolean): boolean {

@@ -14,7 +14,8 @@ const STOPWORDS = new Set(
   us let lets many much get got go going gone tell explain describe summarise summarize give list please know
   anything something thing things any kind sort does say says said mention mentioned document documents
   information info detail details question answer one find want looking able name outline show percentage
-  proportion total number amount`.split(/\s+/),
+  proportion total number amount whats whos wheres hows whens im ive id dont doesnt didnt isnt arent wasnt cant
+  couldnt wont wouldnt shouldnt theres thats heres`.split(/\s+/),
 );
 
 /** Irregular forms the Porter stemmer leaves apart, and a few it wrongly merges (government ≠ governed). */
@@ -46,6 +47,13 @@ export interface Token {
   term: string;
   /** True for function words and question words (not scored). */
   stop: boolean;
+  /** The word as written, lower case (for the lexicon: general-English frequency, synonyms, spelling). */
+  word: string;
+  /**
+   * The parts of a hyphenated word written as one ("drop-out" gives "drop", "out" and then "dropout"), so
+   * "drop-out", "dropout" and "drop out" meet. Not part of phrases or word pairs.
+   */
+  joined?: true;
 }
 
 /** Fold curly quotes, dashes and accents so "Camden’s" and "Camden's" tokenise the same. */
@@ -58,9 +66,19 @@ export function foldText(text: string): string {
         .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
         .replace(/[\u2010-\u2015\u2212]/g, '-')
     : text;
-  // Academic years: "2024/2025", "2024-25" and "2024/25" are the same year.
-  return folded.replace(/\b((?:19|20)\d\d)\s*[-/]\s*(?:(?:19|20)(\d\d)|(\d\d))\b/g, (_, a: string, b?: string, c?: string) => `${a}/${b ?? c}`);
+  return (
+    folded
+      // Academic years: "2024/2025", "2024-25" and "2024/25" are the same year, and so is "24/25" (not "Years 10/11").
+      .replace(/\b((?:19|20)\d\d)\s*[-/]\s*(?:(?:19|20)(\d\d)|(\d\d))\b/g, (_, a: string, b?: string, c?: string) => `${a}/${b ?? c}`)
+      .replace(/(?<![\d/.-])(\d\d)\s*\/\s*(\d\d)(?![\d/.])/g, (whole, a: string, b: string) => (Number(a) >= 14 && Number(b) === Number(a) + 1 ? `20${a}/${b}` : whole))
+      // Year groups as staff write them: "y11", "Yr 7", "y12s" are "Year 11", "Year 7", "Year 12".
+      .replace(/\b[Yy](?:[Rr]|ear)?\s?(\d{1,2})(?:s\b|\b)/g, 'Year $1')
+      // Ordinals in figures: "6th form" is "sixth form".
+      .replace(/\b(\d{1,2})(?:st|nd|rd|th)\b/gi, (whole, n: string) => ORDINALS[Number(n)] ?? whole)
+  );
 }
+
+const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth'];
 
 const STEM_CACHE = new Map<string, string>();
 const STEM_CACHE_MAX = 200_000;
@@ -74,18 +92,34 @@ export function stem(word: string): string {
   return result;
 }
 
-const WORD = /[a-z0-9]+(?:'[a-z]+)?/g;
+/** A word, or a hyphenated compound of words ("drop-out", "care-experienced", "post-16"). */
+const WORD = /[a-z0-9]+(?:'[a-z]+)?(?:-[a-z0-9]+(?:'[a-z]+)?)*/g;
 
-/** Split text into stemmed tokens in order; possessive 's is dropped, numbers are kept as they are. */
+function isStop(word: string, term: string): boolean {
+  // "went" is stemmed to "go": a stop word by its lemma is a stop word too.
+  return STOPWORDS.has(word) || (LEMMAS[word] !== undefined && STOPWORDS.has(term));
+}
+
+/**
+ * Split text into stemmed tokens in order; possessive 's is dropped, numbers are kept as they are. A hyphenated
+ * compound of letters gives its parts and then the whole written as one word (marked `joined`).
+ */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   const lower = foldText(text).toLowerCase();
   for (const m of lower.matchAll(WORD)) {
-    let w = m[0];
-    const apos = w.indexOf("'");
-    if (apos >= 0) w = w.slice(0, apos);
-    if (!w) continue;
-    out.push({ term: stem(w), stop: STOPWORDS.has(w) });
+    const parts = m[0].split('-').map((p) => {
+      const apos = p.indexOf("'");
+      return apos >= 0 ? p.slice(0, apos) : p;
+    }).filter(Boolean);
+    for (const w of parts) {
+      const term = stem(w);
+      out.push({ term, stop: isStop(w, term), word: w });
+    }
+    if (parts.length > 1 && parts.every((p) => /[a-z]/.test(p))) {
+      const whole = parts.join('');
+      out.push({ term: stem(whole), stop: false, word: whole, joined: true });
+    }
   }
   return out;
 }
@@ -93,7 +127,7 @@ export function tokenize(text: string): Token[] {
 /** Scored terms only (no stopwords), in order, duplicates kept. */
 export function contentTerms(text: string): string[] {
   return tokenize(text)
-    .filter((t) => !t.stop)
+    .filter((t) => !t.stop && !t.joined)
     .map((t) => t.term);
 }
 

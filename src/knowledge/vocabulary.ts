@@ -94,9 +94,10 @@ export function createConceptMatcher(groups: Record<string, string[]>): ConceptM
     const set = members.get(concept) ?? new Set<string>();
     members.set(concept, set);
     for (const phrase of phrases) {
-      const terms = tokenize(phrase).map((t) => t.term);
+      const tokens = tokenize(phrase).filter((t) => !t.joined);
+      const terms = tokens.map((t) => t.term);
       if (!terms.length) continue;
-      for (const t of tokenize(phrase)) if (!t.stop) set.add(t.term);
+      for (const t of tokens) if (!t.stop) set.add(t.term);
       const list = byFirst.get(terms[0]!) ?? [];
       list.push({ terms, concept });
       byFirst.set(terms[0]!, list);
@@ -107,8 +108,10 @@ export function createConceptMatcher(groups: Record<string, string[]>): ConceptM
   return {
     members,
     groups: groupMap,
-    concepts(tokens: Token[]): string[] {
+    concepts(all: Token[]): string[] {
       const out: string[] = [];
+      // Phrases are matched on the words as written; a hyphenated word's joined form is not one of them.
+      const tokens = all.some((t) => t.joined) ? all.filter((t) => !t.joined) : all;
       for (let i = 0; i < tokens.length; i++) {
         const candidates = byFirst.get(tokens[i]!.term);
         if (!candidates) continue;

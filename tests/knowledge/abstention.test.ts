@@ -29,7 +29,8 @@ describe('abstaining', () => {
   it.each([
     'When are the school holidays?',
     'How many EHCPs are there in Camden?',
-    'What year does the strategy end?',
+    "When's the next Secondary Subject Network meeting?",
+    'How much does a Camden Pathways Programme placement cost?',
   ])('declines when the passage is on topic but lacks the figure or date asked for: %s', async (q) => {
     const a = await kb.answerDetailed(q);
     expect(a.answered).toBe(false);

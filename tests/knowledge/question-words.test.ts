@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Index } from '../../src/knowledge/bm25-index.js';
+import { askedFacts, factKinds, holdsFacts } from '../../src/knowledge/facts.js';
+import { defaultLexicon } from '../../src/knowledge/lexicon.js';
+import type { Chunk } from '../../src/knowledge/model.js';
+import { assessSupport, buildQuery, coverage, editDistance, search } from '../../src/knowledge/retrieval.js';
+import { chunkTerms } from '../../src/knowledge/bm25-index.js';
+import { foldText, tokenize } from '../../src/knowledge/tokenizer.js';
+import { createConceptMatcher, DOMAIN_VOCABULARY } from '../../src/knowledge/vocabulary.js';
+
+function indexOf(texts: string[]): Bm25Index {
+  const chunks: Chunk[] = texts.map((text, i) => ({ id: `t#${i}`, source: 't.md', title: 'T', section: `Section ${i}`, text, ordinal: i }));
+  return new Bm25Index(chunks, createConceptMatcher(DOMAIN_VOCABULARY));
+}
+
+const CORPUS = [
+  'Around 70% of Year 10 students completed their Life Futures Plan, compared with 20% of Year 8.',
+  'The dropout rate from the programme fell to 3% this year.',
+  'The Saturday Club meets at the Euston Skills Centre and is free for students in Years 9 to 11.',
+  'Care-experienced young people receive £1,000 each year through the Head Start programme.',
+  'Camden Learning runs termly networks for subject leaders in primary schools.',
+  'The borough library holds books, maps and newspapers for residents.',
+];
+
+describe('question words the documents do not use', () => {
+  const index = indexOf(CORPUS);
+  const cov = (q: string, i: number) => {
+    const query = buildQuery(index, q);
+    return coverage(index, query, chunkTerms(index.chunks[i]!, index.matcher));
+  };
+
+  it('weighs an everyday English word little and an unknown name fully', () => {
+    const lex = defaultLexicon();
+    expect(lex.informativeness('finished')).toBeLessThan(0.4);
+    expect(lex.informativeness('actually')).toBeLessThan(0.4);
+    expect(lex.informativeness('brecknock')).toBe(1);
+    expect(lex.informativeness('npqh')).toBe(1);
+    expect(lex.isEnglish('saturdy')).toBe(false);
+  });
+
+  it('finds a WordNet synonym the documents use ("finished" -> "completed"), at part credit', () => {
+    const query = buildQuery(index, 'how many year 10s finished their life futures plan?');
+    const finished = query.terms.find((t) => t.word === 'finished')!;
+    expect(finished.alternatives?.some((a) => a.terms.includes('complet') && a.credit < 1)).toBe(true);
+    expect(cov('how many year 10s finished their life futures plan?', 0)).toBeGreaterThan(0.8);
+  });
+
+  it('folds hyphens and spacing: "drop-out", "drop out" and "dropout" meet', () => {
+    expect(tokenize('drop-out').map((t) => t.term)).toEqual(['drop', 'out', 'dropout']);
+    for (const q of ['what is the drop-out rate?', 'what is the drop out rate?', 'what is the dropout rate?']) {
+      expect(cov(q, 1), q).toBeGreaterThan(0.9);
+    }
+  });
+
+  it('corrects a misspelt word general English does not know against the index ("saturdy" -> "saturday")', () => {
+    expect(editDistance('saturdi', 'saturdai')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
+    const query = buildQuery(index, 'when does the saturdy club meet');
+    expect(query.terms.find((t) => t.word === 'saturdy')?.alternatives?.[0]?.terms).toEqual(['saturdai']);
+    expect(search(index, query, 1)[0]!.index).toBe(2);
+  });
+
+  it('does not correct a name into an indexed word, and an unknown name still sinks the question', () => {
+    const q = 'who is the SEN officer for Brecknock primary';
+    const query = buildQuery(index, q);
+    expect(query.terms.find((t) => t.word === 'brecknock')?.alternatives).toBeUndefined();
+    expect(assessSupport(index, query, search(index, query, 3), q).supported).toBe(false);
+  });
+
+  it('folds how staff write year groups, academic years and ordinals', () => {
+    expect(foldText('y11 and Yr 7 and y12s')).toBe('Year 11 and Year 7 and Year 12');
+    expect(foldText("what's new in 25/26?")).toBe("what's new in 2025/26?");
+    expect(foldText('Years 10/11')).toBe('Years 10/11');
+    expect(foldText('the 6th form')).toBe('the sixth form');
+  });
+
+  it('treats a stop word by its lemma as a stop word ("went" -> "go")', () => {
+    expect(tokenize('who went').every((t) => t.stop)).toBe(true);
+    expect(tokenize('whats').every((t) => t.stop)).toBe(true);
+  });
+});
+
+describe('the asked-for thing', () => {
+  it('reads what a question asks for', () => {
+    expect([...askedFacts('how many kids were screened')]).toEqual(['number']);
+    expect([...askedFacts('what % of pupils are eligible for FSM?')]).toEqual(['percent']);
+    expect([...askedFacts('how much did the pilot cost to run')]).toEqual(['money']);
+    expect([...askedFacts("when's the next network meeting")]).toEqual(['time']);
+    expect([...askedFacts('when does the club run?')]).toEqual(['schedule']);
+    expect([...askedFacts('who is the case officer? need their email')].sort()).toEqual(['contact', 'person']);
+    expect([...askedFacts('When is education at its best?')]).toEqual([]);
+    expect([...askedFacts('what is Camden Career Club?')]).toEqual([]);
+  });
+
+  it('finds figures, shares, money, dates, days and contacts in sentences, not digits inside names', () => {
+    expect(factKinds('A post-16 route at KS4 for students at risk of exclusion.').has('number')).toBe(false);
+    expect(factKinds('Over 1,700 Camden children were screened.').has('number')).toBe(true);
+    expect(factKinds('41% of participants were eligible for Free School Meals.').has('percent')).toBe(true);
+    expect(factKinds('Camden invested £1.3m in the redesign.').has('money')).toBe(true);
+    expect(factKinds('It opened in April 2025.').has('time')).toBe(true);
+    expect(factKinds('The club meets on Saturdays.').has('period')).toBe(true);
+    expect(factKinds('Email jo.bloggs@camden.gov.uk for details.').has('contact')).toBe(true);
+    expect(factKinds('The network is led by middle leaders from Camden schools.').has('person')).toBe(true);
+  });
+
+  it('a sentence on the topic without the asked-for thing does not answer', () => {
+    expect(holdsFacts(askedFacts('how much did the pilot cost?'), 'The pilot focused on careers enrichment for Years 9–11.')).toBe(false);
+    expect(holdsFacts(askedFacts('how much does the course cost?'), 'The course is free for parents.')).toBe(true);
+    expect(holdsFacts(askedFacts('when are the school holidays?'), 'Centres open in the evenings, at weekends and in the holidays.')).toBe(false);
+    expect(holdsFacts(askedFacts('when does the club run?'), 'The club runs on Saturdays.')).toBe(true);
+  });
+});
