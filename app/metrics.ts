@@ -11,6 +11,8 @@ export interface Metrics {
   answerLatency: Histogram<'platform'>;
   returnsSubmitted: Counter<'platform' | 'status'>;
   errors: Counter<'code' | 'where'>;
+  /** Reminders, nudges and digests by how each attempt ended (outcome invalid_request: the platform refused the payload). */
+  notifications: Counter<'kind' | 'platform' | 'outcome'>;
   /** Bot core hooks feeding the counters above. */
   observer: BotObserver;
 }
@@ -32,6 +34,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   const returnsSubmitted = new Counter({ name: 'camden_returns_submitted_total', help: 'Attendance returns by outcome', labelNames: ['platform', 'status'] as const, registers });
   const errors = new Counter({ name: 'camden_errors_total', help: 'Errors by code and where they happened', labelNames: ['code', 'where'] as const, registers });
+  const notifications = new Counter({
+    name: 'camden_notifications_total',
+    help: 'Reminder, nudge and digest sends by outcome (sent, skipped, unreachable, permanent, invalid_request, unknown, rate_limited, transient)',
+    labelNames: ['kind', 'platform', 'outcome'] as const,
+    registers,
+  });
   const observer: BotObserver = {
     answered: ({ answered, seconds, platform }) => {
       answers.inc({ platform, answered: String(answered) });
@@ -41,5 +49,5 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     returnSubmitted: ({ status, platform }) => returnsSubmitted.inc({ platform, status }),
     error: ({ code, where }) => errors.inc({ code, where }),
   };
-  return { registry, httpRequests, platformRequests, answers, abstentions, answerLatency, returnsSubmitted, errors, observer };
+  return { registry, httpRequests, platformRequests, answers, abstentions, answerLatency, returnsSubmitted, errors, notifications, observer };
 }

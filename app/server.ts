@@ -106,7 +106,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const workers = options.jobs ?? config.JOBS_IN_PROCESS;
     if (workers || config.ADMIN_PASSWORD) {
       const services = jobsServicesFor(context, notifiers, { reloadKnowledge: workers });
-      jobs = await startJobs({ config, logger, services, workers });
+      jobs = await startJobs({
+        config,
+        logger,
+        services,
+        workers,
+        observeNotification: (o) => context.metrics.notifications.inc(o),
+      });
       const j = jobs;
       cleanups.push(() => j.close());
     }

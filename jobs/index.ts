@@ -13,7 +13,7 @@ import type { JobsServices } from './ports.js';
 import { NOTIFY_QUEUE, SCHEDULE_QUEUE, type ScheduledJobName } from './queue-names.js';
 import { QuietErrorLog } from './quiet-log.js';
 import { ScheduleKeeper, scheduleDefinitions } from './schedules.js';
-import { createSendProcessor, type SendOutcome } from './send-notification.js';
+import { createSendProcessor, type SendOutcome, type SendProcessorOptions } from './send-notification.js';
 
 export type { JobsServices } from './ports.js';
 export { mountQueueBoard } from './board.js';
@@ -46,6 +46,8 @@ export interface JobsDeps {
   sendAttempts?: number;
   /** Used when a 429 carries no Retry-After (ms). */
   defaultRetryAfterMs?: number;
+  /** How each notification attempt ended (the server feeds camden_notifications_total). */
+  observeNotification?: SendProcessorOptions['observe'];
   now?: () => Date;
   /** Longest wait in close() for jobs in hand to finish (ms, default 20 s). */
   closeTimeoutMs?: number;
@@ -194,6 +196,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       logger: log,
       rateLimit: (ms) => sendWorker.rateLimit(ms),
       defaultRetryAfterMs: deps.defaultRetryAfterMs,
+      observe: deps.observeNotification,
     });
     sendWorker = new Worker<NotificationJobData, SendOutcome>(NOTIFY_QUEUE, (job) => waitingForStore('notification', job, () => processor(job)), {
       connection: workerConn('camden-notify-worker'),

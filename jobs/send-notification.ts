@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { NotifierError, type Notifier, type SendResult } from '../src/bot/notifier.js';
+import { NotifierError, type Notifier, type NotifierErrorCode, type SendResult } from '../src/bot/notifier.js';
 import type { Reply } from '../src/shared/reply.js';
 import type { DigestService } from '../src/digest/digest-service.js';
 import type { Person } from '../src/directory/types.js';
@@ -21,6 +21,15 @@ export interface SendProcessorOptions {
   defaultRetryAfterMs?: number;
   /** How long a built digest is reused for other recipients of the same week (ms). */
   digestCacheMs?: number;
+  /** Called once per processed notification with how it ended (metrics). */
+  observe?(outcome: NotificationOutcome): void;
+}
+
+/** How one attempt at a notification ended, for metrics. */
+export interface NotificationOutcome {
+  kind: NotificationJobData['kind'];
+  platform: string;
+  outcome: 'sent' | 'skipped' | 'unreachable' | 'permanent' | 'invalid_request' | 'unknown' | 'rate_limited' | 'transient';
 }
 
 export type SendOutcome =
@@ -55,15 +64,21 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
     const key: NotificationKey = { kind: d.kind, recipient: d.recipient, period: d.period };
     const recipient = parseRecipient(d.recipient);
     const log = opts.logger.child({ job: job.id, kind: d.kind, period: d.period });
+    const count = (outcome: NotificationOutcome['outcome'], platform = notifier?.platform ?? (recipient.type === 'channel' ? recipient.platform : 'none')) =>
+      opts.observe?.({ kind: d.kind, platform, outcome });
+    const skipped = (reason: string): SendOutcome => {
+      count('skipped');
+      return { status: 'skipped', reason };
+    };
 
     let send: () => Promise<SendResult>;
     let notifier: Notifier | undefined;
     if (recipient.type === 'person') {
       const person = await opts.services.directory.getPerson(recipient.personId);
-      if (!person) return { status: 'skipped', reason: 'person_not_found' };
+      if (!person) return skipped('person_not_found');
       let reply: Reply;
       if (d.kind === 'digest') {
-        if (!person.roles.includes('network_lead')) return { status: 'skipped', reason: 'no_longer_network_lead' };
+        if (!person.roles.includes('network_lead')) return skipped('no_longer_network_lead');
         reply = await digestFor(d.period);
       } else {
         // Between fan-out and now a return may have arrived, a pause been set or a lead changed.
@@ -76,7 +91,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
         const still = centres.filter(
           (c) => wanted.has(c.id) && c.active && !remindersPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
         );
-        if (!still.length) return { status: 'skipped', reason: 'nothing_missing' };
+        if (!still.length) return skipped('nothing_missing');
         reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period });
       }
       notifier = pickNotifier(person);
@@ -91,7 +106,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
     const claim = await opts.services.claims.claim(key, String(job.id));
     if (claim.status === 'already') {
       log.info({ state: claim.state }, 'notification already handled; not sending again');
-      return { status: 'skipped', reason: `already_${claim.state}` };
+      return skipped(`already_${claim.state}`);
     }
     if (!notifier) {
       const message =
@@ -100,6 +115,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
           : `No ${recipient.platform} connection is configured for this channel.`;
       await opts.services.claims.markFailed(key, { code: 'unreachable', message });
       log.warn({ recipient: d.recipient }, 'notification recipient unreachable; recorded as failed');
+      count('unreachable');
       throw new UnrecoverableError(message);
     }
 
@@ -107,16 +123,18 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
     try {
       result = await send();
     } catch (err) {
-      const code = err instanceof NotifierError ? err.code : 'transient';
+      const code: NotifierErrorCode = err instanceof NotifierError ? (err.code as NotifierErrorCode) : 'transient';
       const message = (err as Error)?.message ?? String(err);
+      count(code);
       if (code === 'unknown') {
         await opts.services.claims.markUnknown(key, { code, message });
         log.warn({ recipient: d.recipient, err: message }, 'notification send timed out and may have been delivered; recorded as unknown, not resent');
         throw new UnrecoverableError(message);
       }
-      if (code === 'permanent') {
+      if (code === 'permanent' || code === 'invalid_request') {
         await opts.services.claims.markFailed(key, { code, message });
-        log.warn({ recipient: d.recipient, err: message }, 'notification failed permanently; recorded, not retried');
+        if (code === 'invalid_request') log.error({ recipient: d.recipient, err: message }, 'the platform refused the message as malformed (a bot defect); recorded, not retried');
+        else log.warn({ recipient: d.recipient, err: message }, 'notification failed permanently; recorded, not retried');
         throw new UnrecoverableError(message);
       }
       await opts.services.claims.markRetryable(key, { code, message });
@@ -145,6 +163,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
         await new Promise((r) => setTimeout(r, MARK_SENT_RETRY_MS * 2 ** (attempt - 1)));
       }
     }
+    count('sent');
     return { status: 'sent', ...sent };
   };
 }

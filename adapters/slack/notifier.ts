@@ -20,10 +20,39 @@ const PERMANENT = new Set([
   'missing_scope',
 ]);
 
+/**
+ * Slack refused the request's shape (Block Kit rules, text limits, arguments): sending it again cannot work,
+ * and it means the bot built a payload Slack does not accept.
+ */
+const INVALID_REQUEST = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'invalid_arguments',
+  'invalid_attachments',
+  'too_many_attachments',
+  'msg_too_long',
+  'no_text',
+  'invalid_arg_name',
+  'invalid_array_arg',
+  'invalid_charset',
+  'invalid_form_data',
+  'invalid_post_type',
+  'missing_post_type',
+  'invalid_json',
+  'json_not_object',
+]);
+
 function requestErrorCode(err: unknown): string | undefined {
   const original = (err as { original?: { code?: unknown; cause?: { code?: unknown } } } | null)?.original;
   const code = original?.code ?? original?.cause?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** Slack's explanation of a refused payload (json pointers), when it gave one. */
+function slackErrorMessages(err: unknown): string {
+  const data = (err as { data?: { errors?: unknown; response_metadata?: { messages?: unknown } } } | null)?.data;
+  const list = Array.isArray(data?.errors) ? data.errors : Array.isArray(data?.response_metadata?.messages) ? data.response_metadata.messages : [];
+  return list.slice(0, 3).map(String).join('; ');
 }
 
 /** Map a Slack Web API failure to the Notifier's error kinds (rate_limited carries Retry-After). */
@@ -34,6 +63,10 @@ export function toNotifierError(err: unknown): NotifierError {
   }
   const info = slackErrorInfo(err);
   if (info.kind === 'rate_limited') return new NotifierError('rate_limited', 'Slack rate limit reached', info.retryAfterMs, { cause: err });
+  if (info.kind === 'platform' && INVALID_REQUEST.has(info.error ?? '')) {
+    const detail = slackErrorMessages(err);
+    return new NotifierError('invalid_request', `Slack refused the message as malformed: ${info.error}${detail ? ` (${detail})` : ''}`, undefined, { cause: err });
+  }
   if (info.kind === 'platform' && PERMANENT.has(info.error ?? '')) {
     return new NotifierError('permanent', `Slack refused the message: ${info.error}`, undefined, { cause: err });
   }

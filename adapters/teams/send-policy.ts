@@ -131,7 +131,9 @@ export async function sendWithPolicy<T>(
             : last.kind === 'not_found'
               ? 'Teams does not know this conversation (404)'
               : `Teams rejected the message (${last.status})`;
-        throw new NotifierError('permanent', why, undefined, { cause: err });
+        // 400 / 413: the Bot Connector refused the activity itself (unreadable card, too large) — a bot defect.
+        const malformed = last.kind === 'rejected' && (last.status === 400 || last.status === 413);
+        throw new NotifierError(malformed ? 'invalid_request' : 'permanent', why, undefined, { cause: err });
       }
       const backoff = Math.min(cap, base * 2 ** (n - 1) * (0.75 + Math.random() * 0.5));
       const delay = last.retryAfterMs ?? backoff;

@@ -20,12 +20,16 @@ export interface Notifier {
 
 /**
  * Failure of a send. `rate_limited` carries how long to wait; `permanent` (user gone, bot blocked,
- * channel not found) must not be retried; `transient` (nothing went out) may be retried with backoff;
- * `unknown` (the platform did not answer in time: the message may have been delivered) must not be resent.
+ * channel not found) must not be retried; `invalid_request` (the platform refused the payload itself, e.g.
+ * Slack's invalid_blocks: a defect in the bot) is permanent too, and counted apart; `transient` (nothing went
+ * out) may be retried with backoff; `unknown` (the platform did not answer in time: the message may have been
+ * delivered) must not be resent.
  */
+export type NotifierErrorCode = 'rate_limited' | 'permanent' | 'invalid_request' | 'transient' | 'unknown';
+
 export class NotifierError extends AppError {
   constructor(
-    code: 'rate_limited' | 'permanent' | 'transient' | 'unknown',
+    code: NotifierErrorCode,
     message: string,
     readonly retryAfterMs?: number,
     options?: { cause?: unknown },

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { activityProblems } from './adaptive-card-rules.js';
 
 /** One call the bot made to the Bot Connector service. */
 export interface ConnectorCall {
@@ -27,10 +28,19 @@ export interface ScriptedFailure {
   activityType?: string;
 }
 
+/** An activity the fake refused as Teams would (size, unreadable or unrenderable card). */
+export interface RefusedActivity {
+  kind: ConnectorCall['kind'];
+  status: number;
+  problems: string[];
+}
+
 export interface FakeBotConnector {
   /** Base URL to use as an activity's serviceUrl, e.g. http://127.0.0.1:PORT/ */
   readonly serviceUrl: string;
   readonly calls: ConnectorCall[];
+  /** Activities refused for breaking Teams' rules (every test should leave this empty, or clear it). */
+  readonly refused: RefusedActivity[];
   /** Calls that succeeded and carried a message (not typing). */
   messages(conversationId?: string): ConnectorCall[];
   /** The next `count` calls to a conversation (any conversation when omitted) fail as given. */
@@ -42,6 +52,7 @@ export interface FakeBotConnector {
   /** Serve these JSON documents at these paths (e.g. OpenID metadata and keys for auth tests). */
   serveJson(path: string, body: unknown): void;
   reset(): void;
+  /** Stops the fake; rejects when an activity was refused and the test did not clear `refused`. */
   close(): Promise<void>;
 }
 
@@ -51,6 +62,7 @@ export interface FakeBotConnector {
  */
 export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const calls: ConnectorCall[] = [];
+  const refused: RefusedActivity[] = [];
   const queued: { failure: ScriptedFailure; conversationId?: string; left: number }[] = [];
   const always = new Map<string, ScriptedFailure>();
   const json = new Map<string, unknown>();
@@ -104,6 +116,16 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       call.status = failure.status;
       return send(res, failure.status, failure.body ?? { error: { code: 'Failure', message: `scripted ${failure.status}` } }, failure.headers);
     }
+    if (kind === 'send' || kind === 'reply' || kind === 'update') {
+      const check = activityProblems(body, Buffer.byteLength(raw));
+      if (check.tooLarge || check.problems.length) {
+        const status = check.tooLarge ? 413 : 400;
+        call.status = status;
+        refused.push({ kind, status, problems: check.problems });
+        const code = check.tooLarge ? 'MessageSizeTooBig' : 'BadArgument';
+        return send(res, status, { error: { code, message: check.problems.slice(0, 5).join('; ') } });
+      }
+    }
     if (kind === 'createConversation') {
       const id = `a:fake-${++seq}`;
       call.id = id;
@@ -146,6 +168,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   return {
     serviceUrl: `http://127.0.0.1:${port}/`,
     calls,
+    refused,
     messages(conversationId) {
       return calls.filter(
         (c) =>
@@ -176,14 +199,19 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     },
     reset() {
       calls.length = 0;
+      refused.length = 0;
       queued.length = 0;
       always.clear();
     },
-    close() {
-      return new Promise((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
       });
+      if (refused.length) {
+        const list = refused.map((r) => `${r.kind} ${r.status}: ${r.problems.slice(0, 5).join('; ')}`).join('\n');
+        throw new Error(`fake Bot Connector refused ${refused.length} activit(ies) Teams would refuse or fail to show:\n${list}`);
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { messageProblems, viewProblems } from './block-kit-rules.js';
 import { acceptWebSocket, type FakeSocket } from './slack-websocket.js';
 
 /** One recorded call to the fake Web API (or a response_url). */
@@ -20,6 +21,13 @@ export type Failure =
   /** Answer normally: lets a later call in the queue be the one that fails. */
   | { kind: 'pass' };
 
+/** A payload the fake refused as real Slack would (Block Kit rules), with the problems it found. */
+export interface RefusedPayload {
+  method: string;
+  error: string;
+  problems: string[];
+}
+
 export interface FakeSlack {
   /** Web API base URL, for SLACK_API_URL (ends with /api/). */
   apiUrl: string;
@@ -31,14 +39,40 @@ export interface FakeSlack {
   failNext(method: string, failure: Failure, times?: number): void;
   /** Socket Mode connections opened through apps.connections.open (newest last). */
   sockets: FakeSocket[];
+  /** Payloads refused for breaking Slack's Block Kit rules (every test should leave this empty). */
+  refused: RefusedPayload[];
   /** Wait (bounded) until `predicate` holds over the recorded calls. */
   waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   reset(): void;
+  /** Stops the fake; throws when a payload was refused and the test did not clear `refused` (it checked them). */
   close(): Promise<void>;
 }
 
 export const FAKE_TEAM = 'T0CAMDEN';
 export const FAKE_BOT_USER = 'U0BOT0001';
+
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'chat.scheduleMessage']);
+const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push', 'views.publish']);
+
+/**
+ * What real Slack answers for a payload that breaks the Block Kit rules: chat methods `invalid_blocks` (or
+ * `no_text` / `msg_too_long`) with json pointers, views `invalid_arguments`; a response_url answers HTTP 400.
+ */
+function refusal(method: string, args: Record<string, any>): { error: string; problems: string[] } | null {
+  const isRespond = method.startsWith('response_url:');
+  if (MESSAGE_METHODS.has(method) || isRespond) {
+    const problems = messageProblems(args);
+    if (!problems.length) return null;
+    const blockProblem = problems.some((p) => p.startsWith('/blocks'));
+    const error = blockProblem ? 'invalid_blocks' : problems[0]!.includes('msg_too_long') ? 'msg_too_long' : 'no_text';
+    return { error, problems };
+  }
+  if (VIEW_METHODS.has(method)) {
+    const problems = viewProblems(args.view);
+    return problems.length ? { error: 'invalid_arguments', problems } : null;
+  }
+  return null;
+}
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, any> {
   if (!raw) return {};
@@ -70,6 +104,7 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
  */
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
+  const refused: RefusedPayload[] = [];
   const failures = new Map<string, Failure[]>();
   const hanging = new Set<ServerResponse>();
   let tsCounter = 0;
@@ -143,6 +178,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         res.end(JSON.stringify({ ok: false, error: failure.error }));
         return;
       }
+      const refusedAs = isUpload ? null : refusal(method, args);
+      if (refusedAs) {
+        refused.push({ method, ...refusedAs });
+        if (isRespond) {
+          res.writeHead(400, { 'Content-Type': 'text/plain' });
+          res.end(refusedAs.error);
+          return;
+        }
+        const messages = refusedAs.problems.map((p) => `[ERROR] ${p}`);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: refusedAs.error, errors: refusedAs.problems, response_metadata: { messages } }));
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(isRespond ? { ok: true } : answer(method, args)));
     });
@@ -166,6 +214,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     apiUrl: `${base}/api/`,
     responseUrlBase: `${base}/respond`,
     calls,
+    refused,
     sockets,
     callsTo: (method) => calls.filter((c) => c.method === method || (method === 'response_url' && c.method.startsWith('response_url:'))),
     failNext(method, failure, times = 1) {
@@ -184,6 +233,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     reset() {
       calls.length = 0;
+      refused.length = 0;
       failures.clear();
     },
     async close() {
@@ -191,6 +241,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       for (const ws of sockets) ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (refused.length) {
+        const list = refused.map((r) => `${r.method} ${r.error}: ${r.problems.slice(0, 5).join('; ')}`).join('\n');
+        throw new Error(`fake Slack refused ${refused.length} payload(s) real Slack would refuse:\n${list}`);
+      }
     },
   };
 }

@@ -29,6 +29,7 @@ let prefix: string;
 let claims: NotificationClaimsRepo;
 let notifyQueue: Queue<NotificationJobData>;
 const ids: Record<string, number> = {};
+const outcomes: { kind: string; platform: string; outcome: string }[] = [];
 
 async function person(key: string, name: string, roles: ('oc_lead' | 'network_lead' | 'admin')[], centres: string[], slackUser: string) {
   const { id } = await ts.store.directory.upsertPerson({ name, email: `${key}@example.org` });
@@ -74,6 +75,7 @@ beforeAll(async () => {
     logger: silentLogger,
     backoff: { baseMs: 50, maxMs: 200 },
     defaultRetryAfterMs: 200,
+    observeNotification: (o) => outcomes.push(o),
     now: () => FRIDAY_2PM,
   });
   notifyQueue = new Queue<NotificationJobData>(NOTIFY_QUEUE, { connection: redisOptions({ url: REDIS_URL, role: 'producer' }), prefix });
@@ -88,7 +90,10 @@ afterAll(async () => {
   if (prefix) await deletePrefix(prefix);
 });
 
-beforeEach(() => slack.reset());
+beforeEach(() => {
+  slack.reset();
+  outcomes.length = 0;
+});
 
 describe('return reminders', () => {
   it('go only to leads of active, unpaused centres whose return is missing, one message per lead', async () => {
@@ -103,10 +108,12 @@ describe('return reminders', () => {
     expect(body).toContain('Acland Burghley');
     expect(body).toContain('London AI Campus');
     const buttons = (posts[0].args.blocks as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    // Slack refuses an actions block whose buttons share an action_id (the fake enforces it), so each has its own.
     expect(buttons.map((b: any) => [b.action_id, JSON.parse(b.value)])).toEqual([
       ['open_attendance_form', { centreId: 'acland-burghley', week: WEEK }],
-      ['open_attendance_form', { centreId: 'london-ai-campus', week: WEEK }],
+      ['open_attendance_form:2', { centreId: 'london-ai-campus', week: WEEK }],
     ]);
+    expect(slack.refused).toEqual([]);
     expect(await claims.get({ kind: 'reminder', recipient: `person:${ids.sam}`, period: WEEK })).toMatchObject({ state: 'sent', platform: 'slack' });
   });
 
@@ -208,5 +215,22 @@ describe('send failures', () => {
       errorCode: 'permanent',
       errorMessage: expect.stringContaining('channel_not_found'),
     });
+  });
+
+  it('a payload Slack refuses as malformed (invalid_blocks) is a defect: recorded, counted, never retried', async () => {
+    slack.failNext('chat.postMessage', { kind: 'error', error: 'invalid_blocks' });
+    const data: NotificationJobData = { kind: 'digest', recipient: 'slack-channel:C0BADBLK', period: WEEK };
+    await notifyQueue.add('digest', data, { jobId: notificationJobId(data), attempts: 6, backoff: { type: 'jittered-exponential' } });
+    await waitForIdle(jobs.queues);
+    expect(deliveredTo('C0BADBLK')).toHaveLength(1);
+    const job = await notifyQueue.getJob(notificationJobId(data));
+    expect(await job?.getState()).toBe('failed');
+    expect(job?.attemptsMade).toBe(1);
+    expect(await claims.get({ kind: 'digest', recipient: 'slack-channel:C0BADBLK', period: WEEK })).toMatchObject({
+      state: 'failed',
+      errorCode: 'invalid_request',
+      errorMessage: expect.stringContaining('invalid_blocks'),
+    });
+    expect(outcomes).toEqual([{ kind: 'digest', platform: 'slack', outcome: 'invalid_request' }]);
   });
 });

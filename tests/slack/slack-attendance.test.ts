@@ -3,6 +3,9 @@ import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { newTriggerId } from '../helpers/slack-requests.js';
 import { blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 import { expectInertSlackMessage } from '../helpers/slack-inert.js';
+import { messageProblems } from '../helpers/block-kit-rules.js';
+import { reminderReply } from '../../jobs/reminder-reply.js';
+import { toMessages } from '../../adapters/slack/blocks/render-reply.js';
 
 let h: SlackHarness;
 let week: string;
@@ -89,6 +92,37 @@ describe('/attendance modal', () => {
     const view = h.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!.args.view;
     expect(view.callback_id).toBe('attendance_return');
     expect(view.blocks.find((b: any) => b.block_id === 'centre').element.options.map((o: any) => o.value)).toEqual(['acland-burghley']);
+  });
+
+  it('a lead of two centres gets one valid reminder; each button opens the form on its own centre and the week', async () => {
+    const person = (await h.server.context.directory.findPersonByEmail('priya.shah@example.org'))!;
+    const centres = (await h.server.context.directory.listCentres()).filter((c) => person.centres.includes(c.id));
+    const messages = toMessages(reminderReply({ kind: 'reminder', person, centres, week }));
+    expect(messages).toHaveLength(1);
+    expect(messageProblems(messages[0]!)).toEqual([]);
+    const buttons = messages[0]!.blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements : []));
+    expect(buttons).toHaveLength(2);
+    for (const [i, button] of buttons.entries()) {
+      const triggerId = newTriggerId();
+      const res = await h.interaction({
+        type: 'block_actions',
+        user: userPayload(USERS.multiLead),
+        team: { id: TEAM, domain: 'camden' },
+        api_app_id: 'A0CAMDEN01',
+        token: 'legacy',
+        trigger_id: triggerId,
+        container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'D0LEAD002', is_ephemeral: false },
+        channel: { id: 'D0LEAD002', name: 'directmessage' },
+        message: { ts: '1700000000.000100', text: messages[0]!.text, blocks: messages[0]!.blocks },
+        actions: [{ action_id: button.action_id, block_id: 'reminder', type: 'button', value: button.value, text: button.text, action_ts: '1' }],
+      });
+      expect(res.status).toBe(200);
+      await h.fake.waitFor(() => h.fake.callsTo('views.open').some((c) => c.args.trigger_id === triggerId));
+      const view = h.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!.args.view;
+      const centreBlock = view.blocks.find((b: any) => b.block_id === 'centre');
+      expect(centreBlock.element.initial_option.value).toBe(centres[i]!.id);
+      expect(view.blocks.find((b: any) => b.block_id === 'week').element.initial_date).toBe(week);
+    }
   });
 
   it('valid submission -> confirmation in the modal, stored once; the same submission again stores no second version', async () => {

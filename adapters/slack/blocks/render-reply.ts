@@ -1,5 +1,6 @@
 import type { KnownBlock } from './slack-types.js';
 import type { Reply, ReplyBlock } from '../../../src/shared/reply.js';
+import { uniqueActionId } from './action-ids.js';
 import { mrkdwn, neutraliseMrkdwn, plain, splitText, truncate } from './escape.js';
 
 /**
@@ -103,19 +104,21 @@ export function renderBlock(block: ReplyBlock): KnownBlock[] {
     case 'image':
       // Images need an upload (files.uploadV2); in blocks we say what it shows.
       return [{ type: 'context', elements: [plain(`📊 ${block.title}: ${block.alt}`, CONTEXT_MAX)] }];
-    case 'actions':
+    case 'actions': {
+      const seen = new Map<string, number>();
       return [
         {
           type: 'actions',
           elements: block.actions.map((a) => ({
             type: 'button' as const,
-            action_id: a.id,
+            action_id: uniqueActionId(a.id, seen),
             text: plain(a.label, 75),
             value: truncate(a.value, 2000),
             ...(a.style ? { style: a.style } : {}),
           })),
         },
       ];
+    }
     case 'divider':
       return [{ type: 'divider' }];
   }

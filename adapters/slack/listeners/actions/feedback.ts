@@ -2,11 +2,12 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { slackActor, type SlackListenerDeps } from '../../context.js';
 import { errorReply } from '../../../../src/bot/index.js';
 import { respondReply } from '../../respond.js';
+import { actionIdPattern } from '../../blocks/action-ids.js';
 
 /** Helpful / Not helpful buttons: one vote per person per answer, changeable (stored by the core). */
 export function register(app: App, deps: SlackListenerDeps): void {
   for (const [actionId, helpful] of [['feedback_helpful', true], ['feedback_not_helpful', false]] as const) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+    app.action<BlockButtonAction>({ action_id: actionIdPattern(actionId) }, async ({ ack, body, action, respond }) => {
       await ack();
       deps.countRequest?.('action_feedback');
       try {

@@ -3,10 +3,11 @@ import { attendanceModal } from '../../blocks/attendance-modal.js';
 import { slackActor, type SlackListenerDeps } from '../../context.js';
 import { postReply } from '../../post.js';
 import { decodeOpenFormValue } from '../../../../src/bot/index.js';
+import { actionIdPattern } from '../../blocks/action-ids.js';
 
 /** "Submit a return" button (App Home, reminders): open the attendance modal, on the reminder's centre and week. */
 export function register(app: App, deps: SlackListenerDeps): void {
-  app.action<BlockButtonAction>('open_attendance_form', async ({ ack, body, client }) => {
+  app.action<BlockButtonAction>({ action_id: actionIdPattern('open_attendance_form') }, async ({ ack, body, client }) => {
     await ack();
     deps.countRequest?.('action_open_form');
     try {

@@ -3,6 +3,7 @@ import { errorReply, notice } from '../../../../src/bot/index.js';
 import { once, slackActor, type SlackListenerDeps } from '../../context.js';
 import { postReply, slackErrorInfo } from '../../post.js';
 import { respondReply } from '../../respond.js';
+import { actionIdPattern } from '../../blocks/action-ids.js';
 
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
@@ -11,7 +12,7 @@ const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived
  * channel. Anything that cannot be shared (answer gone, bot not in the channel) is said to the sharer only.
  */
 export function register(app: App, deps: SlackListenerDeps): void {
-  app.action<BlockButtonAction>('share_answer', async ({ ack, body, action, respond, client }) => {
+  app.action<BlockButtonAction>({ action_id: actionIdPattern('share_answer') }, async ({ ack, body, action, respond, client }) => {
     await ack();
     deps.countRequest?.('action_share');
     const channel = body.channel?.id;
