@@ -134,7 +134,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
     });
     const questionLogPort: QuestionLogPort = { record: (e) => questionLog.record(e) };
     const digestPort: DigestPort = { latestDigestFor: (actor) => digest.latestDigestFor(actor) };
-    const answers = createBotAnswersRepo(store.db);
+    const answers = createBotAnswersRepo(store.db, questionLog.keys);
     const deliveries = createDeliveriesRepo(store.db);
     const deps: BotDeps = {
       answerer,

@@ -29,7 +29,11 @@ export async function answerMessage(client: webApi.WebClient, deps: SlackListene
     const actor = await askingActor(deps, q.user, q.team);
     const { reply } = /^(help|\?)$/i.test(q.text.trim())
       ? { reply: deps.bot.help(actor) }
-      : await deps.bot.ask(actor, q.text, { thread: { conversationId: q.channel, threadId: root } });
+      : await deps.bot.ask(actor, q.text, {
+          thread: { conversationId: q.channel, threadId: root },
+          // A mention's answer is posted in the channel for all to see; a DM's only to the asker.
+          ...(q.replyInThread ? { publicIn: q.channel } : {}),
+        });
     await postReply(client, reply, {
       channel: q.channel,
       ...(q.replyInThread || q.thread_ts ? { thread_ts: root } : {}),

@@ -27,6 +27,8 @@ export interface AskOptions {
   thread?: ThreadRef;
   /** Offer a "Share in channel" button (the answer is visible only to the asker). */
   shareable?: boolean;
+  /** The conversation where the answer is posted for everyone in it to see (a channel mention); not for DMs. */
+  publicIn?: string;
 }
 
 export interface AskResult {
@@ -56,9 +58,13 @@ export interface Bot {
   /** For questions and help only: anyone may ask, so when the directory cannot be read the asker is plain staff. */
   askingActor(identity: PlatformIdentity): Promise<Actor>;
   ask(actor: Actor, question: string, options?: AskOptions): Promise<AskResult>;
-  shareAnswer(actor: Actor, answerId: string, sharedBy: string): Promise<Reply>;
+  /**
+   * The answer to post in `conversationId` for everyone there. Only the person who asked may share an answer, or
+   * anyone in a conversation where it is already public; otherwise the reply refuses.
+   */
+  shareAnswer(actor: Actor, answerId: string, sharedBy: string, conversationId: string): Promise<Reply>;
   /** Like shareAnswer, but says whether there is something to post: on ok false the reply is for the sharer only. */
-  shareAnswerOutcome(actor: Actor, answerId: string, sharedBy: string): Promise<{ ok: boolean; reply: Reply }>;
+  shareAnswerOutcome(actor: Actor, answerId: string, sharedBy: string, conversationId: string): Promise<{ ok: boolean; reply: Reply }>;
   feedback(actor: Actor, answerId: string, helpful: boolean): Promise<Reply>;
   /** `preset` (from a reminder's button) opens the form on that centre and week. */
   attendanceCommand(actor: Actor, text: string, idempotencyKey: string, preset?: OpenFormPreset): Promise<AttendanceOutcome>;
@@ -83,10 +89,6 @@ function cleanQuestion(question: string): string {
 const NOT_A_LEAD =
   'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
 const STATUS_WEEKS = 4;
-
-export function identityKey(identity: PlatformIdentity): string {
-  return identity.platform === 'slack' ? `slack:${identity.team}:${identity.user}` : `teams:${identity.tenantId}:${identity.aadObjectId}`;
-}
 
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? (() => new Date());
@@ -176,10 +178,8 @@ export function createBot(deps: BotDeps): Bot {
           answer: answer.answer,
           answered: answer.answered,
           citations: answer.citations,
-          conversationId: options.thread?.conversationId ?? null,
-          threadId: options.thread?.threadId ?? null,
         };
-        const stored = await deps.answers.save(fresh).catch((err: unknown) => {
+        const stored = await deps.answers.save({ ...fresh, asker: actor.identity, thread: options.thread ?? null, publicIn: options.publicIn ?? null }).catch((err: unknown) => {
           deps.observe?.error?.({ code: errorCode(err), where: 'answer-store' });
           log?.warn({ err }, 'answer not stored; replying without feedback buttons');
           return null;
@@ -199,14 +199,18 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
 
-    async shareAnswer(actor, answerId, sharedBy) {
-      return (await bot.shareAnswerOutcome(actor, answerId, sharedBy)).reply;
+    async shareAnswer(actor, answerId, sharedBy, conversationId) {
+      return (await bot.shareAnswerOutcome(actor, answerId, sharedBy, conversationId)).reply;
     },
 
-    async shareAnswerOutcome(_actor, answerId, sharedBy) {
+    async shareAnswerOutcome(actor, answerId, sharedBy, conversationId) {
       try {
         const stored = await deps.answers.get(answerId);
         if (!stored) throw new NotFoundError('That answer is no longer available to share.');
+        // An answer seen only by its asker (/ask, a DM) is theirs to make public, nobody else's.
+        const relation = await deps.answers.relation(answerId, actor.identity, conversationId);
+        if (!relation.asked && !relation.publicHere) throw new NotAuthorisedError('You can only share answers to questions you asked.');
+        await deps.answers.markPublic(answerId, actor.identity.platform, conversationId);
         return { ok: true, reply: answerReply(stored, { sharedBy }) };
       } catch (err) {
         return { ok: false, reply: fail('share', err) };
@@ -217,7 +221,7 @@ export function createBot(deps: BotDeps): Bot {
       try {
         const stored = await deps.answers.get(answerId);
         if (!stored) throw new NotFoundError('That answer is no longer available.');
-        const outcome = await deps.answers.vote(answerId, identityKey(actor.identity), helpful);
+        const outcome = await deps.answers.vote(answerId, actor.identity, helpful);
         const what = helpful ? 'helpful' : 'not helpful';
         return notice('success', outcome === 'changed' ? `Thanks, your vote is changed to ${what}.` : `Thanks, recorded as ${what}.`);
       } catch (err) {

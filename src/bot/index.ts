@@ -4,7 +4,7 @@
  * API (adapters only translate platform payloads to these calls and render the returned neutral `Reply`):
  *   const bot = createBot({ answerer, directory, attendance, answers, questionLog?, digest?, observe?, logger? });
  *   const actor = await bot.actor({ platform: 'teams', aadObjectId, tenantId });   // unknown people: person null
- *   bot.ask(actor, text, { thread?: { conversationId, threadId }, shareable? }) -> { reply, answerId, answered }
+ *   bot.ask(actor, text, { thread?: { conversationId, threadId }, shareable?, publicIn? }) -> { reply, answerId, answered }
  *       (a follow-up in a thread uses the thread's first stored question as retrieval context)
  *   bot.attendanceCommand(actor, textAfterAttendance, idempotencyKey) -> { kind: 'open-form', form } | { kind: 'reply', reply }
  *       handles "", "status", "help", quick form, "admin register ..." and "admin pause ... until ..."
@@ -14,13 +14,13 @@
  *       -> { ok: true, reply, result } | { ok: false, reply, problems: [{ field, message }] }
  *          (field is a FigureField, 'centre', 'week', 'note' or 'form')
  *   bot.submitQuickForm(actor, text, key), bot.status(actor), bot.digest(actor), bot.help(actor), bot.home(actor) -> Reply
- *   bot.feedback(actor, answerId, helpful) -> Reply;  bot.shareAnswer(actor, answerId, sharedByName) -> Reply
+ *   bot.feedback(actor, answerId, helpful) -> Reply;  bot.shareAnswer(actor, answerId, sharedByName, conversationId) -> Reply (askers only, or where already public)
  * Nothing here throws to the platform: typed errors come back as a clear notice Reply.
  * Reply actions carry ids 'feedback_helpful' | 'feedback_not_helpful' | 'share_answer' (value = answer id) and
  * 'open_attendance_form'.
  * Idempotency keys: derive from the platform delivery (Slack trigger_id / view id + values hash; Teams activity id).
  */
-export { createBot, identityKey } from './bot.js';
+export { createBot } from './bot.js';
 export { MAX_QUESTION_CHARS } from '../shared/limits.js';
 export type { Bot, AskOptions, AskResult, AttendanceFormModel, AttendanceOutcome, FormSubmitOutcome, ThreadRef } from './bot.js';
 export type * from './ports.js';

@@ -4,7 +4,7 @@ import type { Actor, Centre, Person, PlatformIdentity, Role } from '../directory
 import type { ReturnFigures, ReturnSubmission, StoredReturn, SubmitResult } from '../attendance/types.js';
 import type { Reply } from '../shared/reply.js';
 import type { Platform } from '../shared/platform.js';
-import type { NewAnswer, StoredAnswer } from '../store/bot-answers-repo.js';
+import type { AnswerRelation, NewAnswer, StoredAnswer } from '../store/bot-answers-repo.js';
 
 /**
  * What the bot core needs from the domain services. The composition root (app/compose.ts) adapts the
@@ -60,7 +60,7 @@ export interface DigestPort {
   latestDigestFor(actor: Actor): Promise<Reply>;
 }
 
-export type { NewAnswer, StoredAnswer };
+export type { AnswerRelation, NewAnswer, StoredAnswer };
 
 /** The store of given answers (src/store/bot-answers-repo.ts). */
 export interface AnswerStorePort {
@@ -69,7 +69,10 @@ export interface AnswerStorePort {
   /** The first question asked in a thread (its root), or null. */
   threadRoot(platform: Platform, conversationId: string, threadId: string): Promise<StoredAnswer | null>;
   /** One vote per voter per answer; voting again changes it. Returns 'recorded' or 'changed'. */
-  vote(answerId: string, voterKey: string, helpful: boolean): Promise<'recorded' | 'changed' | 'same'>;
+  vote(answerId: string, voter: PlatformIdentity, helpful: boolean): Promise<'recorded' | 'changed' | 'same'>;
+  relation(answerId: string, who: PlatformIdentity, conversationId: string): Promise<AnswerRelation>;
+  /** The answer is now visible to everyone in this conversation (it was shared there). */
+  markPublic(answerId: string, platform: Platform, conversationId: string): Promise<void>;
 }
 
 export interface BotDeps {

@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 import type { Logger } from '../logger.js';
 import type { Store } from './store.js';
 import type { FrequentQuestion } from './question-log-repo.js';
+import { createSubjectKeys, type SubjectKeys } from './subject-keys.js';
 
 export type QuestionPlatform = 'slack' | 'teams' | 'cli';
 
@@ -26,7 +26,6 @@ export interface QuestionRecord {
   deliveryKey?: string;
 }
 
-const SALT_SETTING = 'question_log_salt';
 
 /** Grouping form of a question: case, quotes, punctuation and spacing folded. */
 export function normaliseQuestion(q: string): string {
@@ -42,18 +41,19 @@ export function normaliseQuestion(q: string): string {
 
 /** Question log for the digest's "unanswered questions", with salted user hashes and a retention limit. */
 export class QuestionLog {
+  /** The keyed hashes this log (and the stored answers and votes) use for people and chats. */
+  readonly keys: SubjectKeys;
+
   constructor(
     private readonly store: Store,
     private readonly opts: QuestionLogOptions,
-  ) {}
-
-  private getSalt(): Promise<string> {
-    return this.opts.salt ? Promise.resolve(this.opts.salt) : this.store.settings.installationSecret(SALT_SETTING);
+  ) {
+    this.keys = createSubjectKeys(store.settings, opts.salt);
   }
 
   /** HMAC-SHA256 of "platform:userId" under the salt; the same person on one platform always hashes the same. */
-  async hashUser(platform: QuestionPlatform, userId: string): Promise<string> {
-    return createHmac('sha256', await this.getSalt()).update(`${platform}:${userId}`).digest('base64url');
+  hashUser(platform: QuestionPlatform, userId: string): Promise<string> {
+    return this.keys.user(platform, userId);
   }
 
   async record(entry: QuestionRecord): Promise<void> {

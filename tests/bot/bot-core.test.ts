@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../app/compose.js';
@@ -12,6 +13,7 @@ import { createBot, decodeOpenFormValue, encodeOpenFormValue, type Bot } from '.
 import type { Actor } from '../../src/directory/types.js';
 import { createBotAnswersRepo, feedbackCounts } from '../../src/store/bot-answers-repo.js';
 import { createDeliveriesRepo } from '../../src/store/bot-deliveries-repo.js';
+import { createSubjectKeys } from '../../src/store/subject-keys.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/store.js';
 import { DIRECTORY_YAML, recordingAnswerer, TEAM, USERS } from '../helpers/slack-harness.js';
 
@@ -48,7 +50,7 @@ describe('bot core (PGlite store, real knowledge base)', () => {
     const r = await ctx.bot.ask(actors.staff, 'What is the best pizza place in Camden Town?');
     expect(r.answered).toBe(false);
     expect(r.reply.text).toMatch(/documents don't cover this/);
-    const stored = await createBotAnswersRepo(ts.store.db).get(r.answerId!);
+    const stored = await createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings)).get(r.answerId!);
     expect(stored).toMatchObject({ question: 'What is the best pizza place in Camden Town?', answered: false, platform: 'slack' });
     const hash = await ctx.questionLog.hashUser('slack', USERS.staff);
     expect(hash).not.toContain(USERS.staff);
@@ -77,7 +79,7 @@ describe('bot core (PGlite store, real knowledge base)', () => {
       answerer: { answer: async () => Promise.reject(new Error('index exploded')) },
       directory: ctx.directory,
       attendance: ctx.attendance,
-      answers: createBotAnswersRepo(ts.store.db),
+      answers: createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings)),
       observe: ctx.metrics.observer,
     });
     const r = await failing.ask(actors.staff, 'What is AI Connect?');
@@ -162,20 +164,43 @@ describe.each(ENGINES)('bot repositories on %s', (engine) => {
   });
 
   it('votes: one per voter per answer under concurrency, last one counts', async () => {
-    const repo = createBotAnswersRepo(ts.store.db);
-    const a = await repo.save({ platform: 'slack', question: 'q', answer: 'a', answered: true, citations: [{ source: 's.md', title: 't', section: 'x', excerpt: 'e' }] });
-    await Promise.all(Array.from({ length: 20 }, () => repo.vote(a.id, 'slack:T:U1', true)));
+    const repo = createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings));
+    const a = await repo.save({ platform: 'slack', question: 'q', answer: 'a', answered: true, citations: [{ source: 's.md', title: 't', section: 'x', excerpt: 'e' }], asker: slack('U0') });
+    await Promise.all(Array.from({ length: 20 }, () => repo.vote(a.id, slack('U1'), true)));
     expect(await feedbackCounts(ts.store.db, a.id)).toEqual({ helpful: 1, notHelpful: 0 });
-    expect(await repo.vote(a.id, 'slack:T:U1', false)).toBe('changed');
-    expect(await repo.vote(a.id, 'slack:T:U1', false)).toBe('same');
+    expect(await repo.vote(a.id, slack('U1'), false)).toBe('changed');
+    expect(await repo.vote(a.id, slack('U1'), false)).toBe('same');
     expect(await feedbackCounts(ts.store.db, a.id)).toEqual({ helpful: 0, notHelpful: 1 });
     expect((await repo.get(a.id))?.citations[0]?.source).toBe('s.md');
   });
 
+  it('votes and stored answers cannot be linked to a person without the installation key', async () => {
+    const keys = createSubjectKeys(ts.store.settings);
+    const repo = createBotAnswersRepo(ts.store.db, keys);
+    // A DM: the channel id identifies the asker, the message ts their message.
+    const dm = { conversationId: 'D0SECRET01', threadId: '1700000001.000200' };
+    const a = await repo.save({ platform: 'slack', question: 'dm question', answer: 'a', answered: true, citations: [], asker: slack('U0SECRET1'), thread: dm });
+    await repo.vote(a.id, slack('U0VOTER01'), true);
+    await repo.vote(a.id, { platform: 'teams', aadObjectId: 'aad-voter-1', tenantId: 'tenant-1' }, false);
+    const rows = JSON.stringify([
+      ...(await ts.store.db.query('SELECT * FROM bot_answers WHERE id = $1', [a.id])).rows,
+      ...(await ts.store.db.query('SELECT * FROM bot_feedback WHERE answer_id = $1', [a.id])).rows,
+    ]);
+    for (const id of ['U0SECRET1', 'D0SECRET01', '1700000001.000200', 'U0VOTER01', 'aad-voter-1', 'tenant-1', TEAM]) expect(rows).not.toContain(id);
+    // No plain hash anyone could recompute from an id; the keyed one (which export and erasure use) is there.
+    const sha = (x: string) => createHash('sha256').update(x).digest('hex');
+    for (const plain of [`feedback:slack:${TEAM}:U0VOTER01`, 'slack:U0VOTER01', 'U0VOTER01', `feedback:teams:tenant-1:aad-voter-1`]) {
+      expect(rows).not.toContain(sha(plain));
+    }
+    expect(rows).toContain(await keys.user('slack', 'U0VOTER01'));
+    expect(rows).toContain(await keys.user('slack', 'U0SECRET1'));
+    expect((await repo.threadRoot('slack', dm.conversationId, dm.threadId))?.id).toBe(a.id);
+  });
+
   it('threadRoot finds the first question in a thread only', async () => {
-    const repo = createBotAnswersRepo(ts.store.db);
-    await repo.save({ platform: 'slack', question: 'first', answer: '', answered: false, citations: [], conversationId: 'C9', threadId: 't1' });
-    await repo.save({ platform: 'slack', question: 'second', answer: '', answered: false, citations: [], conversationId: 'C9', threadId: 't1' });
+    const repo = createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings));
+    await repo.save({ platform: 'slack', question: 'first', answer: '', answered: false, citations: [], asker: slack('U0'), thread: { conversationId: 'C9', threadId: 't1' } });
+    await repo.save({ platform: 'slack', question: 'second', answer: '', answered: false, citations: [], asker: slack('U0'), thread: { conversationId: 'C9', threadId: 't1' } });
     expect((await repo.threadRoot('slack', 'C9', 't1'))?.question).toBe('first');
     expect(await repo.threadRoot('teams', 'C9', 't1')).toBeNull();
     expect(await repo.threadRoot('slack', 'C9', 't2')).toBeNull();
@@ -188,8 +213,8 @@ describe('retention of the bot\'s own data', () => {
     try {
       const config = loadConfig({ LOG_LEVEL: 'silent', QUESTION_LOG_DAYS: '30' });
       const ctx = await createAppContext(config, createLogger('silent'), { store: ts.store, answerer: { answer: async () => ({ answered: false, answer: '', citations: [] }) } });
-      const repo = createBotAnswersRepo(ts.store.db);
-      const a = await repo.save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [] });
+      const repo = createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings));
+      const a = await repo.save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [], asker: slack('U0') });
       await ctx.deliveries.claim('slack', 'event:old');
       expect(await ctx.purgeBotData(new Date())).toEqual({ answers: 0, deliveries: 0 });
       const later = new Date(Date.now() + 31 * 86_400_000);
@@ -208,7 +233,7 @@ describe('retention of the bot\'s own data', () => {
       const config = loadConfig({ LOG_LEVEL: 'silent', QUESTION_LOG_DAYS: '30' });
       const logger = createLogger('silent');
       const ctx = await createAppContext(config, logger, { store: ts.store, answerer: { answer: async () => ({ answered: false, answer: '', citations: [] }) } });
-      await createBotAnswersRepo(ts.store.db).save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [] });
+      await createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings)).save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [], asker: slack('U0') });
       await ctx.deliveries.claim('slack', 'event:old');
       const services = jobsServicesFor(ctx, [], { reloadKnowledge: false });
       const result = await runHousekeeping(new Date(Date.now() + 31 * 86_400_000), { services, timeZone: 'Europe/London', logger });

@@ -10,6 +10,7 @@ import type { Answerer } from '../../src/knowledge/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createBotAnswersRepo } from '../../src/store/bot-answers-repo.js';
 import { createDeliveriesRepo } from '../../src/store/bot-deliveries-repo.js';
+import { createSubjectKeys } from '../../src/store/subject-keys.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';
 import { openTestStore, type TestStore } from './store.js';
 
@@ -154,7 +155,7 @@ export async function startTeamsHarness(opts: HarnessOptions = {}): Promise<Team
   const directory = new TestDirectory();
   const attendance = testAttendance(store);
   const logger = createLogger(process.env.LOG_LEVEL ?? 'silent', 'teams-test');
-  const bot = createBot({ answerer: testAnswerer, directory, attendance, answers: createBotAnswersRepo(store.store.db), logger });
+  const bot = createBot({ answerer: testAnswerer, directory, attendance, answers: createBotAnswersRepo(store.store.db, createSubjectKeys(store.store.settings)), logger });
   const teams = createTeamsAdapter({
     config: {
       MICROSOFT_APP_ID: undefined,

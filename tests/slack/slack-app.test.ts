@@ -245,9 +245,9 @@ describe('App Home', () => {
 });
 
 describe('sharing problems stay with the sharer', () => {
-  const sharePayload = (answerId: string, channel: string, rid: string) => ({
+  const sharePayload = (answerId: string, channel: string, rid: string, user: string = USERS.staff) => ({
     type: 'block_actions',
-    user: userPayload(USERS.staff),
+    user: userPayload(user),
     team: { id: TEAM, domain: 'camden' },
     api_app_id: 'A0CAMDEN01',
     token: 'legacy',
@@ -263,6 +263,38 @@ describe('sharing problems stay with the sharer', () => {
     await h.fake.waitFor(() => h.responses('gone1').length > 0);
     expect(blockText(h.responses('gone1')[0].blocks)).toMatch(/no longer available/);
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0NOPOST1')).toHaveLength(0);
+  });
+
+  it("only the asker may share a private answer; an answer already public in a channel may be shared there by anyone", async () => {
+    const { responseId } = await h.command('/ask', 'What is AI Connect?', USERS.staff, { channel: 'C0PRIV001' });
+    await h.fake.waitFor(() => h.responses(responseId).length > 0);
+    const answerId = buttonValue(h.responses(responseId)[0].blocks, 'share_answer')!;
+    // Someone else (a forged click, or a leaked answer id) cannot post the asker's private answer anywhere.
+    await h.interaction(sharePayload(answerId, 'C0PRIV001', 'priv1', USERS.lead));
+    await h.fake.waitFor(() => h.responses('priv1').length > 0);
+    expect(blockText(h.responses('priv1')[0].blocks)).toMatch(/only share answers to questions you asked/);
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0PRIV001')).toHaveLength(0);
+    // The asker can; once it is public in that channel, anyone there may share it again (it is already there).
+    await h.interaction(sharePayload(answerId, 'C0PRIV001', 'priv2'));
+    await h.fake.waitFor(() => h.responses('priv2').length > 0);
+    expect(blockText(h.responses('priv2')[0].blocks)).toMatch(/Shared in the channel/);
+    await h.interaction(sharePayload(answerId, 'C0PRIV002', 'priv3', USERS.lead));
+    await h.fake.waitFor(() => h.responses('priv3').length > 0);
+    expect(blockText(h.responses('priv3')[0].blocks)).toMatch(/only share answers to questions you asked/);
+    expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0PRIV002')).toHaveLength(0);
+
+    // A mention's answer is public in its channel: anyone in that channel may share it there, not elsewhere.
+    const ts = newTs();
+    await h.event({ type: 'app_mention', channel: 'C0PUBLIC1', user: USERS.network, text: '<@U0BOT> What is AI Connect?', ts, team: TEAM });
+    await h.fake.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0PUBLIC1' && c.args.thread_ts === ts));
+    const posted = h.fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0PUBLIC1' && c.args.thread_ts === ts)!;
+    const publicId = buttonValue(posted.args.blocks, 'feedback_helpful')!;
+    await h.interaction(sharePayload(publicId, 'C0PUBLIC1', 'pub1', USERS.lead));
+    await h.fake.waitFor(() => h.responses('pub1').length > 0);
+    expect(blockText(h.responses('pub1')[0].blocks)).toMatch(/Shared in the channel/);
+    await h.interaction(sharePayload(publicId, 'C0PUBLIC2', 'pub2', USERS.lead));
+    await h.fake.waitFor(() => h.responses('pub2').length > 0);
+    expect(blockText(h.responses('pub2')[0].blocks)).toMatch(/only share answers to questions you asked/);
   });
 
   it('when the bot is not in the channel, the sharer is told how to fix it and can share again', async () => {

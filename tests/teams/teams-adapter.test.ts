@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { activity, figures, LEAD, STAFF, startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.js';
+import { createSubjectKeys } from '../../src/store/subject-keys.js';
 
 let h: TeamsHarness;
 
@@ -104,10 +105,16 @@ describe('questions', () => {
     expect(reply!.activityId).toBe(mention.id);
     expect(texts(cardOf(reply!)).join(' ')).toContain('Camden Career Club');
     // The bot core got the question without the "<at>Camden</at>" mention.
-    const { rows } = await h.store.store.db.query<{ question: string; thread_id: string }>(
-      'SELECT question, thread_id FROM bot_answers ORDER BY created_at DESC LIMIT 1',
+    // The thread is kept only as a keyed hash (no chat ids are stored), and the answer is public in the channel.
+    const keys = createSubjectKeys(h.store.store.settings);
+    const { rows } = await h.store.store.db.query<{ question: string; thread_key: string; public_keys: string[] }>(
+      'SELECT question, thread_key, public_keys FROM bot_answers ORDER BY created_at DESC LIMIT 1',
     );
-    expect(rows[0]).toEqual({ question: 'career club?', thread_id: mention.id });
+    expect(rows[0]).toEqual({
+      question: 'career club?',
+      thread_key: await keys.conversation('teams', conversation.id, mention.id as string),
+      public_keys: [await keys.conversation('teams', conversation.id)],
+    });
   });
 
   it('records feedback from the card buttons through the bot core', async () => {

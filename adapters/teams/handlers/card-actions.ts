@@ -45,7 +45,7 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
   on('share_answer', async (context, data) => {
     if (!data.value) return;
     const actor = await actorFor(deps, context);
-    await sendReply(context, await deps.bot.shareAnswer(actor, data.value, senderName(context.activity)));
+    await sendReply(context, await deps.bot.shareAnswer(actor, data.value, senderName(context.activity), baseConversationId(context.activity)));
   });
 
   on('open_attendance_form', async (context, data) => {

@@ -72,7 +72,10 @@ async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: 
   const actor = await actorFor(deps, context, command.kind === 'ask' || command.kind === 'help' ? 'ask' : 'act');
   switch (command.kind) {
     case 'ask': {
-      const result = await withTyping(context, () => deps.bot.ask(actor, command.question, { thread: threadOf(activity) }));
+      const result = await withTyping(context, () => deps.bot.ask(actor, command.question, {
+          thread: threadOf(activity),
+          ...(personal ? {} : { publicIn: baseConversationId(activity) }),
+        }));
       await sendAnswer(deps, context, result.reply, result.answerId);
       return;
     }

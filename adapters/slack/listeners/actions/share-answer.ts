@@ -24,7 +24,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
       try {
         const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
         const name = body.user.name || body.user.username || 'a colleague';
-        const outcome = await deps.bot.shareAnswerOutcome(actor, answerId, name);
+        const outcome = await deps.bot.shareAnswerOutcome(actor, answerId, name, channel);
         if (!outcome.ok) {
           await deps.deliveries.release('slack', key).catch(() => undefined);
           await respondReply(respond, outcome.reply);
