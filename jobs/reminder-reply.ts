@@ -2,6 +2,8 @@ import { encodeOpenFormValue } from '../src/bot/open-form-value.js';
 import type { Reply, ReplyAction } from '../src/shared/reply.js';
 import { formatDate } from '../src/digest/dates.js';
 import type { Centre, Person } from '../src/directory/types.js';
+import { commandText } from '../src/shared/commands.js';
+import type { Platform } from '../src/shared/platform.js';
 
 export interface ReminderReplyInput {
   kind: 'reminder' | 'nudge';
@@ -9,11 +11,13 @@ export interface ReminderReplyInput {
   centres: Centre[];
   /** Monday of the week the return is for. */
   week: string;
+  /** Where it is sent: the example is typed as that platform's people type commands. */
+  platform: Platform;
 }
 
 /** The direct message a lead gets: which return is missing, and a one-tap button per centre. */
 export function reminderReply(input: ReminderReplyInput): Reply {
-  const { kind, person, centres, week } = input;
+  const { kind, person, centres, week, platform } = input;
   const firstName = person.name.split(/\s+/)[0] || person.name;
   const weekText = `the week of ${formatDate(week)}`;
   const names = centres.map((c) => c.name);
@@ -38,7 +42,7 @@ export function reminderReply(input: ReminderReplyInput): Reply {
       { kind: 'actions', actions },
       {
         kind: 'paragraph',
-        text: `Or type the figures in one go, for example: /attendance week ${week}${centres.length > 1 ? ` centre ${centres[0].id}` : ''} sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3`,
+        text: `Or type the figures in one go, for example: ${commandText(platform, `attendance week ${week}${centres.length > 1 ? ` centre ${centres[0]!.id}` : ''} sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3`)}`,
       },
     ],
   };

@@ -92,9 +92,10 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
           (c) => wanted.has(c.id) && c.active && !remindersPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
         );
         if (!still.length) return skipped('nothing_missing');
-        reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period });
+        notifier = pickNotifier(person);
+        reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period, platform: notifier?.platform ?? 'slack' });
       }
-      notifier = pickNotifier(person);
+      notifier ??= pickNotifier(person);
       const target = person;
       send = () => notifier!.sendDirect(target, reply);
     } else {

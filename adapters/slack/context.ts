@@ -26,11 +26,6 @@ export async function slackActor(deps: SlackListenerDeps, user: string, team: st
   return deps.bot.actor({ platform: 'slack', user, team: team ?? '' });
 }
 
-/** For questions only: anyone may ask, so when the directory cannot be read the asker is treated as plain staff. */
-export function askingActor(deps: SlackListenerDeps, user: string, team: string | undefined | null): Promise<Actor> {
-  return deps.bot.askingActor({ platform: 'slack', user, team: team ?? '' });
-}
-
 /**
  * Run `fn` only for the first delivery of `key` (Slack retries events with the same event_id).
  * When the claim cannot be recorded (database down): `whenUnrecorded: 'run'` goes ahead, so the person gets an

@@ -112,6 +112,27 @@ export function startsQuickForm(word: string): boolean {
   return keywordOf(glued ? glued[1]! : word.replace(/[,;]$/, '')) !== undefined;
 }
 
+/**
+ * True when chat text with no command word is plainly a quick form: it starts with a keyword and holds at least
+ * three `keyword number` pairs ("sessions 6 attendances 120 pupils 45 ..."). A question that merely starts with a
+ * keyword ("SEND support for pupils in year 9?") is not one.
+ */
+export function looksLikeQuickForm(text: string): boolean {
+  const tokens = tokenise(text).filter((t) => !t.quoted);
+  if (!tokens.length || !startsQuickForm(tokens[0]!.text)) return false;
+  let pairs = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const glued = /^([A-Za-z-]+)[:=](.+)$/.exec(tokens[i]!.text);
+    if (glued) {
+      if (keywordOf(glued[1]!) && parseNumber(glued[2]!) !== undefined) pairs++;
+    } else if (keywordOf(tokens[i]!.text.replace(/[,;]$/, '')) && tokens[i + 1] && parseNumber(tokens[i + 1]!.text) !== undefined) {
+      pairs++;
+      i++;
+    }
+  }
+  return pairs >= 3;
+}
+
 export const QUICK_FORM_HELP =
   'Example: sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3 — optional: week YYYY-MM-DD, centre <id>, note "...".';
 

@@ -1,79 +1,40 @@
-import type { OpenFormPreset } from './open-form-value.js';
-import { FIGURE_FIELDS, FIGURE_LABELS, type FigureField, type ReturnFigures, type SubmitResult } from '../attendance/types.js';
+import { FIGURE_FIELDS, FIGURE_LABELS, type ReturnFigures } from '../attendance/types.js';
 import type { Actor, Centre, Person, PlatformIdentity } from '../directory/types.js';
 import { NotAuthorisedError, NotFoundError, ValidationError, type FieldProblem } from '../errors.js';
+import { commandText } from '../shared/commands.js';
+import { MAX_QUESTION_CHARS } from '../shared/limits.js';
+import type { Reply, ReplyBlock } from '../shared/reply.js';
+import type { AdminCommand } from './admin-commands.js';
 import { answerReply } from './answer-reply.js';
 import { statusReply, submitReply } from './attendance-replies.js';
-import { parseAttendanceCommand, type AttendanceCommand } from './commands.js';
 import { errorCode, errorReply, notice } from './error-reply.js';
 import { parseFormValues, type AttendanceFormValues } from './form-values.js';
-import { capabilityLines, hasRole, helpReply } from './help.js';
-import type { Platform } from '../shared/platform.js';
-import type { BotDeps } from './ports.js';
-import type { Reply, ReplyBlock } from '../shared/reply.js';
+import { capabilityLines, hasRole, helpReply, privateOnlyText, REGISTER_HINT } from './help.js';
+import type { AttendanceFormModel, Inbound, Outcome, ThreadRef } from './inbound.js';
+import { parseIntent, type Intent, type IntentKind } from './intents.js';
 import { createLimiter } from './limiter.js';
-import { MAX_QUESTION_CHARS } from '../shared/limits.js';
-
-
-export interface ThreadRef {
-  /** Channel / conversation id. */
-  conversationId: string;
-  /** Id of the thread's root message (Slack thread_ts, Teams reply chain id). */
-  threadId: string;
-}
-
-export interface AskOptions {
-  /** Where the question was asked, so follow-ups in the same thread use the thread's first question as context. */
-  thread?: ThreadRef;
-  /** Offer a "Share in channel" button (the answer is visible only to the asker). */
-  shareable?: boolean;
-  /** The conversation where the answer is posted for everyone in it to see (a channel mention); not for DMs. */
-  publicIn?: string;
-}
-
-export interface AskResult {
-  reply: Reply;
-  /** Stored answer id (feedback and sharing refer to it); null when nothing was answered (empty input, error). */
-  answerId: string | null;
-  answered: boolean;
-}
-
-export interface AttendanceFormModel {
-  centres: { id: string; name: string }[];
-  /** Default week (Monday, YYYY-MM-DD): the week just ended. */
-  defaultWeek: string;
-  /** Centre to preselect (a reminder's button names it); otherwise the only centre, if there is one. */
-  initialCentre?: string;
-  fields: { field: FigureField; label: string }[];
-}
-
-export type AttendanceOutcome = { kind: 'open-form'; form: AttendanceFormModel } | { kind: 'reply'; reply: Reply };
-
-export type FormSubmitOutcome =
-  | { ok: true; reply: Reply; result: SubmitResult }
-  | { ok: false; reply: Reply; problems: FieldProblem[] };
+import { encodeOpenFormValue, type OpenFormPreset } from './open-form-value.js';
+import type { BotDeps } from './ports.js';
+import type { SmallTalk } from './small-talk.js';
 
 export interface Bot {
+  /**
+   * The one inbound entry: anything a person types (DM, mention, slash command) or submits (form, form button), from
+   * either adapter. Never throws: typed errors come back as a clear reply.
+   */
+  handle(inbound: Inbound): Promise<Outcome>;
   actor(identity: PlatformIdentity): Promise<Actor>;
   /** For questions and help only: anyone may ask, so when the directory cannot be read the asker is plain staff. */
   askingActor(identity: PlatformIdentity): Promise<Actor>;
-  ask(actor: Actor, question: string, options?: AskOptions): Promise<AskResult>;
   /**
-   * The answer to post in `conversationId` for everyone there. Only the person who asked may share an answer, or
-   * anyone in a conversation where it is already public; otherwise the reply refuses.
+   * The stored answer to re-post for "Share in channel" in `conversationId`; on ok false the reply is for the sharer
+   * only. Only the person who asked may share an answer, or anyone in a conversation where it is already public.
    */
-  shareAnswer(actor: Actor, answerId: string, sharedBy: string, conversationId: string): Promise<Reply>;
-  /** Like shareAnswer, but says whether there is something to post: on ok false the reply is for the sharer only. */
   shareAnswerOutcome(actor: Actor, answerId: string, sharedBy: string, conversationId: string): Promise<{ ok: boolean; reply: Reply }>;
+  shareAnswer(actor: Actor, answerId: string, sharedBy: string, conversationId: string): Promise<Reply>;
   feedback(actor: Actor, answerId: string, helpful: boolean): Promise<Reply>;
-  /** `preset` (from a reminder's button) opens the form on that centre and week. */
-  attendanceCommand(actor: Actor, text: string, idempotencyKey: string, preset?: OpenFormPreset): Promise<AttendanceOutcome>;
-  attendanceForm(actor: Actor, preset?: OpenFormPreset): Promise<AttendanceFormModel>;
-  submitQuickForm(actor: Actor, text: string, idempotencyKey: string): Promise<Reply>;
-  submitForm(actor: Actor, values: AttendanceFormValues, idempotencyKey: string): Promise<FormSubmitOutcome>;
-  status(actor: Actor): Promise<Reply>;
-  digest(actor: Actor): Promise<Reply>;
   help(actor: Actor): Reply;
+  /** Slack's App Home and the Teams welcome: what this person can do, their returns, the digest for network leads. */
   home(actor: Actor): Promise<Reply>;
 }
 
@@ -89,6 +50,18 @@ function cleanQuestion(question: string): string {
 const NOT_A_LEAD =
   'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
 const STATUS_WEEKS = 4;
+
+/** Intents anyone may use, answered even when the directory cannot be read (the asker is then plain staff). */
+const OPEN_TO_ALL: ReadonlySet<IntentKind> = new Set(['help', 'small-talk', 'ask']);
+/** Intents whose replies show a centre's figures or change the directory: never where others can see them. */
+const PRIVATE: ReadonlySet<IntentKind> = new Set(['attendance-form', 'attendance-quick', 'attendance-status', 'digest', 'admin']);
+
+function smallTalkReply(actor: Actor, what: SmallTalk): Reply {
+  if (what === 'thanks') return notice('info', "You're welcome. Ask me anything else about post-16 pathways, CPD or SEND guidance.");
+  const name = actor.person?.name.split(/\s+/)[0];
+  const help = commandText(actor.identity.platform, 'help');
+  return notice('info', `Hello${name ? ` ${name}` : ''}! Ask me about post-16 pathways, CPD or SEND guidance, or type ${help} to see what I can do.`);
+}
 
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? (() => new Date());
@@ -139,7 +112,212 @@ export function createBot(deps: BotDeps): Bot {
     return { result, reply: submitReply(result, centre.name) };
   }
 
+  async function ask(
+    actor: Actor,
+    question: string,
+    options: { thread?: ThreadRef; shareable?: boolean; publicIn?: string },
+  ): Promise<{ reply: Reply; answerId: string | null }> {
+    const q = cleanQuestion(question);
+    if (!q) {
+      return { reply: notice('info', 'Ask me a question about post-16 pathways, CPD or SEND guidance, e.g. "What is Camden Career Club?"'), answerId: null };
+    }
+    if (q.length > MAX_QUESTION_CHARS) {
+      return { reply: notice('warning', `That question is too long (${q.length} characters). Please keep it under ${MAX_QUESTION_CHARS}.`), answerId: null };
+    }
+    const platform = actor.identity.platform;
+    const started = process.hrtime.bigint();
+    try {
+      // The store helps (thread context, feedback buttons) but an answer is still worth giving without it.
+      const root = options.thread
+        ? await deps.answers.threadRoot(platform, options.thread.conversationId, options.thread.threadId).catch((err: unknown) => {
+            log?.warn({ err }, 'thread lookup failed; answering without thread context');
+            return null;
+          })
+        : null;
+      const answer = await answering.run(() => deps.answerer.answer(q, root && root.question !== q ? { context: root.question } : undefined));
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.observe?.answered?.({ answered: answer.answered, seconds, platform });
+      const fresh = {
+        platform,
+        question: q,
+        answer: answer.answer,
+        answered: answer.answered,
+        citations: answer.citations,
+      };
+      const stored = await deps.answers.save({ ...fresh, asker: actor.identity, thread: options.thread ?? null, publicIn: options.publicIn ?? null }).catch((err: unknown) => {
+        deps.observe?.error?.({ code: errorCode(err), where: 'answer-store' });
+        log?.warn({ err }, 'answer not stored; replying without feedback buttons');
+        return null;
+      });
+      const userId = actor.identity.platform === 'slack' ? actor.identity.user : actor.identity.aadObjectId;
+      await deps.questionLog?.record({ platform, userId, question: q, answered: answer.answered, at: now() }).catch((err: unknown) => {
+        log?.warn({ err }, 'question log write failed');
+      });
+      log?.info({ answerId: stored?.id ?? null, answered: answer.answered, citations: answer.citations.length, followUp: !!root }, 'answered');
+      if (!stored) return { reply: answerReply({ ...fresh, id: '', createdAt: now() }, { actions: false }), answerId: null };
+      return { reply: answerReply(stored, { shareable: options.shareable }), answerId: stored.id };
+    } catch (err) {
+      return { reply: fail('ask', err), answerId: null };
+    }
+  }
+
+  async function attendanceForm(actor: Actor, preset: OpenFormPreset = {}): Promise<AttendanceFormModel> {
+    const person = requireLead(actor);
+    const centres = await deps.directory.submittableCentres(person);
+    if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
+    const initialCentre = centres.find((c) => c.id === preset.centreId)?.id ?? (centres.length === 1 ? centres[0]!.id : undefined);
+    return {
+      centres: centres.map((c) => ({ id: c.id, name: c.name })),
+      defaultWeek: preset.week ?? deps.attendance.defaultWeek(now()),
+      ...(initialCentre ? { initialCentre } : {}),
+      fields: FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] })),
+    };
+  }
+
+  async function openForm(actor: Actor, preset: OpenFormPreset = {}): Promise<Outcome> {
+    try {
+      const form = await attendanceForm(actor, preset);
+      const value = form.initialCentre ? encodeOpenFormValue({ centreId: form.initialCentre, week: form.defaultWeek }) : 'form';
+      const fallback: Reply = {
+        text: 'Open the weekly return form.',
+        blocks: [
+          { kind: 'paragraph', text: `The weekly attendance return, week of ${form.defaultWeek} unless you choose another.` },
+          { kind: 'actions', actions: [{ id: 'open_attendance_form', label: 'Submit a return', value, style: 'primary' }] },
+        ],
+      };
+      return { kind: 'open-form', form, fallback };
+    } catch (err) {
+      return { kind: 'reply', intent: 'attendance-form', reply: fail('attendance-form', err) };
+    }
+  }
+
+  async function quickForm(actor: Actor, text: string, key: string): Promise<Reply> {
+    try {
+      requireLead(actor);
+      const parsed = deps.attendance.parseQuickForm(text);
+      return (await submit(actor, parsed.centreId, parsed.week, parsed, key)).reply;
+    } catch (err) {
+      return fail('attendance-quick', err);
+    }
+  }
+
+  async function submitForm(actor: Actor, values: AttendanceFormValues, key: string): Promise<Outcome> {
+    try {
+      requireLead(actor);
+      const parsed = parseFormValues(values);
+      const { reply } = await submit(actor, parsed.centreId, parsed.week, parsed, key);
+      return { kind: 'reply', intent: 'attendance-submit', reply };
+    } catch (err) {
+      const reply = fail('attendance-form-submit', err);
+      const problems: FieldProblem[] = err instanceof ValidationError ? err.problems : [{ field: 'form', message: reply.text }];
+      // The form comes back with the problems beside its fields, unless the person may not submit at all.
+      const form = await attendanceForm(actor).catch(() => null);
+      return { kind: 'form-problems', reply, problems, form };
+    }
+  }
+
+  async function status(actor: Actor): Promise<Reply> {
+    try {
+      const person = actor.person;
+      if (!person || !person.roles.length) throw new NotAuthorisedError(NOT_A_LEAD);
+      return statusReply(await deps.attendance.status(person, STATUS_WEEKS));
+    } catch (err) {
+      return fail('attendance-status', err);
+    }
+  }
+
+  async function digest(actor: Actor): Promise<Reply> {
+    try {
+      if (!hasRole(actor, 'network_lead') && !hasRole(actor, 'admin')) {
+        const hint = commandText(actor.identity.platform, 'attendance status');
+        throw new NotAuthorisedError(`The weekly digest is for network leads. Centre leads can see their own returns with ${hint}.`);
+      }
+      if (!deps.digest) return notice('info', 'The weekly digest is not available on this server yet.');
+      return await deps.digest.latestDigestFor(actor);
+    } catch (err) {
+      return fail('digest', err);
+    }
+  }
+
+  /** One handler per admin command; adding a command to admin-commands.ts makes the compiler ask for its handler here. */
+  const adminHandlers: { [K in AdminCommand['kind']]: (admin: Person, cmd: Extract<AdminCommand, { kind: K }>) => Promise<Reply> } = {
+    async 'admin-register'(admin, cmd) {
+      if (cmd.centreId && !(await deps.directory.getCentre(cmd.centreId))) {
+        throw new ValidationError([{ field: 'centre', message: `There is no centre "${cmd.centreId}".` }]);
+      }
+      const updated = await deps.directory.assignRole({ email: cmd.email, role: cmd.role, centreId: cmd.centreId }, admin);
+      log?.info({ admin: admin.id, person: updated.id, role: cmd.role, centre: cmd.centreId }, 'role assigned');
+      const centres = updated.centres.length ? ` Centres: ${updated.centres.join(', ')}.` : '';
+      return notice('success', `${updated.name} (${updated.email}) now has roles: ${updated.roles.join(', ')}.${centres}`);
+    },
+    async 'admin-pause'(admin, cmd) {
+      const centre = await deps.directory.pauseReminders(cmd.centreId, cmd.until, admin);
+      log?.info({ admin: admin.id, centre: centre.id, until: cmd.until }, 'reminders paused');
+      return notice('success', `Reminders for ${centre.name} are paused until ${centre.remindersPausedUntil ?? cmd.until} (inclusive).`);
+    },
+  };
+
+  async function admin(actor: Actor, cmd: AdminCommand): Promise<Reply> {
+    try {
+      const person = actor.person;
+      if (!person || !person.roles.includes('admin')) throw new NotAuthorisedError('Sorry, only admins can use admin commands.');
+      const handler = adminHandlers[cmd.kind] as (admin: Person, cmd: AdminCommand) => Promise<Reply>;
+      return await handler(person, cmd);
+    } catch (err) {
+      return fail('admin', err);
+    }
+  }
+
+  /** One handler per intent; the compiler asks for a new intent's handler here. */
+  const intentHandlers: { [K in IntentKind]: (actor: Actor, intent: Extract<Intent, { kind: K }>, inbound: Inbound) => Promise<Outcome> } = {
+    help: async (actor) => ({ kind: 'reply', intent: 'help', reply: helpReply(actor) }),
+    'small-talk': async (actor, intent) => ({ kind: 'reply', intent: 'small-talk', reply: smallTalkReply(actor, intent.what) }),
+    ask: async (actor, intent, inbound) => {
+      // A slash command's answer is seen by the asker alone, so it offers "Share in channel"; a mention's answer is
+      // posted for everyone in the conversation, a DM's only for the asker.
+      const { reply, answerId } = await ask(actor, intent.question, {
+        thread: inbound.thread,
+        shareable: inbound.surface === 'command',
+        publicIn: inbound.surface === 'mention' ? inbound.conversationId : undefined,
+      });
+      return { kind: 'reply', intent: 'ask', reply, answerId };
+    },
+    'attendance-form': (actor) => openForm(actor),
+    'attendance-quick': async (actor, intent, inbound) => ({ kind: 'reply', intent: 'attendance-quick', reply: await quickForm(actor, intent.text, inbound.deliveryKey) }),
+    'attendance-status': async (actor) => ({ kind: 'reply', intent: 'attendance-status', reply: await status(actor) }),
+    digest: async (actor) => ({ kind: 'reply', intent: 'digest', reply: await digest(actor) }),
+    admin: async (actor, intent) => ({ kind: 'reply', intent: 'admin', reply: await admin(actor, intent.command) }),
+    invalid: async (_actor, intent) => ({ kind: 'reply', intent: 'invalid', reply: fail('parse', new ValidationError(intent.problems)) }),
+  };
+
+  async function resolve(identity: PlatformIdentity, openToAll: boolean): Promise<Actor> {
+    return openToAll ? bot.askingActor(identity) : bot.actor(identity);
+  }
+
   const bot: Bot = {
+    async handle(inbound) {
+      try {
+        if (inbound.surface === 'card' && inbound.form) {
+          return await submitForm(await resolve(inbound.identity, false), inbound.form, inbound.deliveryKey);
+        }
+        if (inbound.openForm) {
+          if (inbound.surface === 'mention') return { kind: 'reply', intent: 'open-form', reply: notice('info', privateOnlyText(inbound.identity.platform)) };
+          return await openForm(await resolve(inbound.identity, false), inbound.openForm);
+        }
+        const explicit = inbound.surface === 'command';
+        const line = explicit && inbound.command ? `${inbound.command} ${inbound.text ?? ''}` : (inbound.text ?? '');
+        const intent = parseIntent(line, { explicit });
+        if (inbound.surface === 'mention' && PRIVATE.has(intent.kind)) {
+          return { kind: 'reply', intent: intent.kind, reply: notice('info', privateOnlyText(inbound.identity.platform)) };
+        }
+        const actor = await resolve(inbound.identity, OPEN_TO_ALL.has(intent.kind));
+        const handler = intentHandlers[intent.kind] as (actor: Actor, intent: Intent, inbound: Inbound) => Promise<Outcome>;
+        return await handler(actor, intent, inbound);
+      } catch (err) {
+        return { kind: 'reply', intent: 'invalid', reply: fail('handle', err) };
+      }
+    },
+
     actor: (identity) => deps.directory.resolveActor(identity),
 
     async askingActor(identity) {
@@ -148,54 +326,6 @@ export function createBot(deps: BotDeps): Bot {
       } catch (err) {
         log?.warn({ err }, 'directory lookup failed; answering as plain staff');
         return { identity, person: null };
-      }
-    },
-
-    async ask(actor, question, options = {}) {
-      const q = cleanQuestion(question);
-      if (!q) {
-        return { reply: notice('info', 'Ask me a question about post-16 pathways, CPD or SEND guidance, e.g. "What is Camden Career Club?"'), answerId: null, answered: false };
-      }
-      if (q.length > MAX_QUESTION_CHARS) {
-        return { reply: notice('warning', `That question is too long (${q.length} characters). Please keep it under ${MAX_QUESTION_CHARS}.`), answerId: null, answered: false };
-      }
-      const platform: Platform = actor.identity.platform;
-      const started = process.hrtime.bigint();
-      try {
-        // The store helps (thread context, feedback buttons) but an answer is still worth giving without it.
-        const root = options.thread
-          ? await deps.answers.threadRoot(platform, options.thread.conversationId, options.thread.threadId).catch((err: unknown) => {
-              log?.warn({ err }, 'thread lookup failed; answering without thread context');
-              return null;
-            })
-          : null;
-        const answer = await answering.run(() => deps.answerer.answer(q, root && root.question !== q ? { context: root.question } : undefined));
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        deps.observe?.answered?.({ answered: answer.answered, seconds, platform });
-        const fresh = {
-          platform,
-          question: q,
-          answer: answer.answer,
-          answered: answer.answered,
-          citations: answer.citations,
-        };
-        const stored = await deps.answers.save({ ...fresh, asker: actor.identity, thread: options.thread ?? null, publicIn: options.publicIn ?? null }).catch((err: unknown) => {
-          deps.observe?.error?.({ code: errorCode(err), where: 'answer-store' });
-          log?.warn({ err }, 'answer not stored; replying without feedback buttons');
-          return null;
-        });
-        const userId = actor.identity.platform === 'slack' ? actor.identity.user : actor.identity.aadObjectId;
-        await deps.questionLog?.record({ platform, userId, question: q, answered: answer.answered, at: now() }).catch((err: unknown) => {
-          log?.warn({ err }, 'question log write failed');
-        });
-        log?.info({ answerId: stored?.id ?? null, answered: answer.answered, citations: answer.citations.length, followUp: !!root }, 'answered');
-        if (!stored) {
-          const reply = answerReply({ ...fresh, id: '', createdAt: now() }, { actions: false });
-          return { reply, answerId: null, answered: answer.answered };
-        }
-        return { reply: answerReply(stored, { shareable: options.shareable }), answerId: stored.id, answered: answer.answered };
-      } catch (err) {
-        return { reply: fail('ask', err), answerId: null, answered: false };
       }
     },
 
@@ -229,91 +359,6 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
 
-    async attendanceCommand(actor, text, key, preset) {
-      let cmd: AttendanceCommand;
-      try {
-        cmd = parseAttendanceCommand(text);
-      } catch (err) {
-        return { kind: 'reply', reply: fail('attendance-parse', err) };
-      }
-      switch (cmd.kind) {
-        case 'form':
-          try {
-            return { kind: 'open-form', form: await bot.attendanceForm(actor, preset) };
-          } catch (err) {
-            return { kind: 'reply', reply: fail('attendance-form', err) };
-          }
-        case 'status':
-          return { kind: 'reply', reply: await bot.status(actor) };
-        case 'help':
-          return { kind: 'reply', reply: bot.help(actor) };
-        case 'quick':
-          return { kind: 'reply', reply: await bot.submitQuickForm(actor, cmd.text, key) };
-        case 'admin-register':
-        case 'admin-pause':
-          return { kind: 'reply', reply: await admin(actor, cmd) };
-      }
-    },
-
-    async attendanceForm(actor, preset = {}) {
-      const person = requireLead(actor);
-      const centres = await deps.directory.submittableCentres(person);
-      if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
-      const initialCentre = centres.find((c) => c.id === preset.centreId)?.id ?? (centres.length === 1 ? centres[0]!.id : undefined);
-      return {
-        centres: centres.map((c) => ({ id: c.id, name: c.name })),
-        defaultWeek: preset.week ?? deps.attendance.defaultWeek(now()),
-        ...(initialCentre ? { initialCentre } : {}),
-        fields: FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] })),
-      };
-    },
-
-    async submitQuickForm(actor, text, key) {
-      try {
-        requireLead(actor);
-        const parsed = deps.attendance.parseQuickForm(text);
-        return (await submit(actor, parsed.centreId, parsed.week, parsed, key)).reply;
-      } catch (err) {
-        return fail('attendance-quick', err);
-      }
-    },
-
-    async submitForm(actor, values, key) {
-      try {
-        requireLead(actor);
-        const parsed = parseFormValues(values);
-        const { reply, result } = await submit(actor, parsed.centreId, parsed.week, parsed, key);
-        return { ok: true, reply, result };
-      } catch (err) {
-        const reply = fail('attendance-form-submit', err);
-        const problems: FieldProblem[] =
-          err instanceof ValidationError ? err.problems : [{ field: 'form', message: reply.text }];
-        return { ok: false, reply, problems };
-      }
-    },
-
-    async status(actor) {
-      try {
-        const person = actor.person;
-        if (!person || !person.roles.length) throw new NotAuthorisedError(NOT_A_LEAD);
-        return statusReply(await deps.attendance.status(person, STATUS_WEEKS));
-      } catch (err) {
-        return fail('attendance-status', err);
-      }
-    },
-
-    async digest(actor) {
-      try {
-        if (!hasRole(actor, 'network_lead') && !hasRole(actor, 'admin')) {
-          throw new NotAuthorisedError('The weekly digest is for network leads. Centre leads can see their own returns with /attendance status.');
-        }
-        if (!deps.digest) return notice('info', 'The weekly digest is not available on this server yet.');
-        return await deps.digest.latestDigestFor(actor);
-      } catch (err) {
-        return fail('digest', err);
-      }
-    },
-
     help: (actor) => helpReply(actor),
 
     async home(actor) {
@@ -323,42 +368,17 @@ export function createBot(deps: BotDeps): Bot {
       ];
       if (hasRole(actor, 'oc_lead') || hasRole(actor, 'admin')) {
         blocks.push({ kind: 'divider' });
-        const status = await bot.status(actor);
-        blocks.push(...status.blocks);
+        blocks.push(...(await status(actor)).blocks);
         blocks.push({ kind: 'actions', actions: [{ id: 'open_attendance_form', label: 'Submit a return', value: 'home', style: 'primary' }] });
       }
       if (hasRole(actor, 'network_lead') || hasRole(actor, 'admin')) {
         blocks.push({ kind: 'divider' });
-        const digest = await bot.digest(actor);
-        blocks.push(...digest.blocks);
+        blocks.push(...(await digest(actor)).blocks);
       }
-      if (!actor.person) {
-        blocks.push({ kind: 'notice', tone: 'info', text: 'Opportunity Centre leads: ask your network admin to register you to submit attendance returns.' });
-      }
+      if (!actor.person) blocks.push({ kind: 'notice', tone: 'info', text: REGISTER_HINT });
       return { text: 'What I can do for you', blocks };
     },
   };
-
-  async function admin(actor: Actor, cmd: Extract<AttendanceCommand, { kind: 'admin-register' | 'admin-pause' }>): Promise<Reply> {
-    try {
-      const person = actor.person;
-      if (!person || !person.roles.includes('admin')) throw new NotAuthorisedError('Sorry, only admins can use admin commands.');
-      if (cmd.kind === 'admin-register') {
-        if (cmd.centreId && !(await deps.directory.getCentre(cmd.centreId))) {
-          throw new ValidationError([{ field: 'centre', message: `There is no centre "${cmd.centreId}".` }]);
-        }
-        const updated = await deps.directory.assignRole({ email: cmd.email, role: cmd.role, centreId: cmd.centreId }, person);
-        log?.info({ admin: person.id, person: updated.id, role: cmd.role, centre: cmd.centreId }, 'role assigned');
-        const centres = updated.centres.length ? ` Centres: ${updated.centres.join(', ')}.` : '';
-        return notice('success', `${updated.name} (${updated.email}) now has roles: ${updated.roles.join(', ')}.${centres}`);
-      }
-      const centre = await deps.directory.pauseReminders(cmd.centreId, cmd.until, person);
-      log?.info({ admin: person.id, centre: centre.id, until: cmd.until }, 'reminders paused');
-      return notice('success', `Reminders for ${centre.name} are paused until ${centre.remindersPausedUntil ?? cmd.until} (inclusive).`);
-    } catch (err) {
-      return fail('admin', err);
-    }
-  }
 
   return bot;
 }

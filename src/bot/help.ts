@@ -1,33 +1,59 @@
 import type { Actor, Role } from '../directory/types.js';
+import { commandText } from '../shared/commands.js';
+import type { Platform } from '../shared/platform.js';
 import type { Reply, ReplyBlock } from '../shared/reply.js';
+import { ADMIN_COMMANDS } from './admin-commands.js';
 
 export function hasRole(actor: Actor, role: Role): boolean {
   return !!actor.person?.roles.includes(role);
 }
 
-/** What this person can do, as lines of plain text (used by help and App Home). */
-export function capabilityLines(actor: Actor): string[] {
-  const lines = [
-    '/ask <question>: answers from Camden\'s strategy documents (post-16 pathways, CPD, SEND), with sources. You can also message me directly or @mention me in a channel.',
-  ];
-  if (hasRole(actor, 'oc_lead') || hasRole(actor, 'admin')) {
-    lines.push('/attendance: open the weekly return form for your Opportunity Centre.');
-    lines.push('/attendance sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3: submit at once (add week YYYY-MM-DD, centre <id> or note "..." if needed).');
-    lines.push('/attendance status: which recent returns are in or missing.');
-  }
-  if (hasRole(actor, 'network_lead') || hasRole(actor, 'admin')) lines.push('/digest: the latest weekly digest across the network.');
-  if (hasRole(actor, 'admin')) {
-    lines.push('/attendance admin register <email> <oc_lead|network_lead|admin> [centre]: give someone a role.');
-    lines.push('/attendance admin pause <centre> until YYYY-MM-DD: pause reminders for a centre.');
-  }
-  return lines;
+const QUICK_EXAMPLE = 'sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3';
+
+/** What may be done, written once as command words; each platform shows them as its people type them. */
+const ENTRIES: { words: string; what: string; who(actor: Actor): boolean }[] = [
+  { words: 'attendance', what: 'open the weekly return form for your Opportunity Centre.', who: isLead },
+  {
+    words: `attendance ${QUICK_EXAMPLE}`,
+    what: 'submit at once (add week YYYY-MM-DD, centre <id> or note "..." if needed).',
+    who: isLead,
+  },
+  { words: 'attendance status', what: 'which recent returns are in or missing.', who: isLead },
+  { words: 'digest', what: 'the latest weekly digest across the network.', who: (a) => hasRole(a, 'network_lead') || hasRole(a, 'admin') },
+  ...Object.values(ADMIN_COMMANDS).map((c) => ({ words: c.usage, what: c.what, who: (a: Actor) => hasRole(a, 'admin') })),
+];
+
+function isLead(actor: Actor): boolean {
+  return hasRole(actor, 'oc_lead') || hasRole(actor, 'admin');
 }
+
+function askLine(platform: Platform): string {
+  const what = "answers from Camden's strategy documents (post-16 pathways, CPD, SEND), with sources.";
+  return platform === 'slack'
+    ? `${commandText(platform, 'ask <question>')}: ${what} You can also message me directly or @mention me in a channel.`
+    : `Type any question: ${what} In a channel or group chat, @mention me.`;
+}
+
+/** What this person can do, as lines of plain text in their platform's words (help, App Home, the Teams welcome). */
+export function capabilityLines(actor: Actor): string[] {
+  const platform = actor.identity.platform;
+  return [askLine(platform), ...ENTRIES.filter((e) => e.who(actor)).map((e) => `${commandText(platform, e.words)}: ${e.what}`)];
+}
+
+export const REGISTER_HINT = 'Opportunity Centre leads: ask your network admin to register you to submit attendance returns.';
 
 export function helpReply(actor: Actor): Reply {
   const lines = capabilityLines(actor);
   const blocks: ReplyBlock[] = [{ kind: 'heading', text: 'What I can do for you' }, ...lines.map((text) => ({ kind: 'paragraph' as const, text }))];
-  if (!actor.person) {
-    blocks.push({ kind: 'notice', tone: 'info', text: 'Opportunity Centre leads: ask your network admin to register you to submit attendance returns.' });
-  }
+  if (!actor.person) blocks.push({ kind: 'notice', tone: 'info', text: REGISTER_HINT });
   return { text: lines.join('\n'), blocks };
+}
+
+/** Where attendance and the digest are handled when asked for in a channel, in the platform's words. */
+export function privateOnlyText(platform: Platform): string {
+  const how =
+    platform === 'slack'
+      ? `use ${commandText(platform, 'attendance')} (only you see the reply) or message me directly`
+      : 'open a personal chat with me and type "attendance"';
+  return `Attendance returns and the digest are handled privately, so figures are not shown to the whole channel: ${how}.`;
 }

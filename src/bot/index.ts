@@ -1,35 +1,33 @@
 /**
  * Bot core: channel-agnostic conversation logic shared by the Slack and Teams adapters.
  *
- * API (adapters only translate platform payloads to these calls and render the returned neutral `Reply`):
+ * One inbound entry (adapters translate a platform payload to an Inbound and render the Outcome):
  *   const bot = createBot({ answerer, directory, attendance, answers, questionLog?, digest?, observe?, logger? });
- *   const actor = await bot.actor({ platform: 'teams', aadObjectId, tenantId });   // unknown people: person null
- *   bot.ask(actor, text, { thread?: { conversationId, threadId }, shareable?, publicIn? }) -> { reply, answerId, answered }
- *       (a follow-up in a thread uses the thread's first stored question as retrieval context)
- *   bot.attendanceCommand(actor, textAfterAttendance, idempotencyKey) -> { kind: 'open-form', form } | { kind: 'reply', reply }
- *       handles "", "status", "help", quick form, "admin register ..." and "admin pause ... until ..."
- *   bot.attendanceForm(actor, preset?) -> { centres, defaultWeek, initialCentre?, fields }   (throws NotAuthorisedError for non-leads)
- *       preset = decodeOpenFormValue(action value) opens a reminder's centre and week
- *   bot.submitForm(actor, { centreId, week, figures: {sessions: '6', ...}, note }, key)
- *       -> { ok: true, reply, result } | { ok: false, reply, problems: [{ field, message }] }
- *          (field is a FigureField, 'centre', 'week', 'note' or 'form')
- *   bot.submitQuickForm(actor, text, key), bot.status(actor), bot.digest(actor), bot.help(actor), bot.home(actor) -> Reply
- *   bot.feedback(actor, answerId, helpful) -> Reply;  bot.shareAnswer(actor, answerId, sharedByName, conversationId) -> Reply (askers only, or where already public)
+ *   bot.handle({ identity, surface: 'dm' | 'mention' | 'command' | 'card', command?, text?, form?, openForm?,
+ *                conversationId?, thread?, deliveryKey })
+ *     -> { kind: 'reply', intent, reply, answerId? }            send the neutral Reply
+ *      | { kind: 'open-form', form, fallback }                  open the attendance form (or post `fallback`, a button)
+ *      | { kind: 'form-problems', reply, problems, form }       put the problems beside the form's fields
+ *   The words are parsed once (intents.ts): help, greetings and thanks, questions, "attendance" (form, quick form,
+ *   status), "digest", "admin …". A follow-up in a thread is read with the thread's first question as context.
+ * Buttons on the bot's own messages: bot.feedback(actor, answerId, helpful), bot.shareAnswerOutcome(actor, answerId,
+ * sharedByName, conversationId) (askers only, or where the answer is already public); App Home and the Teams welcome: bot.home(actor), bot.help(actor).
  * Nothing here throws to the platform: typed errors come back as a clear notice Reply.
  * Reply actions carry ids 'feedback_helpful' | 'feedback_not_helpful' | 'share_answer' (value = answer id) and
- * 'open_attendance_form'.
- * Idempotency keys: derive from the platform delivery (Slack trigger_id / view id + values hash; Teams activity id).
+ * 'open_attendance_form' (value = encodeOpenFormValue(preset), or anything else for no preset).
+ * Delivery keys: derive from the platform delivery (Slack trigger_id / view id + values hash / message ts; Teams activity).
  */
-export { createBot } from './bot.js';
-export { MAX_QUESTION_CHARS } from '../shared/limits.js';
-export type { Bot, AskOptions, AskResult, AttendanceFormModel, AttendanceOutcome, FormSubmitOutcome, ThreadRef } from './bot.js';
+export { createBot, type Bot } from './bot.js';
+export type { Inbound, Outcome, Surface, ThreadRef, AttendanceFormModel } from './inbound.js';
+export { parseIntent, type Intent, type IntentKind } from './intents.js';
+export { ADMIN_COMMANDS, parseAdminCommand, type AdminCommand } from './admin-commands.js';
 export type * from './ports.js';
 export type { AttendanceFormValues } from './form-values.js';
 export { ABSTAIN_TEXT, answerReply } from './answer-reply.js';
 export { errorReply, notice } from './error-reply.js';
-export { parseAttendanceCommand } from './commands.js';
 export { decodeOpenFormValue, encodeOpenFormValue, type OpenFormPreset } from './open-form-value.js';
 export type { Reply, ReplyBlock, ReplyAction, ReplyActionId } from '../shared/reply.js';
 export type { Notifier, SendResult } from './notifier.js';
 export type { Platform } from '../shared/platform.js';
+export { MAX_QUESTION_CHARS } from '../shared/limits.js';
 export { NotifierError } from './notifier.js';

@@ -2,6 +2,7 @@ import type { StoredReturn } from '../attendance/types.js';
 import type { Reply } from '../shared/reply.js';
 import type { Actor, Centre } from '../directory/types.js';
 import { NotAuthorisedError } from '../errors.js';
+import { commandText } from '../shared/commands.js';
 import { addDays, weekJustEnded, startOfLocalDay } from '../shared/calendar.js';
 import { buildDigest, CHART_WEEKS, MAX_KNOWLEDGE_GAPS } from './build-digest.js';
 import { renderDigest, type RenderOptions } from './render-digest.js';
@@ -77,7 +78,7 @@ export function assertMaySeeDigest(actor: Actor): void {
   if (!roles.includes('network_lead') && !roles.includes('admin')) {
     throw new NotAuthorisedError(
       'The weekly digest shows every centre’s figures, so only network leads and admins can see it. ' +
-        'Use /attendance status to see your own centre’s returns.',
+        `Use ${commandText(actor.identity.platform, 'attendance status')} to see your own centre’s returns.`,
     );
   }
 }

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { parseDirectoryFile } from '../../src/directory/file.js';
 import { importDirectory } from '../../src/directory/import.js';
 import { createKnowledgeBase } from '../../src/knowledge/index.js';
-import { createBot, decodeOpenFormValue, encodeOpenFormValue, type Bot } from '../../src/bot/index.js';
+import { createBot, decodeOpenFormValue, encodeOpenFormValue, type Inbound, type Outcome } from '../../src/bot/index.js';
 import type { Actor } from '../../src/directory/types.js';
 import { createBotAnswersRepo, feedbackCounts } from '../../src/store/bot-answers-repo.js';
 import { createDeliveriesRepo } from '../../src/store/bot-deliveries-repo.js';
@@ -46,11 +46,17 @@ describe('bot core (PGlite store, real knowledge base)', () => {
     expect(actors.staff.person).toBeNull();
   });
 
+  /** The one inbound entry, as an adapter calls it. */
+  let seq = 0;
+  const say = (who: keyof typeof USERS, text: string, extra: Partial<Inbound> = {}) =>
+    ctx.bot.handle({ identity: slack(USERS[who]), surface: 'dm', text, deliveryKey: `k${++seq}`, ...extra });
+  const replyOf = (o: Outcome) => (o.kind === 'open-form' ? o.fallback : o.reply);
+
   it('ask stores the answer and logs the question with a hashed user id, never the id', async () => {
-    const r = await ctx.bot.ask(actors.staff, 'What is the best pizza place in Camden Town?');
-    expect(r.answered).toBe(false);
-    expect(r.reply.text).toMatch(/documents don't cover this/);
-    const stored = await createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings)).get(r.answerId!);
+    const r = await say('staff', 'What is the best pizza place in Camden Town?');
+    expect(r).toMatchObject({ kind: 'reply', intent: 'ask' });
+    expect(replyOf(r).text).toMatch(/documents don't cover this/);
+    const stored = await createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings)).get((r as { answerId: string }).answerId);
     expect(stored).toMatchObject({ question: 'What is the best pizza place in Camden Town?', answered: false, platform: 'slack' });
     const hash = await ctx.questionLog.hashUser('slack', USERS.staff);
     expect(hash).not.toContain(USERS.staff);
@@ -58,19 +64,32 @@ describe('bot core (PGlite store, real knowledge base)', () => {
     expect(rows.map((q) => q.question)).toContain('What is the best pizza place in Camden Town?');
   });
 
+  it('greetings and thanks get a short friendly reply, are not answered from the documents and not logged', async () => {
+    const before = answerer.calls.length;
+    const hello = await say('lead', 'Good morning!');
+    expect(hello).toMatchObject({ kind: 'reply', intent: 'small-talk' });
+    expect(replyOf(hello).text).toMatch(/^Hello Sam!/);
+    expect(replyOf(hello).text).toContain('type /ask help');
+    expect(replyOf(await say('staff', 'thanks 👍'))).toMatchObject({ text: expect.stringMatching(/welcome/) });
+    expect(replyOf(await ctx.bot.handle({ identity: slack(USERS.staff), surface: 'command', command: 'ask', text: 'hi there', deliveryKey: 'st1' })).text).toMatch(/^Hello!/);
+    expect(answerer.calls.length).toBe(before);
+    const hash = await ctx.questionLog.hashUser('slack', USERS.lead);
+    expect((await ts.store.questionLog.byUserHashes([hash])).map((q) => q.question)).not.toContain('Good morning!');
+  });
+
   it('a follow-up in a thread gets the thread\'s first question as context', async () => {
     const thread = { conversationId: 'C1', threadId: '1700000000.000100' };
-    await ctx.bot.ask(actors.lead, 'What is AI Connect?', { thread });
-    await ctx.bot.ask(actors.network, 'How many students took part?', { thread });
-    await ctx.bot.ask(actors.lead, 'And where is it?', { thread });
+    await say('lead', 'What is AI Connect?', { thread });
+    await say('network', 'How many students took part?', { thread });
+    await say('lead', 'And where is it?', { thread });
     const last = answerer.calls.slice(-2);
     expect(last.map((c) => c.options?.context)).toEqual(['What is AI Connect?', 'What is AI Connect?']);
   });
 
   it('refuses over-long and empty questions without calling the answerer', async () => {
     const before = answerer.calls.length;
-    expect((await ctx.bot.ask(actors.staff, 'x'.repeat(5000))).reply.text).toMatch(/too long/);
-    expect((await ctx.bot.ask(actors.staff, '   ')).answerId).toBeNull();
+    expect(replyOf(await say('staff', 'x'.repeat(5000))).text).toMatch(/too long/);
+    expect(await say('staff', 'ask    ')).toMatchObject({ answerId: null });
     expect(answerer.calls.length).toBe(before);
   });
 
@@ -82,9 +101,9 @@ describe('bot core (PGlite store, real knowledge base)', () => {
       answers: createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings)),
       observe: ctx.metrics.observer,
     });
-    const r = await failing.ask(actors.staff, 'What is AI Connect?');
-    expect(r.reply.text).toMatch(/something went wrong on our side/);
-    expect(r.reply.text).not.toMatch(/exploded/);
+    const r = replyOf(await failing.handle({ identity: slack(USERS.staff), surface: 'dm', text: 'What is AI Connect?', deliveryKey: 'x1' }));
+    expect(r.text).toMatch(/something went wrong on our side/);
+    expect(r.text).not.toMatch(/exploded/);
     const metrics = await ctx.metrics.registry.getSingleMetricAsString('camden_errors_total');
     expect(metrics).toMatch(/code="internal",where="ask"} 1/);
   });
@@ -95,29 +114,41 @@ describe('bot core (PGlite store, real knowledge base)', () => {
   });
 
   it('attendance: form for leads, refusal for staff, quick form create/duplicate/amend', async () => {
-    const bot: Bot = ctx.bot;
-    const form = await bot.attendanceCommand(actors.lead, '', 'k0');
+    const form = await say('lead', 'attendance');
     expect(form).toMatchObject({ kind: 'open-form', form: { centres: [{ id: 'acland-burghley' }], defaultWeek: ctx.attendance.defaultWeek() } });
-    const refused = await bot.attendanceCommand(actors.staff, '', 'k1');
-    expect(refused.kind === 'reply' && refused.reply.text).toMatch(/Only registered Opportunity Centre leads/);
-    const quick = 'sessions 4 academic 4 attendances 40 pupils 20 fsm 10 send 2 parents 1';
-    expect(text(await bot.submitQuickForm(actors.lead, quick, 'q1'))).toMatch(/Return received/);
-    expect(text(await bot.submitQuickForm(actors.lead, quick, 'q1'))).toMatch(/Already received/);
-    expect(text(await bot.submitQuickForm(actors.lead, quick, 'q2'))).toMatch(/No change/);
-    const amended = text(await bot.submitQuickForm(actors.lead, quick.replace('attendances 40', 'attendances 44'), 'q3'));
+    // A message cannot open a modal: the outcome carries a button that does.
+    expect(form.kind === 'open-form' && form.fallback.blocks.some((b) => b.kind === 'actions' && b.actions[0]!.id === 'open_attendance_form')).toBe(true);
+    expect(replyOf(await say('staff', 'attendance')).text).toMatch(/Only registered Opportunity Centre leads/);
+    const quick = 'attendance sessions 4 academic 4 attendances 40 pupils 20 fsm 10 send 2 parents 1';
+    expect(text(replyOf(await say('lead', quick, { deliveryKey: 'q1' })))).toMatch(/Return received/);
+    expect(text(replyOf(await say('lead', quick, { deliveryKey: 'q1' })))).toMatch(/Already received/);
+    // Without the command word, a line of keyword-number pairs is a quick form too.
+    expect(text(replyOf(await say('lead', quick.replace('attendance ', ''), { deliveryKey: 'q2' })))).toMatch(/No change/);
+    const amended = text(replyOf(await say('lead', quick.replace('attendances 40', 'attendances 44'), { deliveryKey: 'q3' })));
     expect(amended).toMatch(/amended.*version 2/);
     expect(amended).toMatch(/Total attendances.*40.*44/);
   });
 
+  it('attendance and the digest are never answered where others can see them', async () => {
+    for (const words of ['attendance status', 'attendance', 'digest', 'attendance sessions 1 academic 1 attendances 1 pupils 1']) {
+      const out = await say('lead', words, { surface: 'mention' });
+      expect(replyOf(out).text).toMatch(/handled privately/);
+      expect(replyOf(out).text).toContain('/attendance');
+    }
+    const teams = await ctx.bot.handle({ identity: { platform: 'teams', aadObjectId: 'x', tenantId: 'y' }, surface: 'mention', text: 'digest', deliveryKey: 'm1' });
+    expect(replyOf(teams).text).toMatch(/personal chat with me and type "attendance"/);
+  });
+
   it('a reminder button opens the form on its centre and week; a bad or foreign preset falls back', async () => {
     const value = encodeOpenFormValue({ centreId: 'london-ai-campus', week: '2026-11-09' });
-    const preset = await ctx.bot.attendanceCommand(actors.multiLead, '', 'p1', decodeOpenFormValue(value));
+    const open = (who: keyof typeof USERS, v: string) => ctx.bot.handle({ identity: slack(USERS[who]), surface: 'card', openForm: decodeOpenFormValue(v), deliveryKey: `p${++seq}` });
+    const preset = await open('multiLead', value);
     expect(preset).toMatchObject({ kind: 'open-form', form: { initialCentre: 'london-ai-campus', defaultWeek: '2026-11-09' } });
-    const plain = await ctx.bot.attendanceCommand(actors.multiLead, '', 'p2', decodeOpenFormValue('home'));
+    const plain = await open('multiLead', 'home');
     expect(plain.kind === 'open-form' && plain.form.initialCentre).toBeFalsy();
     expect(plain.kind === 'open-form' && plain.form.defaultWeek).toBe(ctx.attendance.defaultWeek());
     // A lead is never preselected onto a centre they do not lead.
-    const foreign = await ctx.bot.attendanceCommand(actors.lead, '', 'p3', decodeOpenFormValue(value));
+    const foreign = await open('lead', value);
     expect(foreign).toMatchObject({ kind: 'open-form', form: { initialCentre: 'acland-burghley' } });
     expect(decodeOpenFormValue('{"centreId":"x; DROP TABLE","week":"2026-13-45"}')).toEqual({});
     expect(decodeOpenFormValue('{not json')).toEqual({});
@@ -126,19 +157,28 @@ describe('bot core (PGlite store, real knowledge base)', () => {
     expect(decodeOpenFormValue('{"week":"2026-11-12"}')).toEqual({ week: '2026-11-09' });
   });
 
-  it('form submit returns field problems the adapter can place next to fields', async () => {
-    const out = await ctx.bot.submitForm(
-      actors.lead,
-      { centreId: 'acland-burghley', week: ctx.attendance.defaultWeek(), figures: { sessions: '1', academic: '1', enrichment: '0', careers: '0', digital: '0', weekend: '0', attendances: '5', pupils: '9', fsm: '0', send: '0', parents: '0' } },
-      'f1',
-    );
-    expect(out.ok).toBe(false);
-    if (!out.ok) expect(out.problems.map((p) => p.field)).toContain('pupils');
+  it('form submit returns field problems the adapter can place next to fields, with the form to show again', async () => {
+    const out = await ctx.bot.handle({
+      identity: slack(USERS.lead),
+      surface: 'card',
+      form: { centreId: 'acland-burghley', week: ctx.attendance.defaultWeek(), figures: { sessions: '1', academic: '1', enrichment: '0', careers: '0', digital: '0', weekend: '0', attendances: '5', pupils: '9', fsm: '0', send: '0', parents: '0' } },
+      deliveryKey: 'f1',
+    });
+    expect(out.kind).toBe('form-problems');
+    if (out.kind === 'form-problems') {
+      expect(out.problems.map((p) => p.field)).toContain('pupils');
+      expect(out.form?.centres.map((c) => c.id)).toEqual(['acland-burghley']);
+    }
   });
 
   it('help and home differ by role', async () => {
     expect(ctx.bot.help(actors.staff).text).not.toMatch(/attendance/);
-    expect(ctx.bot.help(actors.admin).text).toMatch(/admin register/);
+    expect(ctx.bot.help(actors.admin).text).toMatch(/\/attendance admin register/);
+    // The same help for Teams, in the words Teams users type: no slash commands.
+    const teamsAdmin = { ...actors.admin, identity: { platform: 'teams' as const, aadObjectId: 'a', tenantId: 't' } };
+    expect(ctx.bot.help(teamsAdmin).text).toMatch(/^attendance status: /m);
+    expect(ctx.bot.help(teamsAdmin).text).toMatch(/^admin register /m);
+    expect(ctx.bot.help(teamsAdmin).text).not.toMatch(/\/(ask|attendance|digest)/);
     const home = await ctx.bot.home(actors.network);
     expect(text(home)).toMatch(/\/digest/);
     expect(text(home)).toMatch(/heading/);

@@ -30,6 +30,16 @@ export const USERS = {
   staff: 'U0STAFF01',
 } as const;
 
+/** Teams identities of the same people (the parity test talks to one person on both platforms). */
+export const TEAMS_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const TEAMS_IDS = {
+  lead: '6f1c2a3b-0000-4000-8000-0000000b0001',
+  multiLead: '6f1c2a3b-0000-4000-8000-0000000b0002',
+  network: '6f1c2a3b-0000-4000-8000-0000000b0003',
+  admin: '6f1c2a3b-0000-4000-8000-0000000b0004',
+  staff: '6f1c2a3b-0000-4000-8000-0000000b0999',
+} as const;
+
 export const DIRECTORY_YAML = `
 centres:
   - id: acland-burghley
@@ -46,19 +56,23 @@ people:
     roles: [oc_lead]
     centres: [acland-burghley]
     slack: { user: ${USERS.lead}, team: ${TEAM} }
+    teams: { aadObjectId: ${TEAMS_IDS.lead}, tenantId: ${TEAMS_TENANT_ID} }
   - name: Priya Shah
     email: priya.shah@example.org
     roles: [oc_lead]
     centres: [camden-career-club, london-ai-campus]
     slack: { user: ${USERS.multiLead}, team: ${TEAM} }
+    teams: { aadObjectId: ${TEAMS_IDS.multiLead}, tenantId: ${TEAMS_TENANT_ID} }
   - name: Nia Roberts
     email: nia.roberts@example.org
     roles: [network_lead]
     slack: { user: ${USERS.network}, team: ${TEAM} }
+    teams: { aadObjectId: ${TEAMS_IDS.network}, tenantId: ${TEAMS_TENANT_ID} }
   - name: Alex Admin
     email: alex.admin@example.org
     roles: [admin]
     slack: { user: ${USERS.admin}, team: ${TEAM} }
+    teams: { aadObjectId: ${TEAMS_IDS.admin}, tenantId: ${TEAMS_TENANT_ID} }
   - name: Jo Bloggs
     email: jo.bloggs@example.org
     roles: []

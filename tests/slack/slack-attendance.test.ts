@@ -97,7 +97,7 @@ describe('/attendance modal', () => {
   it('a lead of two centres gets one valid reminder; each button opens the form on its own centre and the week', async () => {
     const person = (await h.server.context.directory.findPersonByEmail('priya.shah@example.org'))!;
     const centres = (await h.server.context.directory.listCentres()).filter((c) => person.centres.includes(c.id));
-    const messages = toMessages(reminderReply({ kind: 'reminder', person, centres, week }));
+    const messages = toMessages(reminderReply({ kind: 'reminder', person, centres, week, platform: 'slack' }));
     expect(messages).toHaveLength(1);
     expect(messageProblems(messages[0]!)).toEqual([]);
     const buttons = messages[0]!.blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements : []));

@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseTeamsCommand } from '../../adapters/teams/handlers/message.js';
 import { classifySendError, ConversationPacer, retryAfterMs } from '../../adapters/teams/send-policy.js';
 import { formValues, submitIdempotencyKey } from '../../adapters/teams/cards/attendance-form-values.js';
 import { threadOf } from '../../adapters/teams/activity.js';
-
-describe('chat commands', () => {
-  it.each([
-    ['What is Camden Career Club?', { kind: 'ask', question: 'What is Camden Career Club?' }],
-    ['ask What is AI Connect?', { kind: 'ask', question: 'What is AI Connect?' }],
-    ['/ask What is AI Connect?', { kind: 'ask', question: 'What is AI Connect?' }],
-    ['attendance', { kind: 'attendance', rest: '' }],
-    ['Attendance status', { kind: 'attendance', rest: 'status' }],
-    ['/attendance sessions 6 academic 6', { kind: 'attendance', rest: 'sessions 6 academic 6' }],
-    ['digest', { kind: 'digest' }],
-    ['help', { kind: 'help' }],
-    ['help me find SEND guidance', { kind: 'ask', question: 'help me find SEND guidance' }],
-    ['digest of the strategy?', { kind: 'ask', question: 'digest of the strategy?' }],
-    ['attendance admin pause acland-burghley until 2026-12-01', { kind: 'attendance', rest: 'admin pause acland-burghley until 2026-12-01' }],
-    ['attendance pupils:45 sessions 6', { kind: 'attendance', rest: 'pupils:45 sessions 6' }],
-    ['Attendance at Opportunity Centres: how is it counted?', { kind: 'ask', question: 'Attendance at Opportunity Centres: how is it counted?' }],
-    ['attendance of SEND pupils at the centres?', { kind: 'ask', question: 'attendance of SEND pupils at the centres?' }],
-    ['/attendance of pupils', { kind: 'attendance', rest: 'of pupils' }],
-  ])('%s', (text, expected) => {
-    expect(parseTeamsCommand(text)).toEqual(expected);
-  });
-});
 
 describe('send policy', () => {
   it('reads Retry-After as seconds or an HTTP date', () => {

@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import type { Application, FeedbackLoopData, TurnState } from '@microsoft/teams-ai';
-import { decodeOpenFormValue, notice } from '../../../src/bot/index.js';
+import { decodeOpenFormValue } from '../../../src/bot/index.js';
 import { baseConversationId, isPersonal, senderName } from '../activity.js';
 import { ATTENDANCE_SUBMIT_VERB, attendanceFormAttachment, type FormField } from '../cards/attendance-form-card.js';
 import { formValues, submitIdempotencyKey, toFormValues } from '../cards/attendance-form-values.js';
 import { replyToActivity } from '../cards/reply-card.js';
 import type { TeamsAdapterDeps } from '../deps.js';
-import { actorFor, rememberConversation, sendReply } from './turn.js';
+import { actorFor, formCard, identityOf, rememberConversation, sendReply } from './turn.js';
 
 interface ActionData {
   verb: string;
@@ -49,49 +49,43 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
   });
 
   on('open_attendance_form', async (context, data) => {
-    if (!isPersonal(context.activity)) {
-      await sendReply(context, notice('info', 'Attendance returns are handled in a personal chat with me.'));
-      return;
-    }
-    const actor = await actorFor(deps, context);
-    const outcome = await deps.bot.attendanceCommand(actor, '', `teams:open:${context.activity.id ?? ''}`, decodeOpenFormValue(data.value));
-    if (outcome.kind === 'open-form') {
-      const { centres, defaultWeek, initialCentre } = outcome.form;
-      await context.sendActivity({
-        type: 'message',
-        attachments: [attendanceFormAttachment({ centres, defaultWeek, values: initialCentre ? { centre: initialCentre } : {} })],
-      });
-    } else {
-      await sendReply(context, outcome.reply);
-    }
+    const outcome = await deps.bot.handle({
+      identity: identityOf(context.activity),
+      // A button clicked where others can see the answer is told to use the personal chat, like words typed there.
+      surface: isPersonal(context.activity) ? 'card' : 'mention',
+      openForm: decodeOpenFormValue(data.value),
+      deliveryKey: `teams:open:${context.activity.id ?? ''}`,
+    });
+    if (outcome.kind === 'open-form') await context.sendActivity(formCard(outcome.form));
+    else await sendReply(context, outcome.reply);
   });
 
   on(ATTENDANCE_SUBMIT_VERB, async (context) => {
     const activity = context.activity;
-    const actor = await actorFor(deps, context);
     const values = formValues(activity.value);
-    const key = submitIdempotencyKey(activity, values);
-    const outcome = await deps.bot.submitForm(actor, toFormValues(values), key);
-    if (outcome.ok) {
+    const outcome = await deps.bot.handle({
+      identity: identityOf(activity),
+      surface: 'card',
+      form: toFormValues(values),
+      deliveryKey: submitIdempotencyKey(activity, values),
+    });
+    if (outcome.kind !== 'form-problems') {
+      await replaceCard(context, replyToActivity(outcome.kind === 'reply' ? outcome.reply : outcome.fallback));
+      return;
+    }
+    // Not (or no longer) a lead: the refusal is the answer, and the form goes away.
+    if (!outcome.form) {
       await replaceCard(context, replyToActivity(outcome.reply));
       return;
     }
     // Show the problems on the form itself, with what was typed, so the lead fixes only what is wrong.
-    let form;
-    try {
-      form = await deps.bot.attendanceForm(actor);
-    } catch {
-      // Not (or no longer) a lead: the refusal is the answer, and the form goes away.
-      await replaceCard(context, replyToActivity(outcome.reply));
-      return;
-    }
     const formLevel = outcome.problems.filter((p) => p.field === 'form');
     await replaceCard(context, {
       type: 'message',
       attachments: [
         attendanceFormAttachment({
-          centres: form.centres,
-          defaultWeek: form.defaultWeek,
+          centres: outcome.form.centres,
+          defaultWeek: outcome.form.defaultWeek,
           values: values as Partial<Record<FormField, string>>,
           problems: outcome.problems,
           message: formLevel.length ? `Nothing was saved. ${formLevel.map((p) => p.message).join(' ')}` : undefined,

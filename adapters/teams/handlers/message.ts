@@ -1,46 +1,17 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import { notice } from '../../../src/bot/index.js';
-import { startsQuickForm } from '../../../src/attendance/quick-form.js';
 import { baseConversationId, deliveryKey, isPersonal, mentionsBot, threadOf } from '../activity.js';
-import { attendanceFormAttachment } from '../cards/attendance-form-card.js';
 import { hasFeedbackActions, replyToActivity } from '../cards/reply-card.js';
 import type { Reply } from '../../../src/shared/reply.js';
 import type { TeamsAdapterDeps } from '../deps.js';
-import { actorFor, rememberConversation, sendReply } from './turn.js';
+import { formCard, identityOf, rememberConversation, sendReply } from './turn.js';
 import { withTyping } from './typing.js';
 
-const PERSONAL_ONLY =
-  'Attendance returns and the digest are handled in a personal chat with me, so figures are not shown to the whole channel. Open a chat with the bot and type "attendance".';
-
-/** What a chat message asks for. The words match Slack's slash commands and the manifest's command list. */
-export type TeamsCommand =
-  | { kind: 'ask'; question: string }
-  | { kind: 'attendance'; rest: string }
-  | { kind: 'digest' }
-  | { kind: 'help' };
-
-export function parseTeamsCommand(text: string): TeamsCommand {
-  const explicit = text.trim().startsWith('/');
-  const t = text.trim().replace(/^\//, '');
-  const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(t);
-  const word = (m?.[1] ?? '').toLowerCase();
-  const rest = (m?.[2] ?? '').trim();
-  // "attendance" opens the form, "attendance status" / "attendance admin ..." / "attendance sessions 6 ..." are
-  // commands; anything else ("Attendance at the centres: how is it counted?") is a question.
-  if (word === 'attendance' && (explicit || !rest || isAttendanceCommand(rest))) return { kind: 'attendance', rest };
-  if (word === 'digest' && !rest) return { kind: 'digest' };
-  if (word === 'help' && !rest) return { kind: 'help' };
-  if (word === 'ask') return { kind: 'ask', question: rest };
-  return { kind: 'ask', question: t };
-}
-
-function isAttendanceCommand(rest: string): boolean {
-  const first = rest.split(/\s+/, 1)[0]!.toLowerCase();
-  return first === 'status' || first === 'admin' || startsQuickForm(first);
-}
-
-/** Any message in a personal chat, or an @mention elsewhere, is a question or one of the chat commands. */
+/**
+ * Any message in a personal chat, or an @mention elsewhere, goes to the core, which decides what the words mean
+ * (a question, help, "attendance status", a quick form, "digest", …); this handler only renders the outcome.
+ */
 export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps): void {
   app.activity(ActivityTypes.Message, async (context: TurnContext) => {
     const activity = context.activity;
@@ -68,43 +39,22 @@ export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps)
 
 async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: string, personal: boolean): Promise<void> {
   const activity = context.activity;
-  const command = parseTeamsCommand(activity.text ?? '');
-  const actor = await actorFor(deps, context, command.kind === 'ask' || command.kind === 'help' ? 'ask' : 'act');
-  switch (command.kind) {
-    case 'ask': {
-      const result = await withTyping(context, () => deps.bot.ask(actor, command.question, {
-          thread: threadOf(activity),
-          ...(personal ? {} : { publicIn: baseConversationId(activity) }),
-        }));
-      await sendAnswer(deps, context, result.reply, result.answerId);
-      return;
-    }
-    case 'attendance': {
-      if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
-      const outcome = await deps.bot.attendanceCommand(actor, command.rest, `teams:msg:${key}`);
-      if (outcome.kind === 'open-form') {
-        await context.sendActivity({
-          type: 'message',
-          attachments: [
-            attendanceFormAttachment({
-              centres: outcome.form.centres,
-              defaultWeek: outcome.form.defaultWeek,
-              values: outcome.form.initialCentre ? { centre: outcome.form.initialCentre } : {},
-            }),
-          ],
-        });
-      } else {
-        await sendReply(context, outcome.reply);
-      }
-      return;
-    }
-    case 'digest':
-      if (!personal) return void (await sendReply(context, notice('info', PERSONAL_ONLY)));
-      await sendReply(context, await withTyping(context, () => deps.bot.digest(actor)));
-      return;
-    case 'help':
-      await sendReply(context, deps.bot.help(actor));
-      return;
+  const outcome = await withTyping(context, () =>
+    deps.bot.handle({
+      identity: identityOf(activity),
+      surface: personal ? 'dm' : 'mention',
+      text: activity.text ?? '',
+      conversationId: baseConversationId(activity),
+      thread: threadOf(activity),
+      deliveryKey: `teams:msg:${key}`,
+    }),
+  );
+  if (outcome.kind === 'open-form') {
+    await context.sendActivity(formCard(outcome.form));
+  } else if (outcome.kind === 'reply' && outcome.answerId !== undefined) {
+    await sendAnswer(deps, context, outcome.reply, outcome.answerId);
+  } else {
+    await sendReply(context, outcome.reply);
   }
 }
 

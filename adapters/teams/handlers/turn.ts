@@ -1,22 +1,37 @@
-import type { TurnContext } from 'botbuilder';
-import type { Actor } from '../../../src/directory/types.js';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { AttendanceFormModel } from '../../../src/bot/index.js';
+import { attendanceFormAttachment } from '../cards/attendance-form-card.js';
+import type { Actor, PlatformIdentity } from '../../../src/directory/types.js';
 import type { Reply } from '../../../src/shared/reply.js';
 import { isPersonal, referenceFor, senderOf } from '../activity.js';
 import { replyToActivity } from '../cards/reply-card.js';
 import type { TeamsAdapterDeps } from '../deps.js';
 
 /**
- * Who is talking. Real Teams traffic always carries the sender's AAD object id and tenant; an emulator without
- * them is treated as plain staff (questions only), never as a directory person. `ask`: questions and help, which
- * fall back to plain staff when the directory cannot be read.
+ * Who clicked a button (feedback, share) or installed the bot. Real Teams traffic always carries the sender's AAD
+ * object id and tenant; an emulator without them is plain staff, never a directory person.
  */
-export async function actorFor(deps: TeamsAdapterDeps, context: TurnContext, purpose: 'ask' | 'act' = 'act'): Promise<Actor> {
-  const user = senderOf(context.activity);
-  if (!user) {
-    return { identity: { platform: 'teams', aadObjectId: context.activity.from?.id ?? 'unknown', tenantId: '' }, person: null };
-  }
-  const identity = { platform: 'teams' as const, ...user };
-  return purpose === 'ask' ? deps.bot.askingActor(identity) : deps.bot.actor(identity);
+export async function actorFor(deps: TeamsAdapterDeps, context: TurnContext): Promise<Actor> {
+  const identity = identityOf(context.activity);
+  if (!senderOf(context.activity)) return { identity, person: null };
+  return deps.bot.actor(identity);
+}
+
+/**
+ * The sender as the core's identity. Without an AAD object id and tenant (some emulators) the tenant is empty, which
+ * no directory entry has, so the sender is plain staff.
+ */
+export function identityOf(activity: Activity): PlatformIdentity {
+  const user = senderOf(activity);
+  return user ? { platform: 'teams', ...user } : { platform: 'teams', aadObjectId: activity.from?.id ?? 'unknown', tenantId: '' };
+}
+
+/** The attendance form as a card message. */
+export function formCard(form: AttendanceFormModel): Partial<Activity> {
+  return {
+    type: 'message',
+    attachments: [attendanceFormAttachment({ centres: form.centres, defaultWeek: form.defaultWeek, values: form.initialCentre ? { centre: form.initialCentre } : {} })],
+  };
 }
 
 /** Keep the person's personal-chat reference fresh so jobs can message them later. Never fails the turn. */

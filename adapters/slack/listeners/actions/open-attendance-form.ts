@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { attendanceModal } from '../../blocks/attendance-modal.js';
-import { slackActor, type SlackListenerDeps } from '../../context.js';
+import type { SlackListenerDeps } from '../../context.js';
 import { postReply } from '../../post.js';
 import { decodeOpenFormValue } from '../../../../src/bot/index.js';
 import { actionIdPattern } from '../../blocks/action-ids.js';
@@ -11,9 +11,13 @@ export function register(app: App, deps: SlackListenerDeps): void {
     await ack();
     deps.countRequest?.('action_open_form');
     try {
-      const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
       const value = body.actions[0]?.type === 'button' ? body.actions[0].value : undefined;
-      const outcome = await deps.bot.attendanceCommand(actor, '', `slack:action:${body.trigger_id}`, decodeOpenFormValue(value));
+      const outcome = await deps.bot.handle({
+        identity: { platform: 'slack', user: body.user.id, team: body.team?.id ?? body.user.team_id ?? '' },
+        surface: 'card',
+        openForm: decodeOpenFormValue(value),
+        deliveryKey: `slack:action:${body.trigger_id}`,
+      });
       if (outcome.kind === 'open-form') {
         await client.views.open({ trigger_id: body.trigger_id, view: attendanceModal(outcome.form) });
       } else {

@@ -1,10 +1,11 @@
 import type { App } from '@slack/bolt';
-import { answerMessage } from '../../answer-message.js';
+import { handleMessage } from '../../handle-message.js';
 import { eventWhenUnrecorded, once, type SlackListenerDeps } from '../../context.js';
 import { fromSlackText } from '../../text.js';
 
 /**
- * A direct message is a question. Ignored: the bot's own and other bots' messages, edits, deletions, joins and
+ * A direct message: a question, or any of the chat commands ("help", "attendance status", a quick form, "digest");
+ * the core decides which. Ignored: the bot's own and other bots' messages, edits, deletions, joins and
  * every other subtype, and messages outside DMs (channel questions come as app_mention).
  */
 export function register(app: App, deps: SlackListenerDeps): void {
@@ -15,14 +16,14 @@ export function register(app: App, deps: SlackListenerDeps): void {
     if (!message.user || !message.text) return;
     const eventId = (body as { event_id?: string }).event_id ?? `${message.channel}:${message.ts}`;
     await once(deps, `event:${eventId}`, () =>
-      answerMessage(client, deps, {
+      handleMessage(client, deps, {
         user: message.user,
         team: message.team ?? (body as { team_id?: string }).team_id,
         channel: message.channel,
         ts: message.ts,
         thread_ts: message.thread_ts,
         text: fromSlackText(message.text ?? ''),
-        replyInThread: false,
+        surface: 'dm',
       }),
       eventWhenUnrecorded(context.retryNum),
     );

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { App, ViewOutput } from '@slack/bolt';
-import type { AttendanceFormValues, FormSubmitOutcome } from '../../../../src/bot/index.js';
+import type { AttendanceFormValues, Outcome } from '../../../../src/bot/index.js';
 import { FIGURE_FIELDS } from '../../../../src/attendance/types.js';
 import { ATTENDANCE_CALLBACK_ID, VALUE_ACTION, confirmationModal } from '../../blocks/attendance-modal.js';
-import { slackActor, type SlackListenerDeps } from '../../context.js';
+import type { SlackListenerDeps } from '../../context.js';
 import { postReply } from '../../post.js';
 import { truncate } from '../../blocks/escape.js';
 
@@ -48,10 +48,12 @@ export function register(app: App, deps: SlackListenerDeps): void {
     const values = formValues(view.state.values);
     const key = submissionKey(view.id, values);
     // The modal can only show field errors in the ack, so validation and storage happen before it (bounded).
-    const work = (async (): Promise<FormSubmitOutcome> => {
-      const actor = await slackActor(deps, body.user.id, body.team?.id ?? body.user.team_id);
-      return deps.bot.submitForm(actor, values, key);
-    })();
+    const work: Promise<Outcome> = deps.bot.handle({
+      identity: { platform: 'slack', user: body.user.id, team: body.team?.id ?? body.user.team_id ?? '' },
+      surface: 'card',
+      form: values,
+      deliveryKey: key,
+    });
     // If the ack itself fails after the budget ran out, nobody awaits `work`: its failure must not go unhandled.
     work.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
@@ -64,11 +66,12 @@ export function register(app: App, deps: SlackListenerDeps): void {
         await ack();
         const outcome = await work;
         const dm = await client.conversations.open({ users: body.user.id });
-        if (dm.channel?.id) await postReply(client, outcome.reply, { channel: dm.channel.id, maxRetryAfterMs: deps.maxRetryAfterMs });
+        const reply = outcome.kind === 'open-form' ? outcome.fallback : outcome.reply;
+        if (dm.channel?.id) await postReply(client, reply, { channel: dm.channel.id, maxRetryAfterMs: deps.maxRetryAfterMs });
         return;
       }
-      if (first.ok) await ack({ response_action: 'update', view: confirmationModal(first.reply) });
-      else await ack({ response_action: 'errors', errors: modalErrors(first.problems) });
+      if (first.kind === 'form-problems') await ack({ response_action: 'errors', errors: modalErrors(first.problems) });
+      else await ack({ response_action: 'update', view: confirmationModal(first.kind === 'reply' ? first.reply : first.fallback) });
     } catch (err) {
       deps.logger.error({ err }, 'attendance view submission failed');
       await ack({ response_action: 'errors', errors: { centre: 'Sorry, something went wrong. Nothing was saved; please try again.' } }).catch(() => undefined);

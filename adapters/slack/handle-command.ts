@@ -1,0 +1,55 @@
+import type { AllMiddlewareArgs, RespondFn, SlashCommand } from '@slack/bolt';
+import { errorReply, notice } from '../../src/bot/index.js';
+import { attendanceModal } from './blocks/attendance-modal.js';
+import { once, type SlackListenerDeps } from './context.js';
+import { slackErrorInfo } from './post.js';
+import { respondReply } from './respond.js';
+import { fromSlackText } from './text.js';
+
+export interface CommandArgs {
+  command: SlashCommand;
+  respond: RespondFn;
+  client: AllMiddlewareArgs['client'];
+}
+
+/**
+ * A slash command (`/ask`, `/attendance`, `/digest`): its name and text go to the core as one line, so
+ * `/attendance status` means what "attendance status" means in a DM or a Teams chat. The reply is ephemeral
+ * (through response_url); a form opens as a modal on the command's trigger. Handled once per trigger_id.
+ */
+export async function handleCommand(deps: SlackListenerDeps, name: string, { command, respond, client }: CommandArgs): Promise<void> {
+  deps.countRequest?.(`command_${name}`);
+  await once(
+    deps,
+    `cmd:${command.trigger_id}`,
+    async () => {
+      try {
+        const outcome = await deps.bot.handle({
+          identity: { platform: 'slack', user: command.user_id, team: command.team_id ?? '' },
+          surface: 'command',
+          command: name,
+          text: fromSlackText(command.text ?? ''),
+          deliveryKey: `slack:cmd:${command.trigger_id}`,
+        });
+        if (outcome.kind !== 'open-form') {
+          await respondReply(respond, outcome.reply);
+          return;
+        }
+        try {
+          await client.views.open({ trigger_id: command.trigger_id, view: attendanceModal(outcome.form, { channel: command.channel_id }) });
+        } catch (err) {
+          if (slackErrorInfo(err).error !== 'expired_trigger_id') throw err;
+          await respondReply(
+            respond,
+            notice('warning', 'The form took too long to open. Please run /attendance again, or submit in one line, e.g. /attendance sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3'),
+          );
+        }
+      } catch (err) {
+        deps.logger.error({ err, command: name }, 'slash command failed');
+        deps.countError?.(`slack_${name}`, slackErrorInfo(err).kind);
+        await respondReply(respond, errorReply(err)).catch(() => undefined);
+      }
+    },
+    'run',
+  );
+}

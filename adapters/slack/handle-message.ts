@@ -1,0 +1,63 @@
+import type { webApi } from '@slack/bolt';
+import type { SlackListenerDeps } from './context.js';
+import { postReply, slackErrorInfo } from './post.js';
+
+export interface IncomingMessage {
+  user: string;
+  team?: string;
+  channel: string;
+  /** The message's ts. */
+  ts: string;
+  /** Set when the message is inside a thread. */
+  thread_ts?: string;
+  /** As typed: entities decoded, the bot's mention removed. */
+  text: string;
+  /** 'dm': a direct message (reply in the conversation); 'mention': an @mention in a channel (reply in its thread). */
+  surface: 'dm' | 'mention';
+}
+
+/**
+ * A DM or @mention: :eyes: while the core works, its reply posted once. Whatever the words mean (question, help,
+ * "attendance status", a quick form, "digest") is the core's decision; a form it wants opened comes back as a button
+ * here, since a message carries no trigger to open a modal with.
+ */
+export async function handleMessage(client: webApi.WebClient, deps: SlackListenerDeps, m: IncomingMessage): Promise<void> {
+  const root = m.thread_ts ?? m.ts;
+  const reacted = await client.reactions
+    .add({ channel: m.channel, timestamp: m.ts, name: 'eyes' })
+    .then(() => true)
+    .catch((err: unknown) => {
+      deps.logger.debug({ err }, 'could not add :eyes: reaction');
+      return false;
+    });
+  try {
+    const outcome = await deps.bot.handle({
+      identity: { platform: 'slack', user: m.user, team: m.team ?? '' },
+      surface: m.surface,
+      text: m.text,
+      conversationId: m.channel,
+      thread: { conversationId: m.channel, threadId: root },
+      deliveryKey: `slack:msg:${m.channel}:${m.ts}`,
+    });
+    const reply = outcome.kind === 'open-form' ? outcome.fallback : outcome.reply;
+    await postReply(client, reply, {
+      channel: m.channel,
+      ...(m.surface === 'mention' || m.thread_ts ? { thread_ts: root } : {}),
+      maxRetryAfterMs: deps.maxRetryAfterMs,
+    });
+  } catch (err) {
+    deps.logger.error({ err }, 'replying to a message failed');
+    deps.countError?.('slack_answer', slackErrorInfo(err).kind);
+  } finally {
+    if (reacted) {
+      await client.reactions.remove({ channel: m.channel, timestamp: m.ts, name: 'eyes' }).catch((err: unknown) => {
+        deps.logger.debug({ err }, 'could not remove :eyes: reaction');
+      });
+    }
+  }
+}
+
+/** Remove the bot's own mention(s) from an app_mention's text. */
+export function stripMentions(text: string): string {
+  return text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,69 @@
+import type { PlatformIdentity } from '../directory/types.js';
+import type { FieldProblem } from '../errors.js';
+import type { FigureField } from '../attendance/types.js';
+import type { Reply } from '../shared/reply.js';
+import type { AttendanceFormValues } from './form-values.js';
+import type { IntentKind } from './intents.js';
+import type { OpenFormPreset } from './open-form-value.js';
+
+/**
+ * Where the words came from. 'dm': a direct or personal chat. 'mention': said (or clicked) where others can see it,
+ * such as an @mention in a channel. 'command': a Slack slash command (only the person sees the reply). 'card': a form
+ * or button on one of the bot's own messages (Slack modal, Teams card).
+ */
+export type Surface = 'dm' | 'mention' | 'command' | 'card';
+
+export interface ThreadRef {
+  /** Channel / conversation id. */
+  conversationId: string;
+  /** Id of the thread's root message (Slack thread_ts, Teams reply chain id). */
+  threadId: string;
+}
+
+/**
+ * What an adapter hands the core for anything a person says or submits: who (as the platform names them), where,
+ * and what. The core resolves the person, parses the intent and decides; the adapter renders the Outcome.
+ */
+export interface Inbound {
+  /** The person as the platform identifies them (the platform is part of it). */
+  identity: PlatformIdentity;
+  surface: Surface;
+  /** Surface 'command': the slash command's name without the slash ('ask', 'attendance', 'digest'). */
+  command?: string;
+  /** What was typed (dm, mention, command), with platform markup already decoded and the bot's mention removed. */
+  text?: string;
+  /** Surface 'card': a submitted attendance form, each field as typed. */
+  form?: AttendanceFormValues;
+  /** Surface 'card': a button that opens the attendance form, on a reminder's centre and week when it names them. */
+  openForm?: OpenFormPreset;
+  /** The conversation (channel, chat) the words were said in; for a mention, everyone there sees the reply. */
+  conversationId?: string;
+  /** Where the words were said, so a follow-up in a thread is read with the thread's first question. */
+  thread?: ThreadRef;
+  /**
+   * Stable id of this delivery (Slack trigger / view id or message ts, Teams activity id): the same submission
+   * delivered twice is stored once.
+   */
+  deliveryKey: string;
+}
+
+export interface AttendanceFormModel {
+  centres: { id: string; name: string }[];
+  /** Default week (Monday, YYYY-MM-DD): the week just ended. */
+  defaultWeek: string;
+  /** Centre to preselect (a reminder's button names it); otherwise the only centre, if there is one. */
+  initialCentre?: string;
+  fields: { field: FigureField; label: string }[];
+}
+
+/** What the adapter does with an Inbound. */
+export type Outcome =
+  /** Send this reply. `answerId` names the stored answer (feedback and sharing refer to it). */
+  | { kind: 'reply'; intent: IntentKind | 'attendance-submit' | 'open-form'; reply: Reply; answerId?: string | null }
+  /**
+   * Open the attendance form. `fallback` is for a surface that cannot open a form by itself (a Slack message has no
+   * trigger): a reply with a button that opens it.
+   */
+  | { kind: 'open-form'; form: AttendanceFormModel; fallback: Reply }
+  /** A submitted form was refused: show `problems` beside the fields of `form` (null: the person may not submit). */
+  | { kind: 'form-problems'; reply: Reply; problems: FieldProblem[]; form: AttendanceFormModel | null };

@@ -1,0 +1,111 @@
+import { looksLikeQuickForm, startsQuickForm } from '../attendance/quick-form.js';
+import { ValidationError, type FieldProblem } from '../errors.js';
+import { isAdminCommand, parseAdminCommand, type AdminCommand } from './admin-commands.js';
+import { smallTalkOf, type SmallTalk } from './small-talk.js';
+
+/**
+ * What a person's words ask for. Parsed once, here, for every platform and surface: a Slack DM, a Slack slash
+ * command and a Teams chat give the same intent for the same words.
+ */
+export type Intent =
+  | { kind: 'help' }
+  | { kind: 'small-talk'; what: SmallTalk }
+  | { kind: 'ask'; question: string }
+  | { kind: 'attendance-form' }
+  | { kind: 'attendance-quick'; text: string }
+  | { kind: 'attendance-status' }
+  | { kind: 'digest' }
+  | { kind: 'admin'; command: AdminCommand }
+  /** Command words with a mistake (e.g. a malformed admin command): the problems go back to the person. */
+  | { kind: 'invalid'; problems: FieldProblem[] };
+
+export type IntentKind = Intent['kind'];
+
+/** How the words arrived. */
+export interface ParseContext {
+  /** A slash command, or text starting with "/": the first word is certainly a command, never a question. */
+  explicit: boolean;
+}
+
+/** A command: given the words after its name, the intent, or null when the text is a question after all. */
+type CommandParser = (rest: string, ctx: ParseContext) => Intent | null;
+
+const HELP: Intent = { kind: 'help' };
+
+function invalid(err: unknown): Intent {
+  if (err instanceof ValidationError) return { kind: 'invalid', problems: err.problems };
+  throw err;
+}
+
+function admin(words: string[]): Intent {
+  try {
+    return { kind: 'admin', command: parseAdminCommand(words) };
+  } catch (err) {
+    return invalid(err);
+  }
+}
+
+const isHelpWord = (rest: string) => /^(help|\?)$/i.test(rest.trim());
+
+/**
+ * The words after "attendance" (Slack: "/attendance …"). To add a subcommand (e.g. "closed"), add an entry here
+ * and a member of Intent with its handler in bot.ts.
+ */
+const ATTENDANCE_SUBCOMMANDS: Record<string, CommandParser> = {
+  status: (rest) => (rest ? null : { kind: 'attendance-status' }),
+  help: (rest) => (rest ? null : HELP),
+  admin: (rest) => admin(rest.split(/\s+/).filter(Boolean)),
+};
+
+function parseAttendance(rest: string, ctx: ParseContext): Intent | null {
+  if (!rest) return { kind: 'attendance-form' };
+  const [first = '', ...more] = rest.split(/\s+/);
+  const sub = first.toLowerCase();
+  if (Object.hasOwn(ATTENDANCE_SUBCOMMANDS, sub)) {
+    const intent = ATTENDANCE_SUBCOMMANDS[sub]!(more.join(' '), ctx);
+    if (intent) return intent;
+  }
+  // "attendance sessions 6 …" is a quick form; "Attendance at the centres: how is it counted?" a question, unless
+  // typed as a command, where the quick form's parser says what is wrong.
+  if (ctx.explicit || startsQuickForm(first)) return { kind: 'attendance-quick', text: rest };
+  return null;
+}
+
+/** The first word of a command line -> its parser. To add a top-level command, add it here. */
+const COMMANDS: Record<string, CommandParser> = {
+  help: (rest, ctx) => (!rest || ctx.explicit ? HELP : null),
+  '?': (rest) => (rest ? null : HELP),
+  ask: (rest) => (isHelpWord(rest) ? HELP : askOrSmallTalk(rest)),
+  attendance: parseAttendance,
+  digest: (rest, ctx) => (!rest || ctx.explicit ? { kind: 'digest' } : null),
+  // "admin staff workload?" is a question; "admin pause …" (a known subcommand) a command.
+  admin: (rest, ctx) => {
+    const words = rest.split(/\s+/).filter(Boolean);
+    return ctx.explicit || isAdminCommand(words[0]) ? admin(words) : null;
+  },
+};
+
+function askOrSmallTalk(question: string): Intent {
+  const what = smallTalkOf(question);
+  return what ? { kind: 'small-talk', what } : { kind: 'ask', question };
+}
+
+/**
+ * Parse one line of chat. A slash command arrives as its name and text joined ("/attendance status" ->
+ * "attendance status", explicit). Anything that is not a command is a question (or small talk); a line that is
+ * plainly a quick form ("sessions 6 academic 4 … pupils 45") is one without the "attendance" word.
+ */
+export function parseIntent(line: string, ctx: ParseContext): Intent {
+  const trimmed = line.trim();
+  const explicit = ctx.explicit || trimmed.startsWith('/');
+  const text = trimmed.replace(/^\/+/, '').trim();
+  const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text);
+  const word = (m?.[1] ?? '').toLowerCase();
+  const rest = (m?.[2] ?? '').trim();
+  if (Object.hasOwn(COMMANDS, word)) {
+    const intent = COMMANDS[word]!(rest, { explicit });
+    if (intent) return intent;
+  }
+  if (looksLikeQuickForm(text)) return { kind: 'attendance-quick', text };
+  return askOrSmallTalk(text);
+}
