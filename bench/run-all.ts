@@ -29,10 +29,11 @@ const LIMITS: Record<string, [number, number]> = {
   'load-ask': [240, 150],
   'load-attendance': [180, 120],
   'node-accept': [60, 60],
+  footprint: [600, 240],
 };
 const DEFAULT_LIMIT: [number, number] = [300, 120];
 /** Order: cheap and independent first, the loopback load runs last. Unlisted scripts run after these, by name. */
-const ORDER = ['baseline', 'retrieval', 'attendance', 'jobs', 'slack', 'node-accept', 'load-attendance', 'load-ask'];
+const ORDER = ['baseline', 'retrieval', 'attendance', 'jobs', 'slack', 'node-accept', 'footprint', 'load-attendance', 'load-ask'];
 
 interface Outcome {
   bench: string;
