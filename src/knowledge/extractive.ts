@@ -1,6 +1,6 @@
 import { isPairTerm, type Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { holdsFacts } from './facts.js';
-import { termCredit, type Query } from './retrieval.js';
+import { termCredit, type Query, type QueryTerm } from './retrieval.js';
 import { tokenize } from './tokenizer.js';
 
 /** A sentence (or a list with its lead-in) that can be quoted on its own. */
@@ -12,8 +12,17 @@ export interface Passage {
 
 export interface SelectedSentence extends Passage {
   score: number;
+  /** Share of the question's words in the sentence itself (its context not counted), 0..1. */
+  coverage: number;
+  /**
+   * The sentence is about the question: it holds a good share of its words itself, or follows one that does
+   * ("The Head Start Programme… supports young people." "Thirty participants have…").
+   */
+  onTopic: boolean;
 }
 
+/** A neighbouring sentence brought in for the asked-for fact must hold this share of the question's words. */
+const NEIGHBOUR_MIN_COVERAGE = 0.2;
 const ANAPHORIC = /^(?:These|This|Those|They|It|Its|Their|Such|Both|He|She|The latter|The former)\b/;
 /** A list quoted with its lead-in is cut after this many words. */
 const LIST_MAX_WORDS = 160;
@@ -90,26 +99,31 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
 
   const candidates: SelectedSentence[] = [];
   const unitsByRank: string[][] = [];
+  const coverageAt = new Map<string, number>();
   top.forEach((r, rank) => {
     const units = splitUnits(r.chunk.text);
     unitsByRank[rank] = units;
-    // The section heading sets the topic of every sentence under it; its words count for half.
-    const headingTokens = tokenize(r.chunk.section);
-    const headingTerms = new Set(headingTokens.filter((t) => !t.stop).map((t) => t.term));
-    const headingConcepts = new Set(index.matcher.concepts(headingTokens));
+    // What sets a sentence's topic counts for half: the section heading, the passage's opening sentence and the
+    // sentence just before ("Trauma-Informed Practice in Camden (TIPiC)… These sessions run termly").
+    const heading = termSet(index, r.chunk.section);
+    const unitTerms = units.map((u) => termSet(index, u));
     units.forEach((text, position) => {
       const tokens = tokenize(text);
-      const terms = new Set(tokens.filter((t) => !t.stop).map((t) => t.term));
-      const concepts = new Set(index.matcher.concepts(tokens));
+      const own = unitTerms[position]!;
+      const context = [heading, unitTerms[0]!, ...(position > 0 ? [unitTerms[position - 1]!] : [])];
       let covered = 0;
-      const inText = (t: string) => terms.has(t) || concepts.has(t);
-      const inHeading = (t: string) => headingTerms.has(t) || headingConcepts.has(t);
+      let coveredHere = 0;
+      const inText = (t: string) => own.has(t);
+      const inContext = (t: string) => context.some((c) => c.has(t));
       for (const qt of plain) {
         const w = qt.idf * qt.coverageWeight;
-        covered += w * Math.max(termCredit(index, query, qt, inText), 0.5 * termCredit(index, query, qt, inHeading));
+        const here = termCredit(index, query, qt, inText);
+        coveredHere += w * here;
+        covered += w * Math.max(here, 0.5 * termCredit(index, query, qt, inContext));
       }
-      const coverage = covered / totalWeight;
-      let score = coverage;
+      const coverage = coveredHere / totalWeight;
+      coverageAt.set(`${rank}:${position}`, coverage);
+      let score = covered / totalWeight;
       if (score === 0) return;
       const seq = tokens.filter((t) => !t.stop && !t.joined).map((t) => t.term);
       let pairs = 0;
@@ -121,7 +135,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       if (words < 5) score -= 0.2;
       // Long units cover more words by chance; a list with its lead-in is judged like a long sentence.
       if (words > 45) score -= 0.12 * Math.log2(words / 45);
-      candidates.push({ text, chunkRank: rank, position, score });
+      candidates.push({ text, chunkRank: rank, position, score, coverage, onTopic: false });
     });
   });
   candidates.sort((a, b) => b.score - a.score);
@@ -137,16 +151,23 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   // "How many...?" wants a figure: if the best sentence has none and the next one does, the next one goes too.
   if (query.asks.size && !holdsFacts(query.asks, best.text)) {
     const next = unitsByRank[best.chunkRank]![best.position + 1];
-    if (next && holdsFacts(query.asks, next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
-      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score });
+    // …when it is on the question's topic itself: a figure in the next sentence about something else is no answer.
+    const onTopic = (coverageAt.get(`${best.chunkRank}:${best.position + 1}`) ?? 0) >= NEIGHBOUR_MIN_COVERAGE;
+    if (next && onTopic && holdsFacts(query.asks, next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
+      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score, coverage: coverageAt.get(`${best.chunkRank}:${best.position + 1}`) ?? 0, onTopic: false });
     }
   }
   // A sentence that starts "These three ambitions..." needs the sentence before it to make sense.
   for (const c of [...chosen]) {
     if (c.position > 0 && ANAPHORIC.test(c.text) && !chosen.some((s) => s.chunkRank === c.chunkRank && s.position === c.position - 1)) {
       const prev = unitsByRank[c.chunkRank]![c.position - 1]!;
-      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score });
+      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score, coverage: coverageAt.get(`${c.chunkRank}:${c.position - 1}`) ?? 0, onTopic: false });
     }
+  }
+  for (const c of chosen) {
+    const here = coverageAt.get(`${c.chunkRank}:${c.position}`) ?? 0;
+    const before = coverageAt.get(`${c.chunkRank}:${c.position - 1}`) ?? 0;
+    c.onTopic = here >= NEIGHBOUR_MIN_COVERAGE || before >= NEIGHBOUR_MIN_COVERAGE;
   }
   // Passages in order of their best sentence (the best answer first), sentences in reading order within each.
   const groupScore = new Map<number, number>();
@@ -159,10 +180,14 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
  * share for "what percentage", money for "how much does it cost", a date or period for "when", contact details
  * for "what is their email". A passage about the right topic without it must not be passed off as the answer.
  */
-export function holdsAskedFact(query: Query, sentences: SelectedSentence[]): boolean {
+export function holdsAskedFact(index: Bm25Index, query: Query, sentences: SelectedSentence[], ranked: ScoredChunk[]): boolean {
   // The passage the best sentence comes from must hold it: another passage's figure answers another question.
-  const text = sentences.filter((s) => s.chunkRank === sentences[0]!.chunkRank).map((s) => s.text).join(' ');
-  return holdsFacts(query.asks, text);
+  // Only sentences on the question's topic count (a date in a sentence about phonics does not say when the
+  // network meets).
+  const best = sentences.filter((s) => s.chunkRank === sentences[0]!.chunkRank);
+  const onTopic = best.filter((s) => s.onTopic);
+  if (!holdsFacts(query.asks, onTopic.map((s) => s.text).join(' '))) return false;
+  return true;
 }
 
 /**
@@ -170,31 +195,55 @@ export function holdsAskedFact(query: Query, sentences: SelectedSentence[]): boo
  * of the top passages (heading words count half). Evidence scattered over a whole passage scores low.
  */
 export function evidenceCoverage(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4, withContext = false): number {
+  return bestEvidence(index, query, ranked, passages, withContext).coverage;
+}
+
+export interface Evidence {
+  /** Share of the question's weight in the best window, 0..1. */
+  coverage: number;
+  /** Question terms the best window does not hold (not even in its context), heaviest first. */
+  missing: { term: QueryTerm; weight: number }[];
+  /** Rank of the passage of the best window. */
+  rank: number;
+}
+
+/**
+ * The best window (one sentence or two neighbouring ones) of the top passages for the question's own words. What
+ * sets the topic of a window counts half: the section heading, the sentence before the window and the passage's
+ * opening sentence (a subject named there is what "These sessions…" two sentences later is about).
+ */
+export function bestEvidence(index: Bm25Index, query: Query, ranked: ScoredChunk[], passages = 4, withContext = false): Evidence {
   // The question's own words only, as in the passage test (retrieval.ts coverage).
   const plain = query.terms.filter((t) => !t.term.startsWith('§') && !isPairTerm(t.term) && (!t.fromContext || withContext));
   const total = plain.reduce((s, t) => s + t.idf * t.coverageWeight, 0);
-  if (!total) return 0;
-  let best = 0;
-  for (const r of ranked.slice(0, passages)) {
-    const headingTokens = tokenize(r.chunk.section);
-    const heading = { terms: new Set(headingTokens.filter((t) => !t.stop).map((t) => t.term)), concepts: new Set(index.matcher.concepts(headingTokens)) };
-    const units = splitUnits(r.chunk.text).map((text) => {
-      const tokens = tokenize(text);
-      return { terms: new Set(tokens.filter((t) => !t.stop).map((t) => t.term)), concepts: new Set(index.matcher.concepts(tokens)) };
-    });
+  let best: Evidence = { coverage: 0, missing: [], rank: 0 };
+  if (!total) return best;
+  ranked.slice(0, passages).forEach((r, rank) => {
+    const units = splitUnits(r.chunk.text).map((text) => termSet(index, text));
+    const heading = termSet(index, r.chunk.section);
     for (let i = 0; i < units.length; i++) {
       const window = units.slice(i, i + 2);
+      const context = [heading, units[0]!, ...(i > 0 ? [units[i - 1]!] : [])];
+      const inWindow = (t: string) => window.some((u) => u.has(t));
+      const inContext = (t: string) => context.some((u) => u.has(t));
       let covered = 0;
-      const inWindow = (t: string) => window.some((u) => u.terms.has(t) || u.concepts.has(t));
-      const inHeading = (t: string) => heading.terms.has(t) || heading.concepts.has(t);
+      const missing: Evidence['missing'] = [];
       for (const qt of plain) {
         const w = qt.idf * qt.coverageWeight;
-        covered += w * Math.max(termCredit(index, query, qt, inWindow), 0.5 * termCredit(index, query, qt, inHeading));
+        const credit = Math.max(termCredit(index, query, qt, inWindow), 0.5 * termCredit(index, query, qt, inContext));
+        covered += w * credit;
+        if (credit === 0) missing.push({ term: qt, weight: w / total });
       }
-      best = Math.max(best, covered / total);
+      if (covered / total > best.coverage) best = { coverage: covered / total, missing: missing.sort((a, b) => b.weight - a.weight), rank };
     }
-  }
+  });
   return best;
+}
+
+/** Plain terms and vocabulary concepts of a text, in one set. */
+function termSet(index: Bm25Index, text: string): Set<string> {
+  const tokens = tokenize(text);
+  return new Set([...tokens.filter((t) => !t.stop).map((t) => t.term), ...index.matcher.concepts(tokens)]);
 }
 
 function viaConcept(query: Query, index: Bm25Index, concepts: Set<string>, term: string): boolean {

@@ -68,7 +68,7 @@ export function holdsFacts(asked: Set<FactKind>, text: string, lexicon?: Lexicon
 }
 
 const YEAR = /^(?:19|20)\d\d(?:\/\d\d(?:\d\d)?)?$/;
-const FRACTION_WORDS = /\b(?:half|halve|halved|a third|two[- ]thirds|a quarter|three[- ]quarters|majority|out of (?:\d+|every)|in (?:every )?(?:\d+|two|three|four|five|ten))\b/i;
+const FRACTION_WORDS = /\b(?:half|halve|halved|a third|two[- ]thirds|a quarter|three[- ]quarters|majority|minority)\b|\b(?:\d+|one|two|three|four|five) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|ten)\b/i;
 const FREQUENCY_WORDS = /\b(?:termly|weekly|fortnightly|monthly|annual(?:ly)?|yearly|daily|once|twice|every (?:week|term|month|year|day|half[- ]term)|each (?:week|term|month|year|half[- ]term)|a (?:week|term|month|year)|per (?:week|term|month|year))\b/i;
 const FREE_WORDS = /\b(?:free|no cost|no charge|fully funded|funded places?)\b/i;
 // A date or named period ("September", "the summer term", "2030"; wink tags most) and, apart, a day or a time of
@@ -87,6 +87,15 @@ export function loadFactReader(): WinkMethods {
   return nlp;
 }
 
+/** Words of a short text with their part of speech (Universal tags: NOUN, PROPN, VERB, ADJ, ...). */
+export function tagWords(text: string): { word: string; pos: string }[] {
+  const reader = loadFactReader();
+  const tokens = reader.readDoc(text).tokens();
+  const words = tokens.out() as string[];
+  const pos = tokens.out(reader.its.pos) as string[];
+  return words.map((word, i) => ({ word, pos: pos[i]! }));
+}
+
 /** The kinds of fact a text holds (cached by text: the same sentences come up again and again). */
 export function factKinds(text: string, lexicon: Lexicon = defaultLexicon()): Set<FactKind> {
   const cached = cache.get(text);
@@ -99,7 +108,10 @@ export function factKinds(text: string, lexicon: Lexicon = defaultLexicon()): Se
     const type = e.out(its.type) as string;
     const value = e.out() as string;
     if (type === 'PERCENT') found.add('percent');
-    else if (type === 'DATE') found.add('time');
+    // "Last year", "this term": relative to when the document was written, not a date a reader can use.
+    else if (type === 'DATE') {
+      if (!/^(?:last|this|previous|past|recent|next|the last|the past)\b/i.test(value)) found.add('time');
+    }
     else if (type === 'TIME') found.add('period');
     else if (type === 'EMAIL' || type === 'URL') found.add('contact');
     else if (type === 'CARDINAL') found.add(YEAR.test(value) ? 'time' : 'number');

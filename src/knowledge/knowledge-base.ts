@@ -253,7 +253,7 @@ export class KnowledgeBase implements Answerer {
     }
     const sentences = selectSentences(index, query, ranked);
     if (!sentences.length) return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
-    if (!holdsAskedFact(query, sentences)) {
+    if (!holdsAskedFact(index, query, sentences, ranked)) {
       log.info({ answered: false, reason: 'fact_not_found', coverage: round(support.coverage) }, 'knowledge answer');
       return { ...this.abstain(state, { ...support, reason: 'fact_not_found' }), mode: 'abstain', coverage: support.coverage };
     }

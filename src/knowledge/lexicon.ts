@@ -19,6 +19,8 @@ export interface Lexicon {
   isEnglish(word: string): boolean;
   /** WordNet synonyms of the word's commonest senses (any part of speech), lower case, phrases with spaces. */
   synonyms(word: string, senses?: number): string[];
+  /** Words for the broader things a noun is a kind of (WordNet hypernyms): "tutee" -> "student", "mum" -> "parent". */
+  broader(word: string, senses?: number): string[];
   /** True when WordNet files a sense of the word among nouns for people (officer, lead, chair, teacher). */
   namesPerson(word: string): boolean;
 }
@@ -35,6 +37,14 @@ type Pos = 'noun' | 'verb' | 'adj' | 'adv';
 const POS: Pos[] = ['noun', 'verb', 'adj', 'adv'];
 /** WordNet lexicographer file 18 is noun.person. */
 const NOUN_PERSON = 18;
+
+interface Synset {
+  pos: Pos;
+  lexFile: number;
+  words: string[];
+  /** Offsets of the noun synsets this one is a kind of. */
+  hypernyms: number[];
+}
 
 class WordNet {
   /** index.<pos> files as text: lines sorted by lemma, searched by bisection (no table to build at start). */
@@ -113,23 +123,33 @@ class WordNet {
     return [...new Set(out)].filter((l) => this.has(l));
   }
 
-  synsets(word: string, senses: number): { pos: Pos; lexFile: number; words: string[] }[] {
-    const out: { pos: Pos; lexFile: number; words: string[] }[] = [];
+  synsets(word: string, senses: number): Synset[] {
+    const out: Synset[] = [];
     for (const lemma of this.lemmas(word)) {
       for (const entry of this.entries(lemma)) {
         for (const offset of entry.offsets.slice(0, senses)) {
-          const line = this.dataLine(entry.pos, offset);
-          if (!line) continue;
-          const f = line.split(' ');
-          const lexFile = Number(f[1]);
-          const count = parseInt(f[3]!, 16);
-          const words: string[] = [];
-          for (let i = 0; i < count; i++) words.push(f[4 + i * 2]!.replace(/\(.*\)$/, '').replace(/_/g, ' ').toLowerCase());
-          out.push({ pos: entry.pos, lexFile, words });
+          const synset = this.synset(entry.pos, offset);
+          if (synset) out.push(synset);
         }
       }
     }
     return out;
+  }
+
+  /** One synset from its data line: words, lexicographer file, hypernym offsets. */
+  synset(pos: Pos, offset: number): Synset | undefined {
+    const line = this.dataLine(pos, offset);
+    if (!line) return undefined;
+    const f = line.split(' ');
+    const lexFile = Number(f[1]);
+    const count = parseInt(f[3]!, 16);
+    const words: string[] = [];
+    for (let i = 0; i < count; i++) words.push(f[4 + i * 2]!.replace(/\(.*\)$/, '').replace(/_/g, ' ').toLowerCase());
+    const hypernyms: number[] = [];
+    let at = 4 + count * 2;
+    const pointers = Number(f[at++]);
+    for (let i = 0; i < pointers; i++, at += 4) if (f[at] === '@' && f[at + 2] === 'n') hypernyms.push(Number(f[at + 1]));
+    return { pos, lexFile, words, hypernyms };
   }
 
   private dataLine(pos: Pos, offset: number): string | undefined {
@@ -185,6 +205,15 @@ class DefaultLexicon implements Lexicon {
     const out = new Set<string>();
     for (const s of this.wordnet.synsets(word, senses)) for (const w of s.words) out.add(w);
     out.delete(word.toLowerCase());
+    return [...out];
+  }
+
+  broader(word: string, senses = 2): string[] {
+    const out = new Set<string>();
+    for (const s of this.wordnet.synsets(word, senses)) {
+      if (s.pos !== 'noun') continue;
+      for (const h of s.hypernyms) for (const w of this.wordnet.synset('noun', h)?.words ?? []) out.add(w);
+    }
     return [...out];
   }
 

@@ -3,6 +3,7 @@ import { chunkTerms, isPairTerm, termPair } from './bm25-index.js';
 import { askedFacts, type FactKind } from './facts.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { stem, tokenize, type Token } from './tokenizer.js';
+import { SCHOOL_TERMS } from './vocabulary.js';
 import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 
 /** Questions are cut to this many characters for retrieval (the limit is written once, in src/shared/limits.ts). */
@@ -50,6 +51,8 @@ export interface Alternative {
 
 /** A WordNet synonym covers a word at this share of its weight: "conditions" is not quite "weather". */
 export const SYNONYM_CREDIT = 0.7;
+/** A broader word (WordNet hypernym) covers a word at this share: a "tutee" is a student, but not every student is one. */
+export const BROADER_CREDIT = 0.5;
 
 export interface Query {
   terms: QueryTerm[];
@@ -119,7 +122,8 @@ export function buildQuery(index: Bm25Index, question: string, context?: string,
     const general = t.word ? GENERAL_FLOOR + (1 - GENERAL_FLOOR) * lexicon.informativeness(t.word) : 1;
     if (index.df(t.term) > 0) t.idf = index.idf(t.term) * general;
     else {
-      t.idf = maxIdf * general;
+      // A word the documents never use: an everyday one ("totally", "asked") weighs little, a name or acronym fully.
+      t.idf = maxIdf * (t.word ? lexicon.informativeness(t.word) : 1);
       // A word matched to how the documents say it weighs what that says, never more than the word itself.
       if (t.alternatives?.length) t.idf = Math.min(t.idf, Math.max(...t.alternatives.map((alt) => alt.terms.reduce((s, a) => s + index.idf(a), 0) / alt.terms.length)));
     }
@@ -149,6 +153,8 @@ const FRAME_SLOT = /\b(what|which)\s+(?:year|years|date|dates|month|day|time)\b/
 
 /** Weight kept by the commonest English words in the support test (see buildQuery). */
 export const GENERAL_FLOOR = 0.35;
+/** A question word the documents use at most this many times is also looked up in the lexicon. */
+const RARE_DF = 2;
 /** Ranking weight of the other ways of saying a word (shared among the words of a phrase). */
 const ALTERNATIVE_WEIGHT = 0.8;
 /** WordNet senses looked at per part of speech, commonest first: rarer senses drift off topic. */
@@ -166,7 +172,8 @@ function expandUnknownWords(index: Bm25Index, lexicon: Lexicon, tokens: Token[],
   for (let i = 0; i < written.length; i++) {
     const tok = written[i]!;
     const qt = terms.get(tok.term);
-    if (!qt || tok.stop || qt.fromContext || qt.alternatives || known(tok.term) || tok.term.startsWith('§')) continue;
+    // A word the documents never use, or use once or twice in another sense ("Kids Talk"), is looked up.
+    if (!qt || tok.stop || qt.fromContext || qt.alternatives || index.df(tok.term) > RARE_DF || tok.term.startsWith('§')) continue;
     const alternatives: Alternative[] = [];
     const add = (terms: string[], credit = 1) => {
       if (terms.length && terms.every(known) && !alternatives.some((a) => a.terms.join(' ') === terms.join(' '))) alternatives.push({ terms, credit });
@@ -181,13 +188,27 @@ function expandUnknownWords(index: Bm25Index, lexicon: Lexicon, tokens: Token[],
       const b = stem(tok.word.slice(cut));
       if (known(a) && known(b) && index.df(`${a} ${b}`) > 0) add([a, b]);
     }
-    // Synonyms from WordNet, as the documents write them.
+    // School shorthand ("wex", "uni", "PD"), then synonyms from WordNet, as the documents write them.
+    for (const phrase of SCHOOL_TERMS[tok.word] ?? []) add(tokenize(phrase).filter((t) => !t.stop && !t.joined).map((t) => t.term));
     for (const syn of lexicon.synonyms(tok.word, SYNONYM_SENSES)) {
       const synTokens = tokenize(syn).filter((t) => !t.stop && !t.joined);
       if (synTokens.length && synTokens.length <= 3) add(synTokens.map((t) => t.term), SYNONYM_CREDIT);
     }
+    // Another form of the same word ("produced" -> "production"): an indexed word that extends its stem a little.
+    if (!known(tok.term) && tok.term.length >= 5) {
+      for (const w of index.words()) {
+        if (w.length > tok.term.length && w.length <= tok.term.length + 3 && w.startsWith(tok.term) && !/\d/.test(w)) add([w], SYNONYM_CREDIT);
+      }
+    }
+    // Broader words for a noun ("tutee" -> "student", "mum" -> "parent"), at less credit.
+    if (!alternatives.length) {
+      for (const word of lexicon.broader(tok.word)) {
+        const broaderTokens = tokenize(word).filter((t) => !t.stop && !t.joined);
+        if (broaderTokens.length && broaderTokens.length <= 2) add(broaderTokens.map((t) => t.term), BROADER_CREDIT);
+      }
+    }
     // Spelling: only for a word general English does not know either (a name must not be "corrected").
-    if (!alternatives.length && tok.word.length >= 5 && /^[a-z]+$/.test(tok.word) && !lexicon.isEnglish(tok.word)) {
+    if (!alternatives.length && !known(tok.term) && tok.word.length >= 5 && /^[a-z]+$/.test(tok.word) && !lexicon.isEnglish(tok.word)) {
       const corrected = nearestSpelling(index, tok.term);
       if (corrected) add([corrected]);
     }
@@ -213,7 +234,7 @@ function nearestSpelling(index: Bm25Index, term: string): string | undefined {
   return bestDistance <= max ? best : undefined;
 }
 
-/** Damerau-Levenshtein distance (adjacent swaps count one), giving up past `limit`. */
+/** Damerau-Levenshtein distance (adjacent swaps count one); past `limit` it gives up and returns more than `limit`. */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {
@@ -230,7 +251,7 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
       rows[i]![j] = d;
       rowMin = Math.min(rowMin, d);
     }
-    if (i > 0 && rowMin >= limit) return limit;
+    if (i > 0 && rowMin > limit) return limit + 1;
   }
   return rows[a.length]![b.length]!;
 }

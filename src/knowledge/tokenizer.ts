@@ -14,7 +14,7 @@ const STOPWORDS = new Set(
   us let lets many much get got go going gone tell explain describe summarise summarize give list please know
   anything something thing things any kind sort does say says said mention mentioned document documents
   information info detail details question answer one find want looking able name outline show percentage
-  proportion total number amount whats whos wheres hows whens im ive id dont doesnt didnt isnt arent wasnt cant
+  proportion total number amount often share called mean means meant whats whos wheres hows whens im ive id dont doesnt didnt isnt arent wasnt cant
   couldnt wont wouldnt shouldnt theres thats heres`.split(/\s+/),
 );
 
@@ -96,8 +96,9 @@ export function stem(word: string): string {
 const WORD = /[a-z0-9]+(?:'[a-z]+)?(?:-[a-z0-9]+(?:'[a-z]+)?)*/g;
 
 function isStop(word: string, term: string): boolean {
-  // "went" is stemmed to "go": a stop word by its lemma is a stop word too.
-  return STOPWORDS.has(word) || (LEMMAS[word] !== undefined && STOPWORDS.has(term));
+  // "went" is stemmed to "go": a stop word by its lemma is a stop word too. A single letter ("w" for "with", the
+  // "e" and "g" of "e.g.") says nothing on its own.
+  return STOPWORDS.has(word) || (LEMMAS[word] !== undefined && STOPWORDS.has(term)) || /^[a-z]$/.test(word);
 }
 
 /**

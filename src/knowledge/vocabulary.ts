@@ -70,6 +70,29 @@ export const DOMAIN_VOCABULARY: Record<string, string[]> = {
   participate: ['take part', 'took part', 'taking part', 'takes part', 'participate', 'participated', 'participating', 'participation'],
 };
 
+/**
+ * Short forms school staff write that neither the documents nor WordNet know, with what they stand for. Used only
+ * for a question word the documents never use (it becomes another way of saying that word), so it cannot change
+ * how a passage is indexed. Keep it to common school shorthand, not to words of one question; documented in
+ * docs/knowledge.md.
+ */
+export const SCHOOL_TERMS: Record<string, string[]> = {
+  pd: ['professional development'],
+  uni: ['university', 'higher education'],
+  unis: ['universities', 'higher education'],
+  wex: ['work experience'],
+  rwm: ['reading writing and maths'],
+  ta: ['teaching assistant'],
+  tas: ['teaching assistants'],
+  headship: ['headteacher'],
+  sencos: ['SENCOs'],
+  slt: ['senior leadership'],
+  ehc: ['EHCP'],
+  yr: ['year'],
+  yrs: ['years'],
+  govs: ['governors'],
+};
+
 export interface ConceptMatcher {
   /** Concept terms (e.g. "§send") for every phrase found in the tokens, one per occurrence. */
   concepts(tokens: Token[]): string[];
