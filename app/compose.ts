@@ -118,7 +118,11 @@ export async function createAppContext(config: Config, logger: Logger, overrides
   try {
     if (config.DIRECTORY_FILE) {
       const file = await readDirectoryFile(config.DIRECTORY_FILE);
-      const report = await importDirectory(store, file, logger, { changedOnly: true });
+      const report = await importDirectory(store, file, logger, {
+        changedOnly: true,
+        timeZone: config.SCHEDULE_TIMEZONE,
+        now: overrides.now?.(),
+      });
       logger.info({ file: config.DIRECTORY_FILE, report }, 'directory loaded');
     }
     if (!overrides.answerer) ownedAnswerer = await buildAnswerer(config, logger);

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Centre, Person } from '../src/directory/types.js';
-import { remindersPaused } from '../src/directory/service.js';
+import { remindersPaused, returnDue } from '../src/directory/service.js';
 import { currentWeekStart, weekJustEnded } from '../src/shared/calendar.js';
 import type { NotificationKind } from '../src/store/notification-claims-repo.js';
 import { JITTERED_BACKOFF } from './backoff.js';
@@ -27,7 +27,7 @@ export function periodFor(kind: NotificationKind, firedAt: Date, timeZone: strin
   return kind === 'reminder' ? currentWeekStart(firedAt, timeZone) : weekJustEnded(firedAt, timeZone);
 }
 
-/** Active, unpaused centres with no return for `week`, and their leads: lead id -> centres. */
+/** Centres owing a return for `week` (returnDue), unpaused, with none yet, and their leads: lead id -> centres. */
 export async function leadsMissingReturn(
   services: Pick<JobsServices, 'directory' | 'attendance'>,
   week: string,
@@ -36,7 +36,7 @@ export async function leadsMissingReturn(
   const returned = new Set(returns.filter((r) => r.weekStart === week).map((r) => r.centreId));
   const byLead = new Map<number, { person: Person; centres: Centre[] }>();
   for (const c of centres) {
-    if (!c.active || remindersPaused(c, week) || returned.has(c.id)) continue;
+    if (!returnDue(c, week) || remindersPaused(c, week) || returned.has(c.id)) continue;
     for (const lead of await services.directory.leadsOf(c.id)) {
       const entry = byLead.get(lead.id) ?? { person: lead, centres: [] };
       entry.centres.push(c);

@@ -3,7 +3,7 @@ import { NotifierError, type Notifier, type NotifierErrorCode, type SendResult }
 import type { Reply } from '../src/shared/reply.js';
 import type { DigestService } from '../src/digest/digest-service.js';
 import type { Person } from '../src/directory/types.js';
-import { remindersPaused } from '../src/directory/service.js';
+import { remindersPaused, returnDue } from '../src/directory/service.js';
 import type { Logger } from '../src/logger.js';
 import type { NotificationKey } from '../src/store/notification-claims-repo.js';
 import { parseRecipient, type NotificationJobData } from './notification-job.js';
@@ -89,7 +89,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
         const returned = new Set(returns.filter((r) => r.weekStart === d.period).map((r) => r.centreId));
         const wanted = new Set(d.centreIds ?? []);
         const still = centres.filter(
-          (c) => wanted.has(c.id) && c.active && !remindersPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
+          (c) => wanted.has(c.id) && returnDue(c, d.period) && !remindersPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
         );
         if (!still.length) return skipped('nothing_missing');
         notifier = pickNotifier(person);

@@ -20,8 +20,8 @@ export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'import') {
     if (rest.length !== 1) return usage('import takes one FILE');
-    return withCliStore('directory import', async ({ store, logger }) => {
-      const report = await importDirectoryFile(store, rest[0]!, logger);
+    return withCliStore('directory import', async ({ store, config, logger }) => {
+      const report = await importDirectoryFile(store, rest[0]!, logger, { timeZone: config.SCHEDULE_TIMEZONE });
       for (const line of report.changes) process.stdout.write(`${line}\n`);
       const s = (k: 'centres' | 'people') => `${report[k].created} created, ${report[k].updated} updated, ${report[k].unchanged} unchanged`;
       process.stdout.write(`centres: ${s('centres')}; people: ${s('people')}${report.changes.length ? '' : ' (nothing changed)'}\n`);
@@ -33,7 +33,8 @@ export async function run(args: string[]): Promise<number> {
     return withCliStore('directory list', async ({ store }) => {
       for (const c of await store.directory.listCentres()) {
         const paused = c.remindersPausedUntil ? `\treminders paused until ${c.remindersPausedUntil}` : '';
-        process.stdout.write(`centre\t${c.id}\t${c.name}${c.active ? '' : '\t(inactive)'}${paused}\n`);
+        const from = c.returnsFrom ? `\treturns due from ${c.returnsFrom}` : '';
+        process.stdout.write(`centre\t${c.id}\t${c.name}${c.active ? '' : '\t(inactive)'}${from}${paused}\n`);
       }
       for (const p of await store.directory.listPeople()) {
         const ids = [p.slack ? 'slack' : '', p.teams ? 'teams' : ''].filter(Boolean).join('+') || 'no chat identity';

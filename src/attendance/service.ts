@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import { NotAuthorisedError, ValidationError, type FieldProblem } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { DirectoryService } from '../directory/service.js';
-import { hasRole } from '../directory/service.js';
+import { hasRole, returnDue } from '../directory/service.js';
 import type { Centre, Person } from '../directory/types.js';
 import { checkWeek, cleanNote, figureProblems, noteProblems } from './schema.js';
 import { parseQuickForm, type QuickForm } from './quick-form.js';
@@ -123,11 +123,12 @@ export class AttendanceService {
     return this.store.returns.list({ from, to });
   }
 
-  /** Active centres without a return for the week. */
+  /** Active centres owing a return for the week (see returnDue) without one. */
   async missing(week: string): Promise<Centre[]> {
-    const ids = new Set(await this.store.returns.missingCentreIds(this.monday(week)));
+    const monday = this.monday(week);
+    const ids = new Set(await this.store.returns.missingCentreIds(monday));
     const centres = await this.directory.listCentres({ activeOnly: true });
-    return centres.filter((c) => ids.has(c.id));
+    return centres.filter((c) => ids.has(c.id) && returnDue(c, monday));
   }
 
   /** Per-week sums over the weeks containing [from, to]. */
@@ -149,7 +150,10 @@ export class AttendanceService {
     const rows: StatusRow[] = [];
     for (const weekStart of list) {
       for (const c of centres) {
-        rows.push({ centreId: c.id, centreName: c.name, weekStart, stored: byKey.get(`${c.id}|${weekStart}`) ?? null });
+        const stored = byKey.get(`${c.id}|${weekStart}`) ?? null;
+        // Weeks before the centre owed returns are left out, unless a return was sent for them anyway.
+        if (!stored && !returnDue(c, weekStart)) continue;
+        rows.push({ centreId: c.id, centreName: c.name, weekStart, stored });
       }
     }
     return rows;

@@ -3,6 +3,7 @@ import type { Actor, Centre, Person, PlatformIdentity } from '../directory/types
 import { NotAuthorisedError, NotFoundError, ValidationError, type FieldProblem } from '../errors.js';
 import { commandText } from '../shared/commands.js';
 import { MAX_QUESTION_CHARS } from '../shared/limits.js';
+import { formatDate } from '../digest/dates.js';
 import type { Reply, ReplyBlock } from '../shared/reply.js';
 import type { AdminCommand } from './admin-commands.js';
 import { answerReply } from './answer-reply.js';
@@ -220,7 +221,16 @@ export function createBot(deps: BotDeps): Bot {
     try {
       const person = actor.person;
       if (!person || !person.roles.length) throw new NotAuthorisedError(NOT_A_LEAD);
-      return statusReply(await deps.attendance.status(person, STATUS_WEEKS));
+      const rows = await deps.attendance.status(person, STATUS_WEEKS);
+      if (!rows.length) {
+        // Centres added recently owe nothing yet: say when the first return is due rather than "no centres".
+        const upcoming = (await deps.directory.submittableCentres(person)).filter((c) => c.returnsFrom);
+        if (upcoming.length) {
+          const first = upcoming.map((c) => `${c.name}: the week of ${formatDate(c.returnsFrom!)}`).join('; ');
+          return notice('info', `No returns are due yet. The first ${upcoming.length === 1 ? 'is' : 'are'} for ${first}.`);
+        }
+      }
+      return statusReply(rows);
     } catch (err) {
       return fail('attendance-status', err);
     }

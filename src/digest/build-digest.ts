@@ -1,6 +1,6 @@
 import { FIGURE_FIELDS, type ReturnFigures, type StoredReturn } from '../attendance/types.js';
 import type { Centre } from '../directory/types.js';
-import { remindersPaused } from '../directory/service.js';
+import { remindersPaused, returnDue } from '../directory/service.js';
 import { addDays, isIsoDate, localDate, weekStartOf } from '../shared/calendar.js';
 import { termOf } from './terms.js';
 import type {
@@ -66,8 +66,8 @@ export function buildDigest(input: DigestInput): DigestModel {
   }
   const byCentreWeek = (centreId: string, week: string) => latest.get(`${centreId}|${week}`);
 
-  // Centres in the table: active ones, plus any that sent a return this week.
-  const shownIds = new Set(input.centres.filter((c) => c.active).map((c) => c.id));
+  // Centres in the table: those owing this week's return, plus any that sent one.
+  const shownIds = new Set(input.centres.filter((c) => returnDue(c, weekStart)).map((c) => c.id));
   for (const r of latest.values()) if (r.weekStart === weekStart) shownIds.add(r.centreId);
   const shown = [...shownIds].sort((a, b) => nameOf(a).localeCompare(nameOf(b), 'en-GB'));
 
@@ -95,7 +95,7 @@ export function buildDigest(input: DigestInput): DigestModel {
   });
 
   const missing: MissingReturn[] = input.centres
-    .filter((c) => c.active && !byCentreWeek(c.id, weekStart))
+    .filter((c) => returnDue(c, weekStart) && !byCentreWeek(c.id, weekStart))
     .map((c) => ({ centreId: c.id, centreName: c.name, paused: remindersPaused(c, weekStart) }))
     .sort((a, b) => a.centreName.localeCompare(b.centreName, 'en-GB'));
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { isIsoDate } from '../shared/calendar.js';
 import type { Role } from './types.js';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -22,6 +23,12 @@ const centreSchema = z
     name: nonEmpty('name'),
     /** Optional; false stops reminders and "missing" reports for a centre that has closed. */
     active: z.boolean({ invalid_type_error: 'active must be true or false' }).optional(),
+    /** Optional; returns are due from the week containing this date (default: the week the centre is added). */
+    from: z
+      .string({ invalid_type_error: 'from must be a date YYYY-MM-DD' })
+      .trim()
+      .refine(isIsoDate, (v) => ({ message: `from must be a date YYYY-MM-DD, got "${v.slice(0, 20)}"` }))
+      .optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { currentWeekStart, weekStartOf } from '../shared/calendar.js';
 import type { Store } from '../store/store.js';
 import type { DirectoryFile } from './file.js';
 
@@ -17,6 +18,10 @@ export interface ImportOptions {
    * person gets exactly what the file says.
    */
   changedOnly?: boolean;
+  /** SCHEDULE_TIMEZONE: a new centre's returns are due from the week it is added, in this zone. Default Europe/London. */
+  timeZone?: string;
+  /** Clock for "the week it is added" (tests). */
+  now?: Date;
 }
 
 /** Settings key: email -> hash of that person's entry at the last import. */
@@ -43,8 +48,12 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
   await repo.transaction(async (tx) => {
     const before = JSON.parse((await store.settings.get(ENTRIES_KEY, tx)) ?? '{}') as Record<string, string>;
     const after: Record<string, string> = {};
+    const addedWeek = currentWeekStart(options.now ?? new Date(), options.timeZone ?? 'Europe/London');
     for (const c of file.centres) {
-      const status = await repo.upsertCentre({ id: c.id, name: c.name, active: c.active ?? true }, tx);
+      const status = await repo.upsertCentre(
+        { id: c.id, name: c.name, active: c.active ?? true, returnsFrom: c.from ? weekStartOf(c.from) : undefined, returnsFromIfNew: addedWeek },
+        tx,
+      );
       report.centres[status]++;
       if (status !== 'unchanged') report.changes.push(`centre ${c.id}: ${status}`);
     }
@@ -79,7 +88,7 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
 }
 
 /** Reads, validates and imports a directory file (DIRECTORY_FILE at start, or `directory import FILE`). */
-export async function importDirectoryFile(store: Store, path: string, logger?: Logger): Promise<ImportReport> {
+export async function importDirectoryFile(store: Store, path: string, logger?: Logger, options: ImportOptions = {}): Promise<ImportReport> {
   const { readDirectoryFile } = await import('./file.js');
-  return importDirectory(store, await readDirectoryFile(path), logger);
+  return importDirectory(store, await readDirectoryFile(path), logger, options);
 }

@@ -24,6 +24,15 @@ export function remindersPaused(centre: Centre, date: string): boolean {
   return centre.remindersPausedUntil !== null && date <= centre.remindersPausedUntil;
 }
 
+/**
+ * A return is due from this centre for the week starting `weekStart` (a Monday): the centre is active and the week
+ * is not before the first week it owes one (the week it was added, or the directory file's `from`). Weeks before
+ * that are never "missing" anywhere: status, reminders, nudges, the digest.
+ */
+export function returnDue(centre: Centre, weekStart: string): boolean {
+  return centre.active && (!centre.returnsFrom || weekStart >= centre.returnsFrom);
+}
+
 /** Who may do what: centres, people, roles and platform identities. Implements the bot's DirectoryPort. */
 export class DirectoryService {
   private readonly now: () => Date;

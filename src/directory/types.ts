@@ -7,6 +7,11 @@ export interface Centre {
   active: boolean;
   /** Reminders for this centre are paused until (and including) this date, YYYY-MM-DD; null when not paused. */
   remindersPausedUntil: string | null;
+  /**
+   * Monday (YYYY-MM-DD) of the first week this centre's return is due: the week it was added, or the directory
+   * file's `from`. Earlier weeks are never missing. Absent or null: due every week.
+   */
+  returnsFrom?: string | null;
 }
 
 export interface SlackIdentity {

@@ -7,6 +7,10 @@ export interface CentreInput {
   id: string;
   name: string;
   active?: boolean;
+  /** Monday of the first week a return is due; undefined keeps the stored one (null on a new centre: every week). */
+  returnsFrom?: string | null;
+  /** For a new centre without `returnsFrom`: the Monday to use (the week it is added). */
+  returnsFromIfNew?: string | null;
 }
 
 /** A Teams identity row, linked to a person or not (yet). */
@@ -81,12 +85,13 @@ interface CentreRow {
   name: string;
   active: boolean;
   reminders_paused_until: string | null;
+  returns_from: string | null;
 }
 
-const centreCols = 'id, name, active, reminders_paused_until';
+const centreCols = 'id, name, active, reminders_paused_until, returns_from';
 
 function toCentre(r: CentreRow): Centre {
-  return { id: r.id, name: r.name, active: r.active, remindersPausedUntil: r.reminders_paused_until };
+  return { id: r.id, name: r.name, active: r.active, remindersPausedUntil: r.reminders_paused_until, returnsFrom: r.returns_from };
 }
 
 interface PersonRow {
@@ -147,14 +152,16 @@ export function createDirectoryRepo(db: Db): DirectoryRepo {
   const repo: DirectoryRepo = {
     async upsertCentre(input, tx = db) {
       const r = await tx.query<{ inserted: boolean; changed: boolean }>(
-        `WITH prev AS (SELECT name, active FROM centres WHERE id = $1)
-         INSERT INTO centres (id, name, active) VALUES ($1, $2, $3)
+        `WITH prev AS (SELECT name, active, returns_from FROM centres WHERE id = $1)
+         INSERT INTO centres (id, name, active, returns_from) VALUES ($1, $2, $3, COALESCE($4::date, $5::date))
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, active = EXCLUDED.active,
+           returns_from = CASE WHEN $6::boolean THEN $4::date ELSE centres.returns_from END,
            updated_at = CASE WHEN centres.name IS DISTINCT FROM EXCLUDED.name OR centres.active IS DISTINCT FROM EXCLUDED.active
+                               OR ($6::boolean AND centres.returns_from IS DISTINCT FROM $4::date)
                              THEN now() ELSE centres.updated_at END
          RETURNING (SELECT count(*) FROM prev) = 0 AS inserted,
-           COALESCE((SELECT name <> $2 OR active <> $3 FROM prev), true) AS changed`,
-        [input.id, input.name, input.active ?? true],
+           COALESCE((SELECT name <> $2 OR active <> $3 OR ($6::boolean AND returns_from IS DISTINCT FROM $4::date) FROM prev), true) AS changed`,
+        [input.id, input.name, input.active ?? true, input.returnsFrom ?? null, input.returnsFromIfNew ?? null, input.returnsFrom !== undefined],
       );
       const row = r.rows[0]!;
       return row.inserted ? 'created' : row.changed ? 'updated' : 'unchanged';

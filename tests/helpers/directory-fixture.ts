@@ -8,10 +8,13 @@ export const FIXTURE_YAML = `
 centres:
   - id: acland-burghley
     name: Acland Burghley Opportunity Centre
+    from: 2026-01-05
   - id: la-sainte-union
     name: La Sainte Union Opportunity Centre
+    from: 2026-01-05
   - id: closed-centre
     name: Closed Centre
+    from: 2026-01-05
     active: false
 people:
   - name: Sam Okafor

@@ -44,12 +44,16 @@ export const DIRECTORY_YAML = `
 centres:
   - id: acland-burghley
     name: Acland Burghley Opportunity Centre
+    from: 2026-01-05
   - id: la-sainte-union
     name: La Sainte Union Opportunity Centre
+    from: 2026-01-05
   - id: camden-career-club
     name: Camden Career Club at the Euston Skills Centre
+    from: 2026-01-05
   - id: london-ai-campus
     name: London AI Campus
+    from: 2026-01-05
 people:
   - name: Sam Okafor
     email: sam.okafor@example.org

@@ -26,10 +26,13 @@ export const TEAMS_DIRECTORY_YAML = `
 centres:
   - id: acland-burghley
     name: Acland Burghley Opportunity Centre
+    from: 2026-01-05
   - id: la-sainte-union
     name: La Sainte Union Opportunity Centre
+    from: 2026-01-05
   - id: london-ai-campus
     name: London AI Campus
+    from: 2026-01-05
 people:
   - name: Sam Okafor
     email: sam.okafor@example.org
