@@ -24,8 +24,8 @@ function usage(): string {
     '  kb ingest PATH...                   add or replace documents in the knowledge base',
     '  kb list                             list indexed documents',
     '  attendance export --from DATE --to DATE [--centre ID]   CSV to stdout',
-    '  directory import FILE               load centres and people from YAML',
-    '  directory export EMAIL | directory delete EMAIL          data held about one person',
+    '  directory import FILE [--recreate-deleted]   load centres and people from YAML',
+    '  directory export|delete [EMAIL] [--slack ID] [--teams ID]   everything held about one person: JSON export, or erasure',
   ].join('\n');
 }
 

@@ -5,7 +5,7 @@
  */
 import { createSlackAdapter, slackMissing, type SlackAdapter, type SlackAdapterOptions } from '../adapters/slack/index.js';
 import { createTeamsAdapter, type TeamsAdapterDeps, type TeamsBot } from '../adapters/teams/index.js';
-import type { JobsServices } from '../jobs/ports.js';
+import type { BotDataPurged, JobsServices } from '../jobs/ports.js';
 import { AttendanceService } from '../src/attendance/service.js';
 import { createBot, type Bot } from '../src/bot/index.js';
 import type { Notifier } from '../src/bot/notifier.js';
@@ -97,10 +97,11 @@ export interface AppContext {
   metrics: Metrics;
   now: () => Date;
   /**
-   * Retention for the bot's own tables: stored answers (and their feedback) older than QUESTION_LOG_DAYS, and
-   * delivery claims older than 7 days (Slack retries within minutes). Returns how many rows went.
+   * Retention for the bot's own tables: stored answers (and their feedback) older than QUESTION_LOG_DAYS, delivery
+   * claims older than 7 days (Slack retries within minutes), and the conversation references of Teams users who are
+   * in no directory and have not written for QUESTION_LOG_DAYS. Returns how many rows went.
    */
-  purgeBotData(now: Date): Promise<{ answers: number; deliveries: number }>;
+  purgeBotData(now: Date): Promise<BotDataPurged>;
   /** Close what this context opened (the store unless it was injected; the knowledge base's worker thread unless the answerer was injected). */
   close(): Promise<void>;
 }
@@ -123,7 +124,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
         timeZone: config.SCHEDULE_TIMEZONE,
         now: overrides.now?.(),
       });
-      logger.info({ file: config.DIRECTORY_FILE, report }, 'directory loaded');
+      logger.info({ file: config.DIRECTORY_FILE, report: { ...report, refused: report.refused.length } }, 'directory loaded');
     }
     if (!overrides.answerer) ownedAnswerer = await buildAnswerer(config, logger);
     const answerer = overrides.answerer ?? ownedAnswerer!;
@@ -166,9 +167,11 @@ export async function createAppContext(config: Config, logger: Logger, overrides
       now,
       async purgeBotData(at) {
         const day = 86_400_000;
+        const cutoff = new Date(at.getTime() - config.QUESTION_LOG_DAYS * day);
         return {
-          answers: await answers.purgeOlderThan(new Date(at.getTime() - config.QUESTION_LOG_DAYS * day)),
+          answers: await answers.purgeOlderThan(cutoff),
           deliveries: await deliveries.purgeOlderThan(new Date(at.getTime() - 7 * day)),
+          teamsReferences: await store.directory.expireUnlinkedTeamsIdentities(cutoff),
         };
       },
       async close() {
@@ -250,7 +253,7 @@ export interface StoreServicesOptions {
   /** The question log service (src/store/question-log.ts): purges past QUESTION_LOG_DAYS. */
   questionLog?: { purgeQuestionLog(now: Date): Promise<number> };
   /** The bot's stored answers and delivery keys (AppContext.purgeBotData): purged past retention. */
-  botData?: { purge(now: Date): Promise<{ answers: number; deliveries: number }> };
+  botData?: { purge(now: Date): Promise<BotDataPurged> };
   /** The knowledge base: re-ingested at night when its files changed. */
   knowledge?: { changedOnDisk(): Promise<boolean>; reload(): Promise<unknown> };
 }

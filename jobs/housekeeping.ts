@@ -1,6 +1,6 @@
 import type { Logger } from '../src/logger.js';
 import { addDays, localDate } from '../src/shared/calendar.js';
-import type { JobsServices } from './ports.js';
+import type { BotDataPurged, JobsServices } from './ports.js';
 
 export interface HousekeepingOptions {
   services: Pick<JobsServices, 'housekeeping' | 'claims'>;
@@ -16,7 +16,7 @@ export interface HousekeepingResult {
   knowledge: 'reloaded' | 'unchanged' | 'not_configured';
   questionLogPurged: number | null;
   /** Present when this process purges the bot's stored answers and delivery keys. */
-  botDataPurged?: { answers: number; deliveries: number };
+  botDataPurged?: BotDataPurged;
   staleClaims: number;
   claimsPurged: number;
 }

@@ -20,6 +20,16 @@ export interface JobsAttendance {
   listReturns(from: string, to: string): Promise<StoredReturn[]>;
 }
 
+/** What the retention of the bot's own data removed, per kind. */
+export interface BotDataPurged {
+  /** Stored answers (their votes go with them). */
+  answers: number;
+  /** Delivery de-duplication keys. */
+  deliveries: number;
+  /** Conversation references of Teams users in no directory, silent for QUESTION_LOG_DAYS. */
+  teamsReferences: number;
+}
+
 /** Housekeeping targets. */
 export interface JobsHousekeeping {
   /** Knowledge base: true when files under KNOWLEDGE_DIR differ from the index. */
@@ -29,7 +39,7 @@ export interface JobsHousekeeping {
   /** Delete question-log rows older than QUESTION_LOG_DAYS; returns how many. */
   purgeQuestionLog?(now: Date): Promise<number>;
   /** Delete stored answers (QUESTION_LOG_DAYS) and Slack/Teams delivery keys (7 days) past retention; how many of each. */
-  purgeBotData?(now: Date): Promise<{ answers: number; deliveries: number }>;
+  purgeBotData?(now: Date): Promise<BotDataPurged>;
 }
 
 /** Everything the job processors need; the composition root (app/compose.ts, for app/server.ts and app/worker.ts) builds it. */

@@ -3,10 +3,15 @@ import { TurnContext, type Activity, type ConversationReference } from 'botbuild
 import type { ThreadRef } from '../../src/bot/index.js';
 import type { TeamsUser } from './deps.js';
 
+/** The Microsoft 365 tenant the activity comes from, or null when it names none. */
+export function tenantOf(activity: Activity): string | null {
+  return activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null;
+}
+
 /** The sender as a Teams identity, or null when the activity carries no AAD object id (e.g. some emulators). */
 export function senderOf(activity: Activity): TeamsUser | null {
   const aadObjectId = activity.from?.aadObjectId;
-  const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  const tenantId = tenantOf(activity);
   if (!aadObjectId || !tenantId) return null;
   return { aadObjectId, tenantId };
 }

@@ -1,14 +1,20 @@
 import { withCliStore } from './with-store.js';
 import { importDirectoryFile } from '../../src/directory/import.js';
-import { exportPersonData, deletePersonData } from '../../src/directory/personal-data.js';
+import { exportPersonData, deletePersonData, type SubjectQuery } from '../../src/directory/personal-data.js';
 import { createQuestionLog } from '../../src/store/question-log.js';
+import { notificationJobsPersonalData } from '../../jobs/personal-data.js';
 
 const USAGE = [
   'usage:',
-  '  directory import FILE     load centres, people, roles and identities from YAML (idempotent; prints what changed)',
+  '  directory import FILE [--recreate-deleted]',
+  '                            load centres, people, roles and identities from YAML (idempotent; prints what changed).',
+  '                            People erased with "directory delete" are not re-created unless --recreate-deleted is given.',
   '  directory list            centres and people in the store',
-  '  directory export EMAIL    everything held about one person, as JSON',
-  '  directory delete EMAIL    delete one person (their centres\' returns are kept, submitter anonymised)',
+  '  directory export [EMAIL] [--slack USER_ID] [--teams AAD_OBJECT_ID]',
+  '                            everything held about one person (database and Redis), as one JSON document',
+  '  directory delete [EMAIL] [--slack USER_ID] [--teams AAD_OBJECT_ID]',
+  '                            erase one person everywhere; their centres\' returns are kept with the submitter removed.',
+  '                            --slack / --teams add chat ids the directory does not list (staff who only asked questions).',
 ].join('\n');
 
 function usage(problem?: string): number {
@@ -16,15 +22,44 @@ function usage(problem?: string): number {
   return 2;
 }
 
+/** EMAIL plus repeatable --slack / --teams ids (comma-separated lists allowed). */
+function parseSubject(args: string[]): { query: SubjectQuery; problem?: string } {
+  const query: Required<SubjectQuery> = { email: '', slackUserIds: [], teamsAadObjectIds: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^--(slack|teams)(?:=(.*))?$/.exec(a);
+    if (m) {
+      const value = m[2] ?? args[++i];
+      if (!value || value.startsWith('--')) return { query, problem: `--${m[1]} needs an id` };
+      const ids = value.split(',').map((x) => x.trim()).filter(Boolean);
+      (m[1] === 'slack' ? query.slackUserIds : query.teamsAadObjectIds).push(...ids);
+    } else if (a.startsWith('--')) {
+      return { query, problem: `unknown option ${a}` };
+    } else if (query.email) {
+      return { query, problem: 'give one EMAIL' };
+    } else if (!a.includes('@')) {
+      return { query, problem: `"${a}" is not an email address` };
+    } else {
+      query.email = a;
+    }
+  }
+  if (!query.email && !query.slackUserIds.length && !query.teamsAadObjectIds.length) return { query, problem: 'give an EMAIL, --slack USER_ID or --teams AAD_OBJECT_ID' };
+  return { query: { ...query, email: query.email || undefined } };
+}
+
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'import') {
-    if (rest.length !== 1) return usage('import takes one FILE');
+    const recreateDeleted = rest.includes('--recreate-deleted');
+    const files = rest.filter((a) => a !== '--recreate-deleted');
+    if (files.length !== 1 || files[0]!.startsWith('--')) return usage('import takes one FILE (and optionally --recreate-deleted)');
     return withCliStore('directory import', async ({ store, config, logger }) => {
-      const report = await importDirectoryFile(store, rest[0]!, logger, { timeZone: config.SCHEDULE_TIMEZONE });
+      const report = await importDirectoryFile(store, files[0]!, logger, { timeZone: config.SCHEDULE_TIMEZONE, recreateDeleted });
       for (const line of report.changes) process.stdout.write(`${line}\n`);
+      for (const line of report.refused) process.stdout.write(`${line}\n`);
       const s = (k: 'centres' | 'people') => `${report[k].created} created, ${report[k].updated} updated, ${report[k].unchanged} unchanged`;
-      process.stdout.write(`centres: ${s('centres')}; people: ${s('people')}${report.changes.length ? '' : ' (nothing changed)'}\n`);
+      const refused = report.refused.length ? `, ${report.refused.length} deleted and not re-created` : '';
+      process.stdout.write(`centres: ${s('centres')}; people: ${s('people')}${refused}${report.changes.length ? '' : ' (nothing changed)'}\n`);
       return 0;
     });
   }
@@ -44,19 +79,32 @@ export async function run(args: string[]): Promise<number> {
     });
   }
   if (sub === 'export' || sub === 'delete') {
-    if (rest.length !== 1 || !rest[0]!.includes('@')) return usage(`${sub} takes one EMAIL`);
+    const { query, problem } = parseSubject(rest);
+    if (problem) return usage(`${sub}: ${problem}`);
     return withCliStore(`directory ${sub}`, async ({ store, config, logger }) => {
-      const questionLog = createQuestionLog(store, config, logger);
-      if (sub === 'export') {
-        process.stdout.write(JSON.stringify(await exportPersonData(store, questionLog, rest[0]!), null, 2) + '\n');
-      } else {
-        const r = await deletePersonData(store, questionLog, rest[0]!, logger);
-        process.stdout.write(
-          `deleted ${r.email}: person and identities removed, ${r.questionsDeleted} logged question(s) deleted, ` +
-            `${r.returnsAnonymised} return version(s) kept for their centres with the submitter anonymised\n`,
-        );
+      const keys = createQuestionLog(store, config, logger).keys;
+      // Reminder and digest jobs for the person live in Redis (REDIS_URL, QUEUE_PREFIX) for up to 90 days.
+      const redis = notificationJobsPersonalData(config);
+      try {
+        if (sub === 'export') {
+          process.stdout.write(JSON.stringify(await exportPersonData(store, keys, query, [redis]), null, 2) + '\n');
+          return 0;
+        }
+        const r = await deletePersonData(store, keys, query, [redis], logger);
+        const who = r.email ?? [...(query.slackUserIds ?? []), ...(query.teamsAadObjectIds ?? [])].join(', ');
+        const lines = [
+          `deleted ${who}:`,
+          `  ${r.personDeleted ? 'directory entry, roles, centres and chat identities removed' : 'not in the directory; chat identities removed'}`,
+          `  ${r.questionsDeleted} logged question(s), ${r.answersDeleted} stored answer(s) and ${r.votesDeleted} vote(s) deleted`,
+          `  ${r.changed.notification_claims ?? 0} notification record(s) and ${r.changed[redis.name] ?? 0} queued job(s) in Redis deleted`,
+          `  ${r.returnsAnonymised} return version(s) kept for their centres, now shown as submitted by "deleted person"`,
+          ...(r.tombstoned ? ['  a directory file that still lists this email will not re-create them (import --recreate-deleted does)'] : []),
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+        return 0;
+      } finally {
+        await redis.close();
       }
-      return 0;
     });
   }
   return usage(sub && sub !== '--help' ? `unknown subcommand "${sub}"` : undefined);

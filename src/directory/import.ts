@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { currentWeekStart, weekStartOf } from '../shared/calendar.js';
 import type { Store } from '../store/store.js';
+import { DIRECTORY_ENTRIES_SETTING } from '../store/personal-data-repo.js';
 import type { DirectoryFile } from './file.js';
 
 export interface ImportReport {
@@ -9,6 +10,11 @@ export interface ImportReport {
   changes: string[];
   centres: { created: number; updated: number; unchanged: number };
   people: { created: number; updated: number; unchanged: number };
+  /**
+   * People the file lists who were erased with `directory delete`: not re-created (one line each, saying how to),
+   * unless the import was asked to re-create them.
+   */
+  refused: string[];
 }
 
 export interface ImportOptions {
@@ -22,10 +28,12 @@ export interface ImportOptions {
   timeZone?: string;
   /** Clock for "the week it is added" (tests). */
   now?: Date;
+  /** Re-create people the file lists who were erased with `directory delete` (`directory import FILE --recreate-deleted`). */
+  recreateDeleted?: boolean;
 }
 
-/** Settings key: email -> hash of that person's entry at the last import. */
-const ENTRIES_KEY = 'directory_file_entries';
+const ENTRIES_KEY = DIRECTORY_ENTRIES_SETTING;
+const day = (d: Date) => d.toISOString().slice(0, 10);
 
 function entryHash(p: DirectoryFile['people'][number]): string {
   const entry = { name: p.name, roles: [...p.roles].sort(), centres: [...p.centres].sort(), slack: p.slack ?? null, teams: p.teams ?? null };
@@ -43,8 +51,11 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
     changes: [],
     centres: { created: 0, updated: 0, unchanged: 0 },
     people: { created: 0, updated: 0, unchanged: 0 },
+    refused: [],
   };
   const repo = store.directory;
+  // Read before the transaction: the tombstones' key may need creating, which PGlite cannot do inside one.
+  const tombstones = await store.personalData.tombstones(file.people.map((p) => p.email));
   await repo.transaction(async (tx) => {
     const before = JSON.parse((await store.settings.get(ENTRIES_KEY, tx)) ?? '{}') as Record<string, string>;
     const after: Record<string, string> = {};
@@ -59,6 +70,19 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
     }
     for (const p of file.people) {
       const email = p.email.trim().toLowerCase();
+      const tombstone = tombstones.get(email);
+      let recreated = false;
+      if (tombstone && !(await repo.findPersonByEmail(email, tx))) {
+        if (!options.recreateDeleted) {
+          report.refused.push(
+            `person ${email}: not re-created: deleted on ${day(tombstone.deletedAt)} with "directory delete". ` +
+              'Remove them from the file, or run "directory import FILE --recreate-deleted" to add them again.',
+          );
+          continue;
+        }
+        await store.personalData.forgetTombstone(tombstone.key, tx);
+        recreated = true;
+      }
       after[email] = entryHash(p);
       if (options.changedOnly && before[email] === after[email] && (await repo.findPersonByEmail(email, tx))) {
         report.people.unchanged++;
@@ -73,7 +97,8 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
       if (await repo.setTeamsIdentity(id, p.teams ?? null, tx)) what.push(p.teams ? 'teams identity' : 'teams identity removed');
       const final = status === 'created' ? 'created' : what.length ? 'updated' : 'unchanged';
       report.people[final]++;
-      if (status === 'created') report.changes.push(`person ${p.email}: created (${p.roles.join(', ') || 'no roles'})`);
+      if (recreated) report.changes.push(`person ${p.email}: re-created after deletion on ${day(tombstone!.deletedAt)} (${p.roles.join(', ') || 'no roles'})`);
+      else if (status === 'created') report.changes.push(`person ${p.email}: created (${p.roles.join(', ') || 'no roles'})`);
       else if (what.length) report.changes.push(`person ${p.email}: updated ${what.join(', ')}`);
     }
     await store.settings.set(ENTRIES_KEY, JSON.stringify(after), tx);
@@ -84,6 +109,13 @@ export async function importDirectory(store: Store, file: DirectoryFile, logger?
     }
   });
   logger?.info({ centres: report.centres, people: report.people, changes: report.changes.length }, 'directory imported');
+  // Counted, not named: the log must not keep the email of someone who asked to be erased.
+  if (report.refused.length) {
+    logger?.warn(
+      { refused: report.refused.length },
+      'the directory file lists people who were deleted; they were not re-created (remove them from the file, or run "directory import FILE --recreate-deleted")',
+    );
+  }
   return report;
 }
 

@@ -63,20 +63,15 @@ export interface DirectoryRepo {
   /** Teams answered 403 (bot removed or blocked): stop trying until the person talks to the bot again. */
   markTeamsUnreachable(tenantId: string, aadObjectId: string): Promise<boolean>;
   getTeamsIdentity(tenantId: string, aadObjectId: string): Promise<TeamsIdentityRow | null>;
+  /**
+   * Retention: forget conversation references of Teams users no directory person links, unheard from since
+   * `before` (QUESTION_LOG_DAYS). Directory people's references stay: reminders need them. Returns how many.
+   */
+  expireUnlinkedTeamsIdentities(before: Date): Promise<number>;
 
   setDigestChannels(channels: DigestChannels, tx?: Queryable): Promise<boolean>;
   getDigestChannels(tx?: Queryable): Promise<DigestChannels>;
 
-  /** Raw rows held about one person, for a subject access export. */
-  personRecords(personId: number): Promise<{
-    person: Record<string, unknown> | null;
-    roles: Record<string, unknown>[];
-    leadCentres: Record<string, unknown>[];
-    slackIdentities: Record<string, unknown>[];
-    teamsIdentities: Record<string, unknown>[];
-  }>;
-  /** Deletes the person, their roles and identities (Teams rows with their conversation references too). */
-  deletePerson(personId: number, tx?: Queryable): Promise<boolean>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 }
 
@@ -319,6 +314,11 @@ export function createDirectoryRepo(db: Db): DirectoryRepo {
         : null;
     },
 
+    async expireUnlinkedTeamsIdentities(before) {
+      const r = await db.query('DELETE FROM teams_identities WHERE person_id IS NULL AND updated_at < $1 RETURNING aad_object_id', [before]);
+      return r.rows.length;
+    },
+
     async setDigestChannels(channels, tx = db) {
       const cur = await repo.getDigestChannels(tx);
       if (sameList(cur.slack, channels.slack) && sameList(cur.teams, channels.teams)) return false;
@@ -340,30 +340,6 @@ export function createDirectoryRepo(db: Db): DirectoryRepo {
       };
     },
 
-    async personRecords(personId) {
-      const [person, roles, leadCentres, slack, teams] = [
-        await db.query('SELECT * FROM people WHERE id = $1', [personId]),
-        await db.query('SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role', [personId]),
-        await db.query('SELECT centre_id FROM lead_centres WHERE person_id = $1 ORDER BY centre_id', [personId]),
-        await db.query('SELECT team_id, user_id FROM slack_identities WHERE person_id = $1', [personId]),
-        await db.query(
-          'SELECT tenant_id, aad_object_id, conversation_reference, reachable, updated_at FROM teams_identities WHERE person_id = $1',
-          [personId],
-        ),
-      ];
-      return {
-        person: person.rows[0] ?? null,
-        roles: roles.rows,
-        leadCentres: leadCentres.rows,
-        slackIdentities: slack.rows,
-        teamsIdentities: teams.rows,
-      };
-    },
-    async deletePerson(personId, tx = db) {
-      await tx.query('DELETE FROM teams_identities WHERE person_id = $1', [personId]);
-      const r = await tx.query('DELETE FROM people WHERE id = $1 RETURNING id', [personId]);
-      return r.rows.length > 0;
-    },
     transaction: (fn) => db.transaction(fn),
   };
   return repo;

@@ -33,7 +33,6 @@ export interface QuestionLogRepo {
   /** Deletes entries asked before `before`; returns how many. */
   purgeBefore(before: Date): Promise<number>;
   byUserHashes(hashes: string[]): Promise<QuestionLogRow[]>;
-  deleteByUserHashes(hashes: string[], tx?: Queryable): Promise<number>;
 }
 
 interface Row {
@@ -84,11 +83,6 @@ export function createQuestionLogRepo(db: Db, logger?: Logger): QuestionLogRepo 
         answered: x.answered,
         deliveryKey: x.delivery_key,
       }));
-    },
-    async deleteByUserHashes(hashes, tx = db) {
-      if (!hashes.length) return 0;
-      const r = await tx.query('DELETE FROM question_log WHERE user_hash = ANY($1::text[]) RETURNING id', [hashes]);
-      return r.rows.length;
     },
   };
 }

@@ -49,10 +49,6 @@ export interface ReturnsRepo {
   weeklyTotals(from: string, to: string): Promise<WeekTotals[]>;
   /** Latest versions of returns for weeks before `beforeWeek` amended at or after `since`, whatever their week. */
   amendedSince(since: Date, beforeWeek: string): Promise<StoredReturn[]>;
-  /** Versions a person submitted (subject access export). */
-  submittedBy(personId: number): Promise<ReturnVersion[]>;
-  /** Removes the person's id and name from the versions they submitted; returns how many. */
-  anonymiseSubmitter(personId: number, tx?: Queryable): Promise<number>;
 }
 
 interface VersionRow extends ReturnFigures {
@@ -249,20 +245,6 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
         for (const f of FIGURE_FIELDS) t[f] = Number(row[f]);
         return t;
       });
-    },
-    async submittedBy(personId) {
-      const r = await db.query<VersionRow>(
-        `SELECT ${versionCols} FROM attendance_return_versions v WHERE v.submitted_by = $1 ORDER BY v.week_start, v.centre_id, v.version`,
-        [personId],
-      );
-      return r.rows.map(toVersion);
-    },
-    async anonymiseSubmitter(personId, tx = db) {
-      const r = await tx.query(
-        'UPDATE attendance_return_versions SET submitted_by = NULL, submitted_by_name = NULL WHERE submitted_by = $1 RETURNING version',
-        [personId],
-      );
-      return r.rows.length;
     },
   };
 }

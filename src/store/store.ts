@@ -5,6 +5,7 @@ import { createSettingsRepo, type SettingsRepo } from './settings-repo.js';
 import { createDirectoryRepo, type DirectoryRepo } from './directory-repo.js';
 import { createReturnsRepo, type ReturnsRepo } from './returns-repo.js';
 import { createQuestionLogRepo, type QuestionLogRepo } from './question-log-repo.js';
+import { createPersonalDataRepo, type PersonalDataRepo } from './personal-data-repo.js';
 
 /** The durable store: one database plus typed repositories. No SQL outside src/store/. */
 export interface Store {
@@ -16,19 +17,23 @@ export interface Store {
   readonly directory: DirectoryRepo;
   readonly returns: ReturnsRepo;
   readonly questionLog: QuestionLogRepo;
+  /** One person's rows across every table: subject access export, erasure, tombstones (docs/data-protection.md). */
+  readonly personalData: PersonalDataRepo;
   health(): Promise<DbHealth>;
   close(): Promise<void>;
 }
 
 export function createStore(db: Db, logger?: Logger): Store {
+  const settings = createSettingsRepo(db);
   return {
     engine: db.engine,
     db,
     claims: createClaimsRepo(db),
-    settings: createSettingsRepo(db),
+    settings,
     directory: createDirectoryRepo(db),
     returns: createReturnsRepo(db),
     questionLog: createQuestionLogRepo(db, logger),
+    personalData: createPersonalDataRepo(db, settings),
     health: () => db.health(),
     close: () => db.close(),
   };

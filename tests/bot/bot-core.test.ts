@@ -248,17 +248,23 @@ describe.each(ENGINES)('bot repositories on %s', (engine) => {
 });
 
 describe('retention of the bot\'s own data', () => {
-  it('purgeBotData removes answers past QUESTION_LOG_DAYS and delivery claims past 7 days', async () => {
+  it('purgeBotData removes answers past QUESTION_LOG_DAYS, delivery claims past 7 days and strangers\' Teams references', async () => {
     const ts = await openTestStore('postgres');
     try {
       const config = loadConfig({ LOG_LEVEL: 'silent', QUESTION_LOG_DAYS: '30' });
       const ctx = await createAppContext(config, createLogger('silent'), { store: ts.store, answerer: { answer: async () => ({ answered: false, answer: '', citations: [] }) } });
+      await importDirectory(ts.store, parseDirectoryFile(DIRECTORY_YAML.replace('    roles: []\n', '    roles: []\n    teams: { aadObjectId: aad-jo, tenantId: tenant-1 }\n')));
       const repo = createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings));
       const a = await repo.save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [], asker: slack('U0') });
       await ctx.deliveries.claim('slack', 'event:old');
-      expect(await ctx.purgeBotData(new Date())).toEqual({ answers: 0, deliveries: 0 });
+      // Someone in no directory (perhaps another organisation) messaged the bot once; Jo is in the directory.
+      await ctx.directory.saveTeamsConversationReference({ aadObjectId: 'aad-stranger', tenantId: 'tenant-9' }, { conversation: { id: 'a:1' } });
+      await ctx.directory.saveTeamsConversationReference({ aadObjectId: 'aad-jo', tenantId: 'tenant-1' }, { conversation: { id: 'a:2' } });
+      expect(await ctx.purgeBotData(new Date())).toEqual({ answers: 0, deliveries: 0, teamsReferences: 0 });
       const later = new Date(Date.now() + 31 * 86_400_000);
-      expect(await ctx.purgeBotData(later)).toEqual({ answers: 1, deliveries: 1 });
+      expect(await ctx.purgeBotData(later)).toEqual({ answers: 1, deliveries: 1, teamsReferences: 1 });
+      expect(await ts.store.directory.getTeamsIdentity('tenant-9', 'aad-stranger')).toBeNull();
+      expect((await ts.store.directory.getTeamsIdentity('tenant-1', 'aad-jo'))?.conversationReference).toEqual({ conversation: { id: 'a:2' } });
       expect(await repo.get(a.id)).toBeNull();
       expect(await ctx.deliveries.claim('slack', 'event:old')).toBe(true);
       await ctx.close();
@@ -277,7 +283,7 @@ describe('retention of the bot\'s own data', () => {
       await ctx.deliveries.claim('slack', 'event:old');
       const services = jobsServicesFor(ctx, [], { reloadKnowledge: false });
       const result = await runHousekeeping(new Date(Date.now() + 31 * 86_400_000), { services, timeZone: 'Europe/London', logger });
-      expect(result.botDataPurged).toEqual({ answers: 1, deliveries: 1 });
+      expect(result.botDataPurged).toEqual({ answers: 1, deliveries: 1, teamsReferences: 0 });
       await ctx.close();
     } finally {
       await ts.close();

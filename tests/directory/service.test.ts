@@ -124,24 +124,64 @@ describe.each(ENGINES)('directory on %s', (engine) => {
     const attendance = new AttendanceService(t.store, dir, { timeZone: TZ, now: () => NOW });
     const log = new QuestionLog(t.store, { retentionDays: 180 });
     const figures = { sessions: 1, academic: 1, enrichment: 0, careers: 0, digital: 0, weekend: 0, attendances: 5, pupils: 5, fsm: 1, send: 1, parents: 0 };
-    await attendance.submit(p.sam, { centreId: 'acland-burghley', week: '2026-06-08', figures, idempotencyKey: 'del-1' });
+    await attendance.submit(p.sam, { centreId: 'acland-burghley', week: '2026-06-08', figures, idempotencyKey: 'slack:view:V0SAM:abc' });
     await log.record({ platform: 'slack', userId: 'U0LEAD001', question: 'When is the CPD day?', answered: false, at: NOW });
     await log.record({ platform: 'slack', userId: 'U0SOMEONE', question: 'Other person question', answered: false, at: NOW });
 
-    const exported = await exportPersonData(t.store, log, 'sam.okafor@example.org');
-    expect(exported.person.email).toBe('sam.okafor@example.org');
-    expect(exported.records.slackIdentities).toEqual([{ team_id: 'T0CAMDEN', user_id: 'U0LEAD001' }]);
-    expect(exported.returnsSubmitted.map((v) => [v.centreId, v.weekStart, v.version])).toEqual([['acland-burghley', '2026-06-08', 1]]);
-    expect(exported.questions.map((q) => q.question)).toEqual(['When is the CPD day?']);
+    const exported = await exportPersonData(t.store, log.keys, { email: 'sam.okafor@example.org' });
+    expect(exported.person?.email).toBe('sam.okafor@example.org');
+    expect(exported.records.slack_identities).toEqual([{ team_id: 'T0CAMDEN', user_id: 'U0LEAD001' }]);
+    expect(exported.records.person_roles).toEqual([{ role: 'oc_lead' }]);
+    expect(exported.records.attendance_return_versions!.map((v: any) => [v.centre_id, v.week_start, v.version])).toEqual([['acland-burghley', '2026-06-08', 1]]);
+    expect(exported.records.attendance_submission_keys!.map((k: any) => k.idempotency_key)).toEqual(['slack:view:V0SAM:abc']);
+    expect(exported.records.question_log!.map((q: any) => q.question)).toEqual(['When is the CPD day?']);
+    expect(exported.records.settings).toEqual([{ key: 'directory_file_entries', email: 'sam.okafor@example.org', entryHash: expect.any(String) }]);
     expect(JSON.parse(JSON.stringify(exported)).person.name).toBe('Sam Okafor');
 
-    const report = await deletePersonData(t.store, log, 'sam.okafor@example.org');
-    expect(report).toEqual({ email: 'sam.okafor@example.org', personDeleted: true, returnsAnonymised: 1, questionsDeleted: 1 });
+    const report = await deletePersonData(t.store, log.keys, { email: 'sam.okafor@example.org' });
+    expect(report).toMatchObject({ email: 'sam.okafor@example.org', personDeleted: true, returnsAnonymised: 1, questionsDeleted: 1, tombstoned: true });
     expect(await dir.findPersonByEmail('sam.okafor@example.org')).toBeNull();
     expect((await dir.resolveActor({ platform: 'slack', user: 'U0LEAD001', team: 'T0CAMDEN' })).person).toBeNull();
     const kept = await attendance.get('acland-burghley', '2026-06-08');
     expect(kept).toMatchObject({ submittedBy: null, submittedByName: null, figures });
+    // The submission's delivery id (a Slack view id the platform could link to Sam) is gone too.
+    const keys = await t.store.db.query<{ idempotency_key: string }>("SELECT idempotency_key FROM attendance_submission_keys WHERE centre_id = 'acland-burghley' AND week_start = '2026-06-08'");
+    expect(keys.rows.map((k) => k.idempotency_key)).toEqual([expect.stringMatching(/^erased:/)]);
+    expect((await t.store.settings.get('directory_file_entries')) ?? '').not.toContain('sam.okafor');
     expect((await t.store.questionLog.topUnanswered(new Date(0), new Date('2030-01-01'), 10)).map((q) => q.question)).toEqual(['Other person question']);
-    await expect(exportPersonData(t.store, log, 'sam.okafor@example.org')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(exportPersonData(t.store, log.keys, { email: 'sam.okafor@example.org' })).rejects.toThrow(/was deleted on \d{4}-\d\d-\d\d/);
+  });
+
+  it('a deleted person listed in the directory file is not re-created without --recreate-deleted, and the report says so', async () => {
+    // Sam was deleted above; the file still lists them.
+    for (const changedOnly of [true, false]) {
+      const r = await importDirectory(t.store, parseDirectoryFile(FIXTURE_YAML), undefined, { changedOnly });
+      expect(r.refused).toEqual([expect.stringMatching(/^person sam\.okafor@example\.org: not re-created: deleted on \d{4}-\d\d-\d\d .*--recreate-deleted/)]);
+      expect(r.changes.join('\n')).not.toContain('sam.okafor');
+      expect(await dir.findPersonByEmail('sam.okafor@example.org')).toBeNull();
+    }
+    expect((await t.store.settings.get('directory_file_entries')) ?? '').not.toContain('sam.okafor');
+    const again = await importDirectory(t.store, parseDirectoryFile(FIXTURE_YAML), undefined, { recreateDeleted: true });
+    expect(again.refused).toEqual([]);
+    expect(again.changes).toContain('person sam.okafor@example.org: re-created after deletion on ' + new Date().toISOString().slice(0, 10) + ' (oc_lead)');
+    expect((await dir.findPersonByEmail('sam.okafor@example.org'))?.roles).toEqual(['oc_lead']);
+    // The tombstone is gone with the explicit re-creation: an ordinary import keeps them.
+    expect((await importDirectory(t.store, parseDirectoryFile(FIXTURE_YAML))).refused).toEqual([]);
+    expect(await t.store.db.query('SELECT * FROM deleted_people')).toMatchObject({ rows: [] });
+  });
+
+  it('exports and erases someone known only by a chat id (plain staff), leaving no tombstone', async () => {
+    const log = new QuestionLog(t.store, { retentionDays: 180 });
+    await log.record({ platform: 'teams', userId: 'aad-staff-9', question: 'Where is the SEND guidance?', answered: true, at: NOW });
+    await dir.saveTeamsConversationReference({ aadObjectId: 'aad-staff-9', tenantId: 'tenant-1' }, { conversation: { id: 'a:staff9' } });
+    const exported = await exportPersonData(t.store, log.keys, { teamsAadObjectIds: ['aad-staff-9'] });
+    expect(exported.person).toBeNull();
+    expect(exported.records.question_log!.map((q: any) => q.question)).toEqual(['Where is the SEND guidance?']);
+    expect(exported.records.teams_identities).toEqual([expect.objectContaining({ aad_object_id: 'aad-staff-9', person_id: null })]);
+    const r = await deletePersonData(t.store, log.keys, { teamsAadObjectIds: ['aad-staff-9'] });
+    expect(r).toMatchObject({ personDeleted: false, questionsDeleted: 1, tombstoned: false, changed: { teams_identities: 1 } });
+    const after = await exportPersonData(t.store, log.keys, { teamsAadObjectIds: ['aad-staff-9'] });
+    expect(Object.values(after.records).flat()).toEqual([]);
+    await expect(exportPersonData(t.store, log.keys, { email: 'nobody@example.org' })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

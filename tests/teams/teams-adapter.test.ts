@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { activity, figures, LEAD, STAFF, startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.js';
+import { activity, figures, LEAD, STAFF, startTeamsHarness, TENANT, type TeamsHarness } from '../helpers/teams-harness.js';
 import { createSubjectKeys } from '../../src/store/subject-keys.js';
 
 let h: TeamsHarness;
@@ -240,5 +240,32 @@ describe('attendance', () => {
     await h.post(activity(h.connector.serviceUrl, { from: LEAD, text: 'attendance', conversation, mention: true }));
     await h.connector.waitFor(() => h.connector.messages().length >= 1, 'pointer to personal chat');
     expect(h.connector.messages()[0]!.body.text).toMatch(/personal chat/);
+  });
+});
+
+describe('other organisations (MICROSOFT_APP_TENANT_ID set)', () => {
+  let t: TeamsHarness;
+  beforeAll(async () => {
+    t = await startTeamsHarness({ config: { MICROSOFT_APP_TENANT_ID: TENANT } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses users of another tenant politely and stores nothing about them; its own tenant is served', async () => {
+    const stranger = { aadObjectId: '6f1c0000-0000-4000-8000-0000stranger', tenantId: '11111111-0000-4000-8000-000000000099' };
+    const res = await t.post(activity(t.connector.serviceUrl, { from: stranger, text: 'What does the career club offer?' }));
+    expect(res.status).toBe(200);
+    await t.connector.waitFor(() => t.connector.messages().length >= 1, 'the refusal');
+    expect(t.connector.messages()[0]!.body.text).toMatch(/only work for staff in this school network's Microsoft 365 organisation/);
+    // An install from another organisation is not remembered either.
+    await t.post(activity(t.connector.serviceUrl, { from: stranger, type: 'conversationUpdate', membersAdded: [{ id: '28:camden-bot' }] }));
+    expect(t.directory.references.size).toBe(0);
+    const answers = await t.store.store.db.query('SELECT count(*)::int AS n FROM bot_answers');
+    expect(answers.rows[0]).toEqual({ n: 0 });
+
+    await t.post(activity(t.connector.serviceUrl, { from: STAFF, text: 'What does the career club offer?' }));
+    await t.connector.waitFor(() => t.connector.messages().some((m) => m.body.attachments), 'the answer for the own tenant');
+    expect(t.directory.references.has(`${TENANT}:${STAFF.aadObjectId}`)).toBe(true);
   });
 });
