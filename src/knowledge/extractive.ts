@@ -1,5 +1,6 @@
 import { isPairTerm, type Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { holdsFacts } from './facts.js';
+import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { termCredit, type Query, type QueryTerm } from './retrieval.js';
 import { tokenize } from './tokenizer.js';
 
@@ -14,6 +15,8 @@ export interface SelectedSentence extends Passage {
   score: number;
   /** Share of the question's words in the sentence itself (its context not counted), 0..1. */
   coverage: number;
+  /** Share of the question's words in the sentence with its context (heading, opening and previous sentence at half). */
+  inContext: number;
   /**
    * The sentence is about the question: it holds a good share of its words itself, or follows one that does
    * ("The Head Start Programme… supports young people." "Thirty participants have…").
@@ -21,6 +24,8 @@ export interface SelectedSentence extends Passage {
   onTopic: boolean;
 }
 
+/** The sentences that give an asked-for fact must hold this share of the question's words (with their context). */
+const MIN_FACT_PASSAGE_COVERAGE = 0.4;
 /** A neighbouring sentence brought in for the asked-for fact must hold this share of the question's words. */
 const NEIGHBOUR_MIN_COVERAGE = 0.2;
 const ANAPHORIC = /^(?:These|This|Those|They|It|Its|Their|Such|Both|He|She|The latter|The former)\b/;
@@ -135,7 +140,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       if (words < 5) score -= 0.2;
       // Long units cover more words by chance; a list with its lead-in is judged like a long sentence.
       if (words > 45) score -= 0.12 * Math.log2(words / 45);
-      candidates.push({ text, chunkRank: rank, position, score, coverage, onTopic: false });
+      candidates.push({ text, chunkRank: rank, position, score, coverage, inContext: covered / totalWeight, onTopic: false });
     });
   });
   candidates.sort((a, b) => b.score - a.score);
@@ -154,14 +159,14 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
     // …when it is on the question's topic itself: a figure in the next sentence about something else is no answer.
     const onTopic = (coverageAt.get(`${best.chunkRank}:${best.position + 1}`) ?? 0) >= NEIGHBOUR_MIN_COVERAGE;
     if (next && onTopic && holdsFacts(query.asks, next) && !chosen.some((s) => s.chunkRank === best.chunkRank && s.position === best.position + 1)) {
-      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score, coverage: coverageAt.get(`${best.chunkRank}:${best.position + 1}`) ?? 0, onTopic: false });
+      chosen.push({ text: next, chunkRank: best.chunkRank, position: best.position + 1, score: best.score, coverage: coverageAt.get(`${best.chunkRank}:${best.position + 1}`) ?? 0, inContext: 0, onTopic: false });
     }
   }
   // A sentence that starts "These three ambitions..." needs the sentence before it to make sense.
   for (const c of [...chosen]) {
     if (c.position > 0 && ANAPHORIC.test(c.text) && !chosen.some((s) => s.chunkRank === c.chunkRank && s.position === c.position - 1)) {
       const prev = unitsByRank[c.chunkRank]![c.position - 1]!;
-      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score, coverage: coverageAt.get(`${c.chunkRank}:${c.position - 1}`) ?? 0, onTopic: false });
+      if (!prev.includes('\n')) chosen.push({ text: prev, chunkRank: c.chunkRank, position: c.position - 1, score: c.score, coverage: coverageAt.get(`${c.chunkRank}:${c.position - 1}`) ?? 0, inContext: 0, onTopic: false });
     }
   }
   for (const c of chosen) {
@@ -176,6 +181,35 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
 }
 
 /**
+ * A name in the question that the documents know ("Maria Fidelis", "LaSWAP", "Haverstock": words they always write
+ * with a capital, used in a few passages) must be in the passage the answer comes from: a figure about attendance
+ * in general does not answer "what's Maria Fidelis's attendance?".
+ */
+export function namesInAnswer(index: Bm25Index, query: Query, sentences: SelectedSentence[], ranked: ScoredChunk[], names: ReadonlySet<string>, question: string, lexicon: Lexicon = defaultLexicon()): boolean {
+  if (!sentences.length) return false;
+  // The question must use it as a name too: written with a capital, or a word general English does not know
+  // ("laswap"); "kids" is not the "Kids" of "Camden Kids Talk".
+  const capitalised = new Set(tokenize(question.replace(/(^|[.?!]\s+)\S+/g, '$1').replace(/\b\p{Ll}[\p{L}'’-]*/gu, '')).map((t) => t.term));
+  const chunk = ranked[sentences[0]!.chunkRank]!.chunk;
+  const terms = termSet(index, `${chunk.section}\n${chunk.text}`);
+  const rare = index.size * NAME_MAX_SHARE;
+  for (const qt of query.terms) {
+    if (qt.fromContext || !qt.word || !names.has(qt.term) || CALENDAR.test(qt.word)) continue;
+    if (!capitalised.has(qt.term) && lexicon.informativeness(qt.word) < NAME_MIN_INFORMATIVENESS) continue;
+    const df = index.df(qt.term);
+    if (df === 0 || df > rare) continue;
+    if (termCredit(index, query, qt, (t) => terms.has(t)) === 0) return false;
+  }
+  return true;
+}
+
+const CALENDAR = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?$/;
+/** A name written in lower case in the question still counts when general English hardly knows the word. */
+const NAME_MIN_INFORMATIVENESS = 0.8;
+/** A name used by more than this share of the passages (Camden, London) is the setting, not the subject. */
+const NAME_MAX_SHARE = 0.1;
+
+/**
  * Whether the chosen sentences hold the kind of fact the question asks for (facts.ts): a figure for "how many", a
  * share for "what percentage", money for "how much does it cost", a date or period for "when", contact details
  * for "what is their email". A passage about the right topic without it must not be passed off as the answer.
@@ -187,6 +221,9 @@ export function holdsAskedFact(index: Bm25Index, query: Query, sentences: Select
   const best = sentences.filter((s) => s.chunkRank === sentences[0]!.chunkRank);
   const onTopic = best.filter((s) => s.onTopic);
   if (!holdsFacts(query.asks, onTopic.map((s) => s.text).join(' '))) return false;
+  // And that passage must answer the question itself, not lend its figure to another passage's topic ("the A level
+  // pass rate" is not the NPQSL's 100% pass rate).
+  if (query.asks.size && Math.max(...best.map((s) => s.inContext)) < MIN_FACT_PASSAGE_COVERAGE) return false;
   return true;
 }
 

@@ -12,7 +12,7 @@ import { defaultLexicon, type Lexicon } from './lexicon.js';
  * compromise by measurement: on the corpus sentences wink-nlp takes about 0.09 ms a sentence against 1.5 ms, and
  * the few kinds it does not tag (money, people) are read from its tokens and from WordNet.
  */
-export type FactKind = 'number' | 'percent' | 'money' | 'time' | 'schedule' | 'period' | 'frequency' | 'person' | 'contact' | 'free';
+export type FactKind = 'number' | 'percent' | 'money' | 'time' | 'schedule' | 'period' | 'frequency' | 'person' | 'contact' | 'free' | 'procedure';
 
 /** The kinds of fact a question asks for (none for "what is…", "is there…", "tell me about…"). */
 export function askedFacts(question: string): Set<FactKind> {
@@ -37,7 +37,10 @@ export function askedFacts(question: string): Set<FactKind> {
   ) {
     out.add(recurring || /\bwhat time\b|\bopening (?:hours|times)\b/.test(q) ? 'schedule' : 'time');
   }
-  if (/\b(?:e-?mail|phone|telephone|contact (?:details|number)|mobile number|number to call|out of hours number)\b/.test(q)) out.add('contact');
+  // "How do I book…", "can I claim…": the answer must say what to do (a step, a form, someone to contact), not
+  // only that the thing exists.
+  if (/^\s*(?:how (?:do|can|should|would) (?:i|we)|how to|can (?:i|we)|am i (?:allowed|able|entitled)|are we (?:allowed|able|entitled)|where do (?:i|we)|who do (?:i|we) (?:ask|contact|speak|talk))\b/.test(q)) out.add('procedure');
+  if (/\b(?:e-?mail|telephone|contact (?:details|number)|mobile number|number to call|out of hours number)\b/.test(q)) out.add('contact');
   if (/^\s*(?:who|whom)\b|\bwho (?:is|are|was|were|leads?|runs?|chairs?|sits?|backed|funds?|funded|delivers?|designed|decides?)\b/.test(q)) out.add('person');
   return out;
 }
@@ -54,6 +57,7 @@ const SATISFIES: Record<FactKind, FactKind[]> = {
   person: ['person'],
   contact: ['contact'],
   free: ['free'],
+  procedure: ['procedure', 'contact'],
 };
 
 /** Does the text hold each kind of fact asked for? */
@@ -75,6 +79,8 @@ const FREE_WORDS = /\b(?:free|no cost|no charge|fully funded|funded places?)\b/i
 // day ("Saturdays", "after school", "8am"), which answers "when does it run?" but not "when are the holidays?".
 const DATE_WORDS = /\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(?:autumn|spring|summer) term\b|\bhalf[- ]term\b|\b(?:19|20)\d\d\b/i;
 const PERIOD_WORDS = /\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|\b\d{1,2}:\d\d\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b|\bevenings?\b|\bafter[- ]school\b|\bholidays?\b/i;
+/** A sentence that tells a reader what to do: "you can…", "to apply, …", "contact…", "book through…". */
+const PROCEDURE_WORDS = /\b(?:you (?:can|should|need to|must|may)|to (?:apply|book|register|refer|request|sign up|enrol|claim|join)\b[^.]*,|(?:apply|book|register|sign up|enrol) (?:via|through|online|at|by)|contact (?:the|your|us)|by emailing|please (?:contact|email|call|visit)|form (?:is|can be) (?:found|downloaded))/i;
 const PHONE = /(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b/;
 
 let nlp: WinkMethods | undefined;
@@ -136,6 +142,7 @@ export function factKinds(text: string, lexicon: Lexicon = defaultLexicon()): Se
   if (DATE_WORDS.test(text)) found.add('time');
   if (PERIOD_WORDS.test(text)) found.add('period');
   if (PHONE.test(text)) found.add('contact');
+  if (PROCEDURE_WORDS.test(text)) found.add('procedure');
   if (/\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|dozens?)\b/i.test(text)) found.add('number');
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(text, found);

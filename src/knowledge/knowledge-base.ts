@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 import { Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { chunkDocument, type ChunkOptions } from './chunker.js';
-import { evidenceCoverage, holdsAskedFact, selectSentences, type SelectedSentence } from './extractive.js';
+import { bestEvidence, holdsAskedFact, namesInAnswer, selectSentences, type SelectedSentence } from './extractive.js';
 import { loadFactReader } from './facts.js';
 import { defaultLexicon } from './lexicon.js';
 import { LlmAnswerer, type LlmOptions } from './llm-answerer.js';
@@ -17,7 +17,7 @@ import { cacheKey, readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { loadPromptFolder, type PromptTemplate } from './prompt-folder.js';
 import { assessSupport, buildQuery, search, type Support } from './retrieval.js';
 import type { Answer, Answerer, AskOptions, Citation } from './types.js';
-import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms } from './vocabulary.js';
+import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms, learnNames } from './vocabulary.js';
 
 export interface KnowledgeBaseOptions {
   /** Folder of documents (KNOWLEDGE_DIR). */
@@ -67,6 +67,8 @@ export interface DetailedAnswer extends Answer {
 
 interface IndexState {
   index: Bm25Index;
+  /** Words the documents always write as names (see learnNames). */
+  names: Set<string>;
   documents: DocumentSummary[];
   failures: LoadFailure[];
   loadedAt: Date;
@@ -77,6 +79,8 @@ const DEFAULT_PROMPT_DIR = fileURLToPath(new URL('../../prompts/answer/', import
 const PASSAGES_FOR_MODEL = 5;
 /** One sentence, or two neighbouring ones, must hold this share of the question's (IDF-weighted) words. */
 export const MIN_EVIDENCE_COVERAGE = 0.5;
+/** A question word carrying this share of the question's weight must be in the evidence (or its context). */
+export const MAX_MISSING_SHARE = 0.4;
 const EXCERPT_MAX_CHARS = 600;
 
 /**
@@ -221,8 +225,13 @@ export class KnowledgeBase implements Answerer {
     const log = this.options.logger;
     // The evidence must also sit together in one sentence (or a list with its lead-in), not be scattered over a
     // passage: "What are the term dates for 2026?" finds "term", "date" and "2026" in one passage, never in one sentence.
-    if (support.supported && evidenceCoverage(index, query, ranked, 4, support.usedContext) < MIN_EVIDENCE_COVERAGE) {
-      support = { ...support, supported: false, reason: 'not_covered' };
+    if (support.supported) {
+      const evidence = bestEvidence(index, query, ranked, 4, support.usedContext);
+      // …and no word that carries much of the question may be missing from it: "how many teachers left" is not
+      // answered by a sentence about teachers that says nothing of leaving.
+      if (evidence.coverage < MIN_EVIDENCE_COVERAGE || (evidence.missing[0]?.weight ?? 0) >= MAX_MISSING_SHARE) {
+        support = { ...support, supported: false, reason: 'not_covered' };
+      }
     }
     if (!support.supported) {
       log.info({ answered: false, reason: support.reason, coverage: round(support.coverage) }, 'knowledge answer');
@@ -253,6 +262,10 @@ export class KnowledgeBase implements Answerer {
     }
     const sentences = selectSentences(index, query, ranked);
     if (!sentences.length) return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
+    if (!namesInAnswer(index, query, sentences, ranked, state.names, q)) {
+      log.info({ answered: false, reason: 'name_not_found', coverage: round(support.coverage) }, 'knowledge answer');
+      return { ...this.abstain(state, { ...support, reason: 'not_covered' }), mode: 'abstain', coverage: support.coverage };
+    }
     if (!holdsAskedFact(index, query, sentences, ranked)) {
       log.info({ answered: false, reason: 'fact_not_found', coverage: round(support.coverage) }, 'knowledge answer');
       return { ...this.abstain(state, { ...support, reason: 'fact_not_found' }), mode: 'abstain', coverage: support.coverage };
@@ -374,7 +387,8 @@ export class KnowledgeBase implements Answerer {
     defaultLexicon();
     loadFactReader();
     const loadedAt = new Date();
-    this.state = { index, documents, failures, loadedAt, fingerprint }; // the atomic swap
+    const nameTerms = learnNames(chunks.map((c) => c.text));
+    this.state = { index, names: nameTerms, documents, failures, loadedAt, fingerprint }; // the atomic swap
     log.info({ documents: documents.length, chunks: chunks.length, skipped: failures.length, fromCache, ms: Math.round(performance.now() - started) }, 'knowledge index built');
     return { documents, chunks: chunks.length, failures, loadedAt, fingerprint, fromCache };
   }

@@ -88,7 +88,10 @@ export function buildQuery(index: Bm25Index, question: string, context?: string,
       if (!fromContext) concepts.add(c);
       if (!terms.has(c)) terms.set(c, { term: c, weight, coverageWeight: weight, fromContext, idf: 0 });
     }
-    if (!fromContext) expandUnknownWords(index, lexicon, tokens, terms);
+    if (!fromContext) {
+      expandUnknownWords(index, lexicon, tokens, terms);
+      addWrittenAsOne(index, tokens, terms, weight);
+    }
   };
   // "What year / which date / what time…" names the slot the answer fills, not the topic: those words are not scored.
   addText(q.replace(FRAME_SLOT, '$1'), 1, false);
@@ -149,7 +152,7 @@ export function search(index: Bm25Index, query: Query, k: number): ScoredChunk[]
   return index.search(weights, k);
 }
 
-const FRAME_SLOT = /\b(what|which)\s+(?:year|years|date|dates|month|day|time)\b/gi;
+const FRAME_SLOT = /\b(what|which)\s+(?:year|years|date|dates|month|day|time|organisations?|organizations?|groups?|partners?|companies|company|charities|charity|people|person)\b/gi;
 
 /** Weight kept by the commonest English words in the support test (see buildQuery). */
 export const GENERAL_FLOOR = 0.35;
@@ -159,6 +162,30 @@ const RARE_DF = 2;
 const ALTERNATIVE_WEIGHT = 0.8;
 /** WordNet senses looked at per part of speech, commonest first: rarer senses drift off topic. */
 const SYNONYM_SENSES = 3;
+
+/**
+ * A letter and a word that the documents write as one ("A level" -> "A-level", "e safety" -> "e-safety"): the
+ * joined word becomes a question term of its own, so the passage that has the whole thing outweighs one with only
+ * "level". The word alone is another, weaker way of saying it. (Two whole words keep their word pair instead.)
+ */
+function addWrittenAsOne(index: Bm25Index, tokens: Token[], terms: Map<string, QueryTerm>, weight: number): void {
+  const written = tokens.filter((t) => !t.joined);
+  for (let i = 0; i + 1 < written.length; i++) {
+    const a = written[i]!;
+    const b = written[i + 1]!;
+    if (a.word.length !== 1 || b.word.length < 2 || b.stop) continue;
+    const word = a.word + b.word;
+    const term = stem(word);
+    if (terms.has(term) || index.df(term) === 0 || terms.size >= MAX_QUERY_TERMS) continue;
+    const parts = [a, b].filter((t) => !t.stop).map((t) => t.term);
+    terms.set(term, { term, weight, coverageWeight: weight, fromContext: false, word, idf: 0, alternatives: [{ terms: parts, credit: 0.5 }] });
+    // The parts now count through the whole word.
+    for (const p of [a, b]) {
+      const qt = terms.get(p.term);
+      if (qt && !p.stop && (index.df(p.term) > 0 || !qt.alternatives?.length)) qt.coverageWeight = 0;
+    }
+  }
+}
 
 /**
  * For each question word the documents never use, find how they might say it instead: the word joined with its

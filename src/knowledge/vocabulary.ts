@@ -206,3 +206,22 @@ function matchInitials(words: string[], acronym: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Words the documents treat as names: written with a capital (or in capitals) wherever they stand inside a
+ * sentence ("Maria Fidelis", "Haverstock", "LaSWAP", "Google"), never in lower case. Returned as stemmed terms.
+ */
+export function learnNames(texts: Iterable<string>): Set<string> {
+  const capital = new Map<string, number>();
+  const lower = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/(?<=[\p{L}\d,;:)’'"”] )[\p{L}][\p{L}'’-]*/gu)) {
+      const word = m[0].replace(/['’]s$/, '');
+      const term = tokenize(word).filter((t) => !t.stop && !t.joined)[0]?.term;
+      if (!term) continue;
+      if (/^\p{Lu}/u.test(word)) capital.set(term, (capital.get(term) ?? 0) + 1);
+      else lower.add(term);
+    }
+  }
+  return new Set([...capital.keys()].filter((t) => !lower.has(t)));
+}
