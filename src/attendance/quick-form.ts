@@ -1,13 +1,17 @@
 import { ValidationError, type FieldProblem } from '../errors.js';
 import { FIGURE_FIELDS, type FigureField, type ReturnFigures } from './types.js';
-import { cleanNote, figureProblems, noteProblems } from './schema.js';
+import { cleanNote, figureValueProblem, noteProblems } from './schema.js';
 import { isIsoDate } from '../shared/calendar.js';
 
-/** A parsed quick form, before the service checks the week and the person's rights. */
+/**
+ * A parsed quick form, before the service checks the week and the person's rights: only what was typed. The
+ * service completes the figures (an amendment keeps those not given; a first return takes 0 for them).
+ */
 export interface QuickForm {
   centreId?: string;
   week?: string;
-  figures: ReturnFigures;
+  figures: Partial<ReturnFigures>;
+  /** undefined: not given (an amendment keeps the note); null: `note ""` or `note none` (clears it). */
   note?: string | null;
 }
 
@@ -38,10 +42,6 @@ const ALIASES: Record<string, Keyword> = {
   w: 'week',
 };
 
-/** Required in every quick form; the others default to 0 (the cross-field rules then report inconsistencies). */
-const REQUIRED: readonly FigureField[] = ['sessions', 'attendances', 'pupils'];
-const SESSION_TYPES: readonly FigureField[] = ['academic', 'enrichment', 'careers', 'digital'];
-
 function keywordOf(word: string): Keyword | undefined {
   const w = word.toLowerCase().replace(/[:=]$/, '');
   // Own properties only: "constructor" or "__proto__" must not find Object.prototype's members.
@@ -57,6 +57,11 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** True when a word is a quick-form keyword or close to one (a typo the quick form's parser explains best). */
+export function isQuickFormWord(word: string): boolean {
+  return startsQuickForm(word) || suggestion(word.replace(/[:=,;].*$/, '')) !== undefined;
 }
 
 function suggestion(word: string): Keyword | undefined {
@@ -137,8 +142,9 @@ export const QUICK_FORM_HELP =
   'Example: sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3 — optional: week YYYY-MM-DD, centre <id>, note "...".';
 
 /**
- * Parses `keyword number` pairs in any order plus optional `week`, `centre` and `note "..."`.
- * sessions, attendances and pupils are required; other figures default to 0. All problems are reported together.
+ * Parses `keyword number` pairs in any order plus optional `week`, `centre` and `note "..."`: what was typed, each
+ * figure a whole number from 0 to 10,000 (a bad one is named with the text as typed). Which figures a return needs is
+ * the service's rule (completeFigures), since an amendment needs none. All problems are reported together.
  */
 export function parseQuickForm(text: string): QuickForm {
   const tokens = tokenise(text);
@@ -213,11 +219,13 @@ export function parseQuickForm(text: string): QuickForm {
       if (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) centreId = id;
       else problems.push({ field: 'centre', message: `centre must be a centre id like acland-burghley, got "${v.slice(0, 40)}".` });
     } else if (kw === 'note') {
-      note = cleanNote(valueTok.text);
+      // `note ""` or `note none` clears the note of the return already in.
+      note = /^none$/i.test(valueTok.text.trim()) ? null : cleanNote(valueTok.text);
       problems.push(...noteProblems(note));
     } else {
       const n = parseNumber(v);
-      if (n === undefined) problems.push({ field: kw, message: `${kw} must be a whole number, got "${v.slice(0, 20)}".` });
+      const problem = n === undefined ? `${kw} must be a whole number, got "${v.slice(0, 20)}".` : figureValueProblem(kw, n, 'keywords', v);
+      if (problem) problems.push({ field: kw, message: problem });
       else values[kw] = n;
     }
   }
@@ -225,20 +233,8 @@ export function parseQuickForm(text: string): QuickForm {
   if (!tokens.length) {
     throw new ValidationError([{ field: 'form', message: `The quick form is empty. ${QUICK_FORM_HELP}` }]);
   }
-  for (const f of REQUIRED) {
-    if (!seen.has(f)) problems.push({ field: f, message: `${f} is missing.` });
-  }
-  const sessions = values.sessions;
-  if (sessions !== undefined && sessions > 0 && SESSION_TYPES.every((t) => !seen.has(t))) {
-    problems.push({
-      field: 'sessions',
-      message: `say how the ${sessions} sessions split by type: academic, enrichment, careers, digital (they must add up to ${sessions}).`,
-    });
-  }
   if (problems.length) throw new ValidationError(problems);
-
-  const figures = Object.fromEntries(FIGURE_FIELDS.map((f) => [f, values[f] ?? 0])) as unknown as ReturnFigures;
-  const ruleProblems = figureProblems(figures);
-  if (ruleProblems.length) throw new ValidationError(ruleProblems);
+  const figures: Partial<ReturnFigures> = {};
+  for (const f of FIGURE_FIELDS) if (values[f] !== undefined) figures[f] = values[f];
   return { figures, ...(week ? { week } : {}), ...(centreId ? { centreId } : {}), ...(note !== undefined ? { note } : {}) };
 }

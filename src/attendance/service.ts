@@ -4,11 +4,12 @@ import type { Store } from '../store/store.js';
 import type { DirectoryService } from '../directory/service.js';
 import { hasRole, returnDue } from '../directory/service.js';
 import type { Centre, Person } from '../directory/types.js';
-import { checkWeek, cleanNote, figureProblems, noteProblems } from './schema.js';
+import { checkWeek, cleanNote, completeFigures, figureValueProblem, noteProblems } from './schema.js';
+import { FIGURE_FIELDS } from './types.js';
 import { parseQuickForm, type QuickForm } from './quick-form.js';
 import { returnsToCsv } from './csv.js';
 import { isIsoDate, recentWeeks, weekJustEnded, weekStartOf } from '../shared/calendar.js';
-import type { ReturnSubmission, ReturnVersion, StoredReturn, SubmitResult, WeekTotals } from './types.js';
+import type { ReturnFigures, ReturnSubmission, ReturnVersion, StoredReturn, SubmitResult, WeekTotals } from './types.js';
 
 export interface AttendanceServiceOptions {
   /** SCHEDULE_TIMEZONE, e.g. Europe/London. */
@@ -74,7 +75,17 @@ export class AttendanceService {
     if (!centre.active) problems.push({ field: 'centre', message: `${centre.name} is no longer active; returns are closed.` });
     const week = checkWeek(submission.week, this.now(), this.opts.timeZone, hasRole(person, 'admin'));
     problems.push(...week.problems);
-    problems.push(...figureProblems(submission.figures));
+    const given = submission.figures;
+    const names = submission.fieldNames ?? 'keywords';
+    if (typeof given !== 'object' || given === null) problems.push({ field: 'figures', message: 'figures are missing.' });
+    else {
+      const unknown = Object.keys(given).filter((k) => !(FIGURE_FIELDS as readonly string[]).includes(k));
+      if (unknown.length) problems.push({ field: 'figures', message: `unknown field(s): ${unknown.join(', ')}.` });
+      for (const f of FIGURE_FIELDS) {
+        const problem = given[f] === undefined ? null : figureValueProblem(f, given[f], names);
+        if (problem) problems.push({ field: f, message: problem });
+      }
+    }
     if (submission.note !== undefined && submission.note !== null && typeof submission.note !== 'string') {
       problems.push({ field: 'note', message: 'note must be text.' });
     }
@@ -87,11 +98,15 @@ export class AttendanceService {
     }
     if (problems.length) throw new ValidationError(problems);
 
-    const figures = { ...submission.figures };
+    const figures: Partial<ReturnFigures> = {};
+    for (const f of FIGURE_FIELDS) if (given[f] !== undefined) figures[f] = given[f];
     const result = await this.store.returns.submit({
       centreId: centre.id,
       weekStart: week.weekStart,
       figures,
+      // Under the row lock, against the version it amends: a first return needs the core figures; an amendment
+      // keeps what was not given. Then the rules between fields, on the whole return.
+      complete: (g, previous) => completeFigures(g, previous, names),
       note,
       submittedBy: person.id,
       submittedByName: person.name,

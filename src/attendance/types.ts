@@ -57,8 +57,15 @@ export interface ReturnSubmission {
   centreId: string;
   /** Any date (YYYY-MM-DD) in the week meant; normalised to that week's Monday. */
   week: string;
-  figures: ReturnFigures;
+  /**
+   * The figures given. An amendment keeps every figure not given; a first return needs sessions, attendances and
+   * pupils (and a session type when sessions > 0) and takes 0 for the others.
+   */
+  figures: Partial<ReturnFigures>;
+  /** undefined keeps the note of the return already in; null (or "") clears it. */
   note?: string | null;
+  /** How problems name fields: the quick form's keywords (default) or the forms' labels. */
+  fieldNames?: 'keywords' | 'labels';
   /**
    * Decides duplicates: the same key delivered twice stores one version.
    * Derive it from the platform delivery (Slack trigger/view id, Teams activity id), never random per attempt.

@@ -1,30 +1,45 @@
-import { FIGURE_FIELDS, FIGURE_LABELS, type SubmitResult } from '../attendance/types.js';
+import { FIGURE_FIELDS, FIGURE_LABELS, type FieldChange, type SubmitResult } from '../attendance/types.js';
+import { formatDate } from '../digest/dates.js';
 import type { Reply, ReplyBlock } from '../shared/reply.js';
 import type { StatusRow } from './ports.js';
 
+function changeLine(c: FieldChange): string {
+  if (c.field === 'note') {
+    if (c.to === null) return 'Note: removed';
+    return c.from === null ? `Note: added “${oneLine(String(c.to))}”` : `Note: now “${oneLine(String(c.to))}”`;
+  }
+  return `${FIGURE_LABELS[c.field]}: ${c.from} → ${c.to}`;
+}
+
+function oneLine(text: string, max = 80): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+/**
+ * What the lead sees after submitting (quick form, modal, card): what happened first, then for an amendment what
+ * changed (the figures not given were kept), then the return as it now stands.
+ */
 export function submitReply(result: SubmitResult, centreName: string): Reply {
   const r = result.stored;
+  const week = `week of ${formatDate(r.weekStart)}`;
   const headline =
     result.status === 'amended'
-      ? `Return amended for ${centreName}, week of ${r.weekStart} (version ${r.version}).`
+      ? `Return amended for ${centreName}, ${week} (version ${r.version}).`
       : result.status === 'unchanged'
-        ? `No change: the return for ${centreName}, week of ${r.weekStart}, already has these figures (version ${r.version}).`
+        ? `No change: the return for ${centreName}, ${week}, already has these figures (version ${r.version}).`
         : result.status === 'duplicate'
-          ? `Already received: the return for ${centreName}, week of ${r.weekStart} (version ${r.version}).`
-          : `Return received for ${centreName}, week of ${r.weekStart}. Thank you.`;
-  const blocks: ReplyBlock[] = [
-    { kind: 'notice', tone: 'success', text: headline },
-    { kind: 'fields', fields: FIGURE_FIELDS.map((f) => ({ label: FIGURE_LABELS[f], value: String(r.figures[f]) })) },
-  ];
+          ? `Already received: the return for ${centreName}, ${week} (version ${r.version}).`
+          : `Return received for ${centreName}, ${week}. Thank you.`;
+  const blocks: ReplyBlock[] = [{ kind: 'notice', tone: 'success', text: headline }];
+  const changed = result.status === 'amended' ? result.changes.map(changeLine) : [];
+  if (changed.length) blocks.push({ kind: 'paragraph', text: `Changed:\n${changed.join('\n')}\nEverything else is as it was.` });
+  blocks.push({ kind: 'fields', fields: FIGURE_FIELDS.map((f) => ({ label: FIGURE_LABELS[f], value: String(r.figures[f]) })) });
   if (r.note) blocks.push({ kind: 'paragraph', text: `Note: ${r.note}` });
-  if (result.status === 'amended' && result.changes.length) {
-    blocks.push({
-      kind: 'table',
-      columns: ['Changed', 'From', 'To'],
-      rows: result.changes.map((c) => [c.field === 'note' ? 'Note' : FIGURE_LABELS[c.field], String(c.from ?? ''), String(c.to ?? '')]),
-    });
-  }
-  const summary = FIGURE_FIELDS.map((f) => `${f} ${r.figures[f]}`).join(', ');
+  const summary = changed.length ? `Changed: ${changed.join('; ')}.` : FIGURE_FIELDS.map((f) => `${f} ${r.figures[f]}`).join(', ');
   return { text: `${headline} ${summary}`, blocks };
 }
 

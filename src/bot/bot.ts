@@ -10,7 +10,7 @@ import { answerReply } from './answer-reply.js';
 import { statusReply, submitReply } from './attendance-replies.js';
 import { errorCode, errorReply, notice } from './error-reply.js';
 import { parseFormValues, type AttendanceFormValues } from './form-values.js';
-import { capabilityLines, hasRole, helpReply, privateOnlyText, REGISTER_HINT } from './help.js';
+import { capabilityLines, commandLines, hasRole, helpReply, privateOnlyText, REGISTER_HINT } from './help.js';
 import type { AttendanceFormModel, Inbound, Outcome, ThreadRef } from './inbound.js';
 import { parseIntent, type Intent, type IntentKind } from './intents.js';
 import { createLimiter } from './limiter.js';
@@ -64,6 +64,17 @@ function smallTalkReply(actor: Actor, what: SmallTalk): Reply {
   return notice('info', `Hello${name ? ` ${name}` : ''}! Ask me about post-16 pathways, CPD or SEND guidance, or type ${help} to see what I can do.`);
 }
 
+/** "/attendance stauts": what was not understood, the nearest command, and the command's list; nothing is stored. */
+function unknownCommandReply(actor: Actor, intent: Extract<Intent, { kind: 'unknown-command' }>): Reply {
+  const platform = actor.identity.platform;
+  const typed = intent.typed.replace(/\s+/g, ' ').slice(0, 60);
+  const headline = `I don't know "${commandText(platform, `${intent.command} ${typed}`)}". Did you mean ${commandText(platform, `${intent.command} ${intent.suggestion}`)}?`;
+  const lines = commandLines(actor, intent.command);
+  const blocks: ReplyBlock[] = [{ kind: 'notice', tone: 'warning', text: headline }];
+  if (lines.length) blocks.push({ kind: 'paragraph', text: `What you can type:\n${lines.join('\n')}` });
+  return { text: headline, blocks };
+}
+
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger;
@@ -98,14 +109,25 @@ export function createBot(deps: BotDeps): Bot {
     throw new ValidationError([{ field: 'centre', message: `You lead several centres; add "centre <id>", one of: ${centres.map((c) => c.id).join(', ')}.` }]);
   }
 
-  async function submit(actor: Actor, centreId: string | undefined | null, week: string | undefined, rest: { figures: ReturnFigures; note?: string | null }, key: string) {
+  /**
+   * Store what the lead gave: figures not given keep their values in an amendment (0 in a first return), and a note
+   * not given keeps the note already in (null clears it).
+   */
+  async function submit(
+    actor: Actor,
+    centreId: string | undefined | null,
+    week: string | undefined,
+    rest: { figures: Partial<ReturnFigures>; note?: string | null; fieldNames?: 'keywords' | 'labels' },
+    key: string,
+  ) {
     const person = requireLead(actor);
     const centre = await centreFor(person, centreId);
     const result = await deps.attendance.submit(person, {
       centreId: centre.id,
       week: week ?? deps.attendance.defaultWeek(now()),
       figures: rest.figures,
-      note: rest.note ?? null,
+      ...(rest.note !== undefined ? { note: rest.note } : {}),
+      ...(rest.fieldNames ? { fieldNames: rest.fieldNames } : {}),
       idempotencyKey: key,
     });
     deps.observe?.returnSubmitted?.({ status: result.status, platform: actor.identity.platform });
@@ -206,7 +228,7 @@ export function createBot(deps: BotDeps): Bot {
     try {
       requireLead(actor);
       const parsed = parseFormValues(values);
-      const { reply } = await submit(actor, parsed.centreId, parsed.week, parsed, key);
+      const { reply } = await submit(actor, parsed.centreId, parsed.week, { ...parsed, fieldNames: 'labels' }, key);
       return { kind: 'reply', intent: 'attendance-submit', reply };
     } catch (err) {
       const reply = fail('attendance-form-submit', err);
@@ -298,6 +320,7 @@ export function createBot(deps: BotDeps): Bot {
     digest: async (actor) => ({ kind: 'reply', intent: 'digest', reply: await digest(actor) }),
     admin: async (actor, intent) => ({ kind: 'reply', intent: 'admin', reply: await admin(actor, intent.command) }),
     invalid: async (_actor, intent) => ({ kind: 'reply', intent: 'invalid', reply: fail('parse', new ValidationError(intent.problems)) }),
+    'unknown-command': async (actor, intent) => ({ kind: 'reply', intent: 'unknown-command', reply: unknownCommandReply(actor, intent) }),
   };
 
   async function resolve(identity: PlatformIdentity, openToAll: boolean): Promise<Actor> {

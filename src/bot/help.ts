@@ -40,6 +40,12 @@ export function capabilityLines(actor: Actor): string[] {
   return [askLine(platform), ...ENTRIES.filter((e) => e.who(actor)).map((e) => `${commandText(platform, e.words)}: ${e.what}`)];
 }
 
+/** The lines for one command's words (e.g. every "attendance …" entry), in the person's platform words. */
+export function commandLines(actor: Actor, command: string): string[] {
+  const platform = actor.identity.platform;
+  return ENTRIES.filter((e) => e.who(actor) && (e.words === command || e.words.startsWith(`${command} `))).map((e) => `${commandText(platform, e.words)}: ${e.what}`);
+}
+
 export const REGISTER_HINT = 'Opportunity Centre leads: ask your network admin to register you to submit attendance returns.';
 
 export function helpReply(actor: Actor): Reply {

@@ -1,4 +1,4 @@
-import { looksLikeQuickForm, startsQuickForm } from '../attendance/quick-form.js';
+import { isQuickFormWord, looksLikeQuickForm, startsQuickForm } from '../attendance/quick-form.js';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import { isAdminCommand, parseAdminCommand, type AdminCommand } from './admin-commands.js';
 import { smallTalkOf, type SmallTalk } from './small-talk.js';
@@ -17,7 +17,12 @@ export type Intent =
   | { kind: 'digest' }
   | { kind: 'admin'; command: AdminCommand }
   /** Command words with a mistake (e.g. a malformed admin command): the problems go back to the person. */
-  | { kind: 'invalid'; problems: FieldProblem[] };
+  | { kind: 'invalid'; problems: FieldProblem[] }
+  /**
+   * A command followed by a word it does not know ("attendance stauts", "attendance history"): the nearest command
+   * (`suggestion`, words after the command) and the command's list go back, rather than a quick form's errors.
+   */
+  | { kind: 'unknown-command'; command: string; typed: string; suggestion: string };
 
 export type IntentKind = Intent['kind'];
 
@@ -57,6 +62,26 @@ const ATTENDANCE_SUBCOMMANDS: Record<string, CommandParser> = {
   admin: (rest) => admin(rest.split(/\s+/).filter(Boolean)),
 };
 
+/** Edits between two words, a swap of neighbours counting as one ("stauts" is one from "status"). */
+function typoDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The subcommand one typo away from a word; otherwise "status" (what most people are after). */
+function nearestSubcommand(word: string): string {
+  const w = word.toLowerCase().slice(0, 40);
+  return Object.keys(ATTENDANCE_SUBCOMMANDS).find((sub) => sub !== 'admin' && typoDistance(w, sub) <= 1) ?? 'status';
+}
+
 function parseAttendance(rest: string, ctx: ParseContext): Intent | null {
   if (!rest) return { kind: 'attendance-form' };
   const [first = '', ...more] = rest.split(/\s+/);
@@ -64,6 +89,14 @@ function parseAttendance(rest: string, ctx: ParseContext): Intent | null {
   if (Object.hasOwn(ATTENDANCE_SUBCOMMANDS, sub)) {
     const intent = ATTENDANCE_SUBCOMMANDS[sub]!(more.join(' '), ctx);
     if (intent) return intent;
+    // "attendance status please": the command, with words it does not take.
+    if (ctx.explicit) return { kind: 'unknown-command', command: 'attendance', typed: rest, suggestion: sub };
+  }
+  // A word that is neither a subcommand nor a quick form's keyword (nor a typo of one) is a mistyped command when
+  // typed as one ("/attendance stauts", "/attendance history"), or said alone after "attendance" in a chat.
+  const word = /^[\p{L}-]+$/u.test(first) && !isQuickFormWord(first);
+  if (word && (ctx.explicit || (!more.length && !rest.includes('?')))) {
+    return { kind: 'unknown-command', command: 'attendance', typed: rest, suggestion: nearestSubcommand(first) };
   }
   // "attendance sessions 6 …" is a quick form; "Attendance at the centres: how is it counted?" a question, unless
   // typed as a command, where the quick form's parser says what is wrong.

@@ -23,11 +23,12 @@ export interface DirectoryPort {
   pauseReminders(centreId: string, until: string, by: Person): Promise<Centre>;
 }
 
-/** A parsed quick form, before the service validates the figures' rules. */
+/** A parsed quick form (only what was typed), before the service completes and validates the figures. */
 export interface QuickFormInput {
   centreId?: string;
   week?: string;
-  figures: ReturnFigures;
+  figures: Partial<ReturnFigures>;
+  /** undefined: not given (an amendment keeps the note); null clears it. */
   note?: string | null;
 }
 

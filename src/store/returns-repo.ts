@@ -9,19 +9,26 @@ import {
   type WeekTotals,
 } from '../attendance/types.js';
 import type { Db, Queryable } from './db.js';
+import { ValidationError, type FieldProblem } from '../errors.js';
 import { isUniqueViolation } from './errors.js';
 
-/** A validated return ready to store (the attendance service has checked every rule). */
+/** A return to store (the attendance service has checked the person, the week and each given value). */
 export interface ReturnWrite {
   centreId: string;
   /** Monday, YYYY-MM-DD. */
   weekStart: string;
-  figures: ReturnFigures;
+  /** The figures given. Those not given are kept from the previous version, or 0 in a first return (see `complete`). */
+  figures: Partial<ReturnFigures>;
   /** undefined keeps the previous version's note; null clears it. */
   note?: string | null;
   submittedBy: number;
   submittedByName: string;
   idempotencyKey: string;
+  /**
+   * Called under the centre-week lock with the version it amends (null for a first return): the whole figures, or
+   * the problems, in which case nothing is stored and a ValidationError is thrown. Default: given over previous (or 0).
+   */
+  complete?(given: Partial<ReturnFigures>, previous: ReturnFigures | null): { figures: ReturnFigures; problems: FieldProblem[] };
 }
 
 export interface ReturnsQuery {
@@ -86,6 +93,13 @@ function toVersion(r: VersionRow): ReturnVersion {
   return { ...toStored(r), changes: changes ?? [] };
 }
 
+/** The given figures over the previous version's (or 0): the default when the caller has no rules to apply. */
+function mergeFigures(given: Partial<ReturnFigures>, previous: ReturnFigures | null): { figures: ReturnFigures; problems: FieldProblem[] } {
+  const figures = {} as ReturnFigures;
+  for (const f of FIGURE_FIELDS) figures[f] = given[f] ?? previous?.[f] ?? 0;
+  return { figures, problems: [] };
+}
+
 export function createReturnsRepo(db: Db): ReturnsRepo {
   async function byKey(q: Queryable, key: string): Promise<StoredReturn | null> {
     const r = await q.query<VersionRow>(
@@ -142,7 +156,9 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
         prev = toStored(r.rows[0]!);
       }
       const note = w.note === undefined ? (prev?.note ?? null) : w.note;
-      const changes = prev ? diffReturns(prev, { figures: w.figures, note }) : [];
+      const { figures, problems } = (w.complete ?? mergeFigures)(w.figures, prev?.figures ?? null);
+      if (problems.length) throw new ValidationError(problems);
+      const changes = prev ? diffReturns(prev, { figures, note }) : [];
       if (prev && changes.length === 0) {
         await recordKey(tx, w, prev.version, 'unchanged');
         return { status: 'unchanged', stored: prev, changes: [] };
@@ -158,7 +174,7 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
           w.centreId,
           w.weekStart,
           version,
-          ...FIGURE_FIELDS.map((f) => w.figures[f]),
+          ...FIGURE_FIELDS.map((f) => figures[f]),
           note,
           w.submittedBy,
           w.submittedByName,

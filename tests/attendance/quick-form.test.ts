@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuickForm } from '../../src/attendance/quick-form.js';
+import { completeFigures } from '../../src/attendance/schema.js';
 import { ValidationError } from '../../src/errors.js';
 
+/** The problems with a quick form sent as a first return (parsed, then completed as the service does). */
 function problems(text: string) {
   try {
-    parseQuickForm(text);
+    const form = parseQuickForm(text);
+    const done = completeFigures(form.figures, null);
+    if (done.problems.length) throw new ValidationError(done.problems);
   } catch (err) {
     expect(err).toBeInstanceOf(ValidationError);
     return (err as ValidationError).problems;
@@ -14,8 +18,12 @@ function problems(text: string) {
 
 describe('quick form', () => {
   it('parses the documented example', () => {
-    expect(parseQuickForm('sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3')).toEqual({
+    const form = parseQuickForm('sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3');
+    // Only what was typed: the service completes it (an amendment keeps the rest, a first return takes 0).
+    expect(form).toEqual({ figures: { sessions: 6, academic: 4, enrichment: 2, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 } });
+    expect(completeFigures(form.figures, null)).toEqual({
       figures: { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 0, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 },
+      problems: [],
     });
   });
 
@@ -25,7 +33,7 @@ describe('quick form', () => {
       week: '2026-03-25',
       centreId: 'la-sainte-union',
       note: 'half term, lots of rain',
-      figures: { sessions: 6, academic: 6, enrichment: 0, careers: 0, digital: 0, weekend: 2, attendances: 120, pupils: 45, fsm: 0, send: 0, parents: 0 },
+      figures: { sessions: 6, academic: 6, weekend: 2, attendances: 120, pupils: 45 },
     });
   });
 
@@ -62,7 +70,31 @@ describe('quick form', () => {
     expect(problems('sessions 6 academic 6 attendances 120 pupils 45 fsm 3.5')).toEqual([{ field: 'fsm', message: 'fsm must be a whole number, got 3.5.' }]);
     expect(problems('sessions 6 academic 6 attendances 120 pupils 45 fsm three')).toEqual([{ field: 'fsm', message: 'fsm must be a whole number, got "three".' }]);
     expect(problems('sessions 6 academic 6 attendances 120 pupils 45 send -1')).toEqual([{ field: 'send', message: 'send cannot be negative, got -1.' }]);
-    expect(problems('sessions 6 academic 6 attendances 10001 pupils 45')).toEqual([{ field: 'attendances', message: 'attendances must be at most 10,000, got 10,001.' }]);
+    // Echoed as typed, never float-rounded or reformatted.
+    expect(problems('sessions 6 academic 6 attendances 10001 pupils 45')).toEqual([{ field: 'attendances', message: 'attendances must be at most 10,000, got 10001.' }]);
+    expect(problems('sessions 6 academic 6 attendances 99999999999999999999 pupils 45')).toEqual([
+      { field: 'attendances', message: 'attendances must be at most 10,000, got 99999999999999999999.' },
+    ]);
+    expect(problems('sessions 6 academic 6 attendances 12,345 pupils 45')).toEqual([{ field: 'attendances', message: 'attendances must be at most 10,000, got 12,345.' }]);
+  });
+
+  it('says "whole number" for a decimal whatever else is missing', () => {
+    // The typed value is wrong before anything can be missing (an amendment may give sessions alone).
+    expect(problems('sessions 6.5')).toEqual([{ field: 'sessions', message: 'sessions must be a whole number, got 6.5.' }]);
+    expect(problems('pupils 4.5 attendances 9')[0]).toEqual({ field: 'pupils', message: 'pupils must be a whole number, got 4.5.' });
+  });
+
+  it('an amendment needs no figure: those not given are kept; `note ""` and `note none` clear the note', () => {
+    const previous = { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 1, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 };
+    expect(completeFigures(parseQuickForm('pupils 50').figures, previous)).toEqual({ figures: { ...previous, pupils: 50 }, problems: [] });
+    expect(completeFigures(parseQuickForm('pupils 150').figures, previous).problems).toEqual([
+      { field: 'pupils', message: 'pupils (150) cannot be more than attendances (120): each pupil attends at least once.' },
+    ]);
+    expect(parseQuickForm('pupils 50').note).toBeUndefined();
+    expect(parseQuickForm('pupils 50 note ""').note).toBeNull();
+    expect(parseQuickForm('pupils 50 note none').note).toBeNull();
+    expect(parseQuickForm('note "None"').note).toBeNull();
+    expect(parseQuickForm('note none of them came').note).toBe('none of them came');
   });
 
   it('suggests the keyword for a typo', () => {

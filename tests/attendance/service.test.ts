@@ -76,6 +76,60 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     expect(latest?.figures.pupils).toBe(50);
   });
 
+  it('an amendment keeps the figures and note not given; a first return takes 0 for them; note null clears', async () => {
+    const week = '2026-05-11';
+    const first = await attendance.submit(people.sam, {
+      centreId: 'acland-burghley',
+      week,
+      figures: { sessions: 6, academic: 4, enrichment: 2, attendances: 120, pupils: 45, fsm: 30 },
+      note: 'rainy week',
+      idempotencyKey: key(),
+    });
+    expect(first.status).toBe('created');
+    expect(first.stored.figures).toEqual({ sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 0, attendances: 120, pupils: 45, fsm: 30, send: 0, parents: 0 });
+
+    // One figure amended: every other figure and the note stay; the change is reported.
+    const one = await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: { pupils: 50 }, idempotencyKey: key() });
+    expect(one.status).toBe('amended');
+    expect(one.stored.figures).toEqual({ ...first.stored.figures, pupils: 50 });
+    expect(one.stored.note).toBe('rainy week');
+    expect(one.changes).toEqual([{ field: 'pupils', from: 45, to: 50 }]);
+
+    // The rules apply to the whole return: pupils above the attendances kept from before is refused, nothing stored.
+    await expect(attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: { pupils: 150 }, idempotencyKey: key() })).rejects.toMatchObject({
+      problems: [{ field: 'pupils', message: 'pupils (150) cannot be more than attendances (120): each pupil attends at least once.' }],
+    });
+    // Forms name fields by their labels.
+    await expect(
+      attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: { pupils: 150 }, fieldNames: 'labels', idempotencyKey: key() }),
+    ).rejects.toMatchObject({ problems: [{ field: 'pupils', message: 'Unique pupils (150) cannot be more than Total attendances (120): each pupil attends at least once.' }] });
+
+    const cleared = await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: {}, note: null, idempotencyKey: key() });
+    expect(cleared.changes).toEqual([{ field: 'note', from: 'rainy week', to: null }]);
+    expect(cleared.stored.figures.pupils).toBe(50);
+    expect((await attendance.history('acland-burghley', week)).map((v) => v.version)).toEqual([1, 2, 3]);
+
+    // A first return needs the core figures, named as the lead typed them.
+    await expect(
+      attendance.submit(people.priya, { centreId: 'la-sainte-union', week, figures: { sessions: 2, academic: 2 }, idempotencyKey: key() }),
+    ).rejects.toMatchObject({ problems: [{ field: 'attendances', message: 'attendances is missing.' }, { field: 'pupils', message: 'pupils is missing.' }] });
+  });
+
+  it('concurrent amendments of different figures both stay (each applies to the version it locks)', async () => {
+    const week = '2026-04-27';
+    await attendance.submit(people.priya, { centreId: 'acland-burghley', week, figures: FIGURES, idempotencyKey: key() });
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => attendance.submit(people.priya, { centreId: 'acland-burghley', week, figures: { parents: 10 + i }, idempotencyKey: key() })),
+      attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: {}, note: 'half term', idempotencyKey: key() }),
+      attendance.submit(people.priya, { centreId: 'acland-burghley', week, figures: { weekend: 2 }, idempotencyKey: key() }),
+    ]);
+    expect(results.filter((r) => r.status === 'amended').length).toBeGreaterThanOrEqual(10);
+    const latest = (await attendance.get('acland-burghley', week))!;
+    expect(latest.figures.weekend).toBe(2);
+    expect(latest.figures.parents).toBeGreaterThanOrEqual(10);
+    expect(latest.figures.pupils).toBe(FIGURES.pupils);
+  });
+
   it('refuses people who do not lead the centre, and stores nothing', async () => {
     await expect(
       attendance.submit(people.sam, { centreId: 'la-sainte-union', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),

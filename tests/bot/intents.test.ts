@@ -32,7 +32,13 @@ describe('intents: one parser for every platform and surface', () => {
     ['digest of the strategy?', { kind: 'ask', question: 'digest of the strategy?' }],
     ['Attendance at Opportunity Centres: how is it counted?', { kind: 'ask', question: 'Attendance at Opportunity Centres: how is it counted?' }],
     ['attendance of SEND pupils at the centres?', { kind: 'ask', question: 'attendance of SEND pupils at the centres?' }],
-    ['/attendance of pupils', { kind: 'attendance-quick', text: 'of pupils' }],
+    ['/attendance of pupils', { kind: 'unknown-command', command: 'attendance', typed: 'of pupils', suggestion: 'status' }],
+    ['attendance stauts', { kind: 'unknown-command', command: 'attendance', typed: 'stauts', suggestion: 'status' }],
+    ['attendance history', { kind: 'unknown-command', command: 'attendance', typed: 'history', suggestion: 'status' }],
+    ['/attendance hello', { kind: 'unknown-command', command: 'attendance', typed: 'hello', suggestion: 'status' }],
+    ['/attendance status please', { kind: 'unknown-command', command: 'attendance', typed: 'status please', suggestion: 'status' }],
+    ['/attendance hlep', { kind: 'unknown-command', command: 'attendance', typed: 'hlep', suggestion: 'help' }],
+    ['/attendance sesions 6 pupils 4', { kind: 'attendance-quick', text: 'sesions 6 pupils 4' }],
     ['attendance admin pause acland-burghley until 2026-12-01', { kind: 'admin', command: { kind: 'admin-pause', centreId: 'acland-burghley', until: '2026-12-01' } }],
     ['admin pause acland-burghley until 2026-12-01', { kind: 'admin', command: { kind: 'admin-pause', centreId: 'acland-burghley', until: '2026-12-01' } }],
     ['admin staff workload: what does the strategy say?', { kind: 'ask', question: 'admin staff workload: what does the strategy say?' }],
@@ -45,7 +51,8 @@ describe('intents: one parser for every platform and surface', () => {
       expect(slash(command!, text!)).toEqual(chat(`${command} ${text}`));
     }
     // Typed as a command, the words after it are the command's: never a question.
-    expect(slash('attendance', 'stauts')).toEqual({ kind: 'attendance-quick', text: 'stauts' });
+    expect(slash('attendance', 'stauts')).toEqual({ kind: 'unknown-command', command: 'attendance', typed: 'stauts', suggestion: 'status' });
+    expect(slash('attendance', '6 sessions')).toEqual({ kind: 'attendance-quick', text: '6 sessions' });
     expect(slash('digest', 'please')).toEqual({ kind: 'digest' });
     expect(slash('ask', 'attendance status')).toEqual({ kind: 'ask', question: 'attendance status' });
   });
@@ -89,10 +96,15 @@ describe('form values', () => {
   });
   it('names every bad field', () => {
     try {
-      parseFormValues({ centreId: '', week: '2026-13-01', figures: { ...figures, pupils: '4.5', fsm: '', send: '-1' } });
+      parseFormValues({ centreId: '', week: '2026-13-01', figures: { ...figures, pupils: '4.5', fsm: '', send: '-1', parents: '99999999999999999999' } });
       expect.fail('should throw');
     } catch (err) {
-      expect((err as ValidationError).problems.map((p) => p.field).sort()).toEqual(['centre', 'fsm', 'pupils', 'send', 'week']);
+      // An empty box is a figure not given (kept in an amendment, 0 in a first return), not a problem here.
+      const problems = (err as ValidationError).problems;
+      expect(problems.map((p) => p.field).sort()).toEqual(['centre', 'parents', 'pupils', 'send', 'week']);
+      // Named by the form's labels, numbers as typed.
+      expect(problems.find((p) => p.field === 'pupils')?.message).toBe('Unique pupils must be a whole number, got 4.5.');
+      expect(problems.find((p) => p.field === 'parents')?.message).toBe('Parents / carers attending must be at most 10,000, got 99999999999999999999.');
     }
   });
 });

@@ -94,7 +94,9 @@ export function testAttendance(ts: TestStore): AttendancePort & { versions: Stor
       throw new ValidationError([{ field: 'form', message: 'quick form not in this test' }]);
     },
     async submit(person, submission): Promise<SubmitResult> {
-      const f = submission.figures;
+      const before = versions.filter((v) => v.centreId === submission.centreId && v.weekStart === submission.week).at(-1);
+      const zeros = Object.fromEntries(FIGURE_FIELDS.map((k) => [k, 0])) as unknown as ReturnFigures;
+      const f: ReturnFigures = { ...(before?.figures ?? zeros), ...submission.figures };
       const problems = [];
       if (f.academic + f.enrichment + f.careers + f.digital !== f.sessions) {
         problems.push({ field: 'sessions', message: 'Sessions held must equal academic + enrichment + careers + digital.' });
@@ -110,8 +112,8 @@ export function testAttendance(ts: TestStore): AttendancePort & { versions: Stor
         centreId: submission.centreId,
         weekStart,
         version: previous.length + 1,
-        figures: { ...(submission.figures as ReturnFigures) },
-        note: submission.note ?? null,
+        figures: f,
+        note: submission.note === undefined ? (before?.note ?? null) : submission.note,
         submittedBy: person.id,
         submittedAt: new Date(),
         amended: previous.length > 0,

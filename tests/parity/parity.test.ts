@@ -164,6 +164,17 @@ const TABLE: { intent: string; who: Who; words: string; expect: (seen: Seen) => 
     expect: (s) => expect(s.text).toMatch(/Nothing was saved[\s\S]*pupils \(45\) cannot be more than attendances \(10\)/),
   },
   {
+    intent: 'attendance (unknown word)',
+    who: 'lead',
+    words: 'attendance stauts',
+    expect: (s) => {
+      const cmd = s.where === 'teams-chat' ? 'attendance' : '/attendance';
+      expect(s.text).toContain(`I don't know "${cmd} stauts". Did you mean ${cmd} status?`);
+      expect(s.text).toContain(`${cmd} status: which recent returns are in or missing.`);
+      expect(s.text).not.toMatch(/is missing|Nothing was saved/);
+    },
+  },
+  {
     intent: 'attendance status',
     who: 'lead',
     words: 'attendance status',

@@ -1,15 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseQuickForm } from '../../src/attendance/quick-form.js';
-import { figureProblems } from '../../src/attendance/schema.js';
-import { FIGURE_FIELDS, type FigureField } from '../../src/attendance/types.js';
+import { completeFigures, figureProblems } from '../../src/attendance/schema.js';
+import { FIGURE_FIELDS, type FigureField, type ReturnFigures } from '../../src/attendance/types.js';
 import { ValidationError } from '../../src/errors.js';
 import { consistentFigures, expectedProblemFields, mixCase, typedValue, type TypedValue } from './model.js';
 
-/** The outcome of parsing: the form, or the fields a ValidationError names. Anything else thrown fails the property. */
-function outcome(text: string): { ok: true; form: ReturnType<typeof parseQuickForm> } | { ok: false; fields: Set<string> } {
+/**
+ * The outcome of a quick form sent as a first return (parsed, then completed as the service does with no return in):
+ * the form with its whole figures, or the fields a ValidationError names. Anything else thrown fails the property.
+ */
+function outcome(text: string): { ok: true; form: ReturnType<typeof parseQuickForm> & { figures: ReturnFigures } } | { ok: false; fields: Set<string> } {
   try {
-    return { ok: true, form: parseQuickForm(text) };
+    const form = parseQuickForm(text);
+    const { figures, problems } = completeFigures(form.figures, null);
+    if (problems.length) throw new ValidationError(problems);
+    return { ok: true, form: { ...form, figures } };
   } catch (err) {
     if (!(err instanceof ValidationError)) throw new Error(`parseQuickForm threw ${String(err)} for ${JSON.stringify(text.slice(0, 200))}`);
     expect(err.problems.length).toBeGreaterThan(0);
