@@ -175,6 +175,12 @@ export async function deletePersonData(
     }
   }
   Object.assign(changed, await store.personalData.erase(subject.keys));
+  try {
+    await store.personalData.compact();
+  } catch (err) {
+    // The erasure itself is committed; the files are rewritten by the next erasure or the database's own vacuum.
+    logger?.warn({ err }, 'could not compact the database after an erasure');
+  }
   for (const source of sources) {
     try {
       changed[source.name]! += await source.erase(subject);

@@ -316,6 +316,13 @@ export interface PersonalDataRepo {
    * directory file still listing them does not re-create them. Returns rows changed per table.
    */
   erase(s: DataSubjectKeys): Promise<Record<string, number>>;
+  /**
+   * After an erasure: rewrite the tables that held the person so deleted rows leave no bytes behind in the database
+   * files, and refresh the planner's statistics (ANALYZE samples column values). PGlite (our files): VACUUM FULL and
+   * the write-ahead log segments that held the rows removed. Postgres: VACUUM and ANALYZE; its WAL, archives and
+   * backups are the database administrator's (docs/data-protection.md).
+   */
+  compact(): Promise<void>;
   /** Tombstones of these emails (lower-cased), by email; emails never erased are absent. */
   tombstones(emails: string[]): Promise<Map<string, Tombstone>>;
   /** Removes a tombstone (an explicit re-creation); true when there was one. */
@@ -339,6 +346,27 @@ export function createPersonalDataRepo(db: Db, settings: Pick<SettingsRepo, 'ins
         if (hash) await tx.query('INSERT INTO deleted_people (email_hash) VALUES ($1) ON CONFLICT (email_hash) DO UPDATE SET deleted_at = now()', [hash]);
         return changed;
       });
+    },
+    async compact() {
+      const tables = PERSONAL_TABLES.map((t) => t.table);
+      if (db.engine === 'pglite') {
+        // A recycled WAL segment is renamed, not cleared. With recycling off, switch past every segment there is
+        // (each switch needs a record to switch from), so all of them are behind the checkpoint, which removes them.
+        await db.query('SET wal_recycle = off');
+        try {
+          for (const t of tables) await db.query(`VACUUM (FULL, ANALYZE) ${t}`);
+          const segments = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_ls_waldir()')).rows[0]?.n ?? 1;
+          for (let i = 0; i <= Math.min(segments, 64); i++) {
+            await db.query("SELECT pg_logical_emit_message(false, 'camden', 'erasure')");
+            await db.query('SELECT pg_switch_wal()');
+          }
+          await db.query('CHECKPOINT');
+        } finally {
+          await db.query('RESET wal_recycle');
+        }
+        return;
+      }
+      for (const t of tables) await db.query(`VACUUM (ANALYZE) ${t}`);
     },
     async tombstones(emails) {
       const keys = new Map<string, string>();
