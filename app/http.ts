@@ -70,6 +70,9 @@ export async function healthReport(h: HealthSources): Promise<HealthReport> {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Express decides whether an error page shows the stack from NODE_ENV, compared case-sensitively ("Production" would
+  // show it). Responses never carry internals here, whatever NODE_ENV says: the log has them.
+  app.set('env', 'production');
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route = req.path === '/slack/events' || req.path === '/api/messages' || req.path === '/healthz' || req.path === '/metrics' ? req.path : 'other';
@@ -89,6 +92,14 @@ export function createApp(deps: AppDeps): Express {
   for (const mount of deps.mounts ?? []) mount(app);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
+  });
+  app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = Number((err as { status?: unknown })?.status);
+    const clientError = Number.isInteger(status) && status >= 400 && status < 500;
+    if (clientError) deps.logger.debug({ err, path: req.path }, 'request refused');
+    else deps.logger.error({ err, path: req.path }, 'request failed');
+    res.status(clientError ? status : 500).json({ error: clientError ? 'bad_request' : 'internal' });
   });
   return app;
 }

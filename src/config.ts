@@ -79,7 +79,8 @@ const cron = (fallback: string) =>
   );
 
 const schema = z.object({
-  NODE_ENV: withDefault('development'),
+  /** Lower-cased: every production guard reads it, and "Production" or "PRODUCTION" must count as production. */
+  NODE_ENV: withDefault('development').transform((v) => v.toLowerCase()),
   LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   PORT: int(3978, 0, 65535),
 
@@ -129,6 +130,11 @@ const schema = z.object({
 
 export type Config = Readonly<z.output<typeof schema>>;
 
+/** True for NODE_ENV=production in any case ("Production", " PRODUCTION "): the one test every production guard uses. */
+export function isProductionEnv(nodeEnv: string | undefined): boolean {
+  return (nodeEnv ?? '').trim().toLowerCase() === 'production';
+}
+
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
   constructor(readonly problems: string[]) {
@@ -165,7 +171,7 @@ function crossVariableProblems(get: (key: string) => string | undefined): string
   }
   const localDev = isTrue(get('TEAMS_LOCAL_DEV'));
   // With an app id every request is authenticated and TEAMS_LOCAL_DEV is ignored.
-  if (localDev && !appId && get('NODE_ENV') === 'production') {
+  if (localDev && !appId && isProductionEnv(get('NODE_ENV'))) {
     problems.push('TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production (it lets anyone post to /api/messages without signing in)');
   }
   return problems;

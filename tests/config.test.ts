@@ -60,6 +60,11 @@ describe('config', () => {
   it('never accepts unauthenticated Teams traffic in production', () => {
     expect(problemsOf({ NODE_ENV: 'production', TEAMS_LOCAL_DEV: 'true' })).toEqual([expect.stringMatching(/^TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production/)]);
     expect(loadConfig({ NODE_ENV: 'development', TEAMS_LOCAL_DEV: 'true' }).TEAMS_LOCAL_DEV).toBe(true);
+    // Production in any case is production, for every guard (the value is read lower-cased).
+    for (const env of ['Production', 'PRODUCTION', ' production ']) {
+      expect(problemsOf({ NODE_ENV: env, TEAMS_LOCAL_DEV: 'true' }), env).toEqual([expect.stringMatching(/^TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production/)]);
+      expect(loadConfig({ NODE_ENV: env }).NODE_ENV).toBe('production');
+    }
     // With an app id every request is authenticated and the flag is ignored.
     expect(problemsOf({ NODE_ENV: 'production', TEAMS_LOCAL_DEV: 'true', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret' })).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { CallerIdConstants } from 'botbuilder';
 import { AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
 import { AppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
+import { isProductionEnv } from '../../src/config.js';
 import type { TeamsConfig } from './deps.js';
 
 /**
@@ -41,7 +42,7 @@ export function createBotAdapter(config: TeamsConfig, logger: Logger, openIdMeta
       '!!! TEAMS_LOCAL_DEV=true and no MICROSOFT_APP_ID: /api/messages accepts UNAUTHENTICATED requests. ' +
         'Use only with a local emulator (Agents Playground); never expose this server.',
     );
-    if (config.NODE_ENV === 'production') {
+    if (isProductionEnv(config.NODE_ENV)) {
       logger.warn({ mode }, '!!! TEAMS_LOCAL_DEV is on with NODE_ENV=production: anyone who can reach /api/messages can act as any Teams user.');
     }
   } else if (mode === 'authenticated' && config.TEAMS_LOCAL_DEV) {
