@@ -150,7 +150,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           });
         },
         (a) => {
-          if (jobs && mountQueueBoard(a, jobs.queues, { password: config.ADMIN_PASSWORD })) logger.info('bull-board at /admin/queues');
+          if (jobs && mountQueueBoard(a, jobs.queues, { password: config.ADMIN_PASSWORD, logger })) logger.info('bull-board at /admin/queues');
         },
       ],
     });

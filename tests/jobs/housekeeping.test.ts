@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountQueueBoard } from '../../jobs/board.js';
+import { createLoginThrottle } from '../../jobs/login-throttle.js';
 import { redisOptions } from '../../jobs/connection.js';
 import { runHousekeeping } from '../../jobs/housekeeping.js';
 import { jobsServicesFromStore } from '../../app/compose.js';
@@ -81,6 +82,43 @@ describe('bull-board at /admin/queues', () => {
       const api = await fetch(`${base}/api/queues`, { headers: auth('admin', 's3cret pass') });
       expect(api.status).toBe(200);
       expect(JSON.stringify(await api.json())).toContain('notifications');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('logs failed sign-ins and makes an address wait, doubling, after five (a correct password too, while paused)', async () => {
+    queue ??= new Queue('notifications', { connection: redisOptions({ url: REDIS_URL, role: 'producer' }), prefix });
+    let clock = 1_000_000;
+    const logged: { obj: Record<string, unknown>; msg: string }[] = [];
+    const logger = { warn: (obj: Record<string, unknown>, msg: string) => void logged.push({ obj, msg }), debug: () => undefined };
+    const app = express();
+    mountQueueBoard(app, [queue], { password: 's3cret pass', logger: logger as never, throttle: createLoginThrottle({ now: () => clock }) });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin/queues`;
+      const auth = (p: string) => ({ authorization: `Basic ${Buffer.from(`admin:${p}`).toString('base64')}` });
+      for (let i = 1; i <= 5; i++) expect((await fetch(base, { headers: auth(`guess${i}`) })).status).toBe(401);
+      expect((await fetch(base, { headers: auth('guess6') })).status).toBe(401); // the sixth starts a 1 s pause
+      const paused = await fetch(base, { headers: auth('s3cret pass') });
+      expect(paused.status).toBe(429);
+      expect(paused.headers.get('retry-after')).toBe('1');
+      clock += 1_100;
+      expect((await fetch(base, { headers: auth('guess7') })).status).toBe(401); // now 2 s
+      clock += 1_100;
+      const again = await fetch(base, { headers: auth('s3cret pass') });
+      expect(again.status).toBe(429);
+      expect(again.headers.get('retry-after')).toBe('1');
+      clock += 1_000;
+      expect((await fetch(base, { headers: auth('s3cret pass') })).status).toBe(200);
+      // A right password starts the address afresh.
+      expect((await fetch(base, { headers: auth('oops') })).status).toBe(401);
+      expect((await fetch(base, { headers: auth('s3cret pass') })).status).toBe(200);
+
+      expect(logged.filter((l) => l.msg.startsWith('admin sign-in failed'))).toHaveLength(8);
+      expect(logged[6]!.obj).toMatchObject({ address: expect.stringMatching(/127\.0\.0\.1/), failures: 7, pausedForSeconds: 2 });
+      expect(JSON.stringify(logged)).not.toMatch(/guess|oops|s3cret/);
     } finally {
       await new Promise((r) => server.close(r));
     }
