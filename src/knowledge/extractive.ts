@@ -1,4 +1,5 @@
 import { isPairTerm, type Bm25Index, type ScoredChunk } from './bm25-index.js';
+import type { Chunk } from './model.js';
 import { holdsFacts } from './facts.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { termCredit, type Query, type QueryTerm } from './retrieval.js';
@@ -181,26 +182,28 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
 }
 
 /**
- * A name in the question that the documents know ("Maria Fidelis", "LaSWAP", "Haverstock": words they always write
- * with a capital, used in a few passages) must be in the passage the answer comes from: a figure about attendance
- * in general does not answer "what's Maria Fidelis's attendance?".
+ * The names in the question that the documents know ("Maria Fidelis", "LaSWAP", "Haverstock": words they always
+ * write with a capital, used in a few passages). The answer must come from a passage that has them: a figure about
+ * attendance in general does not answer "what's Maria Fidelis's attendance?".
  */
-export function namesInAnswer(index: Bm25Index, query: Query, sentences: SelectedSentence[], ranked: ScoredChunk[], names: ReadonlySet<string>, question: string, lexicon: Lexicon = defaultLexicon()): boolean {
-  if (!sentences.length) return false;
+export function questionNames(index: Bm25Index, query: Query, names: ReadonlySet<string>, question: string, lexicon: Lexicon = defaultLexicon()): QueryTerm[] {
   // The question must use it as a name too: written with a capital, or a word general English does not know
   // ("laswap"); "kids" is not the "Kids" of "Camden Kids Talk".
   const capitalised = new Set(tokenize(question.replace(/(^|[.?!]\s+)\S+/g, '$1').replace(/\b\p{Ll}[\p{L}'’-]*/gu, '')).map((t) => t.term));
-  const chunk = ranked[sentences[0]!.chunkRank]!.chunk;
-  const terms = termSet(index, `${chunk.section}\n${chunk.text}`);
-  const rare = index.size * NAME_MAX_SHARE;
-  for (const qt of query.terms) {
-    if (qt.fromContext || !qt.word || !names.has(qt.term) || CALENDAR.test(qt.word)) continue;
-    if (!capitalised.has(qt.term) && lexicon.informativeness(qt.word) < NAME_MIN_INFORMATIVENESS) continue;
+  const rare = Math.max(2, index.size * NAME_MAX_SHARE);
+  return query.terms.filter((qt) => {
+    if (qt.fromContext || !qt.word || !names.has(qt.term) || CALENDAR.test(qt.word)) return false;
+    if (!capitalised.has(qt.term) && lexicon.informativeness(qt.word) < NAME_MIN_INFORMATIVENESS) return false;
     const df = index.df(qt.term);
-    if (df === 0 || df > rare) continue;
-    if (termCredit(index, query, qt, (t) => terms.has(t)) === 0) return false;
-  }
-  return true;
+    return df > 0 && df <= rare;
+  });
+}
+
+/** Does the passage (text or heading) hold every one of the names? */
+export function passageHasNames(index: Bm25Index, query: Query, chunk: Chunk, named: QueryTerm[]): boolean {
+  if (!named.length) return true;
+  const terms = termSet(index, `${chunk.section}\n${chunk.text}`);
+  return named.every((qt) => termCredit(index, query, qt, (t) => terms.has(t)) > 0);
 }
 
 const CALENDAR = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?$/;
@@ -220,7 +223,7 @@ export function holdsAskedFact(index: Bm25Index, query: Query, sentences: Select
   // network meets).
   const best = sentences.filter((s) => s.chunkRank === sentences[0]!.chunkRank);
   const onTopic = best.filter((s) => s.onTopic);
-  if (!holdsFacts(query.asks, onTopic.map((s) => s.text).join(' '))) return false;
+  if (!holdsFacts(query.asks, onTopic.map((s) => s.text).join(' '), query.text)) return false;
   // And that passage must answer the question itself, not lend its figure to another passage's topic ("the A level
   // pass rate" is not the NPQSL's 100% pass rate).
   if (query.asks.size && Math.max(...best.map((s) => s.inContext)) < MIN_FACT_PASSAGE_COVERAGE) return false;

@@ -60,10 +60,14 @@ const SATISFIES: Record<FactKind, FactKind[]> = {
   procedure: ['procedure', 'contact'],
 };
 
-/** Does the text hold each kind of fact asked for? */
-export function holdsFacts(asked: Set<FactKind>, text: string, lexicon?: Lexicon): boolean {
+/**
+ * Does the text hold each kind of fact asked for? With the question, a "who" is answered only by a name or role
+ * the question does not already give ("who is the club manager?" is not answered by "the Saturday Club").
+ */
+export function holdsFacts(asked: Set<FactKind>, text: string, question?: string, lexicon: Lexicon = defaultLexicon()): boolean {
   if (!asked.size) return true;
-  const found = factKinds(text, lexicon);
+  const found = new Set(factKinds(text, lexicon));
+  if (question && asked.has('person') && found.has('person') && !hasNewPerson(text, question, lexicon)) found.delete('person');
   for (const kind of asked) {
     // "When is education at its best?" asks "in what case": only a time question that names an event needs a date.
     if (!SATISFIES[kind].some((k) => found.has(k))) return false;
@@ -71,6 +75,8 @@ export function holdsFacts(asked: Set<FactKind>, text: string, lexicon?: Lexicon
   return true;
 }
 
+const POPULATION = /^(?:students?|pupils?|children|child|kids?|young|youngsters?|people|persons?|parents?|carers?|famil(?:y|ies)|learners?|participants?|adults?|staff|teachers?|attendees?|mentees?|residents?|members?|cohorts?)$/;
+const NAMING_WORDS = /^(?:year|years|yr|level|levels|goal|goals|ambition|stage|stages|ks|key|grade|phase|part|section|chapter|page|priority|step|cohort|wave)$/i;
 const YEAR = /^(?:19|20)\d\d(?:\/\d\d(?:\d\d)?)?$/;
 const FRACTION_WORDS = /\b(?:half|halve|halved|a third|two[- ]thirds|a quarter|three[- ]quarters|majority|minority)\b|\b(?:\d+|one|two|three|four|five) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|ten)\b/i;
 const FREQUENCY_WORDS = /\b(?:termly|weekly|fortnightly|monthly|annual(?:ly)?|yearly|daily|once|twice|every (?:week|term|month|year|day|half[- ]term)|each (?:week|term|month|year|half[- ]term)|a (?:week|term|month|year)|per (?:week|term|month|year))\b/i;
@@ -93,6 +99,16 @@ export function loadFactReader(): WinkMethods {
   return nlp;
 }
 
+function hasNewPerson(text: string, question: string, lexicon: Lexicon): boolean {
+  const asked = new Set(question.toLowerCase().match(/[\p{L}\d]+/gu) ?? []);
+  const tagged = tagWords(text);
+  return tagged.some(({ word, pos }, i) => {
+    const lower = word.toLowerCase();
+    if (asked.has(lower) || POPULATION.test(lower)) return false;
+    return (pos === 'PROPN' && i > 0) || ((pos === 'NOUN' || pos === 'PROPN') && lexicon.namesPerson(lower));
+  });
+}
+
 /** Words of a short text with their part of speech (Universal tags: NOUN, PROPN, VERB, ADJ, ...). */
 export function tagWords(text: string): { word: string; pos: string }[] {
   const reader = loadFactReader();
@@ -110,31 +126,35 @@ export function factKinds(text: string, lexicon: Lexicon = defaultLexicon()): Se
   const its = reader.its;
   const doc = reader.readDoc(text);
   const found = new Set<FactKind>();
-  doc.entities().each((e: ItemEntity) => {
-    const type = e.out(its.type) as string;
-    const value = e.out() as string;
-    if (type === 'PERCENT') found.add('percent');
-    // "Last year", "this term": relative to when the document was written, not a date a reader can use.
-    else if (type === 'DATE') {
-      if (!/^(?:last|this|previous|past|recent|next|the last|the past)\b/i.test(value)) found.add('time');
-    }
-    else if (type === 'TIME') found.add('period');
-    else if (type === 'EMAIL' || type === 'URL') found.add('contact');
-    else if (type === 'CARDINAL') found.add(YEAR.test(value) ? 'time' : 'number');
-    else if (type === 'ORDINAL' && /\d/.test(value)) found.add('number');
-  });
   const tokens = doc.tokens();
   const types = tokens.out(its.type) as string[];
   const pos = tokens.out(its.pos) as string[];
   const words = tokens.out() as string[];
+  // "Year 10", "Level 2", "Goal 13", "Key Stage 4": a number that names something is not a figure.
+  const naming = (i: number) => i > 0 && NAMING_WORDS.test(words[i - 1]!);
+  doc.entities().each((e: ItemEntity) => {
+    const type = e.out(its.type) as string;
+    const value = e.out() as string;
+    const [start] = e.out(its.span) as unknown as [number, number];
+    if (type === 'PERCENT') found.add('percent');
+    // "Last year", "this term": relative to when the document was written, not a date a reader can use.
+    else if (type === 'DATE') {
+      if (!/^(?:last|this|previous|past|recent|next|the last|the past)\b/i.test(value)) found.add('time');
+    } else if (type === 'TIME') found.add('period');
+    else if (type === 'EMAIL' || type === 'URL') found.add('contact');
+    else if (type === 'CARDINAL' && !naming(start)) found.add(YEAR.test(value) ? 'time' : 'number');
+    else if (type === 'ORDINAL' && /\d/.test(value)) found.add('number');
+  });
   for (let i = 0; i < words.length; i++) {
     // £1.3m, £1,000, $50: a currency sign before a number.
     if (types[i] === 'currency' && types[i + 1] === 'number') found.add('money');
-    if (types[i] === 'number' && !found.has('number') && !YEAR.test(words[i]!)) found.add('number');
+    if (types[i] === 'number' && !found.has('number') && !YEAR.test(words[i]!) && !naming(i)) found.add('number');
     if (types[i] === 'email' || types[i] === 'url') found.add('contact');
-    // A name (not the sentence's first word) or a noun for a person or group of people ("middle leaders", "Chair").
-    if (pos[i] === 'PROPN' && i > 0) found.add('person');
-    else if ((pos[i] === 'NOUN' || pos[i] === 'PROPN') && lexicon.namesPerson(words[i]!.toLowerCase())) found.add('person');
+    // A name (not the sentence's first word) or a noun for a person in a role ("middle leaders", "Chair"); the
+    // people a service is for ("students", "parents") do not say who did something.
+    const lower = words[i]!.toLowerCase();
+    if (pos[i] === 'PROPN' && i > 0 && !POPULATION.test(lower)) found.add('person');
+    else if ((pos[i] === 'NOUN' || pos[i] === 'PROPN') && !POPULATION.test(lower) && lexicon.namesPerson(lower)) found.add('person');
   }
   if (FRACTION_WORDS.test(text)) found.add('percent');
   if (FREQUENCY_WORDS.test(text)) found.add('frequency');

@@ -7,17 +7,18 @@ import type { Logger } from '../logger.js';
 import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 import { Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { chunkDocument, type ChunkOptions } from './chunker.js';
-import { bestEvidence, holdsAskedFact, namesInAnswer, selectSentences, type SelectedSentence } from './extractive.js';
-import { loadFactReader } from './facts.js';
+import { bestEvidence, holdsAskedFact, passageHasNames, questionNames, selectSentences, type SelectedSentence } from './extractive.js';
+import { holdsFacts, loadFactReader } from './facts.js';
+import { tokenize } from './tokenizer.js';
 import { defaultLexicon } from './lexicon.js';
 import { LlmAnswerer, type LlmOptions } from './llm-answerer.js';
 import { DocumentLoadError, formatOf, loadDocument, SUPPORTED_EXTENSIONS } from './loaders.js';
 import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
 import { cacheKey, readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { loadPromptFolder, type PromptTemplate } from './prompt-folder.js';
-import { assessSupport, buildQuery, search, type Support } from './retrieval.js';
+import { assessSupport, buildQuery, coverage, looksLikeInstructionOverride, search, splitQuestion, type Support } from './retrieval.js';
 import type { Answer, Answerer, AskOptions, Citation } from './types.js';
-import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms, learnNames } from './vocabulary.js';
+import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms, learnInitialisms, learnNames } from './vocabulary.js';
 
 export interface KnowledgeBaseOptions {
   /** Folder of documents (KNOWLEDGE_DIR). */
@@ -81,6 +82,8 @@ const PASSAGES_FOR_MODEL = 5;
 export const MIN_EVIDENCE_COVERAGE = 0.5;
 /** A question word carrying this share of the question's weight must be in the evidence (or its context). */
 export const MAX_MISSING_SHARE = 0.4;
+/** An answer to a two-part question as a whole must hold this share of each part's words to stand for both. */
+const PART_MIN_COVERAGE = 0.35;
 const EXCERPT_MAX_CHARS = 600;
 
 /**
@@ -208,8 +211,33 @@ export class KnowledgeBase implements Answerer {
     if (!state || state.index.size === 0) {
       return { answered: false, answer: 'No documents are loaded yet, so I cannot answer questions. Ask an administrator to add documents to the knowledge base.', citations: [], mode: 'abstain', coverage: 0 };
     }
+    const parts = looksLikeInstructionOverride(q) ? [q] : splitQuestion(q);
+    const whole = await this.answerOne(state, q, options);
+    if (parts.length === 1) return whole;
+    // A two-part question answered as a whole, with what each part asks for, is answered; otherwise it is answered
+    // part by part, each part read with the other as its topic.
+    if (whole.answered && parts.every((p) => this.answersPart(state, p, whole.answer))) return whole;
+    const answers: DetailedAnswer[] = [];
+    for (const [i, part] of parts.entries()) {
+      const others = parts.filter((_, j) => j !== i).join(' ');
+      const context = [options.context, others].filter(Boolean).join(' ');
+      answers.push(await this.answerOne(state, part, { context }, true));
+    }
+    if (answers.every((a) => !a.answered)) return whole;
+    return combineParts(parts, answers);
+  }
+
+  /** Does an answer to the whole question also answer this part: its words and what it asks for? */
+  private answersPart(state: IndexState, part: string, answer: string): boolean {
+    const query = buildQuery(state.index, part);
+    const tokens = tokenize(answer);
+    const terms = new Set([...tokens.filter((t) => !t.stop).map((t) => t.term), ...state.index.matcher.concepts(tokens)]);
+    return coverage(state.index, query, terms) >= PART_MIN_COVERAGE && holdsFacts(query.asks, answer, part);
+  }
+
+  private async answerOne(state: IndexState, q: string, options: AskOptions, partOf = false): Promise<DetailedAnswer> {
     const { index } = state;
-    let query = buildQuery(index, q, options.context);
+    let query = buildQuery(index, q, options.context, undefined, partOf);
     let ranked = search(index, query, 8);
     if (options.context && !query.refersBack) {
       // A question in a thread that does not point back at the earlier one and stands on its own words is ranked
@@ -260,10 +288,12 @@ export class KnowledgeBase implements Answerer {
         log.warn({ err: describeError(err), model: this.llm.model }, 'model request failed; using the extractive answer');
       }
     }
+    // The answer comes from passages that hold the names the question uses ("Maria Fidelis", "NPQ"), if any does.
+    const named = questionNames(index, query, state.names, q);
+    if (named.length) ranked = ranked.slice(0, 4).filter((r) => passageHasNames(index, query, r.chunk, named));
     const sentences = selectSentences(index, query, ranked);
-    if (!sentences.length) return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
-    if (!namesInAnswer(index, query, sentences, ranked, state.names, q)) {
-      log.info({ answered: false, reason: 'name_not_found', coverage: round(support.coverage) }, 'knowledge answer');
+    if (!sentences.length) {
+      log.info({ answered: false, reason: named.length ? 'name_not_found' : 'no_sentence', coverage: round(support.coverage) }, 'knowledge answer');
       return { ...this.abstain(state, { ...support, reason: 'not_covered' }), mode: 'abstain', coverage: support.coverage };
     }
     if (!holdsAskedFact(index, query, sentences, ranked)) {
@@ -341,7 +371,7 @@ export class KnowledgeBase implements Answerer {
     let built: { documents: DocumentSummary[]; chunks: Chunk[]; acronyms: Record<string, string[]>; index: Bm25Index } | undefined;
     if (cached) {
       try {
-        const matcher = createConceptMatcher({ ...DOMAIN_VOCABULARY, ...cached.acronyms });
+        const matcher = createConceptMatcher({ ...DOMAIN_VOCABULARY, ...cached.acronyms }, learnInitialisms(cached.chunks.map((c) => c.text)));
         built = { documents: cached.documents, chunks: cached.chunks, acronyms: cached.acronyms, index: Bm25Index.restore(cached.chunks, matcher, cached.index) };
         failures.push(...cached.failures);
         fromCache = true;
@@ -368,7 +398,7 @@ export class KnowledgeBase implements Answerer {
       }
       failures.push(...loadFailures);
       const acronyms = learnAcronyms(chunks.map((c) => c.text));
-      const index = new Bm25Index(chunks, createConceptMatcher({ ...DOMAIN_VOCABULARY, ...acronyms }));
+      const index = new Bm25Index(chunks, createConceptMatcher({ ...DOMAIN_VOCABULARY, ...acronyms }, learnInitialisms(chunks.map((c) => c.text))));
       built = { documents, chunks, acronyms, index };
       if (key && documents.length) {
         await writeCachedIndex(this.options.cacheDir!, { key, documents, failures: loadFailures, chunks, acronyms, index: index.snapshot() }).catch((err: unknown) =>
@@ -420,6 +450,38 @@ async function fingerprintFiles(files: string[]): Promise<string> {
     hash.update('\n');
   }
   return hash.digest('hex');
+}
+
+/**
+ * One answer from the answers to each part: the parts' texts in order with their citations renumbered (a passage
+ * cited by two parts is listed once), and a closing line naming any part the documents do not answer.
+ */
+function combineParts(parts: string[], answers: DetailedAnswer[]): DetailedAnswer {
+  const citations: Citation[] = [];
+  const texts: string[] = [];
+  const uncovered: string[] = [];
+  answers.forEach((a, i) => {
+    if (!a.answered) {
+      uncovered.push(parts[i]!.replace(/[?.!\s]+$/, ''));
+      return;
+    }
+    const numbers = a.citations.map((c) => {
+      const at = citations.findIndex((x) => x.source === c.source && x.section === c.section && x.excerpt === c.excerpt);
+      if (at >= 0) return at + 1;
+      citations.push(c);
+      return citations.length;
+    });
+    texts.push(a.answer.replace(/\[(\d+)\]/g, (whole, n: string) => (numbers[Number(n) - 1] ? `[${numbers[Number(n) - 1]}]` : whole)));
+  });
+  if (uncovered.length) texts.push(`The documents do not say: ${uncovered.map((u) => `“${u}”`).join('; ')}.`);
+  const modes = answers.filter((a) => a.answered).map((a) => a.mode);
+  return {
+    answered: true,
+    answer: texts.join('\n\n'),
+    citations,
+    mode: modes.includes('llm') ? 'llm' : 'extractive',
+    coverage: Math.min(...answers.map((a) => a.coverage)),
+  };
 }
 
 /** Extractive answer: the chosen sentences grouped by passage, each group followed by its citation number. */

@@ -60,6 +60,8 @@ export interface Query {
   concepts: Set<string>;
   /** Plain terms in question order (for phrase bonuses). */
   sequence: string[];
+  /** The question as asked (cut to MAX_QUESTION_CHARS). */
+  text: string;
   /** What the question asks for (a figure, a share, money, a time, a person, contact details): the answer must hold it. */
   asks: Set<FactKind>;
   /**
@@ -67,9 +69,11 @@ export interface Query {
    * them?"): the earlier question's words then count in the support test, at their lower weight.
    */
   refersBack: boolean;
+  /** One part of a two-part question: the other part's words (its topic) always count in the support test. */
+  partOf: boolean;
 }
 
-export function buildQuery(index: Bm25Index, question: string, context?: string, lexicon: Lexicon = defaultLexicon()): Query {
+export function buildQuery(index: Bm25Index, question: string, context?: string, lexicon: Lexicon = defaultLexicon(), partOf = false): Query {
   const q = question.slice(0, MAX_QUESTION_CHARS);
   const terms = new Map<string, QueryTerm>();
   const concepts = new Set<string>();
@@ -136,8 +140,11 @@ export function buildQuery(index: Bm25Index, question: string, context?: string,
     terms: [...terms.values()],
     concepts,
     sequence,
+    text: q,
     asks: askedFacts(q),
-    refersBack: Boolean(context?.trim()) && /\b(?:it|its|they|them|these|those)\b/.test(lower),
+    partOf: partOf && Boolean(context?.trim()),
+    // One part of a two-part question is always about the other part's topic ("…: which year group and how many places?").
+    refersBack: Boolean(context?.trim()) && (partOf || /\b(?:it|its|they|them|these|those)\b/.test(lower)),
   };
 }
 
@@ -215,6 +222,9 @@ function expandUnknownWords(index: Bm25Index, lexicon: Lexicon, tokens: Token[],
       const b = stem(tok.word.slice(cut));
       if (known(a) && known(b) && index.df(`${a} ${b}`) > 0) add([a, b]);
     }
+    // A short form the documents never define, read as the initials of a name they use often ("CL").
+    const initialism = tok.word.length >= 2 && tok.word.length <= 4 && !known(tok.term) ? index.matcher.initialisms.get(tok.word) : undefined;
+    if (initialism) add(initialism);
     // School shorthand ("wex", "uni", "PD"), then synonyms from WordNet, as the documents write them.
     for (const phrase of SCHOOL_TERMS[tok.word] ?? []) add(tokenize(phrase).filter((t) => !t.stop && !t.joined).map((t) => t.term));
     for (const syn of lexicon.synonyms(tok.word, SYNONYM_SENSES)) {
@@ -323,8 +333,8 @@ export function assessSupport(index: Bm25Index, query: Query, candidates: Scored
     }
     return { best, bestCoverage };
   };
-  let { best, bestCoverage } = bestOf(false);
-  let usedContext = false;
+  let { best, bestCoverage } = bestOf(query.partOf);
+  let usedContext = query.partOf;
   // Only a question that fails on its own words and points back at the earlier one ("does it involve") leans on it.
   if (bestCoverage < MIN_COVERAGE && query.refersBack) {
     ({ best, bestCoverage } = bestOf(true));
@@ -378,4 +388,21 @@ export function looksLikeInstructionOverride(question: string): boolean {
     /\b(?:system|hidden|initial)\s+prompt\b/.test(q) ||
     /\byou are now\b|\bpretend (?:to be|you are)\b|\bact as (?:an?|my)\b|\bjailbreak\b|\bdeveloper mode\b/.test(q)
   );
+}
+
+/**
+ * The parts of a question that asks two things ("who backed it? and is there a group…", "is it free and how
+ * often does it run?"): split at a question mark followed by more, or at "and" / "or" followed by a new question
+ * ("and how many…", "and is there…"). Each part must have words of its own; otherwise the question is one part.
+ */
+export function splitQuestion(question: string): string[] {
+  const q = question.slice(0, MAX_QUESTION_CHARS);
+  const pieces = q
+    .split(/\?\s+(?=\S)|[,;]?\s+(?:and|or|&|also|plus)\s+(?=(?:is|are|does|do|did|how|what|what's|whats|who|whom|when|where|which|can|could|has|have|was|were|will|if|whether)\b)/i)
+    .map((p) => p.trim().replace(/^(?:and|or|also)\s+/i, ''))
+    .filter(Boolean);
+  if (pieces.length < 2 || pieces.length > 4) return [q];
+  // A part too short to ask anything ("why?") or with no word to look up stays with the rest.
+  if (pieces.some((p) => !tokenize(p).some((t) => !t.stop && !t.joined))) return [q];
+  return pieces;
 }

@@ -1,3 +1,4 @@
+import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { tokenize, type Token } from './tokenizer.js';
 
 /**
@@ -94,6 +95,8 @@ export const SCHOOL_TERMS: Record<string, string[]> = {
 };
 
 export interface ConceptMatcher {
+  /** Initials of names the documents use often ("cl" -> Camden Learning), see learnInitialisms. */
+  readonly initialisms: ReadonlyMap<string, string[]>;
   /** Concept terms (e.g. "§send") for every phrase found in the tokens, one per occurrence. */
   concepts(tokens: Token[]): string[];
   /** For each concept, the plain terms of its phrases (used to tell which question terms a concept covers). */
@@ -107,7 +110,7 @@ interface CompiledPhrase {
 }
 
 /** Compile phrase groups (domain vocabulary plus acronyms learnt from the documents) into a matcher. */
-export function createConceptMatcher(groups: Record<string, string[]>): ConceptMatcher {
+export function createConceptMatcher(groups: Record<string, string[]>, initialisms: ReadonlyMap<string, string[]> = new Map()): ConceptMatcher {
   const byFirst = new Map<string, CompiledPhrase[]>();
   const members = new Map<string, Set<string>>();
   const groupMap = new Map<string, string[]>();
@@ -129,6 +132,7 @@ export function createConceptMatcher(groups: Record<string, string[]>): ConceptM
   for (const list of byFirst.values()) list.sort((a, b) => b.terms.length - a.terms.length);
 
   return {
+    initialisms,
     members,
     groups: groupMap,
     concepts(all: Token[]): string[] {
@@ -168,7 +172,8 @@ const ACRONYM_JOINERS = new Set(['and', 'of', 'for', 'the', '&', 'in', 'to', 'on
  */
 export function learnAcronyms(texts: Iterable<string>): Record<string, string[]> {
   const found: Record<string, Set<string>> = {};
-  const re = /\(([A-Z][A-Z0-9]{1,7})s?\)/g;
+  // "(RRS)", "(ECR7)", and mixed case with at least two capitals: "(TIPiC)".
+  const re = /\(((?=(?:[^)]*[A-Z]){2})[A-Z][A-Za-z0-9]{1,7})s?\)/g;
   for (const text of texts) {
     for (const m of text.matchAll(re)) {
       const acronym = m[1]!;
@@ -189,9 +194,19 @@ export function learnAcronyms(texts: Iterable<string>): Record<string, string[]>
   return groups;
 }
 
-/** The shortest run of words ending just before the brackets whose initials (hyphen parts count) spell `acronym`. */
+/**
+ * The shortest run of words ending just before the brackets whose initials (hyphen parts count) spell `acronym`,
+ * or, for an acronym longer than the name it follows ("Trauma-Informed Practice (TIPiC)", the "in Camden" left
+ * out), a run of at least three capitalised words whose initials begin it.
+ */
 function matchInitials(words: string[], acronym: string): string | undefined {
   const target = acronym.toLowerCase();
+  const exact = matchRun(words, target, false);
+  if (exact) return exact;
+  return target.length > 3 ? matchRun(words, target, true) : undefined;
+}
+
+function matchRun(words: string[], target: string, prefix: boolean): string | undefined {
   for (let start = words.length - 1; start >= 0; start--) {
     const run = words.slice(start);
     if (!/^\p{Lu}/u.test(run[0]!)) continue;
@@ -202,6 +217,7 @@ function matchInitials(words: string[], acronym: string): string | undefined {
       .map((w) => (/^\d+$/.test(w) ? w : w[0]!.toLowerCase()))
       .join('');
     if (initials === target) return run.join(' ');
+    if (prefix && initials.length >= 3 && target.startsWith(initials) && run.every((w) => /^\p{Lu}/u.test(w))) return run.join(' ');
     if (initials.length > target.length) break;
   }
   return undefined;
@@ -211,10 +227,16 @@ function matchInitials(words: string[], acronym: string): string | undefined {
  * Words the documents treat as names: written with a capital (or in capitals) wherever they stand inside a
  * sentence ("Maria Fidelis", "Haverstock", "LaSWAP", "Google"), never in lower case. Returned as stemmed terms.
  */
-export function learnNames(texts: Iterable<string>): Set<string> {
+export function learnNames(texts: Iterable<string>, lexicon: Lexicon = defaultLexicon()): Set<string> {
   const capital = new Map<string, number>();
   const lower = new Set<string>();
   for (const text of texts) {
+    // At the start of a sentence a capital says nothing, except on a word general English does not know.
+    for (const m of text.matchAll(/(?:^|[.!?:]\s+)(\p{Lu}[\p{L}'’-]*)/gu)) {
+      const word = m[1]!.replace(/['’]s$/, '');
+      const term = tokenize(word).filter((t) => !t.stop && !t.joined)[0]?.term;
+      if (term && !lexicon.isEnglish(word)) capital.set(term, (capital.get(term) ?? 0) + 1);
+    }
     for (const m of text.matchAll(/(?<=[\p{L}\d,;:)’'"”] )[\p{L}][\p{L}'’-]*/gu)) {
       const word = m[0].replace(/['’]s$/, '');
       const term = tokenize(word).filter((t) => !t.stop && !t.joined)[0]?.term;
@@ -224,4 +246,26 @@ export function learnNames(texts: Iterable<string>): Set<string> {
     }
   }
   return new Set([...capital.keys()].filter((t) => !lower.has(t)));
+}
+
+/**
+ * Initials of the names the documents use often ("Camden Learning" -> "cl", "Opportunity Centre" -> "oc"), for a
+ * short form a question uses that the documents never define. Each initialism maps to its commonest name's terms.
+ */
+export function learnInitialisms(texts: Iterable<string>, minCount = 3): Map<string, string[]> {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/\b\p{Lu}[\p{L}’'-]+(?:\s+(?:of|and|for|the)?\s*\p{Lu}[\p{L}’'-]+){1,3}/gu)) {
+      const words = m[0].split(/\s+/).filter((w) => !ACRONYM_JOINERS.has(w.toLowerCase()));
+      if (words.some((w) => /^\p{Lu}{2,}/u.test(w))) continue; // already an acronym
+      counts.set(words.join(' '), (counts.get(words.join(' ')) ?? 0) + 1);
+    }
+  }
+  const best = new Map<string, { phrase: string; n: number }>();
+  for (const [phrase, n] of counts) {
+    if (n < minCount) continue;
+    const initials = phrase.split(' ').map((w) => w[0]!.toLowerCase()).join('');
+    if ((best.get(initials)?.n ?? 0) < n) best.set(initials, { phrase, n });
+  }
+  return new Map([...best].map(([k, v]) => [k, tokenize(v.phrase).filter((t) => !t.stop && !t.joined).map((t) => t.term)]));
 }

@@ -3,10 +3,10 @@ import { Bm25Index } from '../../src/knowledge/bm25-index.js';
 import { askedFacts, factKinds, holdsFacts } from '../../src/knowledge/facts.js';
 import { defaultLexicon } from '../../src/knowledge/lexicon.js';
 import type { Chunk } from '../../src/knowledge/model.js';
-import { assessSupport, buildQuery, coverage, editDistance, search } from '../../src/knowledge/retrieval.js';
+import { assessSupport, buildQuery, coverage, editDistance, search, splitQuestion } from '../../src/knowledge/retrieval.js';
 import { chunkTerms } from '../../src/knowledge/bm25-index.js';
 import { foldText, tokenize } from '../../src/knowledge/tokenizer.js';
-import { createConceptMatcher, DOMAIN_VOCABULARY } from '../../src/knowledge/vocabulary.js';
+import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms, learnInitialisms, learnNames } from '../../src/knowledge/vocabulary.js';
 
 function indexOf(texts: string[]): Bm25Index {
   const chunks: Chunk[] = texts.map((text, i) => ({ id: `t#${i}`, source: 't.md', title: 'T', section: `Section ${i}`, text, ordinal: i }));
@@ -108,5 +108,52 @@ describe('the asked-for thing', () => {
     expect(holdsFacts(askedFacts('how much does the course cost?'), 'The course is free for parents.')).toBe(true);
     expect(holdsFacts(askedFacts('when are the school holidays?'), 'Centres open in the evenings, at weekends and in the holidays.')).toBe(false);
     expect(holdsFacts(askedFacts('when does the club run?'), 'The club runs on Saturdays.')).toBe(true);
+  });
+});
+
+describe('vocabulary learnt from the documents', () => {
+  it('learns mixed-case acronyms whose name leaves words out ("Trauma-Informed Practice (TIPiC)")', () => {
+    const groups = learnAcronyms(['Camden runs Trauma-Informed Practice (TIPiC) training, and Rights-Respecting Schools (RRS) work.']);
+    expect(groups['acr-tipic']).toEqual(['TIPiC', 'Trauma-Informed Practice']);
+    expect(groups['acr-rrs']).toEqual(['RRS', 'Rights-Respecting Schools']);
+  });
+
+  it('reads a short form the documents never define as the initials of a name they use often ("CL")', () => {
+    const texts = ['Camden Learning runs networks.', 'Camden Learning offers NPQs.', 'Schools join Camden Learning.'];
+    const initialisms = learnInitialisms(texts);
+    expect(initialisms.get('cl')).toEqual(['camden', 'learn']);
+    const index = new Bm25Index(
+      texts.map((text, i) => ({ id: `t#${i}`, source: 't.md', title: 'T', section: 'S', text, ordinal: i })),
+      createConceptMatcher(DOMAIN_VOCABULARY, initialisms),
+    );
+    expect(buildQuery(index, 'does CL offer NPQs?').terms.find((t) => t.word === 'cl')?.alternatives?.[0]?.terms).toEqual(['camden', 'learn']);
+  });
+
+  it('learns names: words always written with a capital inside sentences', () => {
+    const names = learnNames(['Pupils at Maria Fidelis and Haverstock School took part.', 'The school at Haverstock is new.']);
+    expect(names.has('fide')).toBe(true);
+    expect(names.has('haverstock')).toBe(true);
+    expect(names.has('school')).toBe(false);
+  });
+
+  it('meets "A level" and "A-level"', () => {
+    const index = indexOf(['The board judged rationalisation of A-level courses impractical.', 'Level 2 results rose across the borough.']);
+    const query = buildQuery(index, 'did the A level plan go ahead?');
+    expect(query.terms.find((t) => t.term === 'alevel')?.coverageWeight).toBe(1);
+    expect(search(index, query, 1)[0]!.index).toBe(0);
+  });
+
+  it('a "how do I / can I" question needs a step or a contact', () => {
+    expect([...askedFacts('how do I book a room at the campus')]).toEqual(['procedure']);
+    expect(holdsFacts(askedFacts('how do I book a room?'), 'The campus is a hub for teachers.')).toBe(false);
+    expect(holdsFacts(askedFacts('how do I book a room?'), 'To book a room, email rooms@camden.gov.uk.')).toBe(true);
+  });
+});
+
+describe('two-part questions', () => {
+  it('splits at a second question, not inside one', () => {
+    expect(splitQuestion('who backed it? and is there a group for schools')).toEqual(['who backed it', 'is there a group for schools']);
+    expect(splitQuestion('is it free and how often does it run?')).toEqual(['is it free', 'how often does it run?']);
+    expect(splitQuestion('what are the aims and objectives of the strategy?')).toEqual(['what are the aims and objectives of the strategy?']);
   });
 });
