@@ -23,6 +23,9 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
     deps,
     `cmd:${command.trigger_id}`,
     async () => {
+      // Set once a reply is handed to response_url: if that call fails, Slack may still have shown it, so no error
+      // notice follows it (it could contradict the answer, and a hung response_url would be tried twice).
+      let replied = false;
       try {
         const outcome = await deps.bot.handle({
           identity: { platform: 'slack', user: command.user_id, team: command.team_id ?? '' },
@@ -32,6 +35,7 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
           deliveryKey: `slack:cmd:${command.trigger_id}`,
         });
         if (outcome.kind !== 'open-form') {
+          replied = true;
           await respondReply(respond, outcome.reply);
           return;
         }
@@ -39,6 +43,7 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
           await client.views.open({ trigger_id: command.trigger_id, view: attendanceModal(outcome.form, { channel: command.channel_id }) });
         } catch (err) {
           if (slackErrorInfo(err).error !== 'expired_trigger_id') throw err;
+          replied = true;
           await respondReply(
             respond,
             notice('warning', 'The form took too long to open. Please run /attendance again, or submit in one line, e.g. /attendance sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3'),
@@ -47,7 +52,7 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
       } catch (err) {
         deps.logger.error({ err, command: name }, 'slash command failed');
         deps.countError?.(`slack_${name}`, slackErrorInfo(err).kind);
-        await respondReply(respond, errorReply(err)).catch(() => undefined);
+        if (!replied) await respondReply(respond, errorReply(err)).catch(() => undefined);
       }
     },
     'run',

@@ -79,7 +79,7 @@ describe('answers to questions', () => {
     const dm = await h.dm(USERS.staff, QUESTION);
     expect(dm.status).toBe(200);
     await waitFor(
-      () => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /answering a message failed/.test(l.msg)),
+      () => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /replying to a message failed/.test(l.msg)),
       'the failure logged at error level',
       15_000,
     );
@@ -97,7 +97,7 @@ describe('answers to questions', () => {
     h.fake.failNext('response_url', { kind: 'hang' });
     const ask = await h.command('/ask', QUESTION, USERS.staff);
     // Bounded: the listener must not hold on to a dead response_url (it would also hold up shutdown).
-    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /\/ask failed/.test(l.msg)), '/ask failure logged', 15_000);
+    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && l.msg === 'slash command failed' && l.command === 'ask'), '/ask failure logged', 15_000);
     expect(h.responses(ask.responseId)).toHaveLength(1);
     await expectHealthy();
   });
@@ -107,7 +107,7 @@ describe('answers to questions', () => {
     const logsFrom = h.logs.lines.length;
     h.fake.failNext('response_url', { kind: 'http', status: 500 });
     const ask = await h.command('/ask', QUESTION, USERS.staff);
-    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /\/ask failed/.test(l.msg)), '/ask failure logged', 15_000);
+    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && l.msg === 'slash command failed' && l.command === 'ask'), '/ask failure logged', 15_000);
     expect(h.responses(ask.responseId)).toHaveLength(1);
     expect(await errorCount('slack_ask', 'other')).toBe(counted + 1);
     await expectHealthy();
