@@ -44,12 +44,12 @@ export interface DomainServices {
  */
 export function createDomainServices(
   store: Store,
-  config: Pick<Config, 'SCHEDULE_TIMEZONE' | 'QUESTION_LOG_SALT' | 'QUESTION_LOG_DAYS'>,
+  config: Pick<Config, 'SCHEDULE_TIMEZONE' | 'QUESTION_LOG_SALT' | 'QUESTION_LOG_DAYS'> & Partial<Pick<Config, 'REMINDER_CRON'>>,
   logger?: Logger,
   now?: () => Date,
 ): DomainServices {
   const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
-  const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
+  const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, reminderCron: config.REMINDER_CRON, now, logger });
   return { directory, attendance, questionLog: createQuestionLog(store, config, logger) };
 }
 

@@ -8,12 +8,15 @@ import { checkWeek, cleanNote, completeFigures, figureValueProblem, noteProblems
 import { FIGURE_FIELDS } from './types.js';
 import { parseQuickForm, type QuickForm } from './quick-form.js';
 import { returnsToCsv } from './csv.js';
-import { isIsoDate, recentWeeks, weekJustEnded, weekStartOf } from '../shared/calendar.js';
+import { isIsoDate, recentWeeks, weekStartOf } from '../shared/calendar.js';
+import { dueWeek, dueWeekRule } from './due-week.js';
 import type { ReturnFigures, ReturnSubmission, ReturnVersion, StoredReturn, SubmitResult, WeekTotals } from './types.js';
 
 export interface AttendanceServiceOptions {
   /** SCHEDULE_TIMEZONE, e.g. Europe/London. */
   timeZone: string;
+  /** REMINDER_CRON: from the week's first reminder on, the week due is the week in progress (see dueWeek). */
+  reminderCron?: string;
   now?: () => Date;
   logger?: Logger;
 }
@@ -48,9 +51,17 @@ export class AttendanceService {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** Monday (YYYY-MM-DD) of the week just ended in SCHEDULE_TIMEZONE — the default week of a return. */
+  /**
+   * Monday (YYYY-MM-DD) of the week a return is due for — the default week everywhere: the week in progress from
+   * the week's first reminder (Friday 14:00 by default), the week just ended before it. See dueWeek.
+   */
   defaultWeek(now: Date = this.now()): string {
-    return weekJustEnded(now, this.opts.timeZone);
+    return dueWeek(now, this.opts.timeZone, this.opts.reminderCron);
+  }
+
+  /** The due-week rule in a sentence ("From Friday 14:00 the return due is this week's; …"), for forms and messages. */
+  dueWeekRule(now: Date = this.now()): string {
+    return dueWeekRule(this.opts.timeZone, this.opts.reminderCron, now);
   }
 
   /** Parses `/attendance <quick form>`; throws ValidationError naming each bad or missing field. */
@@ -152,7 +163,7 @@ export class AttendanceService {
   }
 
   /**
-   * The person's centres × the last `weeks` weeks (ending with the week just ended), newest week first, then centre
+   * The person's centres × the last `weeks` weeks (ending with the week due, see defaultWeek), newest week first, then centre
    * name: which returns are in and which are missing. Network leads and admins see every active centre.
    */
   async status(person: Person, weeks: number): Promise<StatusRow[]> {

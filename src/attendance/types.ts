@@ -52,6 +52,21 @@ export const FIGURE_LABELS: Record<FigureField, string> = {
   parents: 'Parents / carers attending',
 };
 
+/** One line under each box of the forms: what to count. */
+export const FIGURE_HINTS: Record<FigureField, string> = {
+  sessions: 'Every session held this week. The four session types add up to this.',
+  academic: 'Academic or tutoring sessions.',
+  enrichment: 'Enrichment sessions.',
+  careers: 'Careers and guidance sessions.',
+  digital: 'Digital sessions.',
+  weekend: 'How many of the sessions were on a Saturday or Sunday.',
+  attendances: 'Every attendance: a pupil at three sessions counts three.',
+  pupils: 'Different pupils who came at least once.',
+  fsm: 'Of those pupils, how many are eligible for free school meals.',
+  send: 'Of those pupils, how many have special educational needs or disabilities.',
+  parents: 'Parents and carers who took part.',
+};
+
 /** What an adapter hands to the attendance service. */
 export interface ReturnSubmission {
   centreId: string;

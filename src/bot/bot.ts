@@ -1,4 +1,6 @@
-import { FIGURE_FIELDS, FIGURE_LABELS, type ReturnFigures } from '../attendance/types.js';
+import type { ReturnFigures } from '../attendance/types.js';
+import { formFields } from '../attendance/form-fields.js';
+import { addDays, isIsoDate, weekStartOf } from '../shared/calendar.js';
 import type { Actor, Centre, Person, PlatformIdentity } from '../directory/types.js';
 import { NotAuthorisedError, NotFoundError, ValidationError, type FieldProblem } from '../errors.js';
 import { commandText } from '../shared/commands.js';
@@ -51,6 +53,8 @@ function cleanQuestion(question: string): string {
 const NOT_A_LEAD =
   'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
 const STATUS_WEEKS = 4;
+/** Weeks of a centre's returns that say which session types it runs (see formFields). */
+const RECENT_WEEKS = 4;
 
 /** Intents anyone may use, answered even when the directory cannot be read (the asker is then plain staff). */
 const OPEN_TO_ALL: ReadonlySet<IntentKind> = new Set(['help', 'small-talk', 'ask']);
@@ -184,16 +188,48 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
-  async function attendanceForm(actor: Actor, preset: OpenFormPreset = {}): Promise<AttendanceFormModel> {
+  /**
+   * The return form for a centre and week (a preset's, or the week due), filled in with the return already in for
+   * them, with the boxes the centre's recent returns call for.
+   */
+  async function attendanceForm(actor: Actor, preset: OpenFormPreset = {}, message?: string): Promise<AttendanceFormModel> {
     const person = requireLead(actor);
     const centres = await deps.directory.submittableCentres(person);
     if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
     const initialCentre = centres.find((c) => c.id === preset.centreId)?.id ?? (centres.length === 1 ? centres[0]!.id : undefined);
+    const week = preset.week && isIsoDate(preset.week) ? weekStartOf(preset.week) : deps.attendance.defaultWeek(now());
+    const [existing, recent] = initialCentre
+      ? await Promise.all([
+          deps.attendance.get(initialCentre, week),
+          deps.attendance.list({ from: addDays(week, -7 * RECENT_WEEKS), to: addDays(week, -7), centreId: initialCentre }),
+        ])
+      : [null, []];
+    const name = centres.find((c) => c.id === initialCentre)?.name;
+    const by = existing?.submittedByName ? ` (last sent by ${existing.submittedByName})` : '';
+    const intro = !name
+      ? undefined
+      : existing
+        ? `Amending version ${existing.version} of the return for ${name}, week of ${formatDate(week)}${by}. It is filled in below: change what you need and submit. Earlier versions are kept.`
+        : `No return yet for ${name}, week of ${formatDate(week)}.`;
     return {
       centres: centres.map((c) => ({ id: c.id, name: c.name })),
-      defaultWeek: preset.week ?? deps.attendance.defaultWeek(now()),
+      defaultWeek: week,
+      ...(intro ? { intro } : {}),
       ...(initialCentre ? { initialCentre } : {}),
-      fields: FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] })),
+      fields: formFields(recent.map((r) => r.figures)),
+      weekHint: deps.attendance.dueWeekRule(now()),
+      ...(existing
+        ? {
+            existing: {
+              version: existing.version,
+              figures: existing.figures,
+              note: existing.note,
+              submittedAt: existing.submittedAt,
+              submittedByName: existing.submittedByName ?? null,
+            },
+          }
+        : {}),
+      ...(message ? { message } : {}),
     };
   }
 
@@ -204,7 +240,7 @@ export function createBot(deps: BotDeps): Bot {
       const fallback: Reply = {
         text: 'Open the weekly return form.',
         blocks: [
-          { kind: 'paragraph', text: `The weekly attendance return, week of ${form.defaultWeek} unless you choose another.` },
+          { kind: 'paragraph', text: `The weekly attendance return, week of ${formatDate(form.defaultWeek)} unless you choose another.` },
           { kind: 'actions', actions: [{ id: 'open_attendance_form', label: 'Submit a return', value, style: 'primary' }] },
         ],
       };
@@ -212,6 +248,37 @@ export function createBot(deps: BotDeps): Bot {
     } catch (err) {
       return { kind: 'reply', intent: 'attendance-form', reply: fail('attendance-form', err) };
     }
+  }
+
+  /**
+   * A filled-in form must still match what it showed: the same centre and week, and the same version of their return.
+   * Otherwise the form comes back showing what is there now (with why), and nothing is stored: one week's figures
+   * are never filed under another, and a form opened before someone else's amendment cannot undo it.
+   */
+  async function recheckShownForm(actor: Actor, values: AttendanceFormValues): Promise<Outcome | null> {
+    const shown = values.shown;
+    const centreId = values.centreId?.trim().toLowerCase();
+    const typedWeek = values.week?.trim();
+    if (!shown?.version || !centreId || !typedWeek || !isIsoDate(typedWeek)) return null;
+    const parsed = { centreId, week: typedWeek };
+    const week = weekStartOf(parsed.week);
+    const reopen = async (message: string): Promise<Outcome> => {
+      const form = await attendanceForm(actor, { centreId: parsed.centreId, week }, message);
+      return { kind: 'open-form', form, fallback: notice('warning', message) };
+    };
+    if ((shown.centreId && shown.centreId !== parsed.centreId) || (shown.week && shown.week !== week)) {
+      const what = shown.centreId && shown.centreId !== parsed.centreId ? 'centre' : 'week';
+      return reopen(
+        `Nothing was saved: the form was showing the return for the week of ${formatDate(shown.week ?? week)}, and the ${what} changed. ` +
+          `It now shows the week of ${formatDate(week)}: check the figures, then submit.`,
+      );
+    }
+    const current = await deps.attendance.get(parsed.centreId, week);
+    if (current && current.version !== shown.version) {
+      const by = current.submittedByName ? ` by ${current.submittedByName}` : '';
+      return reopen(`Nothing was saved: this return was changed${by} (version ${current.version}) after the form opened. The form now shows it: make your change again, then submit.`);
+    }
+    return null;
   }
 
   async function quickForm(actor: Actor, text: string, key: string): Promise<Reply> {
@@ -227,6 +294,8 @@ export function createBot(deps: BotDeps): Bot {
   async function submitForm(actor: Actor, values: AttendanceFormValues, key: string): Promise<Outcome> {
     try {
       requireLead(actor);
+      const reload = await recheckShownForm(actor, values);
+      if (reload) return reload;
       const parsed = parseFormValues(values);
       const { reply } = await submit(actor, parsed.centreId, parsed.week, { ...parsed, fieldNames: 'labels' }, key);
       return { kind: 'reply', intent: 'attendance-submit', reply };
@@ -234,7 +303,11 @@ export function createBot(deps: BotDeps): Bot {
       const reply = fail('attendance-form-submit', err);
       const problems: FieldProblem[] = err instanceof ValidationError ? err.problems : [{ field: 'form', message: reply.text }];
       // The form comes back with the problems beside its fields, unless the person may not submit at all.
-      const form = await attendanceForm(actor).catch(() => null);
+      const typedWeek = values.week?.trim();
+      const form = await attendanceForm(actor, {
+        ...(values.centreId ? { centreId: values.centreId.trim().toLowerCase() } : {}),
+        ...(typedWeek && isIsoDate(typedWeek) ? { week: typedWeek } : {}),
+      }).catch(() => null);
       return { kind: 'form-problems', reply, problems, form };
     }
   }

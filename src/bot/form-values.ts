@@ -10,10 +10,12 @@ export interface AttendanceFormValues {
   figures: Partial<Record<keyof ReturnFigures, string | number | null | undefined>>;
   note?: string | null;
   /**
-   * The version of the return the form was showing (pre-filled), or null/undefined when it showed none. An empty note
-   * on a form that showed one clears it; on a form that showed none it leaves any note alone.
+   * What the form was showing when it was filled in: its centre, week and the version of the return it was filled
+   * with (null: none). An empty note on a form that showed a return clears it; on one that showed none it leaves any
+   * note alone. The core refuses a submission whose centre or week differs from a filled-in form's, or whose return
+   * changed since, rather than store one week's figures in another or undo someone's amendment.
    */
-  shownVersion?: number | null;
+  shown?: { centreId: string | null; week: string | null; version: number | null } | null;
 }
 
 /**
@@ -43,6 +45,6 @@ export function parseFormValues(values: AttendanceFormValues): { centreId: strin
   else if (!isIsoDate(week)) problems.push({ field: 'week', message: `week must be a date YYYY-MM-DD, got "${week.slice(0, 20)}".` });
   if (problems.length) throw new ValidationError(problems);
   const typed = values.note?.trim() ? values.note.trim() : null;
-  const note = typed ?? (values.shownVersion ? null : undefined);
+  const note = typed ?? (values.shown?.version ? null : undefined);
   return { centreId, week, figures, ...(note !== undefined ? { note } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { PlatformIdentity } from '../directory/types.js';
 import type { FieldProblem } from '../errors.js';
-import type { FigureField } from '../attendance/types.js';
+import type { ReturnFigures } from '../attendance/types.js';
+import type { FormField } from '../attendance/form-fields.js';
 import type { Reply } from '../shared/reply.js';
 import type { AttendanceFormValues } from './form-values.js';
 import type { IntentKind } from './intents.js';
@@ -49,11 +50,23 @@ export interface Inbound {
 
 export interface AttendanceFormModel {
   centres: { id: string; name: string }[];
-  /** Default week (Monday, YYYY-MM-DD): the week just ended. */
+  /** The week shown (Monday, YYYY-MM-DD): the one asked for (a reminder's, a changed date), or the week due. */
   defaultWeek: string;
   /** Centre to preselect (a reminder's button names it); otherwise the only centre, if there is one. */
   initialCentre?: string;
-  fields: { field: FigureField; label: string }[];
+  /** The boxes, with a hint each and whether the form asks for them (see formFields). */
+  fields: FormField[];
+  /** The due-week rule in a sentence, shown with the week. */
+  weekHint: string;
+  /**
+   * The return already in for `initialCentre` and `defaultWeek`: the form is filled with it and submitting amends it.
+   * Absent when there is none (or no centre is chosen yet).
+   */
+  existing?: { version: number; figures: ReturnFigures; note: string | null; submittedAt: Date; submittedByName: string | null };
+  /** What the form is for, in a sentence: "Amending version 2 of …" or "No return yet for …". */
+  intro?: string;
+  /** A line above the form (e.g. why it was reloaded). */
+  message?: string;
 }
 
 /** What the adapter does with an Inbound. */

@@ -45,10 +45,19 @@ export interface AttendancePort {
   parseQuickForm(text: string): QuickFormInput;
   /** Validate and store; throws ValidationError / NotAuthorisedError; idempotent on submission.idempotencyKey. */
   submit(person: Person, submission: ReturnSubmission): Promise<SubmitResult>;
-  /** Monday (YYYY-MM-DD) of the week just ended, in SCHEDULE_TIMEZONE. */
+  /**
+   * Monday (YYYY-MM-DD) of the week a return is due for: the week in progress from the week's first reminder
+   * (Friday 14:00 by default), the week just ended before it. Every default week is this one.
+   */
   defaultWeek(now?: Date): string;
+  /** The due-week rule in a sentence, for the form's week hint. */
+  dueWeekRule(now?: Date): string;
   /** The person's centres × recent weeks, newest first. */
   status(person: Person, weeks: number): Promise<StatusRow[]>;
+  /** The latest version of a centre's return for a week (any day of it), or null. */
+  get(centreId: string, week: string): Promise<StoredReturn | null>;
+  /** Latest versions of returns in the weeks containing [from, to], optionally one centre's. */
+  list(q: { from: string; to: string; centreId?: string }): Promise<StoredReturn[]>;
 }
 
 export interface QuestionLogPort {

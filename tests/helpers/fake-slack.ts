@@ -60,6 +60,10 @@ const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push', 'views
  */
 function refusal(method: string, args: Record<string, any>): { error: string; problems: string[] } | null {
   const isRespond = method.startsWith('response_url:');
+  // An update names what it updates: a message by channel and ts, a view by view_id or external_id.
+  if (method === 'chat.update' && (typeof args.channel !== 'string' || !args.channel)) return { error: 'channel_not_found', problems: ['/channel: is required'] };
+  if (method === 'chat.update' && (typeof args.ts !== 'string' || !/^\d+\.\d+$/.test(args.ts))) return { error: 'message_not_found', problems: ['/ts: must be a message ts'] };
+  if (method === 'views.update' && !args.view_id && !args.external_id) return { error: 'invalid_arguments', problems: ['/view_id: view_id or external_id is required'] };
   if (MESSAGE_METHODS.has(method) || isRespond) {
     const problems = messageProblems(args);
     if (!problems.length) return null;

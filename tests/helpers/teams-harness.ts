@@ -123,6 +123,13 @@ export function testAttendance(ts: TestStore): AttendancePort & { versions: Stor
       return { status: previous.length ? 'amended' : 'created', stored, changes: [] };
     },
     defaultWeek: () => '2026-11-16',
+    dueWeekRule: () => "From Friday 14:00 the return due is this week's; before then, last week's.",
+    async get(centreId, week) {
+      return versions.filter((v) => v.centreId === centreId && v.weekStart === week).at(-1) ?? null;
+    },
+    async list(q) {
+      return versions.filter((v) => (!q.centreId || v.centreId === q.centreId) && v.weekStart >= q.from && v.weekStart <= q.to);
+    },
     async status(person): Promise<StatusRow[]> {
       return person.centres.map((id) => ({
         centreId: id,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { escapeMrkdwn, neutraliseMrkdwn, splitText, truncate, ZWJ } from '../../adapters/slack/blocks/escape.js';
 import { renderBlocks, toMessages, fallbackText, SECTION_MAX, MESSAGE_BLOCKS_MAX, FALLBACK_MAX, FIELD_MAX, CONTEXT_MAX } from '../../adapters/slack/blocks/render-reply.js';
+import { formFields } from '../../src/attendance/form-fields.js';
 import { attendanceModal } from '../../adapters/slack/blocks/attendance-modal.js';
 import { modalErrors } from '../../adapters/slack/listeners/views/attendance-submission.js';
 import { FIGURE_FIELDS, FIGURE_LABELS } from '../../src/attendance/types.js';
@@ -226,7 +227,8 @@ describe('attendance modal', () => {
     const view = attendanceModal({
       centres: [{ id: 'acland-burghley', name: 'Acland Burghley' }],
       defaultWeek: '2026-11-16',
-      fields: FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] })),
+      fields: formFields([]),
+      weekHint: "From Friday 14:00 the return due is this week's; before then, last week's.",
     }) as any;
     const ids = view.blocks.map((b: any) => b.block_id);
     expect(ids).toEqual(['centre', 'week', ...FIGURE_FIELDS, 'note']);
@@ -237,15 +239,15 @@ describe('attendance modal', () => {
   });
 
   it('preselects the centre a reminder names, and none when a lead of several centres opens it plainly', () => {
-    const fields = FIGURE_FIELDS.map((field) => ({ field, label: FIGURE_LABELS[field] }));
+    const fields = formFields([]);
     const centres = [
       { id: 'camden-career-club', name: 'Camden Career Club' },
       { id: 'london-ai-campus', name: 'London AI Campus' },
     ];
-    const preset = attendanceModal({ centres, defaultWeek: '2026-11-09', initialCentre: 'london-ai-campus', fields }) as any;
+    const preset = attendanceModal({ centres, defaultWeek: '2026-11-09', initialCentre: 'london-ai-campus', fields, weekHint: 'x' }) as any;
     expect(preset.blocks[0].element.initial_option.value).toBe('london-ai-campus');
     expect(preset.blocks[1].element.initial_date).toBe('2026-11-09');
-    const plain = attendanceModal({ centres, defaultWeek: '2026-11-16', fields }) as any;
+    const plain = attendanceModal({ centres, defaultWeek: '2026-11-16', fields, weekHint: 'x' }) as any;
     expect(plain.blocks[0].element.initial_option).toBeUndefined();
   });
 });

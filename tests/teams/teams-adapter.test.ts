@@ -210,17 +210,17 @@ describe('attendance', () => {
 
   it('puts validation errors back on the card next to the field, keeping what was typed, and saves nothing', async () => {
     const cardId = `card-bad-${Date.now()}`;
-    const value = { verb: 'attendance_submit', centre: 'acland-burghley', week: '2026-11-09', ...figures({ pupils: 'lots', sessions: '' }) };
+    const value = { verb: 'attendance_submit', centre: 'acland-burghley', week: '2026-11-09', ...figures({ pupils: 'lots', send: '4.5' }) };
     await h.post(activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: cardId }));
     await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'card update');
     const update = h.connector.calls.find((c) => c.kind === 'update')!;
     const card = update.body.attachments[0].content;
     const body = card.body as any[];
-    const pupilsAt = body.findIndex((e) => e.id === 'pupils');
-    expect(body[pupilsAt + 1]).toMatchObject({ type: 'TextBlock', color: 'Attention' });
-    expect(body[pupilsAt + 1].text).toMatch(/Unique pupils must be a whole number/);
-    const sessionsAt = body.findIndex((e) => e.id === 'sessions');
-    expect(body[sessionsAt + 1].text).toMatch(/Sessions held is missing/);
+    // After each box: its hint, then its problem in the form's own words.
+    const errorAfter = (id: string) => body.slice(body.findIndex((e) => e.id === id) + 1).find((e) => e.color === 'Attention' || e.id);
+    expect(errorAfter('pupils')).toMatchObject({ type: 'TextBlock', color: 'Attention' });
+    expect(errorAfter('pupils').text).toMatch(/Unique pupils must be a whole number, got "lots"/);
+    expect(errorAfter('send').text).toBe('Pupils with SEND must be a whole number, got 4.5.');
     expect(body.find((e) => e.id === 'attendances').value).toBe(120);
     expect(body.find((e) => e.id === 'week').value).toBe('2026-11-09');
     expect(h.attendance.versions.filter((v) => v.weekStart === '2026-11-09')).toHaveLength(0);
@@ -231,8 +231,8 @@ describe('attendance', () => {
     await h.post(activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: `card-rule-${Date.now()}` }));
     await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'card update');
     const body = h.connector.calls.find((c) => c.kind === 'update')!.body.attachments[0].content.body as any[];
-    const at = body.findIndex((e) => e.id === 'sessions');
-    expect(body[at + 1].text).toMatch(/must equal academic/);
+    const after = body.slice(body.findIndex((e) => e.id === 'sessions') + 1).find((e) => e.color === 'Attention');
+    expect(after.text).toMatch(/must equal academic/);
   });
 
   it('keeps attendance out of channels', async () => {

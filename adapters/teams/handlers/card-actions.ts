@@ -1,8 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Application, FeedbackLoopData, TurnState } from '@microsoft/teams-ai';
-import { decodeOpenFormValue } from '../../../src/bot/index.js';
+import { decodeOpenFormValue, type AttendanceFormValues } from '../../../src/bot/index.js';
 import { baseConversationId, isPersonal, senderName } from '../activity.js';
-import { ATTENDANCE_SUBMIT_VERB, attendanceFormAttachment, type FormField } from '../cards/attendance-form-card.js';
+import { ATTENDANCE_LOAD_VERB, ATTENDANCE_SUBMIT_VERB, attendanceFormAttachment, type FormField } from '../cards/attendance-form-card.js';
 import { formValues, submitIdempotencyKey, toFormValues } from '../cards/attendance-form-values.js';
 import { replyToActivity } from '../cards/reply-card.js';
 import type { TeamsAdapterDeps } from '../deps.js';
@@ -60,17 +60,35 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
     else await sendReply(context, outcome.reply);
   });
 
+  // "Show this week": the card reloaded for the centre and week chosen, filled in with their return.
+  on(ATTENDANCE_LOAD_VERB, async (context) => {
+    const values = formValues(context.activity.value);
+    const outcome = await deps.bot.handle({
+      identity: identityOf(context.activity),
+      surface: isPersonal(context.activity) ? 'card' : 'mention',
+      openForm: { ...(values.centre ? { centreId: values.centre } : {}), ...(values.week ? { week: values.week } : {}) },
+      deliveryKey: `teams:load:${context.activity.id ?? ''}`,
+    });
+    if (outcome.kind === 'open-form') await replaceCard(context, formCard(outcome.form));
+    else await replaceCard(context, replyToActivity(outcome.reply));
+  });
+
   on(ATTENDANCE_SUBMIT_VERB, async (context) => {
     const activity = context.activity;
     const values = formValues(activity.value);
     const outcome = await deps.bot.handle({
       identity: identityOf(activity),
       surface: 'card',
-      form: toFormValues(values),
+      form: { ...toFormValues(values), shown: shownOf(activity.value) },
       deliveryKey: submitIdempotencyKey(activity, values),
     });
-    if (outcome.kind !== 'form-problems') {
-      await replaceCard(context, replyToActivity(outcome.kind === 'reply' ? outcome.reply : outcome.fallback));
+    // The centre or week changed, or the return was amended meanwhile: the card comes back showing what is there.
+    if (outcome.kind === 'open-form') {
+      await replaceCard(context, formCard(outcome.form));
+      return;
+    }
+    if (outcome.kind === 'reply') {
+      await replaceCard(context, replyToActivity(outcome.reply));
       return;
     }
     // Not (or no longer) a lead: the refusal is the answer, and the form goes away.
@@ -83,9 +101,7 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
     await replaceCard(context, {
       type: 'message',
       attachments: [
-        attendanceFormAttachment({
-          centres: outcome.form.centres,
-          defaultWeek: outcome.form.defaultWeek,
+        attendanceFormAttachment(outcome.form, {
           values: values as Partial<Record<FormField, string>>,
           problems: outcome.problems,
           message: formLevel.length ? `Nothing was saved. ${formLevel.map((p) => p.message).join(' ')}` : undefined,
@@ -93,6 +109,17 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
       ],
     });
   });
+}
+
+/** What the card was showing when it was submitted (its Action.Submit data), or null for an older card. */
+function shownOf(value: unknown): AttendanceFormValues['shown'] {
+  const shown = (value as { shown?: unknown } | null)?.shown as Record<string, unknown> | undefined;
+  if (!shown || typeof shown !== 'object') return null;
+  return {
+    centreId: typeof shown.centreId === 'string' ? shown.centreId : null,
+    week: typeof shown.week === 'string' ? shown.week : null,
+    version: typeof shown.version === 'number' && Number.isInteger(shown.version) ? shown.version : null,
+  };
 }
 
 /** Replace the card the button was on (updateActivity); post a new message when there is nothing to replace. */

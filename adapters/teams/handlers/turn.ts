@@ -26,12 +26,9 @@ export function identityOf(activity: Activity): PlatformIdentity {
   return user ? { platform: 'teams', ...user } : { platform: 'teams', aadObjectId: activity.from?.id ?? 'unknown', tenantId: '' };
 }
 
-/** The attendance form as a card message. */
+/** The attendance form as a card message, filled in with the return already in for its centre and week. */
 export function formCard(form: AttendanceFormModel): Partial<Activity> {
-  return {
-    type: 'message',
-    attachments: [attendanceFormAttachment({ centres: form.centres, defaultWeek: form.defaultWeek, values: form.initialCentre ? { centre: form.initialCentre } : {} })],
-  };
+  return { type: 'message', attachments: [attendanceFormAttachment(form)] };
 }
 
 /** Keep the person's personal-chat reference fresh so jobs can message them later. Never fails the turn. */

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackListenerDeps } from '../../context.js';
+import * as attendanceFormChanged from './attendance-form-changed.js';
 import * as feedback from './feedback.js';
 import * as openAttendanceForm from './open-attendance-form.js';
 import * as shareAnswer from './share-answer.js';
@@ -8,4 +9,5 @@ export function registerActions(app: App, deps: SlackListenerDeps): void {
   feedback.register(app, deps);
   shareAnswer.register(app, deps);
   openAttendanceForm.register(app, deps);
+  attendanceFormChanged.register(app, deps);
 }
