@@ -1,9 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { Person } from '../../src/directory/types.js';
-import { NotifierError, neverSent, type Notifier, type SendResult } from '../../src/bot/notifier.js';
+import { NotifierError, neverSent, type Notifier, type SendResult, type SentMessage } from '../../src/bot/notifier.js';
 import type { Reply } from '../../src/shared/reply.js';
 import type { Logger } from '../../src/logger.js';
-import { PartlyPostedError, postReply, slackErrorInfo } from './post.js';
+import { PartlyPostedError, postReply, slackErrorInfo, withRateLimitRetry } from './post.js';
+import { toMessages } from './blocks/render-reply.js';
 import { uploadImages } from './upload-images.js';
 
 const PERMANENT = new Set([
@@ -18,6 +19,10 @@ const PERMANENT = new Set([
   'not_authed',
   'token_revoked',
   'missing_scope',
+  // chat.update: the message is gone or can no longer be edited.
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
 ]);
 
 /**
@@ -95,7 +100,7 @@ export function createSlackNotifier(client: webApi.WebClient, logger?: Logger): 
         if (!channel) throw new NotifierError('transient', 'Slack did not return a DM channel');
         const messageId = await postReply(client, reply, { channel, maxAttempts: 1 });
         await uploadImages(client, reply, channel, logger);
-        return { messageId };
+        return { messageId, conversationId: channel };
       } catch (err) {
         throw toNotifierError(err);
       }
@@ -103,8 +108,24 @@ export function createSlackNotifier(client: webApi.WebClient, logger?: Logger): 
     async postToChannel(channel: string, reply: Reply): Promise<SendResult> {
       try {
         const messageId = await postReply(client, reply, { channel, maxAttempts: 1 });
-        await uploadImages(client, reply, channel, logger);
-        return { messageId };
+        // In a channel the chart goes in the digest's thread, so it cannot drift away from the message it belongs to.
+        await uploadImages(client, reply, channel, logger, messageId);
+        return { messageId, conversationId: channel };
+      } catch (err) {
+        throw toNotifierError(err);
+      }
+    },
+    async updateDirect(person: Person, message: SentMessage, reply: Reply): Promise<void> {
+      try {
+        let channel = message.conversationId ?? undefined;
+        if (!channel) {
+          if (!person.slack?.user) throw new NotifierError('permanent', `${person.email} has no Slack identity`);
+          channel = (await client.conversations.open({ users: person.slack.user })).channel?.id;
+          if (!channel) throw new NotifierError('transient', 'Slack did not return a DM channel');
+        }
+        // A reminder is one message; were it longer, its first part is the one that names the week.
+        const first = toMessages(reply)[0]!;
+        await withRateLimitRetry(() => client.chat.update({ channel: channel!, ts: message.messageId, text: first.text, blocks: first.blocks }), { maxAttempts: 1 });
       } catch (err) {
         throw toNotifierError(err);
       }

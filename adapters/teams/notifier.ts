@@ -1,7 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Person } from '../../src/directory/types.js';
-import { NotifierError, type Notifier, type SendResult } from '../../src/bot/notifier.js';
+import { NotifierError, type Notifier, type SendResult, type SentMessage } from '../../src/bot/notifier.js';
 import type { Reply } from '../../src/shared/reply.js';
 import type { Logger } from '../../src/logger.js';
 import { replyToActivity } from './cards/reply-card.js';
@@ -44,14 +44,29 @@ export class TeamsNotifier implements Notifier {
     const reference = { ...(teams.conversationReference as Partial<ConversationReference>) };
     delete reference.activityId;
     const user = { aadObjectId: teams.aadObjectId, tenantId: teams.tenantId };
-    return this.send(reference, reply, async (failure) => {
+    return this.send(reference, reply, this.markOnPermanent(person, user));
+  }
+
+  /** Replace a message sent to the person earlier (updateActivity in their personal chat). */
+  async updateDirect(person: Person, message: SentMessage, reply: Reply): Promise<void> {
+    const teams = person.teams;
+    if (!teams?.conversationReference) throw new NotifierError('permanent', `${person.name} has no Teams conversation with the bot.`);
+    const reference = { ...(teams.conversationReference as Partial<ConversationReference>) };
+    delete reference.activityId;
+    if (message.conversationId && reference.conversation) reference.conversation = { ...reference.conversation, id: message.conversationId };
+    const user = { aadObjectId: teams.aadObjectId, tenantId: teams.tenantId };
+    await this.send(reference, reply, this.markOnPermanent(person, user), message.messageId);
+  }
+
+  private markOnPermanent(person: Person, user: { aadObjectId: string; tenantId: string }): Parameters<typeof sendWithPolicy>[4] {
+    return async (failure) => {
       if (failure.kind === 'forbidden' || failure.kind === 'not_found') {
         await this.opts.conversations.markUnreachable(user).catch((err: unknown) => {
           this.opts.logger.error({ err, person: person.id }, 'could not mark Teams identity unreachable');
         });
         this.opts.logger.warn({ person: person.id, status: failure.status }, 'Teams identity marked unreachable');
       }
-    });
+    };
   }
 
   async postToChannel(channel: string, reply: Reply): Promise<SendResult> {
@@ -72,10 +87,12 @@ export class TeamsNotifier implements Notifier {
     return this.send(reference, reply);
   }
 
+  /** Send the reply into the conversation, or with `replaceId`, put it in place of that message. */
   private async send(
     reference: Partial<ConversationReference>,
     reply: Reply,
     onPermanent?: Parameters<typeof sendWithPolicy>[4],
+    replaceId?: string,
   ): Promise<SendResult> {
     const activity = replyToActivity(reply);
     const conversationId = reference.conversation?.id ?? '';
@@ -100,14 +117,19 @@ export class TeamsNotifier implements Notifier {
           // The continuation activity has a random id; without this the message would be sent as a reply to it.
           delete (context.activity as { id?: string }).id;
           try {
-            const res = await context.sendActivity(activity);
-            id = res?.id;
+            if (replaceId) {
+              await context.updateActivity({ ...activity, id: replaceId });
+              id = replaceId;
+            } else {
+              const res = await context.sendActivity(activity);
+              id = res?.id;
+            }
           } catch (err) {
             failure = { err };
           }
         });
         if (failure) throw failure.err;
-        return id ? { messageId: id } : {};
+        return id ? { messageId: id, ...(conversationId ? { conversationId } : {}) } : {};
       },
       this.opts.sendPolicy,
       onPermanent,

@@ -20,7 +20,7 @@ export function csvRow(cells: (string | number | boolean | null | undefined)[]):
   return cells.map(csvCell).join(',') + '\r\n';
 }
 
-export const EXPORT_COLUMNS = ['centre_id', 'centre_name', 'week_start', ...FIGURE_FIELDS, 'note', 'version', 'amended', 'submitted_at'] as const;
+export const EXPORT_COLUMNS = ['centre_id', 'centre_name', 'week_start', ...FIGURE_FIELDS, 'note', 'version', 'amended', 'submitted_at', 'closed'] as const;
 
 /**
  * CSV of returns (latest versions), one row per centre-week, with BOM and CRLF line ends.
@@ -38,6 +38,7 @@ export function returnsToCsv(returns: StoredReturn[], centreNames: ReadonlyMap<s
       r.version,
       r.amended,
       localDateTime(r.submittedAt, timeZone),
+      !!r.closed,
     ]);
   }
   return out;

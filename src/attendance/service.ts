@@ -38,6 +38,7 @@ export interface ExportQuery {
 }
 
 const MAX_KEY = 300;
+const ZERO_FIGURES = Object.freeze(Object.fromEntries(FIGURE_FIELDS.map((f) => [f, 0]))) as Readonly<ReturnFigures>;
 
 /** Weekly attendance returns: validate, store (create/amend, idempotent), query, export. */
 export class AttendanceService {
@@ -111,13 +112,18 @@ export class AttendanceService {
 
     const figures: Partial<ReturnFigures> = {};
     for (const f of FIGURE_FIELDS) if (given[f] !== undefined) figures[f] = given[f];
+    const closed = submission.closed === true;
+    if (closed && Object.keys(figures).length) {
+      throw new ValidationError([{ field: 'closed', message: 'A week marked closed has no sessions: every figure is 0, so give no figures with it.' }]);
+    }
     const result = await this.store.returns.submit({
       centreId: centre.id,
       weekStart: week.weekStart,
       figures,
       // Under the row lock, against the version it amends: a first return needs the core figures; an amendment
       // keeps what was not given. Then the rules between fields, on the whole return.
-      complete: (g, previous) => completeFigures(g, previous, names),
+      complete: closed ? () => ({ figures: ZERO_FIGURES, problems: [] }) : (g, previous) => completeFigures(g, previous, names),
+      ...(closed ? { closed: true } : {}),
       note,
       submittedBy: person.id,
       submittedByName: person.name,

@@ -82,6 +82,11 @@ export interface ReturnSubmission {
   /** How problems name fields: the quick form's keywords (default) or the forms' labels. */
   fieldNames?: 'keywords' | 'labels';
   /**
+   * true: no sessions this week (holiday, closure): every figure 0, no figures may be given. Otherwise a return
+   * with figures is open; one with none (a note alone) keeps what the previous version said.
+   */
+  closed?: boolean;
+  /**
    * Decides duplicates: the same key delivered twice stores one version.
    * Derive it from the platform delivery (Slack trigger/view id, Teams activity id), never random per attempt.
    */
@@ -103,12 +108,14 @@ export interface StoredReturn {
   submittedAt: Date;
   /** True when version > 1. */
   amended: boolean;
+  /** The centre was closed that week (holiday, closure): a return of zeros the lead marked "no sessions". */
+  closed?: boolean;
 }
 
 export interface FieldChange {
-  field: FigureField | 'note';
-  from: number | string | null;
-  to: number | string | null;
+  field: FigureField | 'note' | 'closed';
+  from: number | string | boolean | null;
+  to: number | string | boolean | null;
 }
 
 export interface SubmitResult {

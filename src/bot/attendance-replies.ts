@@ -4,6 +4,7 @@ import type { Reply, ReplyBlock } from '../shared/reply.js';
 import type { StatusRow } from './ports.js';
 
 function changeLine(c: FieldChange): string {
+  if (c.field === 'closed') return c.to ? 'Marked closed: no sessions this week (every figure 0)' : 'Open again: sessions were held';
   if (c.field === 'note') {
     if (c.to === null) return 'Note: removed';
     return c.from === null ? `Note: added “${oneLine(String(c.to))}”` : `Note: now “${oneLine(String(c.to))}”`;

@@ -7,6 +7,14 @@ import { AppError } from '../errors.js';
 export interface SendResult {
   /** Platform message id (Slack ts, Teams activity id) when known. */
   messageId?: string;
+  /** The conversation the message is in (Slack channel or DM id, Teams conversation id), when known. */
+  conversationId?: string;
+}
+
+/** A message sent earlier, as its SendResult named it. */
+export interface SentMessage {
+  messageId: string;
+  conversationId?: string | null;
 }
 
 /** Outbound port: each adapter implements it; jobs send through it. */
@@ -16,6 +24,11 @@ export interface Notifier {
   canReach(person: Person): boolean;
   sendDirect(person: Person, reply: Reply): Promise<SendResult>;
   postToChannel(channel: string, reply: Reply): Promise<SendResult>;
+  /**
+   * Replace a direct message this notifier sent the person (a reminder that now says the return was received).
+   * Throws NotifierError like sendDirect; 'permanent' when the message can no longer be edited (deleted, too old).
+   */
+  updateDirect?(person: Person, message: SentMessage, reply: Reply): Promise<void>;
 }
 
 /**

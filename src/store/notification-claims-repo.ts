@@ -18,6 +18,10 @@ export interface NotificationClaim extends NotificationKey {
   jobId: string | null;
   platform: string | null;
   messageId: string | null;
+  /** The conversation the message is in (Slack DM channel, Teams conversation), when the platform said. */
+  conversationId: string | null;
+  /** Reminders and nudges: the centres the message named. */
+  centreIds: string[] | null;
   errorCode: string | null;
   errorMessage: string | null;
   claimedAt: Date;
@@ -39,6 +43,8 @@ interface Row {
   job_id: string | null;
   platform: string | null;
   message_id: string | null;
+  conversation_id: string | null;
+  centre_ids: string[] | null;
   error_code: string | null;
   error_message: string | null;
   claimed_at: Date;
@@ -55,6 +61,8 @@ const toClaim = (r: Row): NotificationClaim => ({
   jobId: r.job_id,
   platform: r.platform,
   messageId: r.message_id,
+  conversationId: r.conversation_id ?? null,
+  centreIds: r.centre_ids ?? null,
   errorCode: r.error_code,
   errorMessage: r.error_message,
   claimedAt: new Date(r.claimed_at),
@@ -96,14 +104,25 @@ export class NotificationClaimsRepo {
     return { status: 'already', state: state === 'retryable' ? 'sending' : state };
   }
 
-  async markSent(key: NotificationKey, result: { platform: string; messageId?: string }): Promise<void> {
+  async markSent(key: NotificationKey, result: { platform: string; messageId?: string; conversationId?: string; centreIds?: string[] }): Promise<void> {
     await this.db.query(
       `UPDATE notification_claims
-          SET state = 'sent', platform = $4, message_id = $5, error_code = NULL, error_message = NULL,
-              sent_at = now(), updated_at = now()
+          SET state = 'sent', platform = $4, message_id = $5, conversation_id = $6, centre_ids = $7::text[],
+              error_code = NULL, error_message = NULL, sent_at = now(), updated_at = now()
         WHERE kind = $1 AND recipient = $2 AND period = $3`,
-      [key.kind, key.recipient, key.period, result.platform, result.messageId ?? null],
+      [key.kind, key.recipient, key.period, result.platform, result.messageId ?? null, result.conversationId ?? null, result.centreIds ?? null],
     );
+  }
+
+  /** Reminders and nudges sent to a recipient about a week, with their message ids: what to update when a return arrives. */
+  async sentReminders(recipient: string, period: string): Promise<NotificationClaim[]> {
+    const r = await this.db.query<Row>(
+      `SELECT * FROM notification_claims
+        WHERE recipient = $1 AND period = $2 AND kind IN ('reminder', 'nudge') AND state = 'sent' AND message_id IS NOT NULL
+        ORDER BY sent_at`,
+      [recipient, period],
+    );
+    return r.rows.map(toClaim);
   }
 
   /** Nothing went out; a later attempt may claim again. */

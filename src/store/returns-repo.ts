@@ -21,6 +21,8 @@ export interface ReturnWrite {
   figures: Partial<ReturnFigures>;
   /** undefined keeps the previous version's note; null clears it. */
   note?: string | null;
+  /** true: closed that week (all figures 0). undefined: open when figures are given, else as the previous version. */
+  closed?: boolean;
   submittedBy: number;
   submittedByName: string;
   idempotencyKey: string;
@@ -67,10 +69,11 @@ interface VersionRow extends ReturnFigures {
   submitted_by_name: string | null;
   submitted_at: Date;
   changes: FieldChange[] | string;
+  closed: boolean | null;
 }
 
 const versionCols = `v.centre_id, v.week_start, v.version, ${FIGURE_FIELDS.map((f) => `v.${f}`).join(', ')},
-  v.note, v.submitted_by, v.submitted_by_name, v.submitted_at, v.changes`;
+  v.note, v.submitted_by, v.submitted_by_name, v.submitted_at, v.changes, v.closed`;
 
 function toStored(r: VersionRow): StoredReturn {
   const figures = {} as ReturnFigures;
@@ -85,6 +88,7 @@ function toStored(r: VersionRow): StoredReturn {
     submittedByName: r.submitted_by_name,
     submittedAt: r.submitted_at,
     amended: r.version > 1,
+    closed: r.closed === true,
   };
 }
 
@@ -158,7 +162,9 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
       const note = w.note === undefined ? (prev?.note ?? null) : w.note;
       const { figures, problems } = (w.complete ?? mergeFigures)(w.figures, prev?.figures ?? null);
       if (problems.length) throw new ValidationError(problems);
-      const changes = prev ? diffReturns(prev, { figures, note }) : [];
+      const givesFigures = Object.values(w.figures).some((v) => v !== undefined);
+      const closed = w.closed ?? (givesFigures ? false : (prev?.closed ?? false));
+      const changes = prev ? diffReturns(prev, { figures, note, closed }) : [];
       if (prev && changes.length === 0) {
         await recordKey(tx, w, prev.version, 'unchanged');
         return { status: 'unchanged', stored: prev, changes: [] };
@@ -167,8 +173,8 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
       const version = current + 1;
       const ins = await tx.query<VersionRow>(
         `INSERT INTO attendance_return_versions AS v
-           (centre_id, week_start, version, ${FIGURE_FIELDS.join(', ')}, note, submitted_by, submitted_by_name, idempotency_key, changes, submitted_at)
-         VALUES ($1, $2, $3, ${FIGURE_FIELDS.map((_, i) => `$${i + 4}`).join(', ')}, $15, $16, $17, $18, $19, clock_timestamp())
+           (centre_id, week_start, version, ${FIGURE_FIELDS.join(', ')}, note, submitted_by, submitted_by_name, idempotency_key, changes, closed, submitted_at)
+         VALUES ($1, $2, $3, ${FIGURE_FIELDS.map((_, i) => `$${i + 4}`).join(', ')}, $15, $16, $17, $18, $19, $20, clock_timestamp())
          RETURNING ${versionCols}`,
         [
           w.centreId,
@@ -180,6 +186,7 @@ export function createReturnsRepo(db: Db): ReturnsRepo {
           w.submittedByName,
           w.idempotencyKey,
           JSON.stringify(changes),
+          closed,
         ],
       );
       await recordKey(tx, w, version, prev ? 'amended' : 'created');

@@ -37,10 +37,10 @@ describe('CSV for Excel', () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
     expect(lines[0]).toBe(
-      'centre_id,centre_name,week_start,sessions,academic,enrichment,careers,digital,weekend,attendances,pupils,fsm,send,parents,note,version,amended,submitted_at',
+      'centre_id,centre_name,week_start,sessions,academic,enrichment,careers,digital,weekend,attendances,pupils,fsm,send,parents,note,version,amended,submitted_at,closed',
     );
     expect(lines[1]).toBe(
-      `acland-burghley,"Acland Burghley, Camden",2026-03-23,6,4,2,0,0,1,120,45,30,8,3,"'=HYPERLINK(""x"")",2,yes,2026-03-30 09:00:00`,
+      `acland-burghley,"Acland Burghley, Camden",2026-03-23,6,4,2,0,0,1,120,45,30,8,3,"'=HYPERLINK(""x"")",2,yes,2026-03-30 09:00:00,no`,
     );
   });
 });

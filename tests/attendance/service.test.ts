@@ -130,6 +130,23 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     expect(latest.figures.pupils).toBe(FIGURES.pupils);
   });
 
+  it('a week marked closed is a return of zeros with a flag; figures given later open it again', async () => {
+    const week = '2026-05-18';
+    const closed = await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: {}, closed: true, note: 'Half term', idempotencyKey: key() });
+    expect(closed.status).toBe('created');
+    expect(closed.stored).toMatchObject({ closed: true, note: 'Half term', figures: Object.fromEntries(Object.keys(FIGURES).map((f) => [f, 0])) });
+    await expect(
+      attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: { sessions: 1 }, closed: true, idempotencyKey: key() }),
+    ).rejects.toMatchObject({ problems: [{ field: 'closed' }] });
+    // A note alone keeps it closed; figures open it (the rules of a whole return apply, from the zeros).
+    expect((await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: {}, note: 'Half term (all week)', idempotencyKey: key() })).stored.closed).toBe(true);
+    const opened = await attendance.submit(people.sam, { centreId: 'acland-burghley', week, figures: { sessions: 1, careers: 1, attendances: 4, pupils: 4 }, idempotencyKey: key() });
+    expect(opened.stored.closed).toBe(false);
+    expect(opened.changes[0]).toEqual({ field: 'closed', from: true, to: false });
+    expect(opened.stored.note).toBe('Half term (all week)');
+    expect((await attendance.missing(week)).map((c) => c.id)).not.toContain('acland-burghley');
+  });
+
   it('refuses people who do not lead the centre, and stores nothing', async () => {
     await expect(
       attendance.submit(people.sam, { centreId: 'la-sainte-union', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),

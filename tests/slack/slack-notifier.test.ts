@@ -63,6 +63,33 @@ describe('Slack notifier', () => {
     expect(fake.callsTo('chat.postMessage')[0]!.args.channel).toBe('C0DIGEST1');
   });
 
+  it('puts a channel post\'s chart in the post\'s thread, and a DM\'s right after it', async () => {
+    fake.reset();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const withChart = { ...reply, blocks: [...reply.blocks, { kind: 'image' as const, title: 'Chart', alt: 'A chart', png, width: 10, height: 10 }] };
+    const posted = await notifier.postToChannel('C0DIGEST1', withChart);
+    const complete = fake.callsTo('files.completeUploadExternal');
+    expect(complete).toHaveLength(1);
+    expect(complete[0]!.args).toMatchObject({ channel_id: 'C0DIGEST1', thread_ts: posted.messageId });
+    fake.reset();
+    const sent = await notifier.sendDirect(lead, withChart);
+    expect(sent.conversationId).toBe('D0LEAD001');
+    expect(fake.callsTo('files.completeUploadExternal')[0]!.args.thread_ts).toBeUndefined();
+  });
+
+  it('updates a DM it sent (chat.update in the same channel); a message that is gone is a permanent failure', async () => {
+    fake.reset();
+    const sent = await notifier.sendDirect(lead, reply);
+    const received = { text: 'Attendance return received', blocks: [{ kind: 'notice' as const, tone: 'success' as const, text: 'Received, thank you.' }] };
+    await notifier.updateDirect!(lead, { messageId: sent.messageId!, conversationId: sent.conversationId }, received);
+    const update = fake.callsTo('chat.update')[0]!.args;
+    expect(update).toMatchObject({ channel: 'D0LEAD001', ts: sent.messageId });
+    expect(blockText(update.blocks)).toContain('Received, thank you.');
+    expect(fake.refused).toEqual([]);
+    fake.failNext('chat.update', { kind: 'error', error: 'message_not_found' });
+    expect((await failure(notifier.updateDirect!(lead, { messageId: '1.2' }, received))).code).toBe('permanent');
+  });
+
   it('knows who it can reach', () => {
     expect(notifier.canReach(lead)).toBe(true);
     expect(notifier.canReach(teamsOnly)).toBe(false);

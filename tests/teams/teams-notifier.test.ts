@@ -40,6 +40,17 @@ describe('Teams notifier', () => {
     expect(card.actions[0]).toMatchObject({ type: 'Action.Submit', data: { verb: 'open_attendance_form' } });
   });
 
+  it('updates a message it sent in place (updateActivity in the personal chat)', async () => {
+    const sent = await h.teams.notifier.sendDirect(lead, reminder);
+    expect(sent.conversationId).toBe(personal);
+    const received: Reply = { text: 'Attendance return received', blocks: [{ kind: 'notice', tone: 'success', text: 'Received, thank you.' }] };
+    await h.teams.notifier.updateDirect!(lead, { messageId: sent.messageId!, conversationId: sent.conversationId }, received);
+    const update = h.connector.calls.find((c) => c.kind === 'update')!;
+    expect(update).toMatchObject({ conversationId: personal, activityId: sent.messageId });
+    expect(JSON.stringify(update.body)).toContain('Received, thank you.');
+    expect(h.connector.messages(personal).filter((c) => c.kind === 'send')).toHaveLength(1);
+  });
+
   it('the reminder button opens the attendance form', async () => {
     await h.teams.notifier.sendDirect(lead, reminder);
     const card = h.connector.messages(personal)[0]!.body.attachments[0].content;
