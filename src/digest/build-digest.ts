@@ -65,6 +65,11 @@ export function buildDigest(input: DigestInput): DigestModel {
     if (!prev || r.version > prev.version) latest.set(key, r);
   }
   const byCentreWeek = (centreId: string, week: string) => latest.get(`${centreId}|${week}`);
+  /** A return with figures: a week marked closed had no sessions, so it is in no total, average or chart point. */
+  const withFigures = (centreId: string, week: string) => {
+    const r = byCentreWeek(centreId, week);
+    return r && !r.closed ? r : undefined;
+  };
 
   // Centres in the table: those owing this week's return, plus any that sent one.
   const shownIds = new Set(input.centres.filter((c) => returnDue(c, weekStart)).map((c) => c.id));
@@ -73,11 +78,12 @@ export function buildDigest(input: DigestInput): DigestModel {
 
   const network = emptyTotals();
   const centres: CentreRow[] = shown.map((centreId) => {
-    const r = byCentreWeek(centreId, weekStart);
+    const closed = !!byCentreWeek(centreId, weekStart)?.closed;
+    const r = withFigures(centreId, weekStart);
     if (r) addTo(network, r.figures);
     const earlier: number[] = [];
     for (let i = 1; i <= AVERAGE_WEEKS; i++) {
-      const prev = byCentreWeek(centreId, addDays(weekStart, -7 * i));
+      const prev = withFigures(centreId, addDays(weekStart, -7 * i));
       if (prev) earlier.push(prev.figures.attendances);
     }
     const fourWeekAverage = earlier.length ? earlier.reduce((a, b) => a + b, 0) / earlier.length : null;
@@ -91,6 +97,7 @@ export function buildDigest(input: DigestInput): DigestModel {
       fourWeekAverage,
       changeAgainstAverage,
       amended: r ? r.amended : false,
+      closed,
     };
   });
 
@@ -121,7 +128,7 @@ export function buildDigest(input: DigestInput): DigestModel {
   if (termInfo) {
     const totals = emptyTotals();
     for (const r of latest.values()) {
-      if (r.weekStart >= termInfo.firstWeek && r.weekStart <= weekStart) addTo(totals, r.figures);
+      if (r.weekStart >= termInfo.firstWeek && r.weekStart <= weekStart && !r.closed) addTo(totals, r.figures);
     }
     term = {
       name: termInfo.name,
@@ -132,7 +139,7 @@ export function buildDigest(input: DigestInput): DigestModel {
   }
 
   const chartWeeks = Array.from({ length: CHART_WEEKS }, (_, i) => addDays(weekStart, -7 * (CHART_WEEKS - 1 - i)));
-  const chartSeries = buildChartSeries(shown, nameOf, chartWeeks, byCentreWeek);
+  const chartSeries = buildChartSeries(shown, nameOf, chartWeeks, withFigures);
 
   return {
     weekStart,
@@ -143,6 +150,9 @@ export function buildDigest(input: DigestInput): DigestModel {
     amendedLate,
     term,
     knowledgeGaps: input.knowledgeGaps.slice(0, MAX_KNOWLEDGE_GAPS),
+    gapTopics: input.gapTopics ?? [],
+    gapTotal: input.gapTotal ?? input.knowledgeGaps.reduce((n, g) => n + g.count, 0),
+    closed: centres.filter((c) => c.closed).map((c) => ({ centreId: c.centreId, centreName: c.centreName })),
     chartWeeks,
     chartSeries,
   };

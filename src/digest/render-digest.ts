@@ -3,10 +3,19 @@ import { formatDate } from './dates.js';
 import { renderAttendanceChart, type ChartOptions } from './chart.js';
 import type { DigestModel, Shares, Totals } from './types.js';
 
+/**
+ * Who reads the digest. 'person': a network lead or admin in their own DM (or App Home), who may see the texts of
+ * the questions the bot could not answer. 'channel': everyone in a channel, who see only counts by topic: what staff
+ * type is personal (a teacher may name a pupil).
+ */
+export type DigestAudience = 'person' | 'channel';
+
 export interface RenderOptions {
   /** Attach the 12-week chart as an image block (default true). */
   chart?: boolean;
   chartOptions?: ChartOptions;
+  /** Default 'channel': question texts appear only when the reader is known to be a network lead or admin. */
+  audience?: DigestAudience;
 }
 
 const num = (n: number) => Math.round(n).toLocaleString('en-GB');
@@ -32,6 +41,36 @@ function totalsFields(t: Totals & Shares): { label: string; value: string }[] {
   ];
 }
 
+/**
+ * The questions the bot could not answer this week (declined, or answered and marked Not helpful). A network lead or
+ * admin reading their own digest sees each (near-identical ones once, with how often), one line each; a channel sees
+ * only how many, by topic.
+ */
+function gapBlocks(model: DigestModel, audience: DigestAudience): ReplyBlock[] {
+  const total = model.gapTotal;
+  if (!total) return [{ kind: 'paragraph', text: 'No unanswered questions this week.' }];
+  const asked = `${num(total)} question${total === 1 ? '' : 's'}`;
+  const topics = model.gapTopics.map((t) => `${t.topic} ${num(t.count)}`).join(', ');
+  if (audience === 'channel') {
+    return [
+      {
+        kind: 'paragraph',
+        text: `Questions the bot could not answer this week: ${asked}${topics ? ` (${topics})` : ''}. Network leads see the questions in their own digest.`,
+      },
+    ];
+  }
+  const lines = model.knowledgeGaps.map((g) => `${g.count > 1 ? `${num(g.count)} × ` : ''}${g.question}`);
+  const more = total - model.knowledgeGaps.reduce((n, g) => n + g.count, 0);
+  return [
+    {
+      kind: 'paragraph',
+      text: `Questions the bot could not answer this week (declined, or marked Not helpful): ${asked}${topics ? ` (${topics})` : ''}. Most asked:`,
+    },
+    { kind: 'paragraph', text: lines.join('\n') + (more > 0 ? `\n…and ${num(more)} more.` : '') },
+    { kind: 'notice', tone: 'info', text: 'Shown only to you: what staff typed is never posted to a channel.' },
+  ];
+}
+
 /** Digest model -> neutral Reply (heading, fields, table, notices, image). Plain text only. */
 export function renderDigest(model: DigestModel, options: RenderOptions = {}): Reply {
   const period = `${formatDate(model.weekStart)} – ${formatDate(model.weekEnd)}`;
@@ -39,25 +78,31 @@ export function renderDigest(model: DigestModel, options: RenderOptions = {}): R
   blocks.push({ kind: 'heading', text: `Weekly attendance digest: ${period}` });
   blocks.push({ kind: 'fields', fields: totalsFields(model.network) });
 
-  blocks.push({
-    kind: 'table',
-    columns: ['Centre', 'Sessions', 'Attendances', 'Pupils', 'FSM', 'SEND', 'Academic', 'Weekend', 'vs 4-wk avg'],
-    rows: model.centres.map((c) =>
-      c.figures
-        ? [
-            c.amended ? `${c.centreName} (amended)` : c.centreName,
-            num(c.figures.sessions),
-            num(c.figures.attendances),
-            num(c.figures.pupils),
-            pct(c.fsmShare),
-            pct(c.sendShare),
-            pct(c.academicShare),
-            num(c.figures.weekend),
-            change(c.changeAgainstAverage),
-          ]
-        : [c.centreName, 'no return', '–', '–', '–', '–', '–', '–', '–'],
-    ),
-  });
+  const inCount = model.centres.filter((c) => c.figures).length;
+  if (!inCount && !model.closed.length) {
+    // An empty grid of dashes says nothing: say so plainly.
+    blocks.push({ kind: 'notice', tone: 'info', text: 'No returns yet for this week.' });
+  } else {
+    blocks.push({
+      kind: 'table',
+      columns: ['Centre', 'Sessions', 'Attendances', 'Pupils', 'FSM', 'SEND', 'Academic', 'Weekend', 'vs 4-wk avg'],
+      rows: model.centres.map((c) =>
+        c.figures
+          ? [
+              c.amended ? `${c.centreName} (amended)` : c.centreName,
+              num(c.figures.sessions),
+              num(c.figures.attendances),
+              num(c.figures.pupils),
+              pct(c.fsmShare),
+              pct(c.sendShare),
+              pct(c.academicShare),
+              num(c.figures.weekend),
+              change(c.changeAgainstAverage),
+            ]
+          : [c.centreName, c.closed ? 'closed' : 'no return', '–', '–', '–', '–', '–', '–', '–'],
+      ),
+    });
+  }
 
   if (model.missing.length) {
     const names = model.missing.map((m) => (m.paused ? `${m.centreName} (reminders paused)` : m.centreName));
@@ -68,6 +113,12 @@ export function renderDigest(model: DigestModel, options: RenderOptions = {}): R
     });
   } else {
     blocks.push({ kind: 'notice', tone: 'success', text: 'Every active centre has sent its return for this week.' });
+  }
+  if (model.closed.length) {
+    blocks.push({
+      kind: 'paragraph',
+      text: `Closed this week (no sessions, marked by the centre): ${model.closed.map((c) => c.centreName).join(', ')}.`,
+    });
   }
 
   if (model.amendedLate.length) {
@@ -91,18 +142,10 @@ export function renderDigest(model: DigestModel, options: RenderOptions = {}): R
   }
 
   blocks.push({ kind: 'divider' });
-  if (model.knowledgeGaps.length) {
-    blocks.push({ kind: 'paragraph', text: 'Questions the bot could not answer this week (knowledge gaps):' });
-    blocks.push({
-      kind: 'table',
-      columns: ['Question', 'Times asked'],
-      rows: model.knowledgeGaps.map((g) => [g.question, num(g.count)]),
-    });
-  } else {
-    blocks.push({ kind: 'paragraph', text: 'No unanswered questions this week.' });
-  }
+  blocks.push(...gapBlocks(model, options.audience ?? 'channel'));
 
-  if (options.chart !== false) {
+  const anyPoint = model.chartSeries.some((series) => series.values.some((v) => v !== null));
+  if (options.chart !== false && anyPoint) {
     const img = renderAttendanceChart(model.chartWeeks, model.chartSeries, options.chartOptions);
     blocks.push({
       kind: 'image',

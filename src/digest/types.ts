@@ -1,10 +1,17 @@
 import type { ReturnFigures, StoredReturn } from '../attendance/types.js';
 import type { Centre } from '../directory/types.js';
 
-/** A question the bot could not answer, with how often it was asked in the digest week. */
+/** The topics a knowledge gap is counted under in a channel digest. */
+export type GapTopic = 'SEND' | 'Post-16 pathways' | 'CPD' | 'Opportunity Centres' | 'Other';
+
+/**
+ * Near-identical questions of the digest week the bot declined or that were voted Not helpful, counted together and
+ * shown by the newest wording cut to one line (see knowledge-gaps.ts).
+ */
 export interface KnowledgeGap {
   question: string;
   count: number;
+  topic?: GapTopic;
 }
 
 /** Everything the pure digest builder needs; gathered by the digest service from the store. */
@@ -23,8 +30,12 @@ export interface DigestInput {
    * may correct a return from last term). Amendments found in `returns` count too.
    */
   amendments?: StoredReturn[];
-  /** Most frequent unanswered questions of the week, most frequent first. */
+  /** The week's questions the bot declined or that were voted Not helpful, grouped, most asked first. */
   knowledgeGaps: KnowledgeGap[];
+  /** Those questions counted by topic (what a channel digest shows instead of the texts). */
+  gapTopics?: { topic: GapTopic; count: number }[];
+  /** How many such questions in all (knowledgeGaps holds only the most asked). */
+  gapTotal?: number;
   /** Time zone of weeks (SCHEDULE_TIMEZONE), used to date amendments. */
   timeZone: string;
   /** Configured first days of term (TERM_STARTS); default English terms when absent. */
@@ -55,6 +66,8 @@ export interface CentreRow extends Shares {
   /** (this week − average) / average, null when either side is missing or the average is 0. */
   changeAgainstAverage: number | null;
   amended: boolean;
+  /** The centre marked the week closed (no sessions): shown as closed, left out of totals and averages. */
+  closed: boolean;
 }
 
 export interface MissingReturn {
@@ -87,6 +100,10 @@ export interface DigestModel {
   amendedLate: LateAmendment[];
   term: { name: string; start: string; weeks: number; totals: Totals & Shares } | null;
   knowledgeGaps: KnowledgeGap[];
+  gapTopics: { topic: GapTopic; count: number }[];
+  gapTotal: number;
+  /** Centres that marked this week closed (no sessions). */
+  closed: { centreId: string; centreName: string }[];
   /** The 12 Mondays ending with `weekStart`, oldest first. */
   chartWeeks: string[];
   chartSeries: ChartSeries[];

@@ -30,6 +30,8 @@ export interface QuestionLogRepo {
   insert(entry: QuestionLogEntry): Promise<boolean>;
   /** Most frequent unanswered questions asked in [from, to), grouped by normalised text, most frequent first. */
   topUnanswered(from: Date, to: Date, limit: number): Promise<FrequentQuestion[]>;
+  /** Questions the bot could not answer asked in [from, to), newest first, at most `limit`. */
+  unansweredIn(from: Date, to: Date, limit: number): Promise<{ question: string; askedAt: Date }[]>;
   /** Deletes entries asked before `before`; returns how many. */
   purgeBefore(before: Date): Promise<number>;
   byUserHashes(hashes: string[]): Promise<QuestionLogRow[]>;
@@ -64,6 +66,14 @@ export function createQuestionLogRepo(db: Db, logger?: Logger): QuestionLogRepo 
         [from, to, Math.max(0, Math.floor(limit))],
       );
       return r.rows;
+    },
+    async unansweredIn(from, to, limit) {
+      const r = await db.query<{ question: string; asked_at: Date }>(
+        `SELECT question, asked_at FROM question_log WHERE NOT answered AND asked_at >= $1 AND asked_at < $2
+         ORDER BY asked_at DESC, id DESC LIMIT $3`,
+        [from, to, Math.max(0, Math.floor(limit))],
+      );
+      return r.rows.map((x) => ({ question: x.question, askedAt: new Date(x.asked_at) }));
     },
     async purgeBefore(before) {
       const r = await db.query('DELETE FROM question_log WHERE asked_at < $1 RETURNING id', [before]);

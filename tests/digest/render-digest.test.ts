@@ -39,8 +39,10 @@ describe('renderDigest', () => {
     ]);
     const missing = reply.blocks.find((b) => b.kind === 'notice' && b.tone === 'warning');
     expect(missing && 'text' in missing && missing.text).toContain('Euston Skills Centre');
-    const gaps = reply.blocks.filter((b) => b.kind === 'table')[1];
-    expect(gaps.kind === 'table' && gaps.rows).toEqual([['Who runs <b>CPD</b>?', '3']]);
+    // Rendered for a channel by default: counts only, never what staff typed.
+    expect(JSON.stringify(reply)).not.toContain('Who runs');
+    const personal = renderDigest(model, { audience: 'person' });
+    expect(JSON.stringify(personal)).toContain('3 × Who runs <b>CPD</b>?');
     const image = reply.blocks.find((b) => b.kind === 'image');
     expect(image?.kind).toBe('image');
     if (image?.kind !== 'image') return;
