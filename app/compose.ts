@@ -12,7 +12,6 @@ import type { Notifier } from '../src/bot/notifier.js';
 import type { BotDeps, DigestPort, QuestionLogPort } from '../src/bot/ports.js';
 import type { Config } from '../src/config.js';
 import { DigestService } from '../src/digest/digest-service.js';
-import { storeDigestSource } from '../src/digest/store-source.js';
 import { parseTermStarts } from '../src/digest/terms.js';
 import { readDirectoryFile } from '../src/directory/file.js';
 import { importDirectory } from '../src/directory/import.js';
@@ -20,7 +19,8 @@ import { DirectoryService } from '../src/directory/service.js';
 import type { Answerer } from '../src/knowledge/types.js';
 import type { Logger } from '../src/logger.js';
 import { createBotAnswersRepo } from '../src/store/bot-answers-repo.js';
-import { createDeliveriesRepo, type DeliveriesRepo } from '../src/store/bot-deliveries-repo.js';
+import { createDeliveriesRepo } from '../src/store/bot-deliveries-repo.js';
+import { DeliveryGuard } from '../src/bot/deliveries.js';
 import { NotificationClaimsRepo } from '../src/store/notification-claims-repo.js';
 import { openStore } from '../src/store/open-store.js';
 import { createQuestionLog, type QuestionLog } from '../src/store/question-log.js';
@@ -29,28 +29,35 @@ import { createTeamsAnswerMessagesRepo } from '../src/store/teams-answer-message
 import { createMetrics, type Metrics } from './metrics.js';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Domain services over one store.
+// Services over one store: the only way to it for the bot, the jobs, the digest and the CLI.
 
-export interface DomainServices {
+export interface Services {
   directory: DirectoryService;
   attendance: AttendanceService;
   questionLog: QuestionLog;
+  digest: DigestService;
 }
 
+export type ServicesConfig = Pick<Config, 'SCHEDULE_TIMEZONE' | 'QUESTION_LOG_SALT' | 'QUESTION_LOG_DAYS' | 'TERM_STARTS'> & Partial<Pick<Config, 'REMINDER_CRON'>>;
+
 /**
- * The directory, attendance and question-log services over one store, configured from Config
- * (SCHEDULE_TIMEZONE, QUESTION_LOG_SALT, QUESTION_LOG_DAYS). `directory` and `attendance` satisfy the bot's
- * DirectoryPort and AttendancePort as they are. The CLI uses these alone; the server and worker through the context.
+ * The directory, attendance, question-log and digest services over one store, configured from Config
+ * (SCHEDULE_TIMEZONE, QUESTION_LOG_SALT, QUESTION_LOG_DAYS, TERM_STARTS, REMINDER_CRON for the week that is due). `directory` and `attendance` are the bot's
+ * DirectoryPort and AttendancePort as they are; the digest reads through the other three.
  */
-export function createDomainServices(
-  store: Store,
-  config: Pick<Config, 'SCHEDULE_TIMEZONE' | 'QUESTION_LOG_SALT' | 'QUESTION_LOG_DAYS'> & Partial<Pick<Config, 'REMINDER_CRON'>>,
-  logger?: Logger,
-  now?: () => Date,
-): DomainServices {
+export function createServices(store: Store, config: ServicesConfig, logger?: Logger, now?: () => Date): Services {
   const directory = new DirectoryService(store, { timeZone: config.SCHEDULE_TIMEZONE, now, logger });
   const attendance = new AttendanceService(store, directory, { timeZone: config.SCHEDULE_TIMEZONE, reminderCron: config.REMINDER_CRON, now, logger });
-  return { directory, attendance, questionLog: createQuestionLog(store, config, logger) };
+  const questionLog = createQuestionLog(store, config, logger);
+  const digest = new DigestService({
+    attendance,
+    directory,
+    questionLog,
+    timeZone: config.SCHEDULE_TIMEZONE,
+    termStarts: parseTermStarts(config.TERM_STARTS),
+    now,
+  });
+  return { directory, attendance, questionLog, digest };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -92,7 +99,8 @@ export interface AppContext {
   attendance: AttendanceService;
   questionLog: QuestionLog;
   digest: DigestService;
-  deliveries: DeliveriesRepo;
+  /** The one de-duplication of platform deliveries (src/bot/deliveries.ts), both adapters. */
+  deliveries: DeliveryGuard;
   bot: Bot;
   metrics: Metrics;
   now: () => Date;
@@ -130,17 +138,15 @@ export async function createAppContext(config: Config, logger: Logger, overrides
     const answerer = overrides.answerer ?? ownedAnswerer!;
     const now = overrides.now ?? (() => new Date());
     const metrics = overrides.metrics ?? createMetrics();
-    const { directory, attendance, questionLog } = createDomainServices(store, config, logger, now);
-    const digest = new DigestService({
-      source: storeDigestSource(store),
-      timeZone: config.SCHEDULE_TIMEZONE,
-      termStarts: parseTermStarts(config.TERM_STARTS),
-      now,
-    });
+    const { directory, attendance, questionLog, digest } = createServices(store, config, logger, now);
     const questionLogPort: QuestionLogPort = { record: (e) => questionLog.record(e) };
     const digestPort: DigestPort = { latestDigestFor: (actor) => digest.latestDigestFor(actor) };
     const answers = createBotAnswersRepo(store.db, questionLog.keys);
-    const deliveries = createDeliveriesRepo(store.db);
+    const deliveryClaims = createDeliveriesRepo(store.db);
+    const deliveries = new DeliveryGuard(deliveryClaims, {
+      logger: logger.child({ component: 'deliveries' }),
+      observe: ({ platform, outcome }) => metrics.deliveries.inc({ platform, outcome }),
+    });
     const deps: BotDeps = {
       answerer,
       directory,
@@ -170,7 +176,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
         const cutoff = new Date(at.getTime() - config.QUESTION_LOG_DAYS * day);
         return {
           answers: await answers.purgeOlderThan(cutoff),
-          deliveries: await deliveries.purgeOlderThan(new Date(at.getTime() - 7 * day)),
+          deliveries: await deliveryClaims.purgeOlderThan(new Date(at.getTime() - 7 * day)),
           teamsReferences: await store.directory.expireUnlinkedTeamsIdentities(cutoff),
         };
       },
@@ -246,40 +252,36 @@ export function notifiersOf(slack: SlackAdapter | null, teams: TeamsBot): Notifi
 // ---------------------------------------------------------------------------------------------------------------
 // What the jobs need.
 
-export interface StoreServicesOptions {
-  store: Store;
+export interface JobsServicesOptions {
   /** In order of preference (a person is messaged on the first platform that can reach them). */
   notifiers: Notifier[];
-  /** The question log service (src/store/question-log.ts): purges past QUESTION_LOG_DAYS. */
-  questionLog?: { purgeQuestionLog(now: Date): Promise<number> };
   /** The bot's stored answers and delivery keys (AppContext.purgeBotData): purged past retention. */
   botData?: { purge(now: Date): Promise<BotDataPurged> };
   /** The knowledge base: re-ingested at night when its files changed. */
   knowledge?: { changedOnDisk(): Promise<boolean>; reload(): Promise<unknown> };
 }
 
-/** JobsServices over the store and the adapters' notifiers. */
-export function jobsServicesFromStore(opts: StoreServicesOptions): JobsServices {
-  const { store } = opts;
+/** JobsServices over the services and the adapters' notifiers; the claims are the jobs' own ledger in the store. */
+export function jobsServices(services: Services, store: Store, opts: JobsServicesOptions): JobsServices {
   return {
-    directory: {
-      listCentres: () => store.directory.listCentres(),
-      leadsOf: (centreId) => store.directory.peopleWithRole('oc_lead', centreId),
-      networkLeads: () => store.directory.peopleWithRole('network_lead'),
-      getPerson: (id) => store.directory.getPerson(id),
-      digestChannels: () => store.directory.getDigestChannels(),
-    },
-    attendance: { listReturns: (from, to) => store.returns.list({ from, to }) },
-    digestSource: storeDigestSource(store),
+    directory: services.directory,
+    attendance: services.attendance,
+    digests: services.digest,
     claims: new NotificationClaimsRepo(store.db),
     notifiers: opts.notifiers,
     housekeeping: {
       knowledgeChangedOnDisk: opts.knowledge ? () => opts.knowledge!.changedOnDisk() : undefined,
       reloadKnowledge: opts.knowledge ? () => opts.knowledge!.reload() : undefined,
-      purgeQuestionLog: opts.questionLog ? (now) => opts.questionLog!.purgeQuestionLog(now) : undefined,
+      purgeQuestionLog: (now) => services.questionLog.purgeQuestionLog(now),
       purgeBotData: opts.botData ? (now) => opts.botData!.purge(now) : undefined,
     },
   };
+}
+
+/** Tests and benches: JobsServices over a bare store, with the default configuration unless one is given. */
+export function jobsServicesFromStore(opts: JobsServicesOptions & { store: Store; config?: Partial<ServicesConfig>; now?: () => Date }): JobsServices {
+  const config: ServicesConfig = { SCHEDULE_TIMEZONE: 'Europe/London', QUESTION_LOG_SALT: undefined, QUESTION_LOG_DAYS: 180, TERM_STARTS: undefined, ...opts.config };
+  return jobsServices(createServices(opts.store, config, undefined, opts.now), opts.store, opts);
 }
 
 /**
@@ -288,10 +290,8 @@ export function jobsServicesFromStore(opts: StoreServicesOptions): JobsServices 
  */
 export function jobsServicesFor(context: AppContext, notifiers: Notifier[], options: { reloadKnowledge: boolean }): JobsServices {
   const kb = context.answerer;
-  return jobsServicesFromStore({
-    store: context.store,
+  return jobsServices(context, context.store, {
     notifiers,
-    questionLog: context.questionLog,
     botData: { purge: (now: Date) => context.purgeBotData(now) },
     knowledge:
       options.reloadKnowledge && kb.changedOnDisk && kb.reload ? { changedOnDisk: () => kb.changedOnDisk!(), reload: () => kb.reload!() } : undefined,

@@ -13,6 +13,7 @@ export interface Metrics {
   errors: Counter<'code' | 'where'>;
   /** Reminders, nudges and digests by how each attempt ended (outcome invalid_request: the platform refused the payload). */
   notifications: Counter<'kind' | 'platform' | 'outcome'>;
+  deliveries: Counter<'platform' | 'outcome'>;
   /** Bot core hooks feeding the counters above. */
   observer: BotObserver;
 }
@@ -40,6 +41,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['kind', 'platform', 'outcome'] as const,
     registers,
   });
+  const deliveries = new Counter({
+    name: 'camden_deliveries_total',
+    help: 'Slack/Teams deliveries not handled: duplicate (already handled) or skipped (a retry that could not be recorded)',
+    labelNames: ['platform', 'outcome'] as const,
+    registers,
+  });
   const observer: BotObserver = {
     answered: ({ answered, seconds, platform }) => {
       answers.inc({ platform, answered: String(answered) });
@@ -49,5 +56,5 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     returnSubmitted: ({ status, platform }) => returnsSubmitted.inc({ platform, status }),
     error: ({ code, where }) => errors.inc({ code, where }),
   };
-  return { registry, httpRequests, platformRequests, answers, abstentions, answerLatency, returnsSubmitted, errors, notifications, observer };
+  return { registry, httpRequests, platformRequests, answers, abstentions, answerLatency, returnsSubmitted, errors, notifications, deliveries, observer };
 }

@@ -12,6 +12,7 @@ import { webApi } from '@slack/bolt';
 import { createSlackNotifier } from '../adapters/slack/notifier.js';
 import { startJobs } from '../jobs/index.js';
 import { jobsServicesFromStore } from '../app/compose.js';
+import { NotificationClaimsRepo } from '../src/store/notification-claims-repo.js';
 import type { ReturnFigures, StoredReturn } from '../src/attendance/types.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -123,7 +124,7 @@ async function benchReminders() {
     const deadline = Date.now() + 15 * 60_000;
     let sent = 0;
     for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
-      sent = (await services.claims.list({ kind: 'reminder', period: week, state: 'sent' })).length;
+      sent = (await new NotificationClaimsRepo(ts.store.db).list({ kind: 'reminder', period: week, state: 'sent' })).length;
       if (sent >= LEADS) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -162,7 +163,9 @@ function benchDigest() {
       });
     }
   }
-  const input = { weekStart, centres, returns, knowledgeGaps: [{ question: 'Who funds T-levels?', count: 3 }], timeZone: 'Europe/London' };
+  const returned = new Set(returns.filter((r) => r.weekStart === weekStart).map((r) => r.centreId));
+  const missing = centres.filter((c) => !returned.has(c.id)).map((c) => ({ centreId: c.id, centreName: c.name, paused: false }));
+  const input = { weekStart, centres, returns, missing, knowledgeGaps: [{ question: 'Who funds T-levels?', count: 3 }], timeZone: 'Europe/London' };
   buildDigest(input); // warm-up
   const runs = 10;
   let t = performance.now();

@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Centre, Person } from '../src/directory/types.js';
-import { remindersPaused, returnDue } from '../src/directory/service.js';
+import type { Person } from '../src/directory/types.js';
 import { currentWeekStart, weekJustEnded } from '../src/shared/calendar.js';
 import type { NotificationKind } from '../src/store/notification-claims-repo.js';
 import { JITTERED_BACKOFF } from './backoff.js';
@@ -27,19 +26,17 @@ export function periodFor(kind: NotificationKind, firedAt: Date, timeZone: strin
   return kind === 'reminder' ? currentWeekStart(firedAt, timeZone) : weekJustEnded(firedAt, timeZone);
 }
 
-/** Centres owing a return for `week` (returnDue), unpaused, with none yet, and their leads: lead id -> centres. */
+/** Leads of the centres missing a return for `week` whose reminders are not paused: lead id -> centres. */
 export async function leadsMissingReturn(
   services: Pick<JobsServices, 'directory' | 'attendance'>,
   week: string,
-): Promise<Map<number, { person: Person; centres: Centre[] }>> {
-  const [centres, returns] = await Promise.all([services.directory.listCentres(), services.attendance.listReturns(week, week)]);
-  const returned = new Set(returns.filter((r) => r.weekStart === week).map((r) => r.centreId));
-  const byLead = new Map<number, { person: Person; centres: Centre[] }>();
-  for (const c of centres) {
-    if (!returnDue(c, week) || remindersPaused(c, week) || returned.has(c.id)) continue;
-    for (const lead of await services.directory.leadsOf(c.id)) {
+): Promise<Map<number, { person: Person; centres: { id: string; name: string }[] }>> {
+  const missing = (await services.attendance.missingReturns(week)).filter((m) => !m.paused);
+  const byLead = new Map<number, { person: Person; centres: { id: string; name: string }[] }>();
+  for (const m of missing) {
+    for (const lead of await services.directory.leadsOfCentre(m.centreId)) {
       const entry = byLead.get(lead.id) ?? { person: lead, centres: [] };
-      entry.centres.push(c);
+      entry.centres.push({ id: m.centreId, name: m.centreName });
       byLead.set(lead.id, entry);
     }
   }

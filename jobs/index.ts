@@ -2,8 +2,6 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import { DigestService } from '../src/digest/digest-service.js';
-import { parseTermStarts } from '../src/digest/terms.js';
 import { jitteredBackoff, JITTERED_BACKOFF } from './backoff.js';
 import { createRedis, redisOptions } from './connection.js';
 import { fanOutDigest, fanOutReminders, type FanOutResult } from './fan-out.js';
@@ -27,7 +25,6 @@ export type JobsConfig = Pick<
   | 'NUDGE_CRON'
   | 'DIGEST_CRON'
   | 'HOUSEKEEPING_CRON'
-  | 'TERM_STARTS'
 >;
 
 export interface JobsDeps {
@@ -138,8 +135,6 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
 
   const workers: Worker[] = [];
   if (deps.workers !== false) {
-    const termStarts = parseTermStarts(config.TERM_STARTS);
-    const digests = new DigestService({ source: services.digestSource, timeZone: tz, termStarts, now: deps.now });
     const fanOut = { services, notifyQueue, timeZone: tz, sendAttempts: deps.sendAttempts };
     const stallOptions = {
       ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
@@ -191,7 +186,6 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
     let sendWorker: Worker<NotificationJobData, SendOutcome>;
     const processor = createSendProcessor({
       services,
-      digests,
       timeZone: tz,
       logger: log,
       rateLimit: (ms) => sendWorker.rateLimit(ms),

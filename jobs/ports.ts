@@ -1,24 +1,26 @@
-import type { StoredReturn } from '../src/attendance/types.js';
+import type { AttendanceService } from '../src/attendance/service.js';
 import type { Notifier } from '../src/bot/notifier.js';
-import type { DigestSource } from '../src/digest/digest-service.js';
-import type { Centre, Person } from '../src/directory/types.js';
+import type { DigestService } from '../src/digest/digest-service.js';
+import type { DirectoryService } from '../src/directory/service.js';
 import type { NotificationClaimsRepo } from '../src/store/notification-claims-repo.js';
 
-/** What the jobs read from the directory. */
-export interface JobsDirectory {
-  listCentres(): Promise<Centre[]>;
-  /** People with the oc_lead role for this centre. */
-  leadsOf(centreId: string): Promise<Person[]>;
-  networkLeads(): Promise<Person[]>;
-  getPerson(id: number): Promise<Person | null>;
-  digestChannels(): Promise<{ slack: string[]; teams: string[] }>;
-}
+/** What the jobs read from the directory service: whom to message. */
+export type JobsDirectory = Pick<DirectoryService, 'getPerson' | 'leadsOfCentre' | 'networkLeads' | 'digestChannels'>;
 
-/** What the jobs read from attendance. */
-export interface JobsAttendance {
-  /** Latest version of each return with week_start in [from, to] (Mondays, inclusive). */
-  listReturns(from: string, to: string): Promise<StoredReturn[]>;
-}
+/** What the jobs ask the attendance service: who is missing a return (its one rule, pauses included). */
+export type JobsAttendance = Pick<AttendanceService, 'missingReturns'>;
+
+/** The weekly digest as a Reply, built by the digest service (the bot's /digest uses the same one). */
+export type JobsDigests = Pick<DigestService, 'digestFor'>;
+
+/**
+ * The record of notifications sent (notification_claims): one row per kind, recipient and week decides that a
+ * message goes out at most once, whatever BullMQ redelivers.
+ */
+export type NotificationClaims = Pick<
+  NotificationClaimsRepo,
+  'claim' | 'markSent' | 'markRetryable' | 'markFailed' | 'markUnknown' | 'expireStale' | 'purgeBefore' | 'get'
+>;
 
 /** What the retention of the bot's own data removed, per kind. */
 export interface BotDataPurged {
@@ -42,12 +44,15 @@ export interface JobsHousekeeping {
   purgeBotData?(now: Date): Promise<BotDataPurged>;
 }
 
-/** Everything the job processors need; the composition root (app/compose.ts, for app/server.ts and app/worker.ts) builds it. */
+/**
+ * Everything the job processors need, all services (never the store itself); the composition root (app/compose.ts,
+ * for app/server.ts and app/worker.ts) builds it.
+ */
 export interface JobsServices {
   directory: JobsDirectory;
   attendance: JobsAttendance;
-  digestSource: DigestSource;
-  claims: NotificationClaimsRepo;
+  digests: JobsDigests;
+  claims: NotificationClaims;
   /** In order of preference: a person is messaged on the first platform that can reach them. */
   notifiers: Notifier[];
   housekeeping: JobsHousekeeping;

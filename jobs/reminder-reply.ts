@@ -1,14 +1,14 @@
 import { encodeOpenFormValue } from '../src/bot/open-form-value.js';
 import type { Reply, ReplyAction } from '../src/shared/reply.js';
 import { formatDate } from '../src/digest/dates.js';
-import type { Centre, Person } from '../src/directory/types.js';
+import type { Person } from '../src/directory/types.js';
 import { commandText } from '../src/shared/commands.js';
 import type { Platform } from '../src/shared/platform.js';
 
 export interface ReminderReplyInput {
   kind: 'reminder' | 'nudge';
   person: Person;
-  centres: Centre[];
+  centres: { id: string; name: string }[];
   /** Monday of the week the return is for. */
   week: string;
   /** Where it is sent: the example is typed as that platform's people type commands. */

@@ -1,9 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { NotifierError, type Notifier, type NotifierErrorCode, type SendResult } from '../src/bot/notifier.js';
 import type { Reply } from '../src/shared/reply.js';
-import type { DigestService } from '../src/digest/digest-service.js';
 import type { Person } from '../src/directory/types.js';
-import { remindersPaused, returnDue } from '../src/directory/service.js';
 import type { Logger } from '../src/logger.js';
 import type { NotificationKey } from '../src/store/notification-claims-repo.js';
 import { parseRecipient, type NotificationJobData } from './notification-job.js';
@@ -12,7 +10,6 @@ import { reminderReply } from './reminder-reply.js';
 
 export interface SendProcessorOptions {
   services: JobsServices;
-  digests: DigestService;
   timeZone: string;
   logger: Logger;
   /** Pause the whole queue for `ms` (worker.rateLimit); then the job is retried without spending an attempt. */
@@ -50,7 +47,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
     for (const [k, v] of cache) if (v.expires <= t) cache.delete(k);
     let hit = cache.get(period);
     if (!hit) {
-      hit = { reply: opts.digests.digestFor(period), expires: t + (opts.digestCacheMs ?? 10 * 60_000) };
+      hit = { reply: opts.services.digests.digestFor(period), expires: t + (opts.digestCacheMs ?? 10 * 60_000) };
       hit.reply.catch(() => cache.delete(period));
       cache.set(period, hit);
     }
@@ -82,15 +79,10 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
         reply = await digestFor(d.period);
       } else {
         // Between fan-out and now a return may have arrived, a pause been set or a lead changed.
-        const [centres, returns] = await Promise.all([
-          opts.services.directory.listCentres(),
-          opts.services.attendance.listReturns(d.period, d.period),
-        ]);
-        const returned = new Set(returns.filter((r) => r.weekStart === d.period).map((r) => r.centreId));
         const wanted = new Set(d.centreIds ?? []);
-        const still = centres.filter(
-          (c) => wanted.has(c.id) && returnDue(c, d.period) && !remindersPaused(c, d.period) && !returned.has(c.id) && person.centres.includes(c.id),
-        );
+        const still = (await opts.services.attendance.missingReturns(d.period))
+          .filter((m) => !m.paused && wanted.has(m.centreId) && person.centres.includes(m.centreId))
+          .map((m) => ({ id: m.centreId, name: m.centreName }));
         if (!still.length) return skipped('nothing_missing');
         notifier = pickNotifier(person);
         reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period, platform: notifier?.platform ?? 'slack' });

@@ -55,6 +55,5 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
         if (!replied) await respondReply(respond, errorReply(err)).catch(() => undefined);
       }
     },
-    'run',
   );
 }

@@ -1,4 +1,5 @@
 import type { Bot } from '../../src/bot/index.js';
+import type { DeliveryGuard } from '../../src/bot/deliveries.js';
 import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 
@@ -20,14 +21,6 @@ export interface TeamsConversationsPort {
 export interface AnswerMessagesPort {
   remember(conversationId: string, activityId: string, answerId: string): Promise<void>;
   answerFor(conversationId: string, activityId: string): Promise<string | null>;
-}
-
-/** Platform deliveries handled once (the store's bot_deliveries table, purged after a week). */
-export interface DeliveriesPort {
-  /** True only for the first caller with this (platform, key); decided by a primary key in Postgres. */
-  claim(platform: string, key: string): Promise<boolean>;
-  /** Give the claim back when the work failed before anything was sent, so Teams' redelivery is handled. */
-  release?(platform: string, key: string): Promise<void>;
 }
 
 export type TeamsConfig = Pick<
@@ -55,8 +48,8 @@ export interface TeamsAdapterDeps {
   config: TeamsConfig;
   bot: Bot;
   conversations: TeamsConversationsPort;
-  /** Activity de-duplication: a redelivered message is answered once. */
-  deliveries: DeliveriesPort;
+  /** Activity de-duplication: a redelivered message is answered once (the core's one policy, src/bot/deliveries.ts). */
+  deliveries: DeliveryGuard;
   /**
    * With it, answers use Teams' native feedback buttons (the teams-ai feedback loop) instead of card buttons.
    * Without it, the card carries Helpful / Not helpful buttons.

@@ -7,7 +7,7 @@ import { replyRetriesMiddleware } from './reply-retries.js';
 import type { TeamsAdapterDeps } from './deps.js';
 import { TeamsNotifier } from './notifier.js';
 
-export type { TeamsAdapterDeps, TeamsConversationsPort, TeamsUser, DeliveriesPort, SendPolicyOptions, AnswerMessagesPort } from './deps.js';
+export type { TeamsAdapterDeps, TeamsConversationsPort, TeamsUser, SendPolicyOptions, AnswerMessagesPort } from './deps.js';
 export { teamsAuthMode, type TeamsAuthMode } from './auth.js';
 export { TeamsNotifier, GLOBAL_TEAMS_SERVICE_URL } from './notifier.js';
 

@@ -1,11 +1,11 @@
 import { withCliStore, parseFlags } from './with-store.js';
-import { createDomainServices } from '../compose.js';
+import { createServices } from '../compose.js';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 
 const USAGE = [
   'usage:',
   '  attendance export --from DATE --to DATE [--centre ID]   CSV to stdout (latest version per centre-week)',
-  '  attendance missing [--week DATE]                          active centres without a return (default: the week just ended)',
+  '  attendance missing [--week DATE]                          active centres without a return (default: the week just ended), paused ones marked',
   '  attendance history --centre ID --week DATE                every version of one return, with what changed',
 ].join('\n');
 
@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<number> {
     if (positional.length) problems.push(`unexpected argument "${positional[0]}"`);
     if (problems.length) return usage(problems);
     return withCliStore('attendance export', async ({ config, store, logger }) => {
-      const { attendance } = createDomainServices(store, config, logger);
+      const { attendance } = createServices(store, config, logger);
       process.stdout.write(await attendance.exportCsv({ from: flags.from!, to: flags.to!, centreId: flags.centre }));
       return 0;
     });
@@ -33,10 +33,10 @@ export async function run(args: string[]): Promise<number> {
     if (positional.length) problems.push(`unexpected argument "${positional[0]}"`);
     if (problems.length) return usage(problems);
     return withCliStore('attendance missing', async ({ config, store, logger }) => {
-      const { attendance } = createDomainServices(store, config, logger);
+      const { attendance } = createServices(store, config, logger);
       const week = flags.week ?? attendance.defaultWeek();
-      const missing = await attendance.missing(week);
-      for (const c of missing) process.stdout.write(`${c.id}\t${c.name}\n`);
+      const missing = await attendance.missingReturns(week);
+      for (const m of missing) process.stdout.write(`${m.centreId}\t${m.centreName}${m.paused ? '\treminders paused' : ''}\n`);
       process.stderr.write(`${missing.length} missing for the week of ${week}\n`);
       return 0;
     });
@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
     if (positional.length) problems.push(`unexpected argument "${positional[0]}"`);
     if (problems.length) return usage(problems);
     return withCliStore('attendance history', async ({ config, store, logger }) => {
-      const { attendance } = createDomainServices(store, config, logger);
+      const { attendance } = createServices(store, config, logger);
       const versions = await attendance.history(flags.centre!.toLowerCase(), flags.week!);
       if (!versions.length) {
         process.stderr.write(`No return for ${flags.centre} in the week of ${flags.week}.\n`);

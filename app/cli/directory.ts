@@ -3,6 +3,7 @@ import { importDirectoryFile } from '../../src/directory/import.js';
 import { exportPersonData, deletePersonData, type SubjectQuery } from '../../src/directory/personal-data.js';
 import { createQuestionLog } from '../../src/store/question-log.js';
 import { notificationJobsPersonalData } from '../../jobs/personal-data.js';
+import { createServices } from '../compose.js';
 
 const USAGE = [
   'usage:',
@@ -65,13 +66,14 @@ export async function run(args: string[]): Promise<number> {
   }
   if (sub === 'list') {
     if (rest.length) return usage('list takes no arguments');
-    return withCliStore('directory list', async ({ store }) => {
-      for (const c of await store.directory.listCentres()) {
+    return withCliStore('directory list', async ({ store, config, logger }) => {
+      const { directory } = createServices(store, config, logger);
+      for (const c of await directory.listCentres()) {
         const paused = c.remindersPausedUntil ? `\treminders paused until ${c.remindersPausedUntil}` : '';
         const from = c.returnsFrom ? `\treturns due from ${c.returnsFrom}` : '';
         process.stdout.write(`centre\t${c.id}\t${c.name}${c.active ? '' : '\t(inactive)'}${from}${paused}\n`);
       }
-      for (const p of await store.directory.listPeople()) {
+      for (const p of await directory.listPeople()) {
         const ids = [p.slack ? 'slack' : '', p.teams ? 'teams' : ''].filter(Boolean).join('+') || 'no chat identity';
         process.stdout.write(`person\t${p.email}\t${p.name}\t${p.roles.join(',') || '-'}\t${p.centres.join(',') || '-'}\t${ids}\n`);
       }

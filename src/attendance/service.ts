@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import { NotAuthorisedError, ValidationError, type FieldProblem } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { DirectoryService } from '../directory/service.js';
-import { hasRole, returnDue } from '../directory/service.js';
+import { hasRole, remindersPaused, returnDue } from '../directory/service.js';
 import type { Centre, Person } from '../directory/types.js';
 import { checkWeek, cleanNote, completeFigures, figureValueProblem, noteProblems } from './schema.js';
 import { FIGURE_FIELDS } from './types.js';
@@ -10,7 +10,7 @@ import { parseQuickForm, type QuickForm } from './quick-form.js';
 import { returnsToCsv } from './csv.js';
 import { isIsoDate, recentWeeks, weekStartOf } from '../shared/calendar.js';
 import { dueWeek, dueWeekRule } from './due-week.js';
-import type { ReturnFigures, ReturnSubmission, ReturnVersion, StoredReturn, SubmitResult, WeekTotals } from './types.js';
+import type { MissingReturn, ReturnFigures, ReturnSubmission, ReturnVersion, StoredReturn, SubmittedReturn, WeekTotals } from './types.js';
 
 export interface AttendanceServiceOptions {
   /** SCHEDULE_TIMEZONE, e.g. Europe/London. */
@@ -28,6 +28,8 @@ export interface StatusRow {
   /** Monday, YYYY-MM-DD. */
   weekStart: string;
   stored: StoredReturn | null;
+  /** Missing, with reminders paused over the week (see missingReturns). */
+  paused: boolean;
 }
 
 export interface ExportQuery {
@@ -39,6 +41,18 @@ export interface ExportQuery {
 
 const MAX_KEY = 300;
 const ZERO_FIGURES = Object.freeze(Object.fromEntries(FIGURE_FIELDS.map((f) => [f, 0]))) as Readonly<ReturnFigures>;
+
+export const NOT_A_LEAD =
+  'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
+
+/** The attendance form's choices for one person. */
+export interface AttendanceForm {
+  centres: { id: string; name: string }[];
+  /** Default week (Monday, YYYY-MM-DD): the week just ended, or a reminder's week. */
+  defaultWeek: string;
+  /** Centre to preselect (a reminder's button names it); otherwise the only centre, if there is one. */
+  initialCentre?: string;
+}
 
 /** Weekly attendance returns: validate, store (create/amend, idempotent), query, export. */
 export class AttendanceService {
@@ -71,21 +85,61 @@ export class AttendanceService {
   }
 
   /**
-   * Validates and stores a return. The person must lead the centre (or be an admin): NotAuthorisedError.
-   * Any invalid field: ValidationError with every problem, nothing stored. Same idempotencyKey again: 'duplicate'.
+   * Rights to report: an oc_lead or an admin. Everyone else gets NotAuthorisedError before anything they typed is
+   * read, so plain staff learn how to get registered rather than what was wrong with their figures.
    */
-  async submit(person: Person, submission: ReturnSubmission): Promise<SubmitResult> {
-    const centreId = String(submission.centreId ?? '').trim().toLowerCase();
-    const centre = centreId ? await this.directory.getCentre(centreId) : null;
+  requireReporter(person: Person | null | undefined): Person {
+    if (!person || !(hasRole(person, 'oc_lead') || hasRole(person, 'admin'))) throw new NotAuthorisedError(NOT_A_LEAD);
+    return person;
+  }
+
+  /** What the attendance form offers this person: their centres, the default week, and which centre to preselect. */
+  async formFor(person: Person | null, preset: { centreId?: string; week?: string } = {}): Promise<AttendanceForm> {
+    const centres = await this.reportableCentres(this.requireReporter(person));
+    const initialCentre = centres.find((c) => c.id === preset.centreId)?.id ?? (centres.length === 1 ? centres[0]!.id : undefined);
+    return {
+      centres: centres.map((c) => ({ id: c.id, name: c.name })),
+      defaultWeek: preset.week ?? this.defaultWeek(),
+      ...(initialCentre ? { initialCentre } : {}),
+    };
+  }
+
+  private async reportableCentres(person: Person): Promise<Centre[]> {
+    const centres = await this.directory.submittableCentres(person);
+    if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
+    return centres;
+  }
+
+  /** The centre a submission is for, with the rights checked here (its lead, or an admin): the only one if none is named. */
+  private async centreFor(person: Person, requested: string | undefined): Promise<Centre> {
+    if (requested === undefined || !requested.trim()) {
+      const centres = await this.reportableCentres(person);
+      if (centres.length === 1) return centres[0]!;
+      throw new ValidationError([{ field: 'centre', message: `You lead several centres; add "centre <id>", one of: ${centres.map((c) => c.id).join(', ')}.` }]);
+    }
+    const id = requested.trim().toLowerCase();
+    const centre = await this.directory.getCentre(id);
     if (!centre) {
-      throw new ValidationError([{ field: 'centre', message: centreId ? `There is no centre "${centreId}".` : 'centre is missing.' }]);
+      const mine = await this.directory.submittableCentres(person);
+      throw new ValidationError([{ field: 'centre', message: `There is no centre "${id.slice(0, 64)}". Your centres: ${mine.map((c) => c.id).join(', ') || 'none'}.` }]);
     }
     if (!this.directory.canSubmitFor(person, centre.id)) {
       throw new NotAuthorisedError(`You are not a lead of ${centre.name}, so you cannot submit its return.`);
     }
+    return centre;
+  }
+
+  /**
+   * Checks and stores a return: the one place a submission's rights and checks run (the figures' rules are the
+   * schema's, applied here). The person must lead the centre (or be an admin): NotAuthorisedError. Any invalid field:
+   * ValidationError with every problem, nothing stored. Same idempotencyKey again: 'duplicate'.
+   */
+  async submit(person: Person | null, submission: ReturnSubmission): Promise<SubmittedReturn> {
+    const reporter = this.requireReporter(person);
+    const centre = await this.centreFor(reporter, submission.centreId);
     const problems: FieldProblem[] = [];
     if (!centre.active) problems.push({ field: 'centre', message: `${centre.name} is no longer active; returns are closed.` });
-    const week = checkWeek(submission.week, this.now(), this.opts.timeZone, hasRole(person, 'admin'));
+    const week = submission.week === undefined ? { weekStart: this.defaultWeek(), problems: [] } : checkWeek(submission.week, this.now(), this.opts.timeZone, hasRole(reporter, 'admin'));
     problems.push(...week.problems);
     const given = submission.figures;
     const names = submission.fieldNames ?? 'keywords';
@@ -125,15 +179,15 @@ export class AttendanceService {
       complete: closed ? () => ({ figures: ZERO_FIGURES, problems: [] }) : (g, previous) => completeFigures(g, previous, names),
       ...(closed ? { closed: true } : {}),
       note,
-      submittedBy: person.id,
-      submittedByName: person.name,
+      submittedBy: reporter.id,
+      submittedByName: reporter.name,
       idempotencyKey: key,
     });
     this.opts.logger?.info(
-      { centre: centre.id, week: week.weekStart, status: result.status, version: result.stored.version, by: person.id },
+      { centre: centre.id, week: week.weekStart, status: result.status, version: result.stored.version, by: reporter.id },
       'attendance return stored',
     );
-    return result;
+    return { ...result, centre: { id: centre.id, name: centre.name } };
   }
 
   get(centreId: string, week: string): Promise<StoredReturn | null> {
@@ -150,17 +204,29 @@ export class AttendanceService {
     return this.store.returns.list({ from: this.monday(q.from, 'from'), to: this.monday(q.to, 'to'), centreId: q.centreId });
   }
 
-  /** DigestSource: latest version of every return with week_start in [from, to]. */
+  /** Latest version of every return with week_start in [from, to] (Mondays, inclusive): the digest's figures. */
   listReturns(from: string, to: string): Promise<StoredReturn[]> {
     return this.store.returns.list({ from, to });
   }
 
-  /** Active centres owing a return for the week (see returnDue) without one. */
-  async missing(week: string): Promise<Centre[]> {
+  /** Latest versions of returns for weeks before `beforeWeek` amended at or after `since`, however old the week. */
+  amendedSince(since: Date, beforeWeek: string): Promise<StoredReturn[]> {
+    return this.store.returns.amendedSince(since, beforeWeek);
+  }
+
+  /**
+   * Who is missing a return: the centres owing one for the week (returnDue: active, and added by then) with none in,
+   * by name, each marked paused when its reminders are paused over the week. The one rule used by reminders, nudges,
+   * the digest, status and the CLI.
+   */
+  async missingReturns(week: string): Promise<MissingReturn[]> {
     const monday = this.monday(week);
     const ids = new Set(await this.store.returns.missingCentreIds(monday));
     const centres = await this.directory.listCentres({ activeOnly: true });
-    return centres.filter((c) => ids.has(c.id) && returnDue(c, monday));
+    return centres
+      .filter((c) => ids.has(c.id) && returnDue(c, monday))
+      .map((c) => ({ centreId: c.id, centreName: c.name, paused: remindersPaused(c, monday) }))
+      .sort((a, b) => a.centreName.localeCompare(b.centreName, 'en-GB'));
   }
 
   /** Per-week sums over the weeks containing [from, to]. */
@@ -172,20 +238,25 @@ export class AttendanceService {
    * The person's centres × the last `weeks` weeks (ending with the week due, see defaultWeek), newest week first, then centre
    * name: which returns are in and which are missing. Network leads and admins see every active centre.
    */
-  async status(person: Person, weeks: number): Promise<StatusRow[]> {
+  async status(person: Person | null, weeks: number): Promise<StatusRow[]> {
+    if (!person || !person.roles.length) throw new NotAuthorisedError(NOT_A_LEAD);
     const centres = await this.directory.visibleCentres(person);
     const count = Math.min(Math.max(1, Math.floor(weeks)), 52);
     const list = recentWeeks(this.defaultWeek(), count);
     if (!centres.length) return [];
-    const returns = await this.store.returns.list({ from: list[list.length - 1]!, to: list[0]! });
+    const [returns, missing] = await Promise.all([
+      this.store.returns.list({ from: list[list.length - 1]!, to: list[0]! }),
+      Promise.all(list.map(async (w) => new Map((await this.missingReturns(w)).map((m) => [m.centreId, m])))),
+    ]);
     const byKey = new Map(returns.map((r) => [`${r.centreId}|${r.weekStart}`, r]));
     const rows: StatusRow[] = [];
-    for (const weekStart of list) {
+    for (const [i, weekStart] of list.entries()) {
       for (const c of centres) {
         const stored = byKey.get(`${c.id}|${weekStart}`) ?? null;
-        // Weeks before the centre owed returns are left out, unless a return was sent for them anyway.
-        if (!stored && !returnDue(c, weekStart)) continue;
-        rows.push({ centreId: c.id, centreName: c.name, weekStart, stored });
+        const gap = missing[i]!.get(c.id);
+        // A row is a return in, or one missing (missingReturns): weeks before the centre owed returns are left out.
+        if (!stored && !gap) continue;
+        rows.push({ centreId: c.id, centreName: c.name, weekStart, stored, paused: !stored && !!gap?.paused });
       }
     }
     return rows;

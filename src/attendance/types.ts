@@ -67,11 +67,12 @@ export const FIGURE_HINTS: Record<FigureField, string> = {
   parents: 'Parents and carers who took part.',
 };
 
-/** What an adapter hands to the attendance service. */
+/** What an adapter hands to the attendance service: a quick form as parsed, or a form as read. */
 export interface ReturnSubmission {
-  centreId: string;
-  /** Any date (YYYY-MM-DD) in the week meant; normalised to that week's Monday. */
-  week: string;
+  /** Omitted: the person's only centre (several: the service asks which). */
+  centreId?: string;
+  /** Any date (YYYY-MM-DD) in the week meant; normalised to that week's Monday. Omitted: the week just ended. */
+  week?: string;
   /**
    * The figures given. An amendment keeps every figure not given; a first return needs sessions, attendances and
    * pupils (and a session type when sessions > 0) and takes 0 for the others.
@@ -123,6 +124,19 @@ export interface SubmitResult {
   stored: StoredReturn;
   /** For amendments: what changed against the previous version. */
   changes: FieldChange[];
+}
+
+/** What the service returns for a submission: the store's result and the centre it was for. */
+export interface SubmittedReturn extends SubmitResult {
+  centre: { id: string; name: string };
+}
+
+/** A centre owing a return for a week with none in. */
+export interface MissingReturn {
+  centreId: string;
+  centreName: string;
+  /** Reminders are paused over the week (the pause covers its Monday): no reminder or nudge; still listed. */
+  paused: boolean;
 }
 
 /** One version of a return with what it changed against the version before (empty for version 1). */

@@ -1,4 +1,4 @@
-import type { ReturnFigures } from '../attendance/types.js';
+import { type ReturnSubmission } from '../attendance/types.js';
 import { formFields } from '../attendance/form-fields.js';
 import { addDays, isIsoDate, weekStartOf } from '../shared/calendar.js';
 import type { Actor, Centre, Person, PlatformIdentity } from '../directory/types.js';
@@ -50,8 +50,6 @@ function cleanQuestion(question: string): string {
   return question.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '').trim();
 }
 
-const NOT_A_LEAD =
-  'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
 const STATUS_WEEKS = 4;
 /** Weeks of a centre's returns that say which session types it runs (see formFields). */
 const RECENT_WEEKS = 4;
@@ -92,51 +90,15 @@ export function createBot(deps: BotDeps): Bot {
     return errorReply(err);
   }
 
-  function requireLead(actor: Actor): Person {
-    const p = actor.person;
-    if (!p || !(p.roles.includes('oc_lead') || p.roles.includes('admin'))) throw new NotAuthorisedError(NOT_A_LEAD);
-    return p;
-  }
-
-  async function centreFor(person: Person, requested: string | undefined | null): Promise<Centre> {
-    const centres = await deps.directory.submittableCentres(person);
-    if (requested) {
-      const id = requested.trim().toLowerCase();
-      const found = centres.find((c) => c.id === id);
-      if (found) return found;
-      const exists = await deps.directory.getCentre(id);
-      if (!exists) throw new ValidationError([{ field: 'centre', message: `There is no centre "${id}". Your centres: ${centres.map((c) => c.id).join(', ') || 'none'}.` }]);
-      throw new NotAuthorisedError(`You are not a lead of ${exists.name}, so you cannot submit its return.`);
-    }
-    if (centres.length === 1) return centres[0]!;
-    if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
-    throw new ValidationError([{ field: 'centre', message: `You lead several centres; add "centre <id>", one of: ${centres.map((c) => c.id).join(', ')}.` }]);
-  }
-
   /**
-   * Store what the lead gave: figures not given keep their values in an amendment (0 in a first return), and a note
-   * not given keeps the note already in (null clears it).
+   * Store what the lead gave, through the attendance service, which checks the rights and every field: figures not
+   * given keep their values in an amendment (0 in a first return), a note not given keeps the note already in.
    */
-  async function submit(
-    actor: Actor,
-    centreId: string | undefined | null,
-    week: string | undefined,
-    rest: { figures: Partial<ReturnFigures>; note?: string | null; fieldNames?: 'keywords' | 'labels' },
-    key: string,
-  ) {
-    const person = requireLead(actor);
-    const centre = await centreFor(person, centreId);
-    const result = await deps.attendance.submit(person, {
-      centreId: centre.id,
-      week: week ?? deps.attendance.defaultWeek(now()),
-      figures: rest.figures,
-      ...(rest.note !== undefined ? { note: rest.note } : {}),
-      ...(rest.fieldNames ? { fieldNames: rest.fieldNames } : {}),
-      idempotencyKey: key,
-    });
+  async function submit(actor: Actor, submission: ReturnSubmission): Promise<Reply> {
+    const result = await deps.attendance.submit(actor.person, submission);
     deps.observe?.returnSubmitted?.({ status: result.status, platform: actor.identity.platform });
-    log?.info({ centre: centre.id, week: result.stored.weekStart, status: result.status, version: result.stored.version }, 'attendance return');
-    return { result, reply: submitReply(result, centre.name) };
+    log?.info({ centre: result.centre.id, week: result.stored.weekStart, status: result.status, version: result.stored.version }, 'attendance return');
+    return submitReply(result, result.centre.name);
   }
 
   async function ask(
@@ -193,10 +155,8 @@ export function createBot(deps: BotDeps): Bot {
    * them, with the boxes the centre's recent returns call for.
    */
   async function attendanceForm(actor: Actor, preset: OpenFormPreset = {}, message?: string): Promise<AttendanceFormModel> {
-    const person = requireLead(actor);
-    const centres = await deps.directory.submittableCentres(person);
-    if (!centres.length) throw new NotAuthorisedError('You are not registered as the lead of any centre yet. Ask your network admin.');
-    const initialCentre = centres.find((c) => c.id === preset.centreId)?.id ?? (centres.length === 1 ? centres[0]!.id : undefined);
+    // Who may report, and for which centres, is the attendance service's rule.
+    const { centres, initialCentre } = await deps.attendance.formFor(actor.person, preset);
     const week = preset.week && isIsoDate(preset.week) ? weekStartOf(preset.week) : deps.attendance.defaultWeek(now());
     const [existing, recent] = initialCentre
       ? await Promise.all([
@@ -283,9 +243,9 @@ export function createBot(deps: BotDeps): Bot {
 
   async function quickForm(actor: Actor, text: string, key: string): Promise<Reply> {
     try {
-      requireLead(actor);
-      const parsed = deps.attendance.parseQuickForm(text);
-      return (await submit(actor, parsed.centreId, parsed.week, parsed, key)).reply;
+      // Someone who may not report is told so before anything they typed is read.
+      deps.attendance.requireReporter(actor.person);
+      return await submit(actor, { ...deps.attendance.parseQuickForm(text), idempotencyKey: key });
     } catch (err) {
       return fail('attendance-quick', err);
     }
@@ -293,12 +253,11 @@ export function createBot(deps: BotDeps): Bot {
 
   async function submitForm(actor: Actor, values: AttendanceFormValues, key: string): Promise<Outcome> {
     try {
-      requireLead(actor);
+      deps.attendance.requireReporter(actor.person);
       const reload = await recheckShownForm(actor, values);
       if (reload) return reload;
       const parsed = parseFormValues(values);
-      const { reply } = await submit(actor, parsed.centreId, parsed.week, { ...parsed, fieldNames: 'labels' }, key);
-      return { kind: 'reply', intent: 'attendance-submit', reply };
+      return { kind: 'reply', intent: 'attendance-submit', reply: await submit(actor, { ...parsed, fieldNames: 'labels', idempotencyKey: key }) };
     } catch (err) {
       const reply = fail('attendance-form-submit', err);
       const problems: FieldProblem[] = err instanceof ValidationError ? err.problems : [{ field: 'form', message: reply.text }];
@@ -315,9 +274,8 @@ export function createBot(deps: BotDeps): Bot {
   async function status(actor: Actor): Promise<Reply> {
     try {
       const person = actor.person;
-      if (!person || !person.roles.length) throw new NotAuthorisedError(NOT_A_LEAD);
       const rows = await deps.attendance.status(person, STATUS_WEEKS);
-      if (!rows.length) {
+      if (!rows.length && person) {
         // Centres added recently owe nothing yet: say when the first return is due rather than "no centres".
         const upcoming = (await deps.directory.submittableCentres(person)).filter((c) => c.returnsFrom);
         if (upcoming.length) {
@@ -333,10 +291,7 @@ export function createBot(deps: BotDeps): Bot {
 
   async function digest(actor: Actor): Promise<Reply> {
     try {
-      if (!hasRole(actor, 'network_lead') && !hasRole(actor, 'admin')) {
-        const hint = commandText(actor.identity.platform, 'attendance status');
-        throw new NotAuthorisedError(`The weekly digest is for network leads. Centre leads can see their own returns with ${hint}.`);
-      }
+      // Who may see it is the digest service's rule.
       if (!deps.digest) return notice('info', 'The weekly digest is not available on this server yet.');
       return await deps.digest.latestDigestFor(actor);
     } catch (err) {
@@ -344,30 +299,28 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
-  /** One handler per admin command; adding a command to admin-commands.ts makes the compiler ask for its handler here. */
-  const adminHandlers: { [K in AdminCommand['kind']]: (admin: Person, cmd: Extract<AdminCommand, { kind: K }>) => Promise<Reply> } = {
-    async 'admin-register'(admin, cmd) {
-      if (cmd.centreId && !(await deps.directory.getCentre(cmd.centreId))) {
-        throw new ValidationError([{ field: 'centre', message: `There is no centre "${cmd.centreId}".` }]);
-      }
-      const updated = await deps.directory.assignRole({ email: cmd.email, role: cmd.role, centreId: cmd.centreId }, admin);
-      log?.info({ admin: admin.id, person: updated.id, role: cmd.role, centre: cmd.centreId }, 'role assigned');
+  /**
+   * One handler per admin command; adding a command to admin-commands.ts makes the compiler ask for its handler
+   * here. Who may use them is the directory service's rule (admins only), checked there.
+   */
+  const adminHandlers: { [K in AdminCommand['kind']]: (by: Person | null, cmd: Extract<AdminCommand, { kind: K }>) => Promise<Reply> } = {
+    async 'admin-register'(by, cmd) {
+      const updated = await deps.directory.assignRole({ email: cmd.email, role: cmd.role, centreId: cmd.centreId }, by);
+      log?.info({ admin: by?.id, person: updated.id, role: cmd.role, centre: cmd.centreId }, 'role assigned');
       const centres = updated.centres.length ? ` Centres: ${updated.centres.join(', ')}.` : '';
       return notice('success', `${updated.name} (${updated.email}) now has roles: ${updated.roles.join(', ')}.${centres}`);
     },
-    async 'admin-pause'(admin, cmd) {
-      const centre = await deps.directory.pauseReminders(cmd.centreId, cmd.until, admin);
-      log?.info({ admin: admin.id, centre: centre.id, until: cmd.until }, 'reminders paused');
+    async 'admin-pause'(by, cmd) {
+      const centre = await deps.directory.pauseReminders(cmd.centreId, cmd.until, by);
+      log?.info({ admin: by?.id, centre: centre.id, until: cmd.until }, 'reminders paused');
       return notice('success', `Reminders for ${centre.name} are paused until ${centre.remindersPausedUntil ?? cmd.until} (inclusive).`);
     },
   };
 
   async function admin(actor: Actor, cmd: AdminCommand): Promise<Reply> {
     try {
-      const person = actor.person;
-      if (!person || !person.roles.includes('admin')) throw new NotAuthorisedError('Sorry, only admins can use admin commands.');
-      const handler = adminHandlers[cmd.kind] as (admin: Person, cmd: AdminCommand) => Promise<Reply>;
-      return await handler(person, cmd);
+      const handler = adminHandlers[cmd.kind] as (by: Person | null, cmd: AdminCommand) => Promise<Reply>;
+      return await handler(actor.person, cmd);
     } catch (err) {
       return fail('admin', err);
     }

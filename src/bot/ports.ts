@@ -1,7 +1,10 @@
 import type { Answerer } from '../knowledge/types.js';
 import type { Logger } from '../logger.js';
 import type { Actor, Centre, Person, PlatformIdentity, Role } from '../directory/types.js';
-import type { ReturnFigures, ReturnSubmission, StoredReturn, SubmitResult } from '../attendance/types.js';
+import type { ReturnSubmission, StoredReturn, SubmitResult, SubmittedReturn } from '../attendance/types.js';
+import type { AttendanceForm, StatusRow } from '../attendance/service.js';
+
+export type { AttendanceForm, StatusRow };
 import type { Reply } from '../shared/reply.js';
 import type { Platform } from '../shared/platform.js';
 import type { AnswerRelation, NewAnswer, StoredAnswer } from '../store/bot-answers-repo.js';
@@ -14,37 +17,29 @@ import type { AnswerRelation, NewAnswer, StoredAnswer } from '../store/bot-answe
 export interface DirectoryPort {
   /** Platform identity -> Actor; unknown people are plain staff (person null). */
   resolveActor(identity: PlatformIdentity): Promise<Actor>;
-  /** Centres this person may submit for (oc_lead: theirs; admin: all active). */
+  /** Centres this person may submit for (oc_lead: theirs; admin: all active); status says when new ones are due. */
   submittableCentres(person: Person): Promise<Centre[]>;
-  getCentre(id: string): Promise<Centre | null>;
-  /** Admin command: give the person with this email a role (and, for oc_lead, a centre). Returns the updated person. */
-  assignRole(input: { email: string; role: Role; centreId?: string | null }, by: Person): Promise<Person>;
-  /** Admin command: pause reminders for a centre until (and including) a date. */
-  pauseReminders(centreId: string, until: string, by: Person): Promise<Centre>;
+  /** Admin command: give the person with this email a role (and, for oc_lead, a centre). Admins only. */
+  assignRole(input: { email: string; role: Role; centreId?: string | null }, by: Person | null): Promise<Person>;
+  /** Admin command: pause reminders for a centre until (and including) a date. Admins only. */
+  pauseReminders(centreId: string, until: string, by: Person | null): Promise<Centre>;
 }
 
-/** A parsed quick form (only what was typed), before the service completes and validates the figures. */
-export interface QuickFormInput {
-  centreId?: string;
-  week?: string;
-  figures: Partial<ReturnFigures>;
-  /** undefined: not given (an amendment keeps the note); null clears it. */
-  note?: string | null;
-}
+/** A parsed quick form: what was typed, checked by the service on submit like any other return. */
+export type QuickFormInput = Omit<ReturnSubmission, 'idempotencyKey'>;
 
-export interface StatusRow {
-  centreId: string;
-  centreName: string;
-  /** Monday, YYYY-MM-DD. */
-  weekStart: string;
-  stored: StoredReturn | null;
-}
-
+/** The attendance service as the core uses it: the rights and every check of a return are the service's. */
 export interface AttendancePort {
-  /** Parse `/attendance <quick form>`; throws ValidationError naming the bad field. */
+  /** NotAuthorisedError unless the person may report returns (an oc_lead or an admin). */
+  requireReporter(person: Person | null): Person;
+  /** The attendance form's choices for this person; a preset (a reminder's button) names the centre and week. */
+  formFor(person: Person | null, preset?: { centreId?: string; week?: string }): Promise<AttendanceForm>;
+  /** Parse `/attendance <quick form>`'s words; throws ValidationError naming what could not be read. */
   parseQuickForm(text: string): QuickFormInput;
-  /** Validate and store; throws ValidationError / NotAuthorisedError; idempotent on submission.idempotencyKey. */
-  submit(person: Person, submission: ReturnSubmission): Promise<SubmitResult>;
+  /** Check and store; throws ValidationError / NotAuthorisedError; idempotent on submission.idempotencyKey. */
+  submit(person: Person | null, submission: ReturnSubmission): Promise<SubmittedReturn>;
+  /** The person's centres × recent weeks, newest first; NotAuthorisedError for people with no role. */
+  status(person: Person | null, weeks: number): Promise<StatusRow[]>;
   /**
    * Monday (YYYY-MM-DD) of the week a return is due for: the week in progress from the week's first reminder
    * (Friday 14:00 by default), the week just ended before it. Every default week is this one.
@@ -52,8 +47,6 @@ export interface AttendancePort {
   defaultWeek(now?: Date): string;
   /** The due-week rule in a sentence, for the form's week hint. */
   dueWeekRule(now?: Date): string;
-  /** The person's centres × recent weeks, newest first. */
-  status(person: Person, weeks: number): Promise<StatusRow[]>;
   /** The latest version of a centre's return for a week (any day of it), or null. */
   get(centreId: string, week: string): Promise<StoredReturn | null>;
   /** Latest versions of returns in the weeks containing [from, to], optionally one centre's. */

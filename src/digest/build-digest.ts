@@ -1,6 +1,6 @@
 import { FIGURE_FIELDS, type ReturnFigures, type StoredReturn } from '../attendance/types.js';
 import type { Centre } from '../directory/types.js';
-import { remindersPaused, returnDue } from '../directory/service.js';
+import { returnDue } from '../directory/service.js';
 import { addDays, isIsoDate, localDate, weekStartOf } from '../shared/calendar.js';
 import { termOf } from './terms.js';
 import type {
@@ -101,10 +101,8 @@ export function buildDigest(input: DigestInput): DigestModel {
     };
   });
 
-  const missing: MissingReturn[] = input.centres
-    .filter((c) => returnDue(c, weekStart) && !byCentreWeek(c.id, weekStart))
-    .map((c) => ({ centreId: c.id, centreName: c.name, paused: remindersPaused(c, weekStart) }))
-    .sort((a, b) => a.centreName.localeCompare(b.centreName, 'en-GB'));
+  // Who is missing is the attendance service's rule (missingReturns), not worked out again here.
+  const missing: MissingReturn[] = [...input.missing].sort((a, b) => a.centreName.localeCompare(b.centreName, 'en-GB'));
 
   // Amended late: a return for an earlier week, amended since this week began (after earlier digests
   // reported it), so the figures people saw before have changed.

@@ -1,6 +1,7 @@
-import type { StoredReturn } from '../attendance/types.js';
+import type { AttendanceService } from '../attendance/service.js';
+import type { DirectoryService } from '../directory/service.js';
 import type { Reply } from '../shared/reply.js';
-import type { Actor, Centre } from '../directory/types.js';
+import type { Actor } from '../directory/types.js';
 import { NotAuthorisedError } from '../errors.js';
 import { commandText } from '../shared/commands.js';
 import { addDays, weekJustEnded, startOfLocalDay } from '../shared/calendar.js';
@@ -9,19 +10,14 @@ import { renderDigest, type RenderOptions } from './render-digest.js';
 import { termOf } from './terms.js';
 import type { DigestModel, KnowledgeGap } from './types.js';
 
-/** What the digest needs from the directory, attendance and question-log services. */
-export interface DigestSource {
-  listCentres(): Promise<Centre[]>;
-  /** Latest version of every return with week_start in [from, to] (Mondays, inclusive). */
-  listReturns(from: string, to: string): Promise<StoredReturn[]>;
-  /** Latest versions of returns for weeks before `beforeWeek` amended at or after `since`, however old the week. */
-  listAmendedSince(since: Date, beforeWeek: string): Promise<StoredReturn[]>;
-  /** Most frequent unanswered questions asked in [from, to), most frequent first. */
-  topUnanswered(from: Date, to: Date, limit: number): Promise<KnowledgeGap[]>;
-}
-
+/**
+ * What the digest reads, from the services (never the store): the attendance service's returns, late amendments and
+ * who is missing (its missingReturns rule, pauses included), the directory's centres, the question log's gaps.
+ */
 export interface DigestServiceOptions {
-  source: DigestSource;
+  attendance: Pick<AttendanceService, 'listReturns' | 'amendedSince' | 'missingReturns'>;
+  directory: Pick<DirectoryService, 'listCentres'>;
+  questionLog: { topUnanswered(from: Date, to: Date, limit: number): Promise<KnowledgeGap[]> };
   /** SCHEDULE_TIMEZONE. */
   timeZone: string;
   /** TERM_STARTS, parsed; default English terms when absent. */
@@ -49,13 +45,15 @@ export class DigestService {
     const from = term && term.firstWeek < chartFrom ? term.firstWeek : chartFrom;
     const tz = this.opts.timeZone;
     const weekBegan = startOfLocalDay(weekStart, tz);
-    const [centres, returns, amendments, knowledgeGaps] = await Promise.all([
-      this.opts.source.listCentres(),
-      this.opts.source.listReturns(from, weekStart),
-      this.opts.source.listAmendedSince(weekBegan, weekStart),
-      this.opts.source.topUnanswered(weekBegan, startOfLocalDay(addDays(weekStart, 7), tz), MAX_KNOWLEDGE_GAPS),
+    const [centres, returns, amendments, missing, gaps] = await Promise.all([
+      this.opts.directory.listCentres(),
+      this.opts.attendance.listReturns(from, weekStart),
+      this.opts.attendance.amendedSince(weekBegan, weekStart),
+      this.opts.attendance.missingReturns(weekStart),
+      this.opts.questionLog.topUnanswered(weekBegan, startOfLocalDay(addDays(weekStart, 7), tz), MAX_KNOWLEDGE_GAPS),
     ]);
-    return buildDigest({ weekStart, centres, returns, amendments, knowledgeGaps, timeZone: tz, termStarts: this.opts.termStarts });
+    const knowledgeGaps = gaps.map((g) => ({ question: g.question, count: g.count }));
+    return buildDigest({ weekStart, centres, returns, amendments, missing, knowledgeGaps, timeZone: tz, termStarts: this.opts.termStarts });
   }
 
   /** The digest for `weekStart` rendered as a Reply (with chart). */

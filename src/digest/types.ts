@@ -1,4 +1,6 @@
-import type { ReturnFigures, StoredReturn } from '../attendance/types.js';
+import type { MissingReturn, ReturnFigures, StoredReturn } from '../attendance/types.js';
+
+export type { MissingReturn };
 import type { Centre } from '../directory/types.js';
 
 /** The topics a knowledge gap is counted under in a channel digest. */
@@ -30,6 +32,8 @@ export interface DigestInput {
    * may correct a return from last term). Amendments found in `returns` count too.
    */
   amendments?: StoredReturn[];
+  /** The week's missing returns, from the attendance service's missingReturns (pauses marked). */
+  missing: MissingReturn[];
   /** The week's questions the bot declined or that were voted Not helpful, grouped, most asked first. */
   knowledgeGaps: KnowledgeGap[];
   /** Those questions counted by topic (what a channel digest shows instead of the texts). */
@@ -68,13 +72,6 @@ export interface CentreRow extends Shares {
   amended: boolean;
   /** The centre marked the week closed (no sessions): shown as closed, left out of totals and averages. */
   closed: boolean;
-}
-
-export interface MissingReturn {
-  centreId: string;
-  centreName: string;
-  /** Reminders paused for this centre over the week (still listed, marked as paused). */
-  paused: boolean;
 }
 
 export interface LateAmendment {

@@ -111,7 +111,8 @@ export class DirectoryService {
     return this.store.directory.getDigestChannels();
   }
 
-  private requireAdmin(by: Person): void {
+  /** The admin commands' rights, checked here and only here. */
+  private requireAdmin(by: Person | null): asserts by is Person {
     if (!hasRole(by, 'admin')) throw new NotAuthorisedError('Only admins can change roles, centres and reminders.');
   }
 
@@ -132,7 +133,7 @@ export class DirectoryService {
   }
 
   /** Admin: give a person a role; for oc_lead also a centre they lead (added to any they already lead). */
-  async assignRole(input: { email: string; role: Role; centreId?: string | null }, by: Person): Promise<Person> {
+  async assignRole(input: { email: string; role: Role; centreId?: string | null }, by: Person | null): Promise<Person> {
     this.requireAdmin(by);
     const person = await this.requirePerson(input.email);
     if (input.role === 'oc_lead' && !input.centreId) {
@@ -154,7 +155,7 @@ export class DirectoryService {
    * Admin: take a role away; with centreId and oc_lead, only that centre (the role goes when no centre is left).
    * An admin cannot remove their own admin role (so the network is never left without one by accident).
    */
-  async removeRole(input: { email: string; role: Role; centreId?: string | null }, by: Person): Promise<Person> {
+  async removeRole(input: { email: string; role: Role; centreId?: string | null }, by: Person | null): Promise<Person> {
     this.requireAdmin(by);
     const person = await this.requirePerson(input.email);
     if (input.role === 'admin' && person.id === by.id) {
@@ -176,7 +177,7 @@ export class DirectoryService {
   }
 
   /** Admin: pause reminders for a centre until (and including) a date; today or later. */
-  async pauseReminders(centreId: string, until: string, by: Person): Promise<Centre> {
+  async pauseReminders(centreId: string, until: string, by: Person | null): Promise<Centre> {
     this.requireAdmin(by);
     if (!isIsoDate(until)) throw new ValidationError([{ field: 'until', message: `until must be a date YYYY-MM-DD, got "${until}".` }]);
     const today = localDate(this.now(), this.opts.timeZone);
@@ -187,7 +188,7 @@ export class DirectoryService {
   }
 
   /** Admin: reminders for the centre start again at once. */
-  async resumeReminders(centreId: string, by: Person): Promise<Centre> {
+  async resumeReminders(centreId: string, by: Person | null): Promise<Centre> {
     this.requireAdmin(by);
     await this.requireCentre(centreId);
     return (await this.store.directory.setRemindersPausedUntil(centreId.trim().toLowerCase(), null))!;

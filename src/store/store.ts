@@ -1,6 +1,5 @@
 import type { Logger } from '../logger.js';
 import type { Db, DbHealth, Engine } from './db.js';
-import { createClaimsRepo, type ClaimsRepo } from './claims-repo.js';
 import { createSettingsRepo, type SettingsRepo } from './settings-repo.js';
 import { createDirectoryRepo, type DirectoryRepo } from './directory-repo.js';
 import { createReturnsRepo, type ReturnsRepo } from './returns-repo.js';
@@ -12,7 +11,6 @@ export interface Store {
   readonly engine: Engine;
   /** Raw access, for repositories inside src/store/ only. */
   readonly db: Db;
-  readonly claims: ClaimsRepo;
   readonly settings: SettingsRepo;
   readonly directory: DirectoryRepo;
   readonly returns: ReturnsRepo;
@@ -28,7 +26,6 @@ export function createStore(db: Db, logger?: Logger): Store {
   return {
     engine: db.engine,
     db,
-    claims: createClaimsRepo(db),
     settings,
     directory: createDirectoryRepo(db),
     returns: createReturnsRepo(db),

@@ -188,7 +188,7 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     ).rejects.toMatchObject({ problems: [{ field: 'centre' }] });
     await expect(
       attendance.submit(people.ada, { centreId: 'nowhere', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),
-    ).rejects.toMatchObject({ problems: [{ field: 'centre', message: 'There is no centre "nowhere".' }] });
+    ).rejects.toMatchObject({ problems: [{ field: 'centre', message: 'There is no centre "nowhere". Your centres: acland-burghley, la-sainte-union.' }] });
   });
 
   it('strips control characters from notes and limits their length', async () => {
@@ -210,9 +210,13 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     ).toBe('created');
   });
 
-  it('lists missing returns for active centres only, totals and status', async () => {
-    const missing = await attendance.missing(LAST_WEEK);
-    expect(missing.map((c) => c.id)).toEqual(['la-sainte-union']);
+  it('one rule for who is missing: active centres without a return, paused ones marked; totals and status use it', async () => {
+    expect(await attendance.missingReturns(LAST_WEEK)).toEqual([{ centreId: 'la-sainte-union', centreName: 'La Sainte Union Opportunity Centre', paused: false }]);
+    // Any day of the week names the week; a pause covering its Monday marks the centre paused (still missing).
+    await t.store.directory.setRemindersPausedUntil('la-sainte-union', LAST_WEEK);
+    expect(await attendance.missingReturns('2026-06-12')).toEqual([{ centreId: 'la-sainte-union', centreName: 'La Sainte Union Opportunity Centre', paused: true }]);
+    expect((await attendance.status(people.priya, 1)).find((r) => r.centreId === 'la-sainte-union')).toMatchObject({ stored: null, paused: true });
+    await t.store.directory.setRemindersPausedUntil('la-sainte-union', null);
     const totals = await attendance.weeklyTotals('2026-06-08', '2026-06-14');
     expect(totals).toEqual([{ weekStart: LAST_WEEK, returns: 1, ...FIGURES, pupils: 50, fsm: 31 }]);
 
@@ -293,6 +297,37 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     const history = await attendance.history('acland-burghley', week);
     expect(history).toHaveLength(2);
     expect(history[1]!.figures.pupils).toBe(50);
+  });
+
+  it('a quick form is completed and its rules checked by the service, like every submission', async () => {
+    const submitQuick = (text: string) => attendance.submit(people.sam, { ...attendance.parseQuickForm(text), week: '2026-05-25', idempotencyKey: key() });
+    const problems = async (text: string) => ((await submitQuick(text).catch((e: unknown) => e)) as ValidationError).problems;
+    expect(await problems('sessions 6 academic 4 attendances 120 pupils 45')).toEqual([
+      { field: 'sessions', message: 'academic + enrichment + careers + digital must add up to sessions: 4 + 0 + 0 + 0 = 4, but sessions is 6.' },
+    ]);
+    expect(await problems('sessions 6 academic 6 attendances 40 pupils 45')).toEqual([
+      { field: 'pupils', message: 'pupils (45) cannot be more than attendances (40): each pupil attends at least once.' },
+    ]);
+    expect((await submitQuick('sessions 1 careers 1 attendances 3 pupils 3 note "a\u0007b"')).stored.note).toBe('ab');
+  });
+
+  it('rights are checked here: reporters only, their own centres, the only centre when none is named', async () => {
+    await expect(attendance.submit(null, { figures: FIGURES, idempotencyKey: key() })).rejects.toBeInstanceOf(NotAuthorisedError);
+    await expect(attendance.submit(people.nia, { figures: FIGURES, idempotencyKey: key() })).rejects.toThrow(/Only registered Opportunity Centre leads/);
+    await expect(attendance.submit(people.sam, { centreId: 'la-sainte-union', figures: FIGURES, idempotencyKey: key() })).rejects.toThrow(/not a lead of La Sainte Union/);
+    expect((await attendance.submit(people.sam, { week: '2026-04-20', figures: FIGURES, idempotencyKey: key() })).centre.id).toBe('acland-burghley');
+    const several = (await attendance.submit(people.priya, { week: '2026-04-20', figures: FIGURES, idempotencyKey: key() }).catch((e: unknown) => e)) as ValidationError;
+    expect(several.problems).toEqual([{ field: 'centre', message: 'You lead several centres; add "centre <id>", one of: acland-burghley, la-sainte-union.' }]);
+    expect(await attendance.formFor(people.priya, { centreId: 'la-sainte-union', week: '2026-04-20' })).toEqual({
+      centres: [
+        { id: 'acland-burghley', name: 'Acland Burghley Opportunity Centre' },
+        { id: 'la-sainte-union', name: 'La Sainte Union Opportunity Centre' },
+      ],
+      defaultWeek: '2026-04-20',
+      initialCentre: 'la-sainte-union',
+    });
+    await expect(attendance.formFor(null)).rejects.toBeInstanceOf(NotAuthorisedError);
+    await expect(attendance.status(null, 1)).rejects.toBeInstanceOf(NotAuthorisedError);
   });
 });
 

@@ -256,7 +256,7 @@ describe('retention of the bot\'s own data', () => {
       await importDirectory(ts.store, parseDirectoryFile(DIRECTORY_YAML.replace('    roles: []\n', '    roles: []\n    teams: { aadObjectId: aad-jo, tenantId: tenant-1 }\n')));
       const repo = createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings));
       const a = await repo.save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [], asker: slack('U0') });
-      await ctx.deliveries.claim('slack', 'event:old');
+      await ctx.deliveries.once('slack', 'event:old', async () => {});
       // Someone in no directory (perhaps another organisation) messaged the bot once; Jo is in the directory.
       await ctx.directory.saveTeamsConversationReference({ aadObjectId: 'aad-stranger', tenantId: 'tenant-9' }, { conversation: { id: 'a:1' } });
       await ctx.directory.saveTeamsConversationReference({ aadObjectId: 'aad-jo', tenantId: 'tenant-1' }, { conversation: { id: 'a:2' } });
@@ -266,7 +266,7 @@ describe('retention of the bot\'s own data', () => {
       expect(await ts.store.directory.getTeamsIdentity('tenant-9', 'aad-stranger')).toBeNull();
       expect((await ts.store.directory.getTeamsIdentity('tenant-1', 'aad-jo'))?.conversationReference).toEqual({ conversation: { id: 'a:2' } });
       expect(await repo.get(a.id)).toBeNull();
-      expect(await ctx.deliveries.claim('slack', 'event:old')).toBe(true);
+      expect(await ctx.deliveries.once('slack', 'event:old', async () => {})).toBe('ran');
       await ctx.close();
     } finally {
       await ts.close();
@@ -280,7 +280,7 @@ describe('retention of the bot\'s own data', () => {
       const logger = createLogger('silent');
       const ctx = await createAppContext(config, logger, { store: ts.store, answerer: { answer: async () => ({ answered: false, answer: '', citations: [] }) } });
       await createBotAnswersRepo(ts.store.db, createSubjectKeys(ts.store.settings)).save({ platform: 'slack', question: 'old', answer: 'x', answered: true, citations: [], asker: slack('U0') });
-      await ctx.deliveries.claim('slack', 'event:old');
+      await ctx.deliveries.once('slack', 'event:old', async () => {});
       const services = jobsServicesFor(ctx, [], { reloadKnowledge: false });
       const result = await runHousekeeping(new Date(Date.now() + 31 * 86_400_000), { services, timeZone: 'Europe/London', logger });
       expect(result.botDataPurged).toEqual({ answers: 1, deliveries: 1, teamsReferences: 0 });

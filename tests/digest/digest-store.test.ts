@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, weekJustEnded } from '../../src/shared/calendar.js';
-import { DigestService } from '../../src/digest/digest-service.js';
-import { storeDigestSource } from '../../src/digest/store-source.js';
+import { createServices } from '../../app/compose.js';
 import { seedDirectory, type Fixture } from '../helpers/directory-fixture.js';
 import { SAMPLE_FIGURES } from '../helpers/figures.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/store.js';
 
 const TZ = 'Europe/London';
 
-describe.each(ENGINES)('digest from the store on %s', (engine) => {
+describe.each(ENGINES)('digest through the services on %s', (engine) => {
   let t: TestStore;
   let people: Fixture;
   beforeAll(async () => {
@@ -26,7 +25,7 @@ describe.each(ENGINES)('digest from the store on %s', (engine) => {
     await t.store.returns.submit({ ...write, figures: SAMPLE_FIGURES, idempotencyKey: 'old-v1' });
     await t.store.returns.submit({ ...write, figures: { ...SAMPLE_FIGURES, parents: SAMPLE_FIGURES.parents + 1 }, idempotencyKey: 'old-v2' });
 
-    const digest = new DigestService({ source: storeDigestSource(t.store), timeZone: TZ });
+    const { digest } = createServices(t.store, { SCHEDULE_TIMEZONE: TZ, QUESTION_LOG_SALT: undefined, QUESTION_LOG_DAYS: 180, TERM_STARTS: undefined });
     const model = await digest.modelFor(digestWeek);
     expect(model.amendedLate).toEqual([expect.objectContaining({ centreId: 'acland-burghley', weekStart: oldWeek, version: 2 })]);
   });

@@ -59,6 +59,7 @@ describe('knowledge gaps in the digest', () => {
       weekStart: '2026-11-16',
       centres: [centre('acland-burghley', 'Acland Burghley')],
       returns: [stored('acland-burghley', '2026-11-16', { sessions: 1, academic: 1, attendances: 3, pupils: 3 })],
+      missing: [],
       knowledgeGaps: gaps.groups,
       gapTopics: gaps.topics,
       gapTotal: gaps.total,
@@ -75,7 +76,8 @@ describe('knowledge gaps in the digest', () => {
 
 describe('digest for a week with no returns, and closed centres', () => {
   it('says "No returns yet" instead of an empty grid, and draws no empty chart', () => {
-    const model = buildDigest({ weekStart: '2026-11-16', centres: [centre('acland-burghley', 'Acland Burghley')], returns: [], knowledgeGaps: [], timeZone: 'Europe/London' });
+    const missing = [{ centreId: 'acland-burghley', centreName: 'Acland Burghley', paused: false }];
+    const model = buildDigest({ weekStart: '2026-11-16', centres: [centre('acland-burghley', 'Acland Burghley')], returns: [], missing, knowledgeGaps: [], timeZone: 'Europe/London' });
     const reply = renderDigest(model, { audience: 'channel' });
     expect(reply.blocks.some((b) => b.kind === 'table')).toBe(false);
     expect(reply.blocks).toContainEqual({ kind: 'notice', tone: 'info', text: 'No returns yet for this week.' });
@@ -92,6 +94,8 @@ describe('digest for a week with no returns, and closed centres', () => {
         stored('acland-burghley', '2026-11-09', { sessions: 5, academic: 5, attendances: 100, pupils: 40 }),
         stored('la-sainte-union', W, { sessions: 2, academic: 2, attendances: 30, pupils: 10 }),
       ],
+      // A closed week is a return: missingReturns does not list the centre.
+      missing: [],
       knowledgeGaps: [],
       timeZone: 'Europe/London',
     });

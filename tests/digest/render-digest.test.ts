@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build-digest.js';
 import { renderDigest } from '../../src/digest/render-digest.js';
 import { renderAttendanceChart } from '../../src/digest/chart.js';
-import { DigestService, type DigestSource } from '../../src/digest/digest-service.js';
+import { DigestService, type DigestServiceOptions } from '../../src/digest/digest-service.js';
 import { startOfLocalDay } from '../../src/shared/calendar.js';
 import type { Actor, Person } from '../../src/directory/types.js';
 import { NotAuthorisedError } from '../../src/errors.js';
@@ -26,7 +26,8 @@ const returns = [stored('acland-burghley', W, { sessions: 6, academic: 3, attend
 
 describe('renderDigest', () => {
   it('renders heading, totals, table, missing notice, knowledge gaps and a PNG chart', () => {
-    const model = buildDigest({ weekStart: W, centres, returns, knowledgeGaps: [{ question: 'Who runs <b>CPD</b>?', count: 3 }], timeZone: 'Europe/London' });
+    const missing = [{ centreId: 'euston-skills', centreName: 'Euston Skills Centre', paused: false }];
+    const model = buildDigest({ weekStart: W, centres, returns, missing, knowledgeGaps: [{ question: 'Who runs <b>CPD</b>?', count: 3 }], timeZone: 'Europe/London' });
     const reply = renderDigest(model);
     expect(reply.text).toContain('120 attendances');
     expect(reply.text).toContain('1 missing');
@@ -37,8 +38,8 @@ describe('renderDigest', () => {
       ['Acland Burghley', '6', '120', '40', '25%', '10%', '50%', '0', '–'],
       ['Euston Skills Centre', 'no return', '–', '–', '–', '–', '–', '–', '–'],
     ]);
-    const missing = reply.blocks.find((b) => b.kind === 'notice' && b.tone === 'warning');
-    expect(missing && 'text' in missing && missing.text).toContain('Euston Skills Centre');
+    const missingNotice = reply.blocks.find((b) => b.kind === 'notice' && b.tone === 'warning');
+    expect(missingNotice && 'text' in missingNotice && missingNotice.text).toContain('Euston Skills Centre');
     // Rendered for a channel by default: counts only, never what staff typed.
     expect(JSON.stringify(reply)).not.toContain('Who runs');
     const personal = renderDigest(model, { audience: 'person' });
@@ -80,25 +81,38 @@ describe('DigestService.latestDigestFor', () => {
     person: { id: 1, name: 'X', email: 'x@example.org', roles, centres: centresLed },
   });
   const calls: string[] = [];
-  const source: DigestSource = {
-    listCentres: async () => centres,
-    listReturns: async (from, to) => {
+  const attendance: DigestServiceOptions['attendance'] = {
+    listReturns: async (from: string, to: string) => {
       calls.push(`${from}..${to}`);
       return returns;
     },
-    listAmendedSince: async () => [],
+    amendedSince: async () => [],
+    missingReturns: async (week: string) => {
+      calls.push(`missing ${week}`);
+      return [{ centreId: 'euston-skills', centreName: 'Euston Skills Centre', paused: false }];
+    },
+  };
+  const questionLog: DigestServiceOptions['questionLog'] = {
     topUnanswered: async (from, to) => {
       calls.push(`${from.toISOString()}..${to.toISOString()}`);
       return [];
     },
   };
   // Monday 23 Nov 2026, 16:00 London: the latest digest is for the week of 16 Nov.
-  const service = new DigestService({ source, timeZone: 'Europe/London', now: () => new Date('2026-11-23T16:00:00Z'), render: { chart: false } });
+  const service = new DigestService({
+    attendance,
+    directory: { listCentres: async () => centres },
+    questionLog,
+    timeZone: 'Europe/London',
+    now: () => new Date('2026-11-23T16:00:00Z'),
+    render: { chart: false },
+  });
 
   it('gives network leads and admins the last complete week', async () => {
     const reply = await service.latestDigestFor(person(['network_lead']));
     expect(reply.blocks[0]).toEqual({ kind: 'heading', text: 'Weekly attendance digest: 16 Nov 2026 – 22 Nov 2026' });
     expect(calls).toContain('2026-08-31..2026-11-16');
+    expect(calls).toContain('missing 2026-11-16');
     expect(calls).toContain('2026-11-16T00:00:00.000Z..2026-11-23T00:00:00.000Z');
     await expect(service.latestDigestFor(person(['admin']))).resolves.toHaveProperty('text');
   });

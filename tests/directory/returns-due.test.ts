@@ -54,12 +54,13 @@ describe('returns are due from the week a centre was added (or its `from` date)'
     expect(returnDue({ ...c, active: false }, '2026-12-07')).toBe(false);
   });
 
-  it('a digest lists neither a missing return nor an empty row for a centre before its first week', () => {
+  it('a digest shows no empty row for a centre before its first week (who is missing is missingReturns, below)', () => {
     const centres = [
       { id: 'old-hand', name: 'Old Hand Centre', active: true, remindersPausedUntil: null, returnsFrom: '2026-09-07' },
       { id: 'newcomer', name: 'Newcomer Centre', active: true, remindersPausedUntil: null, returnsFrom: '2026-11-30' },
     ];
-    const model = buildDigest({ weekStart: '2026-11-23', centres, returns: [], knowledgeGaps: [], timeZone: TZ });
+    const missing = [{ centreId: 'old-hand', centreName: 'Old Hand Centre', paused: false }];
+    const model = buildDigest({ weekStart: '2026-11-23', centres, returns: [], missing, knowledgeGaps: [], timeZone: TZ });
     expect(model.missing.map((m) => m.centreId)).toEqual(['old-hand']);
     expect(model.centres.map((c) => c.centreId)).toEqual(['old-hand']);
   });
@@ -96,8 +97,8 @@ describe.each(ENGINES)('returns due on %s', (engine) => {
 
   it('missing, status, reminders and nudges leave out weeks before a centre owed a return', async () => {
     const sam = (await t.store.directory.findPersonByEmail('sam.okafor@example.org'))!;
-    expect((await attendance.missing('2026-11-23')).map((c) => c.id)).toEqual(['old-hand']);
-    expect((await attendance.missing('2026-11-30')).map((c) => c.id).sort()).toEqual(['newcomer', 'old-hand']);
+    expect((await attendance.missingReturns('2026-11-23')).map((c) => c.centreId)).toEqual(['old-hand']);
+    expect((await attendance.missingReturns('2026-11-30')).map((c) => c.centreId).sort()).toEqual(['newcomer', 'old-hand']);
     const status = await attendance.status(sam, 4);
     expect(status.map((r) => `${r.centreId} ${r.weekStart}`)).toEqual([
       'old-hand 2026-11-23',
@@ -105,10 +106,7 @@ describe.each(ENGINES)('returns due on %s', (engine) => {
       'old-hand 2026-11-09',
       'old-hand 2026-11-02',
     ]);
-    const services = {
-      directory: { listCentres: () => t.store.directory.listCentres(), leadsOf: (id: string) => t.store.directory.peopleWithRole('oc_lead', id) },
-      attendance: { listReturns: (from: string, to: string) => t.store.returns.list({ from, to }) },
-    } as unknown as Parameters<typeof leadsMissingReturn>[0];
+    const services = { directory, attendance };
     const nudge = await leadsMissingReturn(services, '2026-11-23');
     expect([...nudge.values()].map((v) => v.centres.map((c) => c.id))).toEqual([['old-hand']]);
     const reminder = await leadsMissingReturn(services, '2026-11-30');

@@ -2,14 +2,20 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { createTeamsAdapter, type TeamsAdapterDeps, type TeamsBot, type TeamsUser } from '../../adapters/teams/index.js';
-import { createBot, type AttendancePort, type DirectoryPort, type StatusRow } from '../../src/bot/index.js';
-import { FIGURE_FIELDS, type ReturnFigures, type StoredReturn, type SubmitResult } from '../../src/attendance/types.js';
+import { createServices } from '../../app/compose.js';
+import { createBot, type DirectoryPort } from '../../src/bot/index.js';
+import type { AttendanceService } from '../../src/attendance/service.js';
+import { FIGURE_FIELDS, type ReturnFigures } from '../../src/attendance/types.js';
+import { parseDirectoryFile } from '../../src/directory/file.js';
+import { importDirectory } from '../../src/directory/import.js';
+import type { DirectoryService } from '../../src/directory/service.js';
 import type { Actor, Centre, Person } from '../../src/directory/types.js';
-import { ValidationError, NotAuthorisedError, UnavailableError } from '../../src/errors.js';
+import { UnavailableError } from '../../src/errors.js';
 import type { Answerer } from '../../src/knowledge/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createBotAnswersRepo } from '../../src/store/bot-answers-repo.js';
 import { createDeliveriesRepo } from '../../src/store/bot-deliveries-repo.js';
+import { DeliveryGuard } from '../../src/bot/deliveries.js';
 import { createSubjectKeys } from '../../src/store/subject-keys.js';
 import { startFakeBotConnector, type FakeBotConnector } from './fake-bot-connector.js';
 import { openTestStore, type TestStore } from './store.js';
@@ -22,6 +28,21 @@ export const CENTRES: Centre[] = [
   { id: 'acland-burghley', name: 'Acland Burghley Opportunity Centre', active: true, remindersPausedUntil: null },
   { id: 'la-sainte-union', name: 'La Sainte Union Opportunity Centre', active: true, remindersPausedUntil: null },
 ];
+
+/** The directory of these tests: one lead with a Teams identity; STAFF is in no entry (plain staff). */
+export const TEAMS_ADAPTER_DIRECTORY = `
+centres:
+${CENTRES.map((c) => `  - id: ${c.id}\n    name: ${c.name}`).join('\n')}
+people:
+  - name: Sam Okafor
+    email: sam.okafor@example.org
+    roles: [oc_lead]
+    centres: [acland-burghley]
+    teams: { aadObjectId: ${LEAD.aadObjectId}, tenantId: ${TENANT} }
+`;
+
+/** The services' clock: Wednesday 25 Nov 2026, so the week just ended is the week of 16 Nov. */
+export const HARNESS_NOW = new Date('2026-11-25T10:00:00Z');
 
 export const LEAD_PERSON: Person = {
   id: 1,
@@ -56,96 +77,37 @@ export const testAnswerer: Answerer = {
   },
 };
 
-/** Directory double: one lead; conversation references kept per identity so tests can read them back. */
+/**
+ * The real directory service, with a switch that makes every lookup fail as a database outage would, and the
+ * Teams conversation references kept per identity so tests can read them back.
+ */
 export class TestDirectory implements DirectoryPort {
   readonly references = new Map<string, Record<string, unknown>>();
   readonly unreachable = new Set<string>();
   /** Set to make every lookup fail as a database outage would. */
   unavailable = false;
+  constructor(private readonly real: DirectoryService) {}
   async resolveActor(identity: Actor['identity']): Promise<Actor> {
     if (this.unavailable) throw new UnavailableError('The database is not reachable right now.');
-    const person = identity.platform === 'teams' && identity.aadObjectId === LEAD.aadObjectId ? LEAD_PERSON : null;
-    return { identity, person };
+    return this.real.resolveActor(identity);
   }
-  async submittableCentres(person: Person) {
-    return CENTRES.filter((c) => person.centres.includes(c.id));
+  submittableCentres(person: Person): Promise<Centre[]> {
+    return this.real.submittableCentres(person);
   }
-  async getCentre(id: string) {
-    return CENTRES.find((c) => c.id === id) ?? null;
+  assignRole(input: Parameters<DirectoryPort['assignRole']>[0], by: Person | null): Promise<Person> {
+    return this.real.assignRole(input, by);
   }
-  async assignRole(): Promise<Person> {
-    throw new NotAuthorisedError('not in this test');
+  pauseReminders(centreId: string, until: string, by: Person | null): Promise<Centre> {
+    return this.real.pauseReminders(centreId, until, by);
   }
-  async pauseReminders(): Promise<Centre> {
-    throw new NotAuthorisedError('not in this test');
-  }
-}
-
-/**
- * Attendance double with the real contract: one version per idempotency key, decided by a Postgres claim
- * (the store's claims table), amendments for a new key on the same centre and week.
- */
-export function testAttendance(ts: TestStore): AttendancePort & { versions: StoredReturn[] } {
-  const versions: StoredReturn[] = [];
-  const byKey = new Map<string, StoredReturn>();
-  return {
-    versions,
-    parseQuickForm() {
-      throw new ValidationError([{ field: 'form', message: 'quick form not in this test' }]);
-    },
-    async submit(person, submission): Promise<SubmitResult> {
-      const before = versions.filter((v) => v.centreId === submission.centreId && v.weekStart === submission.week).at(-1);
-      const zeros = Object.fromEntries(FIGURE_FIELDS.map((k) => [k, 0])) as unknown as ReturnFigures;
-      const f: ReturnFigures = { ...(before?.figures ?? zeros), ...submission.figures };
-      const problems = [];
-      if (f.academic + f.enrichment + f.careers + f.digital !== f.sessions) {
-        problems.push({ field: 'sessions', message: 'Sessions held must equal academic + enrichment + careers + digital.' });
-      }
-      if (f.pupils > f.attendances) problems.push({ field: 'pupils', message: 'Unique pupils cannot exceed total attendances.' });
-      if (problems.length) throw new ValidationError(problems);
-      if (!(await ts.store.claims.claimOnce('test_return', submission.idempotencyKey))) {
-        return { status: 'duplicate', stored: byKey.get(submission.idempotencyKey)!, changes: [] };
-      }
-      const weekStart = submission.week;
-      const previous = versions.filter((v) => v.centreId === submission.centreId && v.weekStart === weekStart);
-      const stored: StoredReturn = {
-        centreId: submission.centreId,
-        weekStart,
-        version: previous.length + 1,
-        figures: f,
-        note: submission.note === undefined ? (before?.note ?? null) : submission.note,
-        submittedBy: person.id,
-        submittedAt: new Date(),
-        amended: previous.length > 0,
-      };
-      versions.push(stored);
-      byKey.set(submission.idempotencyKey, stored);
-      return { status: previous.length ? 'amended' : 'created', stored, changes: [] };
-    },
-    defaultWeek: () => '2026-11-16',
-    dueWeekRule: () => "From Friday 14:00 the return due is this week's; before then, last week's.",
-    async get(centreId, week) {
-      return versions.filter((v) => v.centreId === centreId && v.weekStart === week).at(-1) ?? null;
-    },
-    async list(q) {
-      return versions.filter((v) => (!q.centreId || v.centreId === q.centreId) && v.weekStart >= q.from && v.weekStart <= q.to);
-    },
-    async status(person): Promise<StatusRow[]> {
-      return person.centres.map((id) => ({
-        centreId: id,
-        centreName: CENTRES.find((c) => c.id === id)!.name,
-        weekStart: '2026-11-16',
-        stored: versions.find((v) => v.centreId === id) ?? null,
-      }));
-    },
-  };
 }
 
 export interface TeamsHarness {
   connector: FakeBotConnector;
   teams: TeamsBot;
   directory: TestDirectory;
-  attendance: ReturnType<typeof testAttendance>;
+  /** The real attendance service over the test store. */
+  attendance: AttendanceService;
   store: TestStore;
   /** Base URL of the local server exposing POST /api/messages. */
   url: string;
@@ -161,10 +123,12 @@ export interface HarnessOptions {
 export async function startTeamsHarness(opts: HarnessOptions = {}): Promise<TeamsHarness> {
   const connector = await startFakeBotConnector();
   const store = await openTestStore('postgres', { poolSize: 5 });
-  const directory = new TestDirectory();
-  const attendance = testAttendance(store);
+  await importDirectory(store.store, parseDirectoryFile(TEAMS_ADAPTER_DIRECTORY, 'teams adapter directory'));
+  const services = createServices(store.store, { SCHEDULE_TIMEZONE: 'Europe/London', QUESTION_LOG_SALT: 'salt', QUESTION_LOG_DAYS: 180, TERM_STARTS: undefined }, undefined, () => HARNESS_NOW);
+  const directory = new TestDirectory(services.directory);
+  const attendance = services.attendance;
   const logger = createLogger(process.env.LOG_LEVEL ?? 'silent', 'teams-test');
-  const bot = createBot({ answerer: testAnswerer, directory, attendance, answers: createBotAnswersRepo(store.store.db, createSubjectKeys(store.store.settings)), logger });
+  const bot = createBot({ answerer: testAnswerer, directory, attendance, answers: createBotAnswersRepo(store.store.db, createSubjectKeys(store.store.settings)), logger, now: () => HARNESS_NOW });
   const teams = createTeamsAdapter({
     config: {
       MICROSOFT_APP_ID: undefined,
@@ -185,7 +149,7 @@ export async function startTeamsHarness(opts: HarnessOptions = {}): Promise<Team
         directory.unreachable.add(`${user.tenantId}:${user.aadObjectId}`);
       },
     },
-    deliveries: createDeliveriesRepo(store.store.db),
+    deliveries: new DeliveryGuard(createDeliveriesRepo(store.store.db), { logger }),
     logger,
     channelServiceUrl: connector.serviceUrl,
     sendPolicy: { baseDelayMs: 5, maxDelayMs: 2_000, maxAttempts: 3 },

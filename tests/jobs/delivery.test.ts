@@ -68,7 +68,7 @@ beforeAll(async () => {
   const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 5_000 });
   prefix = uniquePrefix();
   const services = jobsServicesFromStore({ store: ts.store, notifiers: [createSlackNotifier(client)] });
-  claims = services.claims;
+  claims = services.claims as NotificationClaimsRepo;
   jobs = await startJobs({
     config: testConfig(prefix),
     services,

@@ -35,7 +35,7 @@ describe('nightly housekeeping', () => {
     const now = new Date('2026-11-24T02:30:00Z');
     await questionLog.record({ platform: 'slack', userId: 'U1', question: 'old question', answered: false, at: new Date('2026-09-01T10:00:00Z') });
     await questionLog.record({ platform: 'slack', userId: 'U1', question: 'recent question', answered: false, at: new Date('2026-11-20T10:00:00Z') });
-    const services = jobsServicesFromStore({ store: ts.store, notifiers: [], questionLog, knowledge: kb });
+    const services = jobsServicesFromStore({ store: ts.store, notifiers: [], config: { QUESTION_LOG_SALT: 'salt', QUESTION_LOG_DAYS: 30 }, knowledge: kb });
     await services.claims.claim({ kind: 'digest', recipient: 'person:9', period: '2026-11-16' }, 'dead');
 
     // Nothing changed on disk yet: no reload.

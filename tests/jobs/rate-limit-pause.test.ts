@@ -27,7 +27,7 @@ it('a 429 (Retry-After 3 s) pauses the notification queue for every worker, not 
     },
   };
   const services = { claims: new NotificationClaimsRepo(ts.store.db), notifiers: [slack], directory: {}, attendance: {}, housekeeping: {},
-    digestSource: { listCentres: async () => [], listReturns: async () => [], topUnanswered: async () => [] } } as unknown as JobsServices;
+    digests: { digestFor: async () => ({ text: 'digest', blocks: [] }) } } as unknown as JobsServices;
   // Two worker processes on the same queue (npm run worker scale-out), concurrency 1 each to keep it simple.
   const a = await startJobs({ config: testConfig(prefix), services, logger: silentLogger, sendConcurrency: 1 });
   const b = await startJobs({ config: testConfig(prefix), services, logger: silentLogger, sendConcurrency: 1 });

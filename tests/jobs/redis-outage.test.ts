@@ -38,9 +38,9 @@ function idleServices(): JobsServices {
     throw new Error('not expected in this test');
   };
   return {
-    directory: { listCentres: never, leadsOf: never, networkLeads: never, getPerson: never, digestChannels: never },
-    attendance: { listReturns: never },
-    digestSource: { listCentres: never, listReturns: never, listAmendedSince: never, topUnanswered: never },
+    directory: { leadsOfCentre: never, networkLeads: never, getPerson: never, digestChannels: never },
+    attendance: { missingReturns: never },
+    digests: { digestFor: never },
     claims: {} as NotificationClaimsRepo,
     notifiers: [],
     housekeeping: {},

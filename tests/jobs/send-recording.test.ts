@@ -36,9 +36,9 @@ describe('recording a send that went out', () => {
         return { messageId: String(posted.length) };
       },
     };
-    const services = { claims, notifiers: [slack], directory: {}, attendance: {}, housekeeping: {} } as unknown as JobsServices;
-    const digests = { digestFor: async () => ({ text: 'digest', blocks: [] }) } as never;
-    const run = createSendProcessor({ services, digests, timeZone: 'Europe/London', logger: silentLogger, rateLimit: async () => {} });
+    const digests = { digestFor: async () => ({ text: 'digest', blocks: [] }) };
+    const services = { claims, notifiers: [slack], directory: {}, attendance: {}, digests, housekeeping: {} } as unknown as JobsServices;
+    const run = createSendProcessor({ services, timeZone: 'Europe/London', logger: silentLogger, rateLimit: async () => {} });
     const data: NotificationJobData = { kind: 'digest', recipient: 'slack-channel:C0DIGEST1', period: '2026-11-16' };
     const job = { id: 'j1', data, attemptsMade: 0 } as unknown as Job<NotificationJobData>;
 

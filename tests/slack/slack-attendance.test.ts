@@ -243,10 +243,10 @@ describe('admin commands and /digest', () => {
 
   it('/digest: network leads get the digest, centre leads are refused', async () => {
     const lead = await h.command('/digest', '', USERS.lead);
-    expect(await respondText(lead.responseId)).toMatch(/digest is for network leads/i);
+    expect(await respondText(lead.responseId)).toMatch(/only network leads and admins can see it/i);
     const network = await h.command('/digest', '', USERS.network);
     const text = await respondText(network.responseId);
-    expect(text).not.toMatch(/digest is for network leads/i);
+    expect(text).not.toMatch(/only network leads and admins can see it/i);
     expect(text).toMatch(/Acland Burghley/);
   });
 });

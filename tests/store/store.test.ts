@@ -28,30 +28,22 @@ describe.each(ENGINES)('store on %s', (engine) => {
     const again = await runMigrations(t.store.db);
     expect(again.applied).toEqual([]);
     expect(again.alreadyApplied).toBe(files.length);
-  });
-
-  it('claimOnce is true only for the first caller, also when 50 race', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => t.store.claims.claimOnce('test', 'same-key')));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await t.store.claims.claimOnce('test', 'same-key')).toBe(false);
-    expect(await t.store.claims.claimOnce('other-kind', 'same-key')).toBe(true);
-    expect(await t.store.claims.release('test', 'same-key')).toBe(true);
-    expect(await t.store.claims.claimOnce('test', 'same-key')).toBe(true);
-    await expect(t.store.claims.claimOnce('test', '')).rejects.toThrow(/non-empty/);
+    // The unused generic claims table is gone (deliveries use bot_deliveries, notifications notification_claims).
+    expect((await t.store.db.query<{ t: string | null }>(`SELECT to_regclass('claims')::text AS t`)).rows[0]!.t).toBeNull();
   });
 
   it('rolls a failed transaction back', async () => {
     await expect(
       t.store.db.transaction(async (tx) => {
-        await tx.query(`INSERT INTO claims (kind, key) VALUES ('tx', 'a')`);
+        await tx.query(`INSERT INTO settings (key, value) VALUES ('tx', 'a')`);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await t.store.claims.claimOnce('tx', 'a')).toBe(true);
+    expect((await t.store.db.query(`SELECT 1 FROM settings WHERE key = 'tx'`)).rows).toEqual([]);
   });
 
   it('returns dates as YYYY-MM-DD strings and bigint counts as numbers', async () => {
-    const r = await t.store.db.query<{ d: string; n: number }>(`SELECT DATE '2026-03-30' AS d, count(*) AS n FROM claims`);
+    const r = await t.store.db.query<{ d: string; n: number }>(`SELECT DATE '2026-03-30' AS d, count(*) AS n FROM settings`);
     expect(r.rows[0]!.d).toBe('2026-03-30');
     expect(typeof r.rows[0]!.n).toBe('number');
   });
@@ -164,7 +156,7 @@ describe('PGlite lock file', () => {
       await writeFile(join(dir, 'pglite.lock'), '2147483646');
       const store = await openStore({ DATABASE_URL: undefined, DATA_DIR: dir });
       expect(await readFile(join(dir, 'pglite.lock'), 'utf8')).toBe(String(process.pid));
-      expect(await store.claims.claimOnce('k', 'v')).toBe(true);
+      const kept = await store.settings.installationSecret('reopen_test');
       await store.close();
       // A lock naming our own pid that we do not hold was left by an earlier run with the same pid (containers).
       await writeFile(join(dir, 'pglite.lock'), String(process.pid));
@@ -172,7 +164,7 @@ describe('PGlite lock file', () => {
       await reused.close();
       // Reopening keeps the data.
       const again = await openStore({ DATABASE_URL: undefined, DATA_DIR: dir });
-      expect(await again.claims.claimOnce('k', 'v')).toBe(false);
+      expect(await again.settings.installationSecret('reopen_test')).toBe(kept);
       await again.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

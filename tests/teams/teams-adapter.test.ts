@@ -174,7 +174,7 @@ describe('attendance', () => {
     await h.connector.waitFor(() => h.connector.messages().length >= 1, 'refusal');
     const msg = h.connector.messages()[0]!;
     expect(msg.body.text).toMatch(/Only registered Opportunity Centre leads/);
-    expect(h.attendance.versions).toHaveLength(0);
+    expect(await h.attendance.history('acland-burghley', '2026-11-16')).toHaveLength(0);
   });
 
   it('sends a lead the form, limited to their centres, with the week just ended', async () => {
@@ -201,7 +201,7 @@ describe('attendance', () => {
     await h.post(submit);
     await h.post(activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: cardId }));
     await h.connector.waitFor((calls) => calls.filter((c) => c.kind === 'update').length >= 3, 'three card updates');
-    expect(h.attendance.versions.filter((v) => v.weekStart === '2026-11-18')).toHaveLength(1);
+    expect(await h.attendance.history('acland-burghley', '2026-11-18')).toHaveLength(1);
     const update = h.connector.calls.find((c) => c.kind === 'update')!;
     expect(update.activityId).toBe(cardId);
     expect(JSON.stringify(update.body)).not.toContain('Input.Number');
@@ -223,7 +223,7 @@ describe('attendance', () => {
     expect(errorAfter('send').text).toBe('Pupils with SEND must be a whole number, got 4.5.');
     expect(body.find((e) => e.id === 'attendances').value).toBe(120);
     expect(body.find((e) => e.id === 'week').value).toBe('2026-11-09');
-    expect(h.attendance.versions.filter((v) => v.weekStart === '2026-11-09')).toHaveLength(0);
+    expect(await h.attendance.history('acland-burghley', '2026-11-09')).toHaveLength(0);
   });
 
   it('reports rule failures from the attendance service on the card', async () => {
@@ -232,7 +232,7 @@ describe('attendance', () => {
     await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'card update');
     const body = h.connector.calls.find((c) => c.kind === 'update')!.body.attachments[0].content.body as any[];
     const after = body.slice(body.findIndex((e) => e.id === 'sessions') + 1).find((e) => e.color === 'Attention');
-    expect(after.text).toMatch(/must equal academic/);
+    expect(after.text).toMatch(/The session types add up to 6 .*but Sessions held is 9/);
   });
 
   it('keeps attendance out of channels', async () => {

@@ -165,7 +165,7 @@ describe('Teams through the real server', () => {
     await h.connector.waitFor(() => h.connector.messages().length >= 2, 'two refusals');
     const texts = h.connector.messages().map((m) => m.body.text ?? cardText(m.body));
     expect(texts.some((t) => /Only registered Opportunity Centre leads/.test(t))).toBe(true);
-    expect(texts.some((t) => /digest is for network leads/.test(t))).toBe(true);
+    expect(texts.some((t) => /only network leads and admins can see it/.test(t))).toBe(true);
   });
 
   it('the network lead gets the digest', async () => {

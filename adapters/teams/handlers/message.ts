@@ -23,17 +23,8 @@ export function registerMessageHandler(app: Application, deps: TeamsAdapterDeps)
       return;
     }
     const key = deliveryKey(activity);
-    if (!(await claim(deps, key))) {
-      deps.logger.info({ activity: activity.id }, 'duplicate Teams message ignored');
-      return;
-    }
-    try {
-      await handleMessage(deps, context, key, personal);
-    } catch (err) {
-      // Nothing (or not all) was sent: let a redelivery of this activity try again.
-      await deps.deliveries.release?.('teams', `message:${key}`).catch(() => undefined);
-      throw err;
-    }
+    // Handled once per activity; a turn that throws gives its claim back, so Teams' redelivery is answered.
+    await deps.deliveries.once('teams', `message:${key}`, () => handleMessage(deps, context, key, personal));
   });
 }
 
@@ -55,19 +46,6 @@ async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: 
     await sendAnswer(deps, context, outcome.reply, outcome.answerId);
   } else {
     await sendReply(context, outcome.reply);
-  }
-}
-
-/**
- * True the first time this activity is seen. If the database cannot say, answer anyway: a rare duplicate
- * answer is better than none (attendance submits carry their own key and stay exactly-once).
- */
-async function claim(deps: TeamsAdapterDeps, key: string): Promise<boolean> {
-  try {
-    return await deps.deliveries.claim('teams', `message:${key}`);
-  } catch (err) {
-    deps.logger.warn({ err }, 'delivery claim failed; handling the message anyway');
-    return true;
   }
 }
 

@@ -26,7 +26,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         const name = body.user.name || body.user.username || 'a colleague';
         const outcome = await deps.bot.shareAnswerOutcome(actor, answerId, name, channel);
         if (!outcome.ok) {
-          await deps.deliveries.release('slack', key).catch(() => undefined);
+          await deps.deliveries.release('slack', key);
           await respondReply(respond, outcome.reply);
           return;
         }
@@ -36,7 +36,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
       } catch (err) {
         const info = slackErrorInfo(err);
         // The sharer decides about a second try: the button works again, and says when the post may be there already.
-        await deps.deliveries.release('slack', key).catch(() => undefined);
+        await deps.deliveries.release('slack', key);
         if (info.kind === 'platform' && CANNOT_POST.has(info.error ?? '')) {
           await respondReply(respond, notice('warning', 'I cannot post in this channel. Invite me first (/invite @Camden staff bot), then share again.')).catch(() => undefined);
           return;
@@ -49,7 +49,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         await respondReply(respond, reply).catch(() => undefined);
       }
     };
-    if ((await once(deps, key, share, 'run')) === 'duplicate') {
+    if ((await once(deps, key, share)) === 'duplicate') {
       await respondReply(respond, notice('info', 'This answer is already shared in this channel.')).catch(() => undefined);
     }
   });

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { handleMessage, stripMentions } from '../../handle-message.js';
-import { eventWhenUnrecorded, once, type SlackListenerDeps } from '../../context.js';
+import { once, type SlackListenerDeps } from '../../context.js';
 import { fromSlackText } from '../../text.js';
 
 /** @mention in a channel: the core's reply in the thread; follow-ups in that thread use its first question as context. */
@@ -19,7 +19,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         text: fromSlackText(stripMentions(event.text)),
         surface: 'mention',
       }),
-      eventWhenUnrecorded(context.retryNum),
+      context.retryNum,
     );
   });
 }

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { handleMessage } from '../../handle-message.js';
-import { eventWhenUnrecorded, once, type SlackListenerDeps } from '../../context.js';
+import { once, type SlackListenerDeps } from '../../context.js';
 import { fromSlackText } from '../../text.js';
 
 /**
@@ -25,7 +25,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         text: fromSlackText(message.text ?? ''),
         surface: 'dm',
       }),
-      eventWhenUnrecorded(context.retryNum),
+      context.retryNum,
     );
   });
 }
