@@ -57,7 +57,6 @@ const count = (r: { rows: unknown[] }) => r.rows.length;
  */
 export const TABLES: TablePolicy[] = [
   { table: 'schema_migrations', personal: false, why: 'names and checksums of applied migration files' },
-  { table: 'claims', personal: false, why: 'generic once-only keys of internal jobs (no person or chat ids are used as keys)' },
   {
     table: 'settings',
     personal: true,
