@@ -21,6 +21,7 @@ import {
   type TeamsOptions,
 } from './compose.js';
 import { appVersion, createApp, InFlight, listen } from './http.js';
+import { startRetention, type RetentionOptions, type RetentionTimer } from './retention.js';
 
 export interface StartServerOptions {
   config: Config;
@@ -39,6 +40,8 @@ export interface StartServerOptions {
   drainMs?: number;
   /** How often to check the knowledge files for changes and reload (ms). Default 1 minute. */
   knowledgeCheckMs?: number;
+  /** The retention timer's pace (tests shorten it). */
+  retention?: RetentionOptions;
 }
 
 export interface RunningServer {
@@ -52,6 +55,8 @@ export interface RunningServer {
   jobs: JobsHandle | null;
   /** Notifiers for jobs, in order of preference. */
   notifiers: Notifier[];
+  /** Purges past retention in this process, also while Redis is down. */
+  retention: RetentionTimer;
   /** Stop taking requests, finish in-flight work, close jobs and the store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -116,6 +121,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const j = jobs;
       cleanups.push(() => j.close());
     }
+    // Retention runs here too, not only as the nightly job: it must not stop while Redis is down.
+    const retention = startRetention(context, logger, options.retention);
+    cleanups.push(() => retention.stop());
     // Documents added with `kb ingest` (or copied in) are answered from within a minute, not at the nightly
     // housekeeping; the check reads no file unless a name, size or time changed.
     const timer = watchKnowledge(context, logger, options.knowledgeCheckMs ?? 60_000);
@@ -171,6 +179,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       teams,
       jobs,
       notifiers,
+      retention,
       stop() {
         stopping ??= (async () => {
           // One deadline for both waits, so cleanup (workers, store) still fits before main's hard exit.

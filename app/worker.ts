@@ -7,6 +7,7 @@ import { createAppContext, createSlackAdapterFor, createTeamsAdapterFor, jobsSer
 import { loadConfigOrExit } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startJobs } from '../jobs/index.js';
+import { startRetention } from './retention.js';
 import { guardProcess, stopOnSignal } from './process-lifecycle.js';
 import type { Answerer } from '../src/knowledge/types.js';
 import { UnavailableError } from '../src/errors.js';
@@ -43,8 +44,11 @@ async function main(): Promise<number | undefined> {
     services: jobsServicesFor(context, notifiers, { reloadKnowledge: false }),
   });
   logger.info({ prefix: config.QUEUE_PREFIX, notifiers: notifiers.map((n) => n.platform) }, 'worker started');
+  // Retention also runs on a timer here, so it goes on while Redis (and with it the housekeeping job) is down.
+  const retention = startRetention(context, logger);
 
   stopOnSignal(logger, { message: 'worker shutting down: finishing jobs in hand', hardExitMs: HARD_EXIT_MS }, async () => {
+    await retention.stop();
     await jobs.close();
     await context.close();
   });

@@ -14,6 +14,11 @@ export interface SettingsRepo {
    * (database away) is not kept: the next call reads again.
    */
   installationSecret(key: string): Promise<string>;
+  /**
+   * A periodic task's turn: true for exactly one caller when the task last ran at least `minGapMs` before `now` (or
+   * never), across processes (one atomic upsert on the key); that caller's `now` is recorded as the last run.
+   */
+  claimTurn(key: string, now: Date, minGapMs: number): Promise<boolean>;
 }
 
 export function createSettingsRepo(db: Queryable): SettingsRepo {
@@ -31,6 +36,14 @@ export function createSettingsRepo(db: Queryable): SettingsRepo {
       const value = await repo.get(key);
       if (value === null) throw new Error(`setting ${key} vanished right after it was written`);
       return value;
+    },
+    async claimTurn(key, now, minGapMs) {
+      const r = await db.query(
+        `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+         WHERE settings.value::timestamptz <= $3::timestamptz RETURNING key`,
+        [key, now.toISOString(), new Date(now.getTime() - minGapMs).toISOString()],
+      );
+      return r.rows.length === 1;
     },
     installationSecret(key) {
       let secret = secrets.get(key);
