@@ -1,8 +1,10 @@
 /** The HTTP side of the server: the express app (health, metrics, mounts), listening, in-flight work. */
-import { createServer, type Server } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../src/logger.js';
+import { isLoopbackHost } from '../src/config.js';
 import type { Metrics } from './metrics.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +37,30 @@ export interface AppDeps {
   slackRouter?: Router | null;
   /** Further routes (Teams at POST /api/messages, bull-board at /admin/queues), mounted after ours. */
   mounts?: ((app: Express) => void)[];
+  /**
+   * METRICS_TOKEN: a bearer token that opens /metrics and /healthz's details to other machines. Without it (or
+   * without the token in a request) only direct requests from this machine get them.
+   */
+  metricsToken?: string;
+}
+
+/** A request made on this machine directly: from a loopback address, and not passed on by a proxy on this machine. */
+export function isLocalRequest(remoteAddress: string | undefined, headers: IncomingHttpHeaders): boolean {
+  if (!remoteAddress || !isLoopbackHost(remoteAddress)) return false;
+  return headers['x-forwarded-for'] === undefined && headers.forwarded === undefined && headers['x-real-ip'] === undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+/** Versions, queue state and error counts are for operators: this machine, or whoever holds METRICS_TOKEN. */
+function mayReadDetails(req: express.Request, token: string | undefined): boolean {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (token && bearer && sameSecret(bearer, token)) return true;
+  return isLocalRequest(req.socket.remoteAddress, req.headers);
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -81,11 +107,21 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   if (deps.slackRouter) app.use(deps.slackRouter);
-  app.get('/healthz', async (_req, res) => {
+  app.get('/healthz', async (req, res) => {
     const report = await healthReport(deps.health);
-    res.status(report.status === 'down' ? 503 : 200).json(report);
+    // The status code (and status) is for load balancers anywhere; what runs, in which version, for operators.
+    res.status(report.status === 'down' ? 503 : 200).json(mayReadDetails(req, deps.metricsToken) ? report : { status: report.status });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (!mayReadDetails(req, deps.metricsToken)) {
+      if (deps.metricsToken) {
+        res.set('WWW-Authenticate', 'Bearer realm="camden metrics"');
+        res.status(401).json({ error: 'unauthorised', message: 'Send METRICS_TOKEN as a bearer token.' });
+      } else {
+        res.status(403).json({ error: 'forbidden', message: 'Metrics are served to this machine only; set METRICS_TOKEN to read them from elsewhere.' });
+      }
+      return;
+    }
     res.set('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   });

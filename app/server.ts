@@ -28,7 +28,7 @@ export interface StartServerOptions {
   logger: Logger;
   /** Default config.PORT; 0 picks a free port. */
   port?: number;
-  /** Address to listen on. Default all interfaces; loopback only while Teams runs unauthenticated (TEAMS_LOCAL_DEV). */
+  /** Address to listen on. Default HOST, else all interfaces; loopback only while Teams runs unauthenticated (TEAMS_LOCAL_DEV). */
   host?: string;
   /** Injected store / answerer / clock (tests). */
   overrides?: AppContextOverrides;
@@ -132,6 +132,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const app = createApp({
       logger,
       metrics: context.metrics,
+      metricsToken: config.METRICS_TOKEN,
       slackRouter: slack?.router ?? null,
       health: {
         version: appVersion(),
@@ -164,8 +165,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
 
     // Unauthenticated Teams traffic is for an emulator on this machine: nothing else on the network may reach it.
-    const host = options.host ?? (teams.mode === 'local-dev' ? '127.0.0.1' : undefined);
-    if (!options.host && host) logger.warn({ host }, 'TEAMS_LOCAL_DEV: listening on the loopback address only');
+    const host = options.host ?? config.HOST ?? (teams.mode === 'local-dev' ? '127.0.0.1' : undefined);
+    if (!options.host && !config.HOST && host) logger.warn({ host }, 'TEAMS_LOCAL_DEV: listening on the loopback address only');
     const listening = await listen(app, options.port ?? config.PORT, host);
     logger.info({ url: listening.url, version: appVersion() }, 'server listening');
 

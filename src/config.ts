@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isIsoDate } from './shared/calendar.js';
 
@@ -83,6 +84,15 @@ const schema = z.object({
   NODE_ENV: withDefault('development').transform((v) => v.toLowerCase()),
   LOG_LEVEL: withDefault('info').pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   PORT: int(3978, 0, 65535),
+  /** Address to listen on: unset, every interface (loopback only while Teams runs unauthenticated, TEAMS_LOCAL_DEV). */
+  HOST: optionalString.refine((v) => v === undefined || isIP(v) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(v), {
+    message: 'must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name',
+  }),
+  /**
+   * Bearer token for GET /metrics and the details of GET /healthz from other machines. Unset, only requests made on
+   * this machine directly (loopback, not through a proxy) get them; everyone else gets /healthz's status alone.
+   */
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters (a random secret)' }),
 
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATA_DIR: withDefault('./data'),
@@ -135,6 +145,12 @@ export function isProductionEnv(nodeEnv: string | undefined): boolean {
   return (nodeEnv ?? '').trim().toLowerCase() === 'production';
 }
 
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) or localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
   constructor(readonly problems: string[]) {
@@ -171,6 +187,10 @@ function crossVariableProblems(get: (key: string) => string | undefined): string
   }
   const localDev = isTrue(get('TEAMS_LOCAL_DEV'));
   // With an app id every request is authenticated and TEAMS_LOCAL_DEV is ignored.
+  const host = get('HOST');
+  if (localDev && !appId && host && !isLoopbackHost(host)) {
+    problems.push(`HOST: must be a loopback address (127.0.0.1, ::1 or localhost) while TEAMS_LOCAL_DEV=true without an app id, got "${host}" (unauthenticated Teams traffic must not come from the network)`);
+  }
   if (localDev && !appId && isProductionEnv(get('NODE_ENV'))) {
     problems.push('TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production (it lets anyone post to /api/messages without signing in)');
   }

@@ -60,6 +60,14 @@ describe('config', () => {
   it('never accepts unauthenticated Teams traffic in production', () => {
     expect(problemsOf({ NODE_ENV: 'production', TEAMS_LOCAL_DEV: 'true' })).toEqual([expect.stringMatching(/^TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production/)]);
     expect(loadConfig({ NODE_ENV: 'development', TEAMS_LOCAL_DEV: 'true' }).TEAMS_LOCAL_DEV).toBe(true);
+    // HOST: an address or host name; loopback only while Teams accepts unauthenticated traffic.
+    expect(loadConfig({ HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({}).HOST).toBeUndefined();
+    expect(problemsOf({ HOST: 'not a host!' })).toEqual([expect.stringMatching(/^HOST: must be an IP address/)]);
+    expect(problemsOf({ HOST: '0.0.0.0', TEAMS_LOCAL_DEV: 'true' })).toEqual([expect.stringMatching(/^HOST: must be a loopback address .* got "0\.0\.0\.0"/)]);
+    expect(problemsOf({ HOST: 'localhost', TEAMS_LOCAL_DEV: 'true' })).toEqual([]);
+    expect(problemsOf({ HOST: '0.0.0.0', TEAMS_LOCAL_DEV: 'true', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret' })).toEqual([]);
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual([expect.stringMatching(/^METRICS_TOKEN: must be at least 16 characters/)]);
     // Production in any case is production, for every guard (the value is read lower-cased).
     for (const env of ['Production', 'PRODUCTION', ' production ']) {
       expect(problemsOf({ NODE_ENV: env, TEAMS_LOCAL_DEV: 'true' }), env).toEqual([expect.stringMatching(/^TEAMS_LOCAL_DEV: must not be true when NODE_ENV=production/)]);
