@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 import { Bm25Index, type ScoredChunk } from './bm25-index.js';
 import { chunkDocument, type ChunkOptions } from './chunker.js';
-import { bestEvidence, holdsAskedFact, passageHasNames, questionNames, selectSentences, type SelectedSentence } from './extractive.js';
+import { bestEvidence, holdsAskedFact, passageHasNames, questionNames, splitUnits, selectSentences, type SelectedSentence } from './extractive.js';
 import { holdsFacts, loadFactReader } from './facts.js';
 import { tokenize } from './tokenizer.js';
 import { defaultLexicon } from './lexicon.js';
@@ -16,6 +16,7 @@ import { DocumentLoadError, formatOf, loadDocument, SUPPORTED_EXTENSIONS } from 
 import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
 import { cacheKey, readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { loadPromptFolder, type PromptTemplate } from './prompt-folder.js';
+import { readSourcesFile, SOURCES_FILE, tidyTitle } from './sources.js';
 import { assessSupport, buildQuery, coverage, looksLikeInstructionOverride, search, splitQuestion, type Support } from './retrieval.js';
 import type { Answer, Answerer, AskOptions, Citation } from './types.js';
 import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms, learnInitialisms, learnNames } from './vocabulary.js';
@@ -321,7 +322,7 @@ export class KnowledgeBase implements Answerer {
   private citation(index: Bm25Index, query: ReturnType<typeof buildQuery>, chunk: Chunk): Citation {
     const picked = selectSentences(index, query, [{ chunk, index: -1, score: 1 }], { maxSentences: 2, passages: 1 });
     const excerpt = picked.length ? picked.map((s) => s.text).join(' … ') : chunk.text;
-    return { source: chunk.source, title: chunk.title, section: chunk.section, excerpt: truncate(excerpt, EXCERPT_MAX_CHARS) };
+    return { ...sourceOf(chunk), excerpt: truncate(excerpt, EXCERPT_MAX_CHARS) };
   }
 
   private prompt(): Promise<PromptTemplate> {
@@ -340,8 +341,9 @@ export class KnowledgeBase implements Answerer {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
+    // sources.yaml (titles and links) is part of what the index is built from.
     return names
-      .filter((n) => !n.startsWith('.') && formatOf(n))
+      .filter((n) => !n.startsWith('.') && (formatOf(n) || n === SOURCES_FILE))
       .sort()
       .map((n) => join(this.dir, n));
   }
@@ -360,11 +362,13 @@ export class KnowledgeBase implements Answerer {
     const files: string[] = [];
     for (const n of names) {
       if (formatOf(n)) files.push(join(this.dir, n));
+      else if (n === SOURCES_FILE) continue;
       else if (!(await stat(join(this.dir, n)).then((s) => s.isDirectory(), () => false))) {
         failures.push({ source: n, reason: `unsupported file type (supported: ${SUPPORTED_EXTENSIONS.join(', ')})` });
       }
     }
-    const fingerprint = await fingerprintFiles(files);
+    const sourcesPath = names.includes(SOURCES_FILE) ? [join(this.dir, SOURCES_FILE)] : [];
+    const fingerprint = await fingerprintFiles([...files, ...sourcesPath].sort());
     const key = this.options.cacheDir ? cacheKey(fingerprint, this.options.chunking) : undefined;
     const cached = key ? await readCachedIndex(this.options.cacheDir!, key) : undefined;
     let fromCache = false;
@@ -380,15 +384,23 @@ export class KnowledgeBase implements Answerer {
       }
     }
     if (!built) {
-      const loadFailures: LoadFailure[] = [];
+      const sources = await readSourcesFile(this.dir);
+      const loadFailures: LoadFailure[] = [...sources.failures];
       const documents: DocumentSummary[] = [];
       const chunks: Chunk[] = [];
       for (const file of files) {
         try {
           const doc = await loadDocument(file);
-          const result = chunkDocument(doc, this.options.chunking);
+          // sources.yaml, then front matter, give the document's real title and link.
+          const info = { ...doc.meta, ...sources.entries[doc.source] };
+          const result = chunkDocument(info.title ? { ...doc, title: info.title } : doc, this.options.chunking);
           if (!result.chunks.length) throw new DocumentLoadError(doc.source, 'no passages found in the text');
-          documents.push({ source: doc.source, title: result.title, format: doc.format, chunks: result.chunks.length, sections: result.sections });
+          const title = tidyTitle(result.title);
+          for (const c of result.chunks) {
+            c.title = title;
+            if (info.url) c.url = info.url;
+          }
+          documents.push({ source: doc.source, title, ...(info.url ? { url: info.url } : {}), format: doc.format, chunks: result.chunks.length, sections: result.sections });
           chunks.push(...result.chunks);
         } catch (err) {
           const source = basename(file);
@@ -495,9 +507,28 @@ function composeExtractive(ranked: ScoredChunk[], sentences: SelectedSentence[])
     // A list item quoted on its own loses its bullet.
     const picked = sentences.filter((s) => s.chunkRank === rank).map((s) => (s.text.includes('\n') ? s.text : s.text.replace(/^• /, '')));
     parts.push(`${picked.join(' ')} [${i + 1}]`);
-    citations.push({ source: chunk.source, title: chunk.title, section: chunk.section, excerpt: truncate(picked.join(' … '), EXCERPT_MAX_CHARS) });
+    citations.push({ ...sourceOf(chunk), excerpt: truncate(surroundings(chunk, sentences.filter((s) => s.chunkRank === rank)), EXCERPT_MAX_CHARS) });
   });
   return { answered: true, answer: parts.join('\n\n'), citations };
+}
+
+/** Where a passage comes from, as a reader sees it: the document's title, its link when known, the section. */
+function sourceOf(chunk: Chunk): Omit<Citation, 'excerpt'> {
+  return { source: chunk.source, title: chunk.title, ...(chunk.url ? { url: chunk.url } : {}), section: chunk.section };
+}
+
+/**
+ * The excerpt under an extractive answer: what the passage says around the quoted sentences (the sentence before
+ * and the one after), so the reader sees the context instead of the answer a second time. Empty when the answer
+ * is the whole passage.
+ */
+function surroundings(chunk: Chunk, quoted: SelectedSentence[]): string {
+  const units = splitUnits(chunk.text);
+  const positions = new Set(quoted.map((q) => q.position));
+  const first = Math.min(...positions);
+  const last = Math.max(...positions);
+  const around = [first - 1, last + 1].filter((p) => p >= 0 && p < units.length && !positions.has(p));
+  return around.map((p) => units[p]!.replace(/^• /, '')).join(' … ');
 }
 
 function truncate(s: string, max: number): string {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { AppError } from '../errors.js';
 import type { DocumentFormat, LoadedDocument } from './model.js';
+import { splitFrontMatter } from './sources.js';
 
 /** A file that could not be turned into text; the message names the file and says why. */
 export class DocumentLoadError extends AppError {
@@ -65,10 +66,12 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
 async function parseBytes(source: string, format: DocumentFormat, bytes: Buffer): Promise<LoadedDocument> {
   switch (format) {
     case 'txt':
+      // Plain .txt in this corpus is PDF-extracted text.
+      return { source, format, pages: [decodeUtf8(bytes)], pdfLike: true };
     case 'md': {
-      const text = decodeUtf8(bytes);
-      // Plain .txt in this corpus is PDF-extracted text; Markdown is already structured.
-      return { source, format, pages: [text], pdfLike: format === 'txt' };
+      // Markdown is already structured; front matter (title, url, owner, published) is metadata, not text.
+      const { meta, body } = splitFrontMatter(decodeUtf8(bytes));
+      return { source, format, title: meta.title, meta, pages: [body], pdfLike: false };
     }
     case 'pdf':
       return loadPdf(source, bytes);

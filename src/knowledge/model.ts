@@ -7,8 +7,10 @@ export interface LoadedDocument {
   /** File name, e.g. "camden-education-strategy-to-2030.txt". */
   source: string;
   format: DocumentFormat;
-  /** Title from the file's metadata when it has one (PDF info, HTML <title>); otherwise found in the text. */
+  /** Title from the file's metadata when it has one (PDF info, HTML <title>, front matter); otherwise found in the text. */
   title?: string;
+  /** Front matter of a Markdown file (title, url, owner, published). */
+  meta?: import('./sources.js').SourceInfo;
   /**
    * Text per page. For PDF-extracted text (pdf, txt) each page is raw extracted text; for md, docx and html the
    * single "page" is Markdown-like text where headings start with '#'.
@@ -29,6 +31,8 @@ export interface Chunk {
   id: string;
   source: string;
   title: string;
+  /** Link to the original document, when sources.yaml or front matter gives one. */
+  url?: string;
   section: string;
   /** Clean passage text; list items are on their own lines starting with "• ". */
   text: string;
@@ -39,6 +43,7 @@ export interface Chunk {
 export interface DocumentSummary {
   source: string;
   title: string;
+  url?: string;
   format: DocumentFormat;
   chunks: number;
   sections: number;

@@ -73,7 +73,7 @@ export const testAnswerer: Answerer = {
         ],
       };
     }
-    return { answered: false, answer: '', citations: [] };
+    return { answered: false, answer: 'The documents I can search do not cover that, so I cannot answer it. They cover: Building Back Stronger 2024-25.', citations: [] };
   },
 };
 

@@ -138,7 +138,7 @@ const TABLE: { intent: string; who: Who; words: string; expect: (seen: Seen) => 
       expect(s.feedback).toBe(true);
     },
   },
-  { intent: 'ask (not in the documents)', who: 'staff', words: "What's the best pizza place in Camden Town?", expect: (s) => expect(s.text).toContain("The documents don't cover this") },
+  { intent: 'ask (not in the documents)', who: 'staff', words: "What's the best pizza place in Camden Town?", expect: (s) => expect(s.text).toMatch(/do not cover that[\s\S]*They cover: /) },
   {
     intent: 'attendance form',
     who: 'lead',

@@ -53,7 +53,9 @@ describe('Slack Block Kit rendering', () => {
     expect(literal).toContain(HOSTILE);
     expect(literal).toContain(QUOTE);
     expect(literal).toContain('Note <!channel> *x*');
-    expect(literal).toContain('T & C *draft* — <!everyone> (a<b>.pdf)');
+    expect(literal).toContain('T & C *draft* — <!everyone>');
+    // Sources show the document's title, never its file name.
+    expect(literal).not.toContain('a<b>.pdf');
     expect(literal).toContain('```<!here>``` _c_');
     expect(literal).toContain('Chart *x*: <@U999> ~y~');
     expect(literal).toContain('Return for *Camden* <!here>');
@@ -217,7 +219,7 @@ describe('Slack Block Kit rendering', () => {
       ],
     }) as any[];
     expect(blocks[1].elements[0]).toEqual({ type: 'mrkdwn', text: '*[1]*', verbatim: true });
-    expect(blocks[1].elements[1]).toMatchObject({ type: 'plain_text', text: 'Education Strategy — Goal 13 (strategy.pdf)\n“Camden Career Club…”' });
+    expect(blocks[1].elements[1]).toMatchObject({ type: 'plain_text', text: 'Education Strategy — Goal 13\n“Camden Career Club…”' });
     expect(blocks[2]).toMatchObject({ type: 'actions', elements: [{ type: 'button', action_id: 'feedback_helpful', value: 'abc' }] });
   });
 });

@@ -55,7 +55,10 @@ describe('/ask', () => {
     const { responseId } = await h.command('/ask', "What's the best pizza place in Camden Town?", USERS.staff);
     await h.fake.waitFor(() => h.responses(responseId).length > 0);
     const msg = h.responses(responseId)[0];
-    expect(blockText(msg.blocks)).toContain("The documents don't cover this");
+    // What the knowledge base says: why it declines and what the documents do cover.
+    expect(blockText(msg.blocks)).toMatch(/do not cover that[\s\S]*They cover: /);
+    // A private answer restates the question in one line.
+    expect(blockText(msg.blocks)).toContain("You asked: What's the best pizza place in Camden Town?");
     expect(buttonValue(msg.blocks, 'share_answer')).toBeUndefined();
   });
 
@@ -115,7 +118,7 @@ describe('/ask', () => {
     expect(String(posts[0]!.args.unfurl_media)).toBe('false');
     expect(blockText(posts[0]!.args.blocks)).toContain('Shared by');
     // Same stored answer text as the ephemeral one.
-    const answerPara = (original.blocks as any[]).find((b) => b.type === 'section')?.text.text;
+    const answerPara = (original.blocks as any[]).find((b) => b.type === 'section' && !b.text.text.startsWith('You asked:'))?.text.text;
     expect(blockText(posts[0]!.args.blocks)).toContain(answerPara);
   });
 });

@@ -49,7 +49,9 @@ describe('Teams through the real server', () => {
     const text = cardText(h.connector.messages()[0]!.body);
     expect(text).toContain('London AI Campus');
     expect(text).toMatch(/\*\*1\.\*\* /);
-    expect(text).toMatch(/\.(pdf|docx|md|txt|html)/);
+    // The document's real title (knowledge/sources.yaml), not its file name.
+    expect(text).toMatch(/Building Back Stronger: Annual Report on Year 3|Camden’s Education Strategy to 2030/);
+    expect(text).not.toMatch(/\.(pdf|docx|md|txt|html)\b/);
   });
 
   it('answers carry Teams’ own feedback buttons, and a vote is stored against the answer', async () => {

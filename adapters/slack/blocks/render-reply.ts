@@ -1,4 +1,5 @@
 import type { KnownBlock } from './slack-types.js';
+import { citationLabel, type Citation } from '../../../src/shared/citation.js';
 import type { Reply, ReplyBlock } from '../../../src/shared/reply.js';
 import { uniqueActionId } from './action-ids.js';
 import { mrkdwn, neutraliseMrkdwn, plain, splitText, truncate } from './escape.js';
@@ -68,6 +69,12 @@ function renderTable(columns: string[], rows: string[][]): KnownBlock[] {
   return blocks;
 }
 
+
+/** A link safe inside Slack's <url|label>: http(s), none of the characters that would end or split it. */
+function linkTarget(url: string | undefined): string | undefined {
+  return url && /^https?:\/\/[^\s<>|"'`]+$/i.test(url) ? url : undefined;
+}
+
 export function renderBlock(block: ReplyBlock): KnownBlock[] {
   switch (block.kind) {
     case 'heading':
@@ -89,12 +96,13 @@ export function renderBlock(block: ReplyBlock): KnownBlock[] {
     case 'sources': {
       const out: KnownBlock[] = [{ type: 'context', elements: [mrkdwn('*Sources*')] }];
       block.citations.forEach((c, i) => {
-        const where = [c.title || c.source, c.section].filter(Boolean).join(' — ');
         const excerpt = truncate(c.excerpt.replace(/\s+/g, ' ').trim(), EXCERPT_MAX);
-        // The number is the renderer's own (bold mrkdwn); everything from the document is plain_text.
+        const text = [citationLabel(c), excerpt ? `“${excerpt}”` : ''].filter(Boolean).join('\n');
+        const link = linkTarget(c.url);
+        // The number and the link are the renderer's own mrkdwn (the URL is checked); the document's words are plain_text.
         out.push({
           type: 'context',
-          elements: [mrkdwn(`*[${i + 1}]*`), plain(`${where} (${c.source})\n“${excerpt}”`, CONTEXT_MAX)],
+          elements: [mrkdwn(`*[${i + 1}]*`), plain(text, CONTEXT_MAX), ...(link ? [mrkdwn(`<${link}|Open the document>`)] : [])],
         });
       });
       return out;

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { Reply, ReplyAction, ReplyBlock } from '../../../src/shared/reply.js';
-import type { Citation } from '../../../src/knowledge/types.js';
+import { citationLabel, type Citation } from '../../../src/shared/citation.js';
 import { escapeMarkdown, oneLine } from './markdown.js';
 import { CARD_CONTENT_TYPE, card, type AdaptiveCard, type CardAction, type CardElement } from './types.js';
 
@@ -135,18 +135,25 @@ function renderSources(citations: Citation[]): CardElement[] {
   if (citations.length === 0) return [];
   const items: CardElement[] = [text('Sources', { weight: 'Bolder', separator: true, spacing: 'Medium' })];
   citations.forEach((c, i) => {
-    const where = [c.title || c.source, c.section].filter(Boolean).map((s) => escapeMarkdown(oneLine(s, 160)));
+    const excerpt = oneLine(c.excerpt, 600);
+    const link = linkTarget(c.url);
     items.push({
       type: 'Container',
       spacing: 'Small',
       items: [
-        text(`**${i + 1}.** ${where.join(' — ')}`, { spacing: 'None', escaped: true }),
-        text(`“${escapeMarkdown(oneLine(c.excerpt, 600))}”`, { isSubtle: true, spacing: 'None', escaped: true }),
-        text(escapeMarkdown(c.source), { isSubtle: true, size: 'Small', spacing: 'None', escaped: true }),
+        text(`**${i + 1}.** ${escapeMarkdown(oneLine(citationLabel(c), 320))}`, { spacing: 'None', escaped: true }),
+        ...(excerpt ? [text(`“${escapeMarkdown(excerpt)}”`, { isSubtle: true, spacing: 'None', escaped: true })] : []),
+        ...(link ? [text(`[Open the document](${link})`, { size: 'Small', spacing: 'None', escaped: true })] : []),
       ],
     });
   });
   return items;
+}
+
+
+/** A link safe inside Markdown's [label](url): http(s), no spaces, brackets or quotes. */
+function linkTarget(url: string | undefined): string | undefined {
+  return url && /^https?:\/\/[^\s()<>[\]"'`\\]+$/i.test(url) ? url : undefined;
 }
 
 function renderTable(columns: string[], rows: string[][]): CardElement {
