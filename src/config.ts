@@ -96,6 +96,16 @@ const schema = z.object({
 
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATA_DIR: withDefault('./data'),
+  /** PGlite's Postgres settings over its small defaults (src/store/pglite-settings.ts): "shared_buffers=32MB,work_mem=4MB". */
+  PGLITE_SETTINGS: optionalString.transform((v, ctx) => {
+    const settings: Record<string, string> = {};
+    for (const pair of (v ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([a-z][a-z0-9_.]*)=([^\s,=]+)$/.exec(pair);
+      if (m) settings[m[1]!] = m[2]!;
+      else ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${pair}" is not a name=value pair (e.g. shared_buffers=32MB)` });
+    }
+    return Object.freeze(settings);
+  }),
   REDIS_URL: withDefault('redis://127.0.0.1:6379').pipe(url(['redis:', 'rediss:'])).transform((v) => v as string),
   QUEUE_PREFIX: withDefault('camden'),
   JOBS_IN_PROCESS: bool(true),

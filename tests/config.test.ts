@@ -28,6 +28,12 @@ describe('config', () => {
     expect(problems.some((p) => p.startsWith('TEAMS_LOCAL_DEV:'))).toBe(true);
   });
 
+  it('reads PGLITE_SETTINGS as name=value pairs and names a bad one', () => {
+    expect(loadConfig({}).PGLITE_SETTINGS).toEqual({});
+    expect(loadConfig({ PGLITE_SETTINGS: ' shared_buffers=32MB , work_mem=4MB' }).PGLITE_SETTINGS).toEqual({ shared_buffers: '32MB', work_mem: '4MB' });
+    expect(() => loadConfig({ PGLITE_SETTINGS: 'shared_buffers=32MB,work_mem 4MB' })).toThrow(/PGLITE_SETTINGS: "work_mem 4MB" is not a name=value pair/);
+  });
+
   it('requires a signing secret with a Slack bot token in HTTP mode', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET/);
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).SLACK_APP_TOKEN).toBe('xapp-1');

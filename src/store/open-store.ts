@@ -16,11 +16,15 @@ export interface OpenStoreOptions {
 }
 
 /** Opens the configured database (Postgres when DATABASE_URL is set, else PGlite under DATA_DIR) without migrating. */
-export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, logger?: Logger, opts: OpenStoreOptions = {}): Promise<Db> {
+export async function openDb(
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_SETTINGS'>>,
+  logger?: Logger,
+  opts: OpenStoreOptions = {},
+): Promise<Db> {
   if (config.DATABASE_URL) {
     return createPgDb({ connectionString: config.DATABASE_URL, schema: opts.schema, max: opts.poolSize, logger });
   }
-  return createPgliteDb({ dataDir: config.DATA_DIR, logger });
+  return createPgliteDb({ dataDir: config.DATA_DIR, logger, settings: config.PGLITE_SETTINGS });
 }
 
 /**
@@ -28,7 +32,7 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, 
  * PGlite refuses a second process (StoreLockedError naming the other pid).
  */
 export async function openStore(
-  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>,
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_SETTINGS'>>,
   logger?: Logger,
   opts: OpenStoreOptions = {},
 ): Promise<Store> {

@@ -1,15 +1,26 @@
 import { PGlite } from '@electric-sql/pglite';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
-import { UnavailableError } from '../errors.js';
+import { AppError, UnavailableError } from '../errors.js';
 import { mapDbError } from './errors.js';
 import { acquireLockFile } from './lock-file.js';
+import { initialisePgliteDir } from './pglite-init.js';
+import { pgliteSettingArgs } from './pglite-settings.js';
 import { PG_TYPE, type Db, type DbHealth, type Queryable, type QueryResult, type SessionDb } from './db.js';
 
 export interface PgliteDbOptions {
   /** Folder holding the lock file and the `pglite/` database folder. */
   dataDir: string;
   logger?: Logger;
+  /** Postgres settings over the small defaults (PGLITE_SETTINGS; see pglite-settings.ts). */
+  settings?: Readonly<Record<string, string>>;
+}
+
+/** PGlite would not start; the message carries Postgres' own reason. */
+export class StoreStartError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('store_start_failed', message, options);
+  }
 }
 
 type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
@@ -41,8 +52,17 @@ function wrap(q: PgliteLike): Queryable & { exec(sql: string): Promise<void> } {
 export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
   const lock = acquireLockFile(opts.dataDir);
   let pglite: PGlite;
+  // Postgres says why it would not start (a bad PGLITE_SETTINGS value, a damaged data directory) only on stderr.
+  const fatal: string[] = [];
   try {
-    pglite = await PGlite.create(join(opts.dataDir, 'pglite'), {
+    const dir = join(opts.dataDir, 'pglite');
+    await initialisePgliteDir(dir, opts.logger);
+    pglite = await PGlite.create(dir, {
+      startParams: [...PGlite.defaultStartParams, ...pgliteSettingArgs(opts.settings)],
+      onStderr: (line: string) => {
+        if (/\b(FATAL|PANIC):/.test(line) && fatal.length < 5) fatal.push(line.replace(/^.*?\b(FATAL|PANIC):\s*/, ''));
+        return false;
+      },
       parsers: {
         [PG_TYPE.DATE]: (v: string) => v,
         [PG_TYPE.INT8]: (v: string) => Number(v),
@@ -51,7 +71,9 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
     });
   } catch (err) {
     lock.release();
-    throw err;
+    if (!fatal.length) throw err;
+    const settings = opts.settings && Object.keys(opts.settings).length ? ' (check PGLITE_SETTINGS)' : '';
+    throw new StoreStartError(`The embedded database in ${opts.dataDir} could not start: ${fatal.join('; ')}${settings}`, { cause: err });
   }
   let closed = false;
   const base = wrap(pglite);
