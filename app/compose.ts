@@ -3,8 +3,11 @@
  * what the jobs need, and ties them together. `npm start` (app/server.ts), `npm run worker` (app/worker.ts) and the
  * CLI (app/cli/) all build from here; nothing under src/ knows about adapters/ or jobs/.
  */
-import { createSlackAdapter, slackMissing, type SlackAdapter, type SlackAdapterOptions } from '../adapters/slack/index.js';
-import { createTeamsAdapter, type TeamsAdapterDeps, type TeamsBot } from '../adapters/teams/index.js';
+import type { SlackAdapter, SlackAdapterOptions } from '../adapters/slack/index.js';
+import { slackMissing } from '../adapters/slack/missing.js';
+import type { TeamsAdapterDeps, TeamsBot } from '../adapters/teams/index.js';
+import { teamsAuthMode } from '../adapters/teams/mode.js';
+import { refuseUnconfigured, teamsOffNotifier } from '../adapters/teams/off.js';
 import type { BotDataPurged, JobsServices } from '../jobs/ports.js';
 import { AttendanceService } from '../src/attendance/service.js';
 import { createBot, type Bot } from '../src/bot/index.js';
@@ -114,9 +117,12 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-/** The server's knowledge base runs on a worker thread, so answering never delays acknowledgements (the CLI keeps it in process). */
+/**
+ * The server's knowledge base runs on a worker thread, so answering never delays acknowledgements (the CLI keeps it in
+ * process). Only the thread's front is loaded here: the index, the lexicon and the sentence reader live in the thread.
+ */
 async function buildAnswerer(config: Config, logger: Logger): Promise<AppAnswerer> {
-  const { createThreadedKnowledgeBase } = await import('../src/knowledge/index.js');
+  const { createThreadedKnowledgeBase } = await import('../src/knowledge/threaded.js');
   return createThreadedKnowledgeBase(config, logger.child({ component: 'knowledge' }));
 }
 
@@ -198,16 +204,18 @@ export async function createAppContext(config: Config, logger: Logger, overrides
 export type SlackOptions = Pick<SlackAdapterOptions, 'maxRetryAfterMs' | 'timeoutMs' | 'viewAckBudgetMs' | 'socketRetryMs' | 'track'>;
 
 /**
- * The Slack adapter over this context, or null (with the reason logged) when its variables are not set. The worker
- * uses only its notifier: no HTTP receiver is mounted there and Socket Mode is not started.
+ * The Slack adapter over this context, or null (with the reason logged) when its variables are not set; Bolt is only
+ * loaded when Slack is configured. The worker uses only its notifier: no HTTP receiver is mounted there and Socket
+ * Mode is not started.
  */
-export function createSlackAdapterFor(context: AppContext, options: SlackOptions = {}): SlackAdapter | null {
+export async function createSlackAdapterFor(context: AppContext, options: SlackOptions = {}): Promise<SlackAdapter | null> {
   const { config, logger } = context;
   const missing = slackMissing(config);
   if (missing.length) {
     logger.info({ missing }, `Slack is off: set ${missing.join(' and ')} to switch it on`);
     return null;
   }
+  const { createSlackAdapter } = await import('../adapters/slack/index.js');
   return createSlackAdapter({
     config,
     bot: context.bot,
@@ -221,10 +229,27 @@ export function createSlackAdapterFor(context: AppContext, options: SlackOptions
 
 export type TeamsOptions = Partial<Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>>;
 
-/** The Teams adapter over this context; the server mounts it, `npm run worker` uses only its notifier. */
-export function createTeamsAdapterFor(context: AppContext, options: TeamsOptions = {}): TeamsBot {
+/** What the server and the worker use of the Teams adapter. */
+export type TeamsEndpoint = Pick<TeamsBot, 'handle' | 'notifier' | 'mode' | 'status'>;
+
+/**
+ * The Teams adapter over this context; the server mounts it, `npm run worker` uses only its notifier. Without
+ * MICROSOFT_APP_ID (and TEAMS_LOCAL_DEV) it is an endpoint that refuses everything, and teams-ai and botbuilder
+ * (about 90 MB and 3 s at start) are not loaded at all.
+ */
+export async function createTeamsAdapterFor(context: AppContext, options: TeamsOptions = {}): Promise<TeamsEndpoint> {
   const { config, logger } = context;
-  const teams = createTeamsAdapter({
+  if (teamsAuthMode(config) === 'refuse') {
+    logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant or UserAssignedMSI) to switch it on');
+    return {
+      mode: 'refuse',
+      status: () => 'disabled',
+      notifier: teamsOffNotifier,
+      handle: async (_req, res) => refuseUnconfigured(res),
+    };
+  }
+  const { createTeamsAdapter } = await import('../adapters/teams/index.js');
+  return createTeamsAdapter({
     config,
     bot: context.bot,
     conversations: {
@@ -238,14 +263,10 @@ export function createTeamsAdapterFor(context: AppContext, options: TeamsOptions
     logger,
     ...options,
   });
-  if (teams.mode === 'refuse') {
-    logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant or UserAssignedMSI) to switch it on');
-  }
-  return teams;
 }
 
 /** Notifiers for the jobs, in order of preference (a person is messaged on the first platform that can reach them). */
-export function notifiersOf(slack: SlackAdapter | null, teams: TeamsBot): Notifier[] {
+export function notifiersOf(slack: SlackAdapter | null, teams: TeamsEndpoint): Notifier[] {
   return [...(slack ? [slack.notifier] : []), ...(teams.mode !== 'refuse' ? [teams.notifier] : [])];
 }
 

@@ -5,7 +5,6 @@
 import type { AddressInfo } from 'node:net';
 import { mountQueueBoard, startJobs, type JobsHandle } from '../jobs/index.js';
 import type { SlackAdapter } from '../adapters/slack/index.js';
-import type { TeamsBot } from '../adapters/teams/index.js';
 import type { Notifier } from '../src/bot/notifier.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
@@ -18,6 +17,7 @@ import {
   type AppContext,
   type AppContextOverrides,
   type SlackOptions,
+  type TeamsEndpoint,
   type TeamsOptions,
 } from './compose.js';
 import { appVersion, createApp, InFlight, listen } from './http.js';
@@ -51,7 +51,7 @@ export interface RunningServer {
   address: string;
   context: AppContext;
   slack: SlackAdapter | null;
-  teams: TeamsBot;
+  teams: TeamsEndpoint;
   jobs: JobsHandle | null;
   /** Notifiers for jobs, in order of preference. */
   notifiers: Notifier[];
@@ -94,14 +94,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   try {
     // Slack: on with a bot token plus a signing secret (HTTP) or app token (Socket Mode).
-    const slack = createSlackAdapterFor(context, { ...options.slack, track: () => inFlight.begin() });
+    const slack = await createSlackAdapterFor(context, { ...options.slack, track: () => inFlight.begin() });
     if (slack) {
       await slack.start();
       logger.info({ mode: slack.mode }, 'Slack is on');
       cleanups.push(() => slack.stop());
     }
     // Teams: mounted always; without MICROSOFT_APP_ID it refuses traffic unless TEAMS_LOCAL_DEV=true.
-    const teams = createTeamsAdapterFor(context, options.teams);
+    const teams = await createTeamsAdapterFor(context, options.teams);
     const notifiers = notifiersOf(slack, teams);
 
     // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).

@@ -34,7 +34,7 @@ async function main(): Promise<number | undefined> {
   const context = await createAppContext(config, logger, { answerer: NO_ANSWERS });
 
   // Only the adapters' notifiers are used here: no HTTP receiver is mounted and Socket Mode is not started.
-  const notifiers = notifiersOf(createSlackAdapterFor(context), createTeamsAdapterFor(context));
+  const notifiers = notifiersOf(await createSlackAdapterFor(context), await createTeamsAdapterFor(context));
   if (notifiers.length === 0) logger.warn('neither Slack nor Teams is configured: reminders and digests will be recorded as unreachable');
 
   const jobs = await startJobs({

@@ -37,14 +37,7 @@ export function apiUrl(base: string | undefined): string | undefined {
   return base.endsWith('/') ? base : `${base}/`;
 }
 
-/** Which variables switch Slack on, for the startup log. */
-export function slackMissing(config: SlackAdapterOptions['config']): string[] {
-  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) return [];
-  const missing = [];
-  if (!config.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN');
-  if (!config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) missing.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)');
-  return missing;
-}
+export { slackMissing } from './missing.js';
 
 /**
  * The Bolt app. HTTP mode: an ExpressReceiver whose router is mounted on our express app (signature checks by Bolt).

@@ -5,23 +5,15 @@ import { AppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { isProductionEnv } from '../../src/config.js';
 import type { TeamsConfig } from './deps.js';
+import { teamsAuthMode } from './mode.js';
 
-/**
- * - `authenticated`: an app id is set; every request must carry a valid Bot Framework JWT.
- * - `local-dev`: no app id and TEAMS_LOCAL_DEV=true; unauthenticated traffic from a local emulator is accepted.
- * - `refuse`: no app id and no TEAMS_LOCAL_DEV; /api/messages answers 401 to everything.
- */
+export { teamsAuthMode, type TeamsAuthMode } from './mode.js';
+
+/** A Teams setting botbuilder would refuse at construction, said in our words. */
 export class TeamsConfigError extends AppError {
   constructor(message: string) {
     super('config_invalid', `Teams: ${message}`);
   }
-}
-
-export type TeamsAuthMode = 'authenticated' | 'local-dev' | 'refuse';
-
-export function teamsAuthMode(config: TeamsConfig): TeamsAuthMode {
-  if (config.MICROSOFT_APP_ID) return 'authenticated';
-  return config.TEAMS_LOCAL_DEV ? 'local-dev' : 'refuse';
 }
 
 /** botbuilder's CloudAdapter (teams-ai's subclass) configured from MICROSOFT_APP_* via ConfigurationBotFrameworkAuthentication. */

@@ -6,6 +6,7 @@ import { createBotAdapter, teamsAuthMode, type TeamsAuthMode } from './auth.js';
 import { replyRetriesMiddleware } from './reply-retries.js';
 import type { TeamsAdapterDeps } from './deps.js';
 import { TeamsNotifier } from './notifier.js';
+import { refuseUnconfigured } from './off.js';
 
 export type { TeamsAdapterDeps, TeamsConversationsPort, TeamsUser, SendPolicyOptions, AnswerMessagesPort } from './deps.js';
 export { teamsAuthMode, type TeamsAuthMode } from './auth.js';
@@ -58,14 +59,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   async function handle(req: HttpRequest, res: HttpResponse): Promise<void> {
     try {
       if (mode === 'refuse') {
-        // The body is left unread: the connection must not be reused for the client's next request.
-        res.header('Connection', 'close');
-        res.status(401);
-        res.send({
-          error: 'unauthorised',
-          message: 'Teams is not configured on this server: set MICROSOFT_APP_ID (or TEAMS_LOCAL_DEV=true for local testing only).',
-        });
-        res.end();
+        refuseUnconfigured(res);
         return;
       }
       if (mode === 'authenticated' && !/^Bearer [\w-]+\.[\w-]+\.[\w-]*$/.test(String(req.headers?.authorization ?? ''))) {

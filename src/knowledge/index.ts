@@ -1,11 +1,11 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { KnowledgeBase } from './knowledge-base.js';
-import type { LlmOptions } from './llm-answerer.js';
-import { ThreadedKnowledgeBase } from './threaded-knowledge-base.js';
+import { llmOptions } from './threaded.js';
 
 export { KnowledgeBase } from './knowledge-base.js';
 export { ThreadedKnowledgeBase, type ThreadedKnowledgeBaseOptions } from './threaded-knowledge-base.js';
+export { createThreadedKnowledgeBase } from './threaded.js';
 export type { DetailedAnswer, IngestReport, KnowledgeBaseOptions, KnowledgeStats, ReloadReport } from './knowledge-base.js';
 export type { DocumentSummary, LoadFailure } from './model.js';
 export type { Answer, Answerer, AskOptions, Citation } from './types.js';
@@ -26,16 +26,4 @@ export async function createKnowledgeBase(config: Config, logger: Logger, option
   });
   await kb.reload();
   return kb;
-}
-
-/**
- * The same knowledge base hosted on a worker thread (what the server uses), so answering never holds up the
- * event loop that acknowledges Slack and Teams. Resolves once the first index is loaded; close() ends the thread.
- */
-export function createThreadedKnowledgeBase(config: Config, logger: Logger): Promise<ThreadedKnowledgeBase> {
-  return ThreadedKnowledgeBase.start({ dir: config.KNOWLEDGE_DIR, logger, llm: llmOptions(config) });
-}
-
-function llmOptions(config: Config): LlmOptions | undefined {
-  return config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL } : undefined;
 }
