@@ -7,6 +7,7 @@ import { replyRetriesMiddleware } from './reply-retries.js';
 import type { TeamsAdapterDeps } from './deps.js';
 import { TeamsNotifier } from './notifier.js';
 import { refuseUnconfigured } from './off.js';
+import { localHostRefusal, localServiceUrlRefusal, mediaTypeRefusal, originRefusal } from './request-guard.js';
 
 export type { TeamsAdapterDeps, TeamsConversationsPort, TeamsUser, SendPolicyOptions, AnswerMessagesPort } from './deps.js';
 export { teamsAuthMode, type TeamsAuthMode } from './auth.js';
@@ -62,6 +63,18 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
         refuseUnconfigured(res);
         return;
       }
+      const refusal =
+        originRefusal(header(req, 'origin'), header(req, 'host')) ??
+        (mode === 'local-dev' ? localHostRefusal(header(req, 'host')) : null) ??
+        mediaTypeRefusal(header(req, 'content-type'));
+      if (refusal) {
+        logger.warn({ status: refusal.status, mode }, `Teams request refused: ${refusal.message}`);
+        res.header('Connection', 'close');
+        res.status(refusal.status);
+        res.send({ error: refusal.status === 415 ? 'unsupported_media_type' : 'forbidden', message: refusal.message });
+        res.end();
+        return;
+      }
       if (mode === 'authenticated' && !/^Bearer [\w-]+\.[\w-]+\.[\w-]*$/.test(String(req.headers?.authorization ?? ''))) {
         // No Bot Framework token at all: refused here, before botbuilder (which writes every refusal to stderr).
         logger.debug('Teams request without a bearer token refused');
@@ -72,14 +85,6 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
         return;
       }
       if (req.body === undefined || req.body === null) {
-        const type = req.headers?.['content-type'];
-        if (!/\bjson\b/i.test(String(type ?? ''))) {
-          res.header('Connection', 'close');
-          res.status(400);
-          res.send({ error: 'bad_request', message: 'Content-Type must be application/json.' });
-          res.end();
-          return;
-        }
         const parsed = await readJson(req);
         if (!parsed.ok) {
           if (parsed.status === 413) res.header('Connection', 'close');
@@ -95,6 +100,14 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
       if (problem) {
         res.status(400);
         res.send({ error: 'bad_request', message: problem });
+        res.end();
+        return;
+      }
+      const serviceRefusal = mode === 'local-dev' ? localServiceUrlRefusal((req.body as { serviceUrl?: unknown }).serviceUrl) : null;
+      if (serviceRefusal) {
+        logger.warn({ mode }, `Teams request refused: ${serviceRefusal.message}`);
+        res.status(serviceRefusal.status);
+        res.send({ error: serviceRefusal.status === 400 ? 'bad_request' : 'forbidden', message: serviceRefusal.message });
         res.end();
         return;
       }
@@ -150,4 +163,9 @@ function activityProblem(body: unknown): string | null {
     id(a.recipient) ? null : 'recipient.id',
   ].filter((m): m is string => m !== null);
   return missing.length ? `Activity is missing ${missing.join(', ')}.` : null;
+}
+
+function header(req: HttpRequest, name: string): string | undefined {
+  const v = req.headers?.[name];
+  return Array.isArray(v) ? v[0] : v;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
 import { activity, figures, LEAD, STAFF, startTeamsHarness, TENANT, type TeamsHarness } from '../helpers/teams-harness.js';
 import { createSubjectKeys } from '../../src/store/subject-keys.js';
 
@@ -268,5 +269,60 @@ describe('other organisations (MICROSOFT_APP_TENANT_ID set)', () => {
     await t.post(activity(t.connector.serviceUrl, { from: STAFF, text: 'What does the career club offer?' }));
     await t.connector.waitFor(() => t.connector.messages().some((m) => m.body.attachments), 'the answer for the own tenant');
     expect(t.directory.references.has(`${TENANT}:${STAFF.aadObjectId}`)).toBe(true);
+  });
+});
+
+describe('local development cannot be driven by a web page (TEAMS_LOCAL_DEV)', () => {
+  /** POST with full control of the headers (fetch would set Host and could not send a foreign one). */
+  function raw(body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    const url = new URL(`${h.url}/api/messages`);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+  const asking = () => JSON.stringify(activity(h.connector.serviceUrl, { from: STAFF, text: 'What does the career club offer?' }));
+  const local = () => `127.0.0.1:${new URL(h.url).port}`;
+  const nothingSent = async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.connector.calls).toHaveLength(0);
+  };
+
+  it('a "simple" cross-site POST (text/plain; charset=json, no CORS preflight) gets 415 and nothing happens', async () => {
+    const res = await raw(asking(), { host: local(), 'content-type': 'text/plain; charset=json', origin: 'https://attacker.example' });
+    expect([403, 415]).toContain(res.status);
+    expect((await raw(asking(), { host: local(), 'content-type': 'text/plain; charset=json' })).status).toBe(415);
+    await nothingSent();
+  });
+
+  it('a foreign Origin is refused (403)', async () => {
+    const res = await raw(asking(), { host: local(), 'content-type': 'application/json', origin: 'https://attacker.example' });
+    expect(res.status).toBe(403);
+    expect((await raw(asking(), { host: local(), 'content-type': 'application/json', origin: 'null' })).status).toBe(403);
+    await nothingSent();
+  });
+
+  it('a Host other than localhost / 127.0.0.1 (DNS rebinding) is refused (403)', async () => {
+    const res = await raw(asking(), { host: `attacker.example:${new URL(h.url).port}`, 'content-type': 'application/json' });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatch(/localhost or 127\.0\.0\.1/);
+    await nothingSent();
+    // The Playground's own requests (Host localhost) are served.
+    const ok = await raw(asking(), { host: `localhost:${new URL(h.url).port}`, 'content-type': 'application/json; charset=utf-8' });
+    expect(ok.status).toBe(200);
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the answer');
+  });
+
+  it('a serviceUrl off this machine is refused: replies never go to a server the request chose (403)', async () => {
+    const a = activity('https://attacker.example/collect/', { from: STAFF, text: 'What does the career club offer?' });
+    const res = await raw(JSON.stringify(a), { host: local(), 'content-type': 'application/json' });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatch(/connector on this machine/);
+    expect(h.directory.references.has(`${STAFF.tenantId}:${STAFF.aadObjectId}`) && JSON.stringify(h.directory.references.get(`${STAFF.tenantId}:${STAFF.aadObjectId}`))).not.toMatch(/attacker/);
   });
 });

@@ -59,9 +59,11 @@ describe('/api/messages authentication', () => {
     expect((await h.post(quiet, { authorization: `Bearer ${valid}` })).status).toBe(200);
   });
 
-  it('rejects a body that is not JSON', async () => {
+  it('rejects a body that is not sent as JSON (415) or is not JSON (400)', async () => {
     h = await startTeamsHarness();
     const res = await fetch(`${h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{oops' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(415);
+    const bad = await fetch(`${h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+    expect(bad.status).toBe(400);
   });
 });
