@@ -266,6 +266,7 @@ export class KnowledgeBase implements Answerer {
       log.info({ answered: false, reason: support.reason, coverage: round(support.coverage) }, 'knowledge answer');
       return { ...this.abstain(state, support), mode: 'abstain', coverage: support.coverage };
     }
+    let fallbackNote: string | undefined;
     if (this.llm) {
       try {
         const passages = ranked.slice(0, PASSAGES_FOR_MODEL).map((r) => r.chunk);
@@ -287,6 +288,7 @@ export class KnowledgeBase implements Answerer {
         log.warn({ model: this.llm.model }, 'model reply cited no passage; using the extractive answer');
       } catch (err) {
         log.warn({ err: describeError(err), model: this.llm.model }, 'model request failed; using the extractive answer');
+        if (isTimeout(err)) fallbackNote = `The written answer took too long (over ${Math.round(this.llm.timeoutMs / 1000)} seconds), so here are the documents' own words.`;
       }
     }
     // The answer comes from passages that hold the names the question uses ("Maria Fidelis", "NPQ"), if any does.
@@ -302,7 +304,9 @@ export class KnowledgeBase implements Answerer {
       return { ...this.abstain(state, { ...support, reason: 'fact_not_found' }), mode: 'abstain', coverage: support.coverage };
     }
     log.info({ answered: true, mode: 'extractive', coverage: round(support.coverage) }, 'knowledge answer');
-    return { ...composeExtractive(ranked, sentences), mode: 'extractive', coverage: support.coverage };
+    const extractive = composeExtractive(ranked, sentences);
+    if (fallbackNote) extractive.answer = `${fallbackNote}\n\n${extractive.answer}`;
+    return { ...extractive, mode: 'extractive', coverage: support.coverage };
   }
 
   private abstain(state: IndexState, support: Support): Answer {
@@ -539,6 +543,11 @@ function truncate(s: string, max: number): string {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  return /timeout|abort/i.test(e?.name ?? '') || /timed? ?out|aborted/i.test(e?.message ?? '');
 }
 
 function describeError(err: unknown): { name?: string; message: string; status?: number } {

@@ -7,7 +7,7 @@ export interface LlmOptions {
   baseURL?: string;
   /** OPENAI_MODEL; overrides any model named in the prompt's config.json. */
   model: string;
-  /** Per-request timeout in ms (default 20 s). */
+  /** Time the model has to answer, retries included, in ms (default 15 s); then the extractive answer is used. */
   timeoutMs?: number;
   /** SDK retries on 429/5xx/connection errors before we fall back to extractive (default 1). */
   maxRetries?: number;
@@ -17,6 +17,8 @@ export interface LlmOptions {
 export type CheckedReply = { kind: 'abstain' } | { kind: 'answer'; text: string; cited: Chunk[] } | { kind: 'uncited' };
 
 export const ABSTAIN_TOKEN = 'NOT_IN_DOCUMENTS';
+/** A model that has not answered within this time (retries included) is given up on. */
+export const MODEL_TIMEOUT_MS = 15_000;
 
 /** Numbered passages for the prompt: "[1] (title — section)\ntext". */
 export function formatPassages(passages: Chunk[]): string {
@@ -54,7 +56,9 @@ export function checkModelReply(reply: string, passages: Chunk[]): CheckedReply 
       valid += ok.length;
       return [...new Set(ok.map((n) => (order.includes(n) ? order.indexOf(n) : order.push(n) - 1) + 1))].map((k) => `[${k}]`).join('');
     });
-    if (named > 0 && valid === 0) continue;
+    // Every sentence must cite a passage it was given: one citing none (or only passages that do not exist) has
+    // no source a reader could check, so it goes (an uncited price or phone number must not reach anyone).
+    if (valid === 0 && sentence.trim() && !/^[\s\-*•:]*$/.test(sentence)) continue;
     kept.push(renumbered.replace(/(\[\d+\])(?:\s*\1)+/g, '$1'));
   }
   // Nothing cited: when the model also said the documents do not hold it, that is its answer.
@@ -102,10 +106,14 @@ function splitReply(text: string): string[] {
 /** Before a full stop that does not end a sentence: "e.g.", "Dr.", "A. Smith", a list number "2." at a line start. */
 const NOT_A_SENTENCE_END = /(?:\b(?:e\.g|i\.e|etc|dr|mr|mrs|ms|prof|st|no|vs|approx|cf|incl)|(?:^|[\s(])\p{L}|(?:^|\n)[ \t]*\d{1,3})$/iu;
 
-const URL = /\bhttps?:\/\/[^\s<>()\]]+|\bwww\.[^\s<>()\]]+/gi;
+/**
+ * Anything a chat client may turn into a link: any scheme ("https:", "mailto:", "tel:", "javascript:", "data:"),
+ * "www." addresses and bare domains ("camden.gov.uk/fees").
+ */
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>()\]]+|\b(?:mailto|tel|sms|javascript|data|vbscript|file|ftp|callto|skype|ms-[a-z-]+):[^\s<>()\]]+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:uk|com|org|net|gov|edu|io|info|co|ac|sch|nhs|london|app|dev|ly|me)\b(?:\/[^\s<>()\]]*)?/gi;
 const trimUrl = (url: string) => url.replace(/[.,;:!?"'”’*_)\]]+$/, '');
 /** A link compared without its scheme: "www.camden.gov.uk/x" is the passage's "https://www.camden.gov.uk/x". */
-const sameLink = (url: string) => trimUrl(url).replace(/^https?:\/\//i, '').toLowerCase();
+const sameLink = (url: string) => trimUrl(url).replace(/^(?:https?:\/\/|mailto:|tel:)/i, '').replace(/^www\./i, '').toLowerCase();
 
 /**
  * Remove links the passages do not contain, whole (a model must not invent where to go, nor shorten a passage's
@@ -137,12 +145,17 @@ export class LlmAnswerer {
     return this.options.model;
   }
 
+  get timeoutMs(): number {
+    return this.options.timeoutMs ?? MODEL_TIMEOUT_MS;
+  }
+
   async write(question: string, passages: Chunk[], documents: string[]): Promise<CheckedReply> {
     const prompt = await this.prompt();
     const client = await this.getClient();
     const c = prompt.config.completion;
     const system = prompt.render({ passages: formatPassages(passages), documents: documents.join('; '), question });
-    const response = await client.chat.completions.create({
+    const response = await client.chat.completions.create(
+      {
       model: this.options.model,
       messages: [
         { role: 'system', content: system },
@@ -154,7 +167,9 @@ export class LlmAnswerer {
       presence_penalty: c.presence_penalty,
       frequency_penalty: c.frequency_penalty,
       ...(c.stop_sequences?.length ? { stop: c.stop_sequences } : {}),
-    });
+      },
+      { timeout: this.options.timeoutMs ?? MODEL_TIMEOUT_MS },
+    );
     const content = response.choices[0]?.message?.content ?? '';
     return checkModelReply(content, passages);
   }
@@ -165,7 +180,7 @@ export class LlmAnswerer {
         new OpenAI({
           apiKey: this.options.apiKey,
           baseURL: this.options.baseURL,
-          timeout: this.options.timeoutMs ?? 20_000,
+          timeout: this.options.timeoutMs ?? MODEL_TIMEOUT_MS,
           maxRetries: this.options.maxRetries ?? 1,
         }),
     );

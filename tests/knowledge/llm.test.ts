@@ -14,6 +14,8 @@ import { tempDir } from './helpers.js';
 interface FakeReply {
   status: number;
   content?: string;
+  /** Answer only after this long (a model that is too slow). */
+  delayMs?: number;
 }
 const requests: { path: string; auth?: string; body: any }[] = [];
 let replies: FakeReply[] = [];
@@ -57,6 +59,8 @@ beforeAll(async () => {
     const raw = await body(req);
     requests.push({ path: req.url ?? '', auth: req.headers.authorization, body: raw ? JSON.parse(raw) : undefined });
     const reply = replies.shift() ?? { status: 500 };
+    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    if (res.socket?.destroyed ?? true) return;
     res.setHeader('content-type', 'application/json');
     if (reply.status !== 200) {
       res.statusCode = reply.status;
@@ -89,8 +93,8 @@ beforeEach(() => {
   logs.length = 0;
 });
 
-async function llmKb(): Promise<KnowledgeBase> {
-  const kb = new KnowledgeBase({ dir, logger, llm: { apiKey: 'sk-test', baseURL, model: 'camden-test-model', maxRetries: 0 } });
+async function llmKb(timeoutMs?: number): Promise<KnowledgeBase> {
+  const kb = new KnowledgeBase({ dir, logger, llm: { apiKey: 'sk-test', baseURL, model: 'camden-test-model', maxRetries: 0, ...(timeoutMs ? { timeoutMs } : {}) } });
   await kb.reload();
   return kb;
 }
@@ -147,6 +151,45 @@ describe('answers written by a model (real openai client, fake server on 127.0.0
     const numbered = (n: number) => new RegExp(`\\[${n}\\] \\(SEND Handbook — ([^)]+)\\)`).exec(passages)![1];
     expect(a.citations[0]!.section).toBe(numbered(2));
     expect(a.citations[1]!.section).toBe(numbered(1));
+  });
+
+  it('drops every sentence that cites no passage (an invented price and phone number never reach anyone)', async () => {
+    const kb = await llmKb();
+    replies.push({
+      status: 200,
+      content: 'Each plan is reviewed once a year with the family [1]. It costs £250 per review. Call 020 7974 0000 to book.',
+    });
+    const a = await kb.answer('How often is an Education, Health and Care Plan reviewed?');
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain('reviewed once a year');
+    expect(a.answer).not.toContain('£250');
+    expect(a.answer).not.toContain('020 7974');
+  });
+
+  it('removes links of any scheme and bare domains that no cited passage holds', async () => {
+    const kb = await llmKb();
+    replies.push({
+      status: 200,
+      content:
+        'The Local Offer lists SEND services at https://www.camden.gov.uk/local-offer [1]. ' +
+        'Email mailto:help@evil.example or ring tel:+441234567890 [1]. ' +
+        'Click [here](javascript:alert(1)) or [this](data:text/html,x) or visit camden-send-help.co.uk/apply [1].',
+    });
+    const a = await kb.answer('Which website lists SEND services in the Local Offer?');
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain('https://www.camden.gov.uk/local-offer');
+    for (const bad of ['mailto:', 'tel:', 'javascript:', 'data:', 'camden-send-help.co.uk', 'evil.example']) expect(a.answer).not.toContain(bad);
+  });
+
+  it('falls back to the extractive answer, saying so, when the model does not answer in time', async () => {
+    const kb = await llmKb(300);
+    replies.push({ status: 200, delayMs: 1_500, content: 'Too late [1].' });
+    const a = await kb.answerDetailed('How often is an Education, Health and Care Plan reviewed?');
+    expect(a.mode).toBe('extractive');
+    expect(a.answered).toBe(true);
+    expect(a.answer).toMatch(/^The written answer took too long/);
+    expect(a.answer).toContain('reviewed once a year');
+    expect(a.answer).not.toContain('Too late');
   });
 
   it('falls back to the extractive answer when the API fails, and logs it', async () => {
