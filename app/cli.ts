@@ -9,6 +9,7 @@ const COMMANDS: Record<string, string> = {
   kb: './cli/kb.js',
   attendance: './cli/attendance.js',
   directory: './cli/directory.js',
+  'slack-manifest': './cli/slack-manifest.js',
 };
 
 interface CommandModule {
@@ -26,6 +27,8 @@ function usage(): string {
     '  attendance export --from DATE --to DATE [--centre ID]   CSV to stdout',
     '  directory import FILE [--recreate-deleted]   load centres and people from YAML',
     '  directory export|delete [EMAIL] [--slack ID] [--teams ID]   everything held about one person: JSON export, or erasure',
+    '  directory import FILE [--prefer-file]   (chat changes kept; conflicts reported)',
+    '  slack-manifest [--host URL] [--socket-mode]             the Slack app manifest for SLACK_COMMAND_PREFIX',
   ].join('\n');
 }
 

@@ -19,6 +19,10 @@ import { parseTermStarts } from '../src/digest/terms.js';
 import { readDirectoryFile } from '../src/directory/file.js';
 import { importDirectory } from '../src/directory/import.js';
 import { DirectoryService } from '../src/directory/service.js';
+import { DirectoryAdmin } from '../src/directory/admin.js';
+import type { AccountDirectory, NotificationsPort } from '../src/bot/admin.js';
+import { UnavailableError } from '../src/errors.js';
+import { useSlackCommandPrefix } from '../src/shared/commands.js';
 import type { Answerer } from '../src/knowledge/types.js';
 import type { Logger } from '../src/logger.js';
 import { createBotAnswersRepo } from '../src/store/bot-answers-repo.js';
@@ -104,6 +108,12 @@ export interface AppContext {
   digest: DigestService;
   /** The one de-duplication of platform deliveries (src/bot/deliveries.ts), both adapters. */
   deliveries: DeliveryGuard;
+  /** What admins change from chat (people, roles, pauses, digest channels), audited. */
+  admin: DirectoryAdmin;
+  /** Chat platforms whose accounts can be found by email; each adapter adds its own when it is created. */
+  accounts: AccountDirectory[];
+  /** Where `admin run` sends from: set once the jobs are up (the server's), until then it says the jobs are not running. */
+  useNotifications(port: NotificationsPort | null): void;
   bot: Bot;
   metrics: Metrics;
   now: () => Date;
@@ -127,6 +137,8 @@ async function buildAnswerer(config: Config, logger: Logger): Promise<AppAnswere
 }
 
 export async function createAppContext(config: Config, logger: Logger, overrides: AppContextOverrides = {}): Promise<AppContext> {
+  // Every hint that names a slash command, and the commands the Slack adapter registers, use the configured names.
+  useSlackCommandPrefix(config.SLACK_COMMAND_PREFIX);
   const store = overrides.store ?? (await openStore(config, logger.child({ component: 'store' })));
   const ownsStore = !overrides.store;
   let ownedAnswerer: AppAnswerer | undefined;
@@ -153,7 +165,22 @@ export async function createAppContext(config: Config, logger: Logger, overrides
       logger: logger.child({ component: 'deliveries' }),
       observe: ({ platform, outcome }) => metrics.deliveries.inc({ platform, outcome }),
     });
+    const admin = new DirectoryAdmin(store, directory, logger.child({ component: 'directory' }));
+    const accounts: AccountDirectory[] = [];
+    let notifications: NotificationsPort | null = null;
     const deps: BotDeps = {
+      admin,
+      accounts,
+      notifications: {
+        runNow(job, week) {
+          if (!notifications) {
+            throw new UnavailableError(
+              'Reminders and digests are not running on this server (no job queue: check REDIS_URL and JOBS_IN_PROCESS). Nothing was sent.',
+            );
+          }
+          return notifications.runNow(job, week);
+        },
+      },
       answerer,
       directory,
       attendance,
@@ -174,6 +201,11 @@ export async function createAppContext(config: Config, logger: Logger, overrides
       questionLog,
       digest,
       deliveries,
+      admin,
+      accounts,
+      useNotifications(port) {
+        notifications = port;
+      },
       bot: createBot(deps),
       metrics,
       now,
@@ -216,7 +248,7 @@ export async function createSlackAdapterFor(context: AppContext, options: SlackO
     return null;
   }
   const { createSlackAdapter } = await import('../adapters/slack/index.js');
-  return createSlackAdapter({
+  const slack = createSlackAdapter({
     config,
     bot: context.bot,
     deliveries: context.deliveries,
@@ -225,6 +257,8 @@ export async function createSlackAdapterFor(context: AppContext, options: SlackO
     countError: (where, code) => context.metrics.errors.inc({ code, where }),
     ...options,
   });
+  context.accounts.push(slack.accounts);
+  return slack;
 }
 
 export type TeamsOptions = Partial<Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>>;

@@ -3,7 +3,7 @@
  * order, and a stop() that drains requests and in-flight work before closing them again in reverse.
  */
 import type { AddressInfo } from 'node:net';
-import { mountQueueBoard, startJobs, type JobsHandle } from '../jobs/index.js';
+import { lazyNotificationsRunner, mountQueueBoard, startJobs, type JobsHandle } from '../jobs/index.js';
 import type { SlackAdapter } from '../adapters/slack/index.js';
 import type { Notifier } from '../src/bot/notifier.js';
 import type { Config } from '../src/config.js';
@@ -120,6 +120,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       });
       const j = jobs;
       cleanups.push(() => j.close());
+      context.useNotifications({ runNow: (job, week) => j.runNotificationsNow(job, week) });
+    } else {
+      // No queues here (the workers run in `npm run worker`): `admin run` opens the notify queue when first used.
+      const runner = lazyNotificationsRunner({ config, logger, services: jobsServicesFor(context, notifiers, { reloadKnowledge: false }) });
+      context.useNotifications({ runNow: (job, week) => runner.runNotificationsNow(job, week) });
+      cleanups.push(() => runner.close());
     }
     // Retention runs here too, not only as the nightly job: it must not stop while Redis is down.
     const retention = startRetention(context, logger, options.retention);

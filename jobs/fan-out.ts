@@ -57,13 +57,31 @@ function sendJob(data: NotificationJobData, attempts: number) {
   };
 }
 
+export type SendJob = ReturnType<typeof sendJob>;
+
+/** The send jobs of a reminder or nudge for `period`: one per lead with a missing return (also what `admin run` sends). */
+export async function reminderJobs(kind: 'reminder' | 'nudge', period: string, opts: Pick<FanOutOptions, 'services' | 'sendAttempts'>): Promise<SendJob[]> {
+  const leads = await leadsMissingReturn(opts.services, period);
+  return [...leads.values()].map(({ person, centres }) =>
+    sendJob({ kind, recipient: personRecipient(person.id), period, centreIds: centres.map((c) => c.id).sort() }, opts.sendAttempts ?? 6),
+  );
+}
+
+/** The send jobs of the weekly digest for `period`: one per network lead (direct) and per digest channel. */
+export async function digestJobs(period: string, opts: Pick<FanOutOptions, 'services' | 'sendAttempts'>): Promise<SendJob[]> {
+  const [leads, channels] = await Promise.all([opts.services.directory.networkLeads(), opts.services.directory.digestChannels()]);
+  const recipients = [
+    ...leads.map((p) => personRecipient(p.id)),
+    ...channels.slack.map((c) => `slack-channel:${c}`),
+    ...channels.teams.map((c) => `teams-channel:${c}`),
+  ];
+  return [...new Set(recipients)].map((recipient) => sendJob({ kind: 'digest', recipient, period }, opts.sendAttempts ?? 6));
+}
+
 /** Reminder or nudge: one send job per lead with a missing return. */
 export async function fanOutReminders(kind: 'reminder' | 'nudge', firedAt: Date, opts: FanOutOptions): Promise<FanOutResult> {
   const period = periodFor(kind, firedAt, opts.timeZone);
-  const leads = await leadsMissingReturn(opts.services, period);
-  const jobs = [...leads.values()].map(({ person, centres }) =>
-    sendJob({ kind, recipient: personRecipient(person.id), period, centreIds: centres.map((c) => c.id).sort() }, opts.sendAttempts ?? 6),
-  );
+  const jobs = await reminderJobs(kind, period, opts);
   if (jobs.length) await opts.notifyQueue.addBulk(jobs);
   return { kind, period, jobs: jobs.length };
 }
@@ -71,13 +89,7 @@ export async function fanOutReminders(kind: 'reminder' | 'nudge', firedAt: Date,
 /** Weekly digest: one send job per network lead (direct) and per configured channel. */
 export async function fanOutDigest(firedAt: Date, opts: FanOutOptions): Promise<FanOutResult> {
   const period = periodFor('digest', firedAt, opts.timeZone);
-  const [leads, channels] = await Promise.all([opts.services.directory.networkLeads(), opts.services.directory.digestChannels()]);
-  const recipients = [
-    ...leads.map((p) => personRecipient(p.id)),
-    ...channels.slack.map((c) => `slack-channel:${c}`),
-    ...channels.teams.map((c) => `teams-channel:${c}`),
-  ];
-  const jobs = [...new Set(recipients)].map((recipient) => sendJob({ kind: 'digest', recipient, period }, opts.sendAttempts ?? 6));
+  const jobs = await digestJobs(period, opts);
   if (jobs.length) await opts.notifyQueue.addBulk(jobs);
   return { kind: 'digest', period, jobs: jobs.length };
 }

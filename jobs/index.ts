@@ -12,8 +12,12 @@ import { NOTIFY_QUEUE, SCHEDULE_QUEUE, type ScheduledJobName } from './queue-nam
 import { QuietErrorLog } from './quiet-log.js';
 import { ScheduleKeeper, scheduleDefinitions } from './schedules.js';
 import { createSendProcessor, type SendOutcome, type SendProcessorOptions } from './send-notification.js';
+import { runNotificationsNow } from './run-now.js';
+import type { RunReport } from '../src/bot/admin.js';
+import type { RunnableJob } from '../src/bot/admin-commands.js';
 
 export type { JobsServices } from './ports.js';
+export { runNotificationsNow } from './run-now.js';
 export { mountQueueBoard } from './board.js';
 
 export type JobsConfig = Pick<
@@ -66,6 +70,8 @@ export interface JobsHandle {
   ensureSchedules(): Promise<number>;
   /** Run a scheduled job once, now (as if it had fired at `at`, default now). */
   runNow(name: ScheduledJobName, at?: Date): Promise<Job>;
+  /** `admin run`: the week's reminders, nudges or digest now, each at most once per recipient; waits and reports. */
+  runNotificationsNow(job: RunnableJob, week: string | null): Promise<RunReport>;
   /** Stop taking jobs, finish the ones in hand, close every connection. */
   close(): Promise<void>;
 }
@@ -226,6 +232,8 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       }
       return keeper.ensure();
     },
+    runNotificationsNow: (job, week) =>
+      runNotificationsNow(job, week, { services, notifyQueue, timeZone: tz, sendAttempts: deps.sendAttempts, now: deps.now, logger: log }),
     runNow: (name, at = deps.now?.() ?? new Date()) => scheduleQueue.add(name, { at: at.toISOString() }, { removeOnComplete: 100, removeOnFail: 100 }),
     async close() {
       if (closing) return;
@@ -242,6 +250,32 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
         await Promise.allSettled([...workers, scheduleQueue, notifyQueue].map((x) => x.disconnect()));
       }
       monitor.disconnect();
+    },
+  };
+}
+
+/**
+ * `admin run` in a bot process that runs no jobs (JOBS_IN_PROCESS=false without ADMIN_PASSWORD): the notify queue
+ * opened on first use, so the sends are queued for the workers elsewhere (`npm run worker`) and waited for.
+ */
+export function lazyNotificationsRunner(deps: Pick<JobsDeps, 'config' | 'services' | 'logger' | 'now'>): {
+  runNotificationsNow(job: RunnableJob, week: string | null): Promise<RunReport>;
+  close(): Promise<void>;
+} {
+  let queue: Queue<NotificationJobData> | null = null;
+  return {
+    runNotificationsNow(job, week) {
+      if (!queue) {
+        queue = new Queue<NotificationJobData>(NOTIFY_QUEUE, {
+          connection: redisOptions({ url: deps.config.REDIS_URL, role: 'producer', name: 'camden-admin-run' }),
+          prefix: deps.config.QUEUE_PREFIX,
+        });
+        queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'admin run: job queue error'));
+      }
+      return runNotificationsNow(job, week, { services: deps.services, notifyQueue: queue, timeZone: deps.config.SCHEDULE_TIMEZONE, now: deps.now, logger: deps.logger });
+    },
+    async close() {
+      await queue?.close().catch(() => undefined);
     },
   };
 }

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isIsoDate } from './shared/calendar.js';
+import { slackCommandPrefixProblem } from './shared/commands.js';
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
 const isTrue = (v: string | undefined) => TRUE_WORDS.includes((v ?? '').trim().toLowerCase());
@@ -123,6 +124,15 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: url(['http:', 'https:']),
+  /** Start of each slash command's name ("camden-" gives /camden-ask, /camden-attendance, /camden-digest). */
+  SLACK_COMMAND_PREFIX: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').trim())
+    .superRefine((v, ctx) => {
+      const problem = slackCommandPrefixProblem(v);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    }),
 
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,

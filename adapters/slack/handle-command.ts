@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, RespondFn, SlashCommand } from '@slack/bolt';
 import { errorReply, notice } from '../../src/bot/index.js';
 import { attendanceModal } from './blocks/attendance-modal.js';
-import { once, type SlackListenerDeps } from './context.js';
+import { once, slackWho, type SlackListenerDeps } from './context.js';
 import { slackErrorInfo } from './post.js';
 import { respondReply } from './respond.js';
-import { fromSlackText } from './text.js';
+import { slackInput } from './text.js';
+import { commandText } from '../../src/shared/commands.js';
 
 export interface CommandArgs {
   command: SlashCommand;
@@ -27,11 +28,14 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
       // notice follows it (it could contradict the answer, and a hung response_url would be tried twice).
       let replied = false;
       try {
+        const { text, channels } = slackInput(command.text ?? '');
         const outcome = await deps.bot.handle({
-          identity: { platform: 'slack', user: command.user_id, team: command.team_id ?? '' },
+          ...slackWho(deps, command.user_id, command.team_id),
           surface: 'command',
           command: name,
-          text: fromSlackText(command.text ?? ''),
+          text,
+          channels,
+          conversationId: command.channel_id,
           deliveryKey: `slack:cmd:${command.trigger_id}`,
         });
         if (outcome.kind !== 'open-form') {
@@ -46,7 +50,11 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
           replied = true;
           await respondReply(
             respond,
-            notice('warning', 'The form took too long to open. Please run /attendance again, or submit in one line, e.g. /attendance sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3'),
+            notice(
+              'warning',
+              `The form took too long to open. Please run ${commandText('slack', 'attendance')} again, or submit in one line, e.g. ` +
+                commandText('slack', 'attendance sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3'),
+            ),
           );
         }
       } catch (err) {

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { SlackListenerDeps } from './context.js';
+import { slackWho, type SlackListenerDeps } from './context.js';
+import { slackInput } from './text.js';
 import { postReply, slackErrorInfo } from './post.js';
 
 export interface IncomingMessage {
@@ -10,7 +11,7 @@ export interface IncomingMessage {
   ts: string;
   /** Set when the message is inside a thread. */
   thread_ts?: string;
-  /** As typed: entities decoded, the bot's mention removed. */
+  /** As Slack sent it (markup and entities), the bot's mention removed. */
   text: string;
   /** 'dm': a direct message (reply in the conversation); 'mention': an @mention in a channel (reply in its thread). */
   surface: 'dm' | 'mention';
@@ -31,10 +32,12 @@ export async function handleMessage(client: webApi.WebClient, deps: SlackListene
       return false;
     });
   try {
+    const { text, channels } = slackInput(m.text);
     const outcome = await deps.bot.handle({
-      identity: { platform: 'slack', user: m.user, team: m.team ?? '' },
+      ...slackWho(deps, m.user, m.team),
       surface: m.surface,
-      text: m.text,
+      text,
+      channels,
       conversationId: m.channel,
       thread: { conversationId: m.channel, threadId: root },
       deliveryKey: `slack:msg:${m.channel}:${m.ts}`,

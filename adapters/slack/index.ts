@@ -9,9 +9,11 @@ import { registerListeners } from './listeners/index.js';
 import { boltLogger } from './logger-bridge.js';
 import { createSlackNotifier } from './notifier.js';
 import { createSocketConnection, type SocketConnection } from './socket-connection.js';
+import { createSlackProfiles } from './profiles.js';
+import type { AccountDirectory } from '../../src/bot/admin.js';
 
 export interface SlackAdapterOptions extends SlackListenerDeps {
-  config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
+  config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'> & Partial<Pick<Config, 'SLACK_COMMAND_PREFIX'>>;
   /** Web API request timeout (ms). Default 10 s. */
   timeoutMs?: number;
   /** Socket Mode: first wait before retrying a failed connection attempt (doubles up to 60 s). Default 5 s. */
@@ -24,6 +26,8 @@ export interface SlackAdapter {
   /** HTTP mode: express router serving POST /slack/events (mount it on the server). Null in Socket Mode. */
   router: Router | null;
   notifier: Notifier;
+  /** Workspace members by email and channel checks, for the core's admin commands. */
+  accounts: AccountDirectory;
   /** Verifies the token; Socket Mode connects (retrying in the background if Slack is unreachable). Never throws. */
   start(): Promise<void>;
   /** Socket Mode: connected right now. HTTP mode: always true. */
@@ -112,7 +116,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       done?.();
     }
   });
-  registerListeners(app, options);
+  const profiles = createSlackProfiles(client, options.logger);
+  registerListeners(app, { ...options, profiles, commandPrefix: config.SLACK_COMMAND_PREFIX ?? '' });
   const notifier = createSlackNotifier(client, options.logger);
 
   return {
@@ -120,6 +125,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     app,
     router,
     notifier,
+    accounts: profiles.accounts,
     async start() {
       await auth.warm(options.logger);
       await socket?.start();

@@ -7,9 +7,11 @@ import { createServices } from '../compose.js';
 
 const USAGE = [
   'usage:',
-  '  directory import FILE [--recreate-deleted]',
+  '  directory import FILE [--recreate-deleted] [--prefer-file]',
   '                            load centres, people, roles and identities from YAML (idempotent; prints what changed).',
   '                            People erased with "directory delete" are not re-created unless --recreate-deleted is given.',
+  '                            Changes made in chat are kept while the file entry is unchanged; where both changed, the',
+  '                            conflict is reported and the chat change kept, unless --prefer-file.',
   '  directory list            centres and people in the store',
   '  directory export [EMAIL] [--slack USER_ID] [--teams AAD_OBJECT_ID]',
   '                            everything held about one person (database and Redis), as one JSON document',
@@ -51,16 +53,21 @@ function parseSubject(args: string[]): { query: SubjectQuery; problem?: string }
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'import') {
+    const flags = ['--recreate-deleted', '--prefer-file'];
     const recreateDeleted = rest.includes('--recreate-deleted');
-    const files = rest.filter((a) => a !== '--recreate-deleted');
-    if (files.length !== 1 || files[0]!.startsWith('--')) return usage('import takes one FILE (and optionally --recreate-deleted)');
+    const preferFile = rest.includes('--prefer-file');
+    const files = rest.filter((a) => !flags.includes(a));
+    if (files.length !== 1 || files[0]!.startsWith('--')) return usage('import takes one FILE (and optionally --recreate-deleted, --prefer-file)');
     return withCliStore('directory import', async ({ store, config, logger }) => {
-      const report = await importDirectoryFile(store, files[0]!, logger, { timeZone: config.SCHEDULE_TIMEZONE, recreateDeleted });
+      const report = await importDirectoryFile(store, files[0]!, logger, { timeZone: config.SCHEDULE_TIMEZONE, recreateDeleted, preferFile });
       for (const line of report.changes) process.stdout.write(`${line}\n`);
       for (const line of report.refused) process.stdout.write(`${line}\n`);
+      for (const line of report.keptFromChat) process.stdout.write(`${line}\n`);
+      for (const line of report.conflicts) process.stdout.write(`${line}\n`);
       const s = (k: 'centres' | 'people') => `${report[k].created} created, ${report[k].updated} updated, ${report[k].unchanged} unchanged`;
       const refused = report.refused.length ? `, ${report.refused.length} deleted and not re-created` : '';
-      process.stdout.write(`centres: ${s('centres')}; people: ${s('people')}${refused}${report.changes.length ? '' : ' (nothing changed)'}\n`);
+      const conflicts = report.conflicts.length ? `; ${report.conflicts.length} conflict(s) with changes made in chat (kept; see above)` : '';
+      process.stdout.write(`centres: ${s('centres')}; people: ${s('people')}${refused}${report.changes.length ? '' : ' (nothing changed)'}${conflicts}\n`);
       return 0;
     });
   }

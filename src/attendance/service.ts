@@ -43,7 +43,7 @@ const MAX_KEY = 300;
 const ZERO_FIGURES = Object.freeze(Object.fromEntries(FIGURE_FIELDS.map((f) => [f, 0]))) as Readonly<ReturnFigures>;
 
 export const NOT_A_LEAD =
-  'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask your network admin to register you.';
+  'Only registered Opportunity Centre leads can submit attendance returns. If you lead a centre, ask an admin of this bot to add you: they write "admin register <your work email> oc_lead <centre>" in a chat with the bot.';
 
 /** The attendance form's choices for one person. */
 export interface AttendanceForm {

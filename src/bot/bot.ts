@@ -8,6 +8,8 @@ import { MAX_QUESTION_CHARS } from '../shared/limits.js';
 import { formatDate } from '../digest/dates.js';
 import type { Reply, ReplyBlock } from '../shared/reply.js';
 import type { AdminCommand } from './admin-commands.js';
+import { adminHandlers, requireAdminPort } from './admin.js';
+import type { ProfileLookup } from '../directory/linking.js';
 import { answerReply } from './answer-reply.js';
 import { statusReply, submitReply } from './attendance-replies.js';
 import { errorCode, errorReply, notice } from './error-reply.js';
@@ -26,9 +28,10 @@ export interface Bot {
    * either adapter. Never throws: typed errors come back as a clear reply.
    */
   handle(inbound: Inbound): Promise<Outcome>;
-  actor(identity: PlatformIdentity): Promise<Actor>;
+  /** Who this is; with `profile`, someone the directory knows by email is linked on first contact (see Inbound.profile). */
+  actor(identity: PlatformIdentity, profile?: ProfileLookup): Promise<Actor>;
   /** For questions and help only: anyone may ask, so when the directory cannot be read the asker is plain staff. */
-  askingActor(identity: PlatformIdentity): Promise<Actor>;
+  askingActor(identity: PlatformIdentity, profile?: ProfileLookup): Promise<Actor>;
   /**
    * The stored answer to re-post for "Share in channel" in `conversationId`; on ok false the reply is for the sharer
    * only. Only the person who asked may share an answer, or anyone in a conversation where it is already public.
@@ -299,28 +302,15 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
-  /**
-   * One handler per admin command; adding a command to admin-commands.ts makes the compiler ask for its handler
-   * here. Who may use them is the directory service's rule (admins only), checked there.
-   */
-  const adminHandlers: { [K in AdminCommand['kind']]: (by: Person | null, cmd: Extract<AdminCommand, { kind: K }>) => Promise<Reply> } = {
-    async 'admin-register'(by, cmd) {
-      const updated = await deps.directory.assignRole({ email: cmd.email, role: cmd.role, centreId: cmd.centreId }, by);
-      log?.info({ admin: by?.id, person: updated.id, role: cmd.role, centre: cmd.centreId }, 'role assigned');
-      const centres = updated.centres.length ? ` Centres: ${updated.centres.join(', ')}.` : '';
-      return notice('success', `${updated.name} (${updated.email}) now has roles: ${updated.roles.join(', ')}.${centres}`);
-    },
-    async 'admin-pause'(by, cmd) {
-      const centre = await deps.directory.pauseReminders(cmd.centreId, cmd.until, by);
-      log?.info({ admin: by?.id, centre: centre.id, until: cmd.until }, 'reminders paused');
-      return notice('success', `Reminders for ${centre.name} are paused until ${centre.remindersPausedUntil ?? cmd.until} (inclusive).`);
-    },
-  };
+  const adminHandler = adminHandlers(deps);
 
-  async function admin(actor: Actor, cmd: AdminCommand): Promise<Reply> {
+  async function admin(actor: Actor, cmd: AdminCommand, inbound: Inbound): Promise<Reply> {
     try {
-      const handler = adminHandlers[cmd.kind] as (by: Person | null, cmd: AdminCommand) => Promise<Reply>;
-      return await handler(actor.person, cmd);
+      // Who may use admin commands is the directory's rule (admins only), checked there.
+      const person = requireAdminPort(deps).authorise(actor.person);
+      const handler = adminHandler[cmd.kind] as (admin: Person, cmd: AdminCommand, inbound: Inbound) => Promise<Reply>;
+      log?.info({ admin: person.id, command: cmd.kind }, 'admin command');
+      return await handler(person, cmd, inbound);
     } catch (err) {
       return fail('admin', err);
     }
@@ -344,32 +334,34 @@ export function createBot(deps: BotDeps): Bot {
     'attendance-quick': async (actor, intent, inbound) => ({ kind: 'reply', intent: 'attendance-quick', reply: await quickForm(actor, intent.text, inbound.deliveryKey) }),
     'attendance-status': async (actor) => ({ kind: 'reply', intent: 'attendance-status', reply: await status(actor) }),
     digest: async (actor) => ({ kind: 'reply', intent: 'digest', reply: await digest(actor) }),
-    admin: async (actor, intent) => ({ kind: 'reply', intent: 'admin', reply: await admin(actor, intent.command) }),
+    admin: async (actor, intent, inbound) => ({ kind: 'reply', intent: 'admin', reply: await admin(actor, intent.command, inbound) }),
     invalid: async (_actor, intent) => ({ kind: 'reply', intent: 'invalid', reply: fail('parse', new ValidationError(intent.problems)) }),
     'unknown-command': async (actor, intent) => ({ kind: 'reply', intent: 'unknown-command', reply: unknownCommandReply(actor, intent) }),
   };
 
-  async function resolve(identity: PlatformIdentity, openToAll: boolean): Promise<Actor> {
-    return openToAll ? bot.askingActor(identity) : bot.actor(identity);
+  async function resolve(inbound: Inbound, openToAll: boolean): Promise<Actor> {
+    return openToAll ? bot.askingActor(inbound.identity, inbound.profile) : bot.actor(inbound.identity, inbound.profile);
   }
 
   const bot: Bot = {
     async handle(inbound) {
       try {
         if (inbound.surface === 'card' && inbound.form) {
-          return await submitForm(await resolve(inbound.identity, false), inbound.form, inbound.deliveryKey);
+          return await submitForm(await resolve(inbound, false), inbound.form, inbound.deliveryKey);
         }
         if (inbound.openForm) {
           if (inbound.surface === 'mention') return { kind: 'reply', intent: 'open-form', reply: notice('info', privateOnlyText(inbound.identity.platform)) };
-          return await openForm(await resolve(inbound.identity, false), inbound.openForm);
+          return await openForm(await resolve(inbound, false), inbound.openForm);
         }
         const explicit = inbound.surface === 'command';
         const line = explicit && inbound.command ? `${inbound.command} ${inbound.text ?? ''}` : (inbound.text ?? '');
         const intent = parseIntent(line, { explicit });
-        if (inbound.surface === 'mention' && PRIVATE.has(intent.kind)) {
+        // "post digests here" is said in the channel itself; nothing private is shown there.
+        const inChannel = intent.kind === 'admin' && intent.command.kind === 'admin-digest-here';
+        if (inbound.surface === 'mention' && PRIVATE.has(intent.kind) && !inChannel) {
           return { kind: 'reply', intent: intent.kind, reply: notice('info', privateOnlyText(inbound.identity.platform)) };
         }
-        const actor = await resolve(inbound.identity, OPEN_TO_ALL.has(intent.kind));
+        const actor = await resolve(inbound, OPEN_TO_ALL.has(intent.kind));
         const handler = intentHandlers[intent.kind] as (actor: Actor, intent: Intent, inbound: Inbound) => Promise<Outcome>;
         return await handler(actor, intent, inbound);
       } catch (err) {
@@ -377,11 +369,11 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
 
-    actor: (identity) => deps.directory.resolveActor(identity),
+    actor: (identity, profile) => deps.directory.resolveActor(identity, profile),
 
-    async askingActor(identity) {
+    async askingActor(identity, profile) {
       try {
-        return await deps.directory.resolveActor(identity);
+        return await deps.directory.resolveActor(identity, profile);
       } catch (err) {
         log?.warn({ err }, 'directory lookup failed; answering as plain staff');
         return { identity, person: null };

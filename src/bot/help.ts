@@ -46,7 +46,8 @@ export function commandLines(actor: Actor, command: string): string[] {
   return ENTRIES.filter((e) => e.who(actor) && (e.words === command || e.words.startsWith(`${command} `))).map((e) => `${commandText(platform, e.words)}: ${e.what}`);
 }
 
-export const REGISTER_HINT = 'Opportunity Centre leads: ask your network admin to register you to submit attendance returns.';
+export const REGISTER_HINT =
+  'Opportunity Centre leads: ask an admin of this bot to add you, in a chat with the bot: "admin register <your work email> oc_lead <centre>". You are recognised by your work email, nothing else is needed.';
 
 export function helpReply(actor: Actor): Reply {
   const lines = capabilityLines(actor);

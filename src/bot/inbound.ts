@@ -2,6 +2,7 @@ import type { PlatformIdentity } from '../directory/types.js';
 import type { FieldProblem } from '../errors.js';
 import type { ReturnFigures } from '../attendance/types.js';
 import type { FormField } from '../attendance/form-fields.js';
+import type { ProfileLookup } from '../directory/linking.js';
 import type { Reply } from '../shared/reply.js';
 import type { AttendanceFormValues } from './form-values.js';
 import type { IntentKind } from './intents.js';
@@ -39,6 +40,18 @@ export interface Inbound {
   openForm?: OpenFormPreset;
   /** The conversation (channel, chat) the words were said in; for a mention, everyone there sees the reply. */
   conversationId?: string;
+  /** Its name, when the platform says (for confirmations such as "post digests here"). */
+  conversationName?: string | null;
+  /**
+   * Channels the text mentions, as the platform marked them: in `text` each reads "#name" (or "#id" when the
+   * platform gave no name), here with its id.
+   */
+  channels?: { id: string; name: string | null }[];
+  /**
+   * Asks the platform for the person's email (Slack users.info, Teams' roster), so someone the directory knows by
+   * email but not yet by this chat account is linked on first contact. Called only when needed.
+   */
+  profile?: ProfileLookup;
   /** Where the words were said, so a follow-up in a thread is read with the thread's first question. */
   thread?: ThreadRef;
   /**

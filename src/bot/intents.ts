@@ -1,6 +1,6 @@
 import { isQuickFormWord, looksLikeQuickForm, startsQuickForm } from '../attendance/quick-form.js';
 import { ValidationError, type FieldProblem } from '../errors.js';
-import { isAdminCommand, parseAdminCommand, type AdminCommand } from './admin-commands.js';
+import { commandWords, digestHereCommand, isAdminCommand, parseAdminCommand, type AdminCommand } from './admin-commands.js';
 import { smallTalkOf, type SmallTalk } from './small-talk.js';
 
 /**
@@ -59,7 +59,7 @@ const isHelpWord = (rest: string) => /^(help|\?)$/i.test(rest.trim());
 const ATTENDANCE_SUBCOMMANDS: Record<string, CommandParser> = {
   status: (rest) => (rest ? null : { kind: 'attendance-status' }),
   help: (rest) => (rest ? null : HELP),
-  admin: (rest) => admin(rest.split(/\s+/).filter(Boolean)),
+  admin: (rest) => admin(commandWords(rest)),
 };
 
 /** Edits between two words, a swap of neighbours counting as one ("stauts" is one from "status"). */
@@ -113,7 +113,7 @@ const COMMANDS: Record<string, CommandParser> = {
   digest: (rest, ctx) => (!rest || ctx.explicit ? { kind: 'digest' } : null),
   // "admin staff workload?" is a question; "admin pause …" (a known subcommand) a command.
   admin: (rest, ctx) => {
-    const words = rest.split(/\s+/).filter(Boolean);
+    const words = commandWords(rest);
     return ctx.explicit || isAdminCommand(words[0]) ? admin(words) : null;
   },
 };
@@ -139,6 +139,8 @@ export function parseIntent(line: string, ctx: ParseContext): Intent {
     const intent = COMMANDS[word]!(rest, { explicit });
     if (intent) return intent;
   }
+  const here = digestHereCommand(text);
+  if (here) return { kind: 'admin', command: here };
   if (looksLikeQuickForm(text)) return { kind: 'attendance-quick', text };
   return askOrSmallTalk(text);
 }

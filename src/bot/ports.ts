@@ -8,6 +8,8 @@ export type { AttendanceForm, StatusRow };
 import type { Reply } from '../shared/reply.js';
 import type { Platform } from '../shared/platform.js';
 import type { AnswerRelation, NewAnswer, StoredAnswer } from '../store/bot-answers-repo.js';
+import type { ProfileLookup } from '../directory/linking.js';
+import type { AdminDeps } from './admin.js';
 
 /**
  * What the bot core needs from the domain services. The composition root (app/compose.ts) adapts the
@@ -15,14 +17,13 @@ import type { AnswerRelation, NewAnswer, StoredAnswer } from '../store/bot-answe
  * and independent of storage details.
  */
 export interface DirectoryPort {
-  /** Platform identity -> Actor; unknown people are plain staff (person null). */
-  resolveActor(identity: PlatformIdentity): Promise<Actor>;
+  /**
+   * Platform identity -> Actor; unknown people are plain staff (person null). With `profile`, an identity no entry
+   * names yet is linked to the directory person with the same email.
+   */
+  resolveActor(identity: PlatformIdentity, profile?: ProfileLookup): Promise<Actor>;
   /** Centres this person may submit for (oc_lead: theirs; admin: all active); status says when new ones are due. */
   submittableCentres(person: Person): Promise<Centre[]>;
-  /** Admin command: give the person with this email a role (and, for oc_lead, a centre). Admins only. */
-  assignRole(input: { email: string; role: Role; centreId?: string | null }, by: Person | null): Promise<Person>;
-  /** Admin command: pause reminders for a centre until (and including) a date. Admins only. */
-  pauseReminders(centreId: string, until: string, by: Person | null): Promise<Centre>;
 }
 
 /** A parsed quick form: what was typed, checked by the service on submit like any other return. */
@@ -78,7 +79,7 @@ export interface AnswerStorePort {
   markPublic(answerId: string, platform: Platform, conversationId: string): Promise<void>;
 }
 
-export interface BotDeps {
+export interface BotDeps extends AdminDeps {
   answerer: Answerer;
   directory: DirectoryPort;
   attendance: AttendancePort;

@@ -3,6 +3,7 @@ import { NotAuthorisedError, NotFoundError, ValidationError } from '../errors.js
 import type { Store } from '../store/store.js';
 import type { DigestChannels } from '../store/directory-repo.js';
 import { isIsoDate, localDate } from '../shared/calendar.js';
+import { linkByEmailOnFirstContact, type ProfileLookup } from './linking.js';
 import type { Actor, Centre, Person, PlatformIdentity, Role } from './types.js';
 
 export interface DirectoryServiceOptions {
@@ -44,13 +45,17 @@ export class DirectoryService {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** Platform identity -> Actor; unknown users are plain staff (person null): they may ask, nothing else. */
-  async resolveActor(identity: PlatformIdentity): Promise<Actor> {
+  /**
+   * Platform identity -> Actor; unknown users are plain staff (person null): they may ask, nothing else. With
+   * `profile`, an identity no entry names yet is linked to the directory person with the same email (first contact).
+   */
+  async resolveActor(identity: PlatformIdentity, profile?: ProfileLookup): Promise<Actor> {
     const person =
       identity.platform === 'slack'
         ? await this.store.directory.findPersonBySlack(identity.team, identity.user)
         : await this.store.directory.findPersonByTeams(identity.tenantId, identity.aadObjectId);
-    return { identity, person };
+    if (person || !profile) return { identity, person };
+    return { identity, person: await linkByEmailOnFirstContact(this.store, identity, profile, this.opts.logger) };
   }
 
   getCentre(id: string): Promise<Centre | null> {
@@ -112,8 +117,11 @@ export class DirectoryService {
   }
 
   /** The admin commands' rights, checked here and only here. */
-  private requireAdmin(by: Person | null): asserts by is Person {
-    if (!hasRole(by, 'admin')) throw new NotAuthorisedError('Only admins can change roles, centres and reminders.');
+  /** Admin commands' rights, written once: admins only. */
+  requireAdmin(by: Person | null): asserts by is Person {
+    if (!hasRole(by, 'admin')) {
+      throw new NotAuthorisedError('Only admins can use admin commands (people, roles, centres, reminders and digest channels).');
+    }
   }
 
   private async requirePerson(email: string): Promise<Person> {

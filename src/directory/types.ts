@@ -14,9 +14,13 @@ export interface Centre {
   returnsFrom?: string | null;
 }
 
+/** How a chat identity came to be linked to its person: the directory file, an email match, an admin's command. */
+export type LinkVia = 'file' | 'email' | 'admin';
+
 export interface SlackIdentity {
   user: string;
   team: string;
+  linkedVia?: LinkVia;
 }
 
 export interface TeamsIdentity {
@@ -26,6 +30,7 @@ export interface TeamsIdentity {
   conversationReference?: Record<string, unknown> | null;
   /** False once Teams answered 403 (bot removed or blocked). */
   reachable?: boolean;
+  linkedVia?: LinkVia;
 }
 
 export interface Person {
@@ -37,6 +42,8 @@ export interface Person {
   centres: string[];
   slack?: SlackIdentity | null;
   teams?: TeamsIdentity | null;
+  /** Set when an admin changed their roles or centres in chat since the directory file last set them. */
+  chatChangedAt?: Date;
 }
 
 /** Who is talking to the bot, as the platform tells us. */

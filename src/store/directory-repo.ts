@@ -1,4 +1,4 @@
-import type { Centre, Person, Role, SlackIdentity, TeamsIdentity } from '../directory/types.js';
+import type { Centre, LinkVia, Person, Role, SlackIdentity, TeamsIdentity } from '../directory/types.js';
 import type { Db, Queryable } from './db.js';
 
 export type UpsertStatus = 'created' | 'updated' | 'unchanged';
@@ -26,6 +26,51 @@ export interface TeamsIdentityRow {
 export interface DigestChannels {
   slack: string[];
   teams: string[];
+}
+
+export type { LinkVia };
+
+/** Outcome of linking a chat identity to a person. */
+export type LinkOutcome =
+  /** Linked now. */
+  | 'linked'
+  /** Already linked to this person. */
+  | 'already'
+  /** The identity belongs to someone else. */
+  | 'taken'
+  /** The person already has another identity on this platform. */
+  | 'has-other';
+
+/** One entry of the directory's audit trail (directory_changes). */
+export interface DirectoryChange {
+  source: 'chat' | 'file' | 'link';
+  /** Who made it (a directory person), when a person did. */
+  byPerson?: number | null;
+  /** Their name at the time, or what made it ("directory file", "email match"). */
+  byName?: string | null;
+  /** e.g. "register", "remove", "pause", "resume", "link", "digest-channel add". */
+  action: string;
+  /** The person changed, if any. */
+  personId?: number | null;
+  email?: string | null;
+  centreId?: string | null;
+  /** What changed, in words; names no one (the person is in personId / email). */
+  detail: string;
+}
+
+export interface StoredDirectoryChange extends DirectoryChange {
+  id: number;
+  at: Date;
+}
+
+/** A digest channel with where it came from. */
+export interface DigestChannel {
+  platform: 'slack' | 'teams';
+  channelId: string;
+  source: 'file' | 'chat';
+  name: string | null;
+  /** Set for a file channel an admin removed in chat. */
+  removedAt: Date | null;
 }
 
 /** Directory persistence: centres, people, roles, platform identities. Services add the rules. */
@@ -58,6 +103,26 @@ export interface DirectoryRepo {
    * person; a row created earlier by a conversation reference is adopted. Returns true when the link changed.
    */
   setTeamsIdentity(personId: number, identity: { aadObjectId: string; tenantId: string } | null, tx?: Queryable): Promise<boolean>;
+  /**
+   * Link a chat identity to a person unless the identity belongs to someone else or the person already has another
+   * one on that platform. Safe when two deliveries race: one links, the other sees 'already'.
+   */
+  linkSlackIdentity(personId: number, identity: SlackIdentity, via: LinkVia, tx?: Queryable): Promise<LinkOutcome>;
+  linkTeamsIdentity(personId: number, identity: { aadObjectId: string; tenantId: string }, via: LinkVia, tx?: Queryable): Promise<LinkOutcome>;
+  /** How many directory people have no identity on this platform yet (0: no one left to link by email). */
+  countUnlinked(platform: 'slack' | 'teams'): Promise<number>;
+  /** An admin changed the person's roles or centres in chat (true) or the directory file set them (false). */
+  setChangedInChat(personId: number, changed: boolean, tx?: Queryable): Promise<void>;
+  /** Append to the audit trail. */
+  recordChange(change: DirectoryChange, tx?: Queryable): Promise<void>;
+  /** The audit trail, newest first; for one person when personId is given. */
+  listChanges(opts?: { personId?: number; limit?: number }): Promise<StoredDirectoryChange[]>;
+  /** Add a digest channel from chat (or bring back one removed); returns false when it was already there. */
+  addDigestChannel(platform: 'slack' | 'teams', channelId: string, name: string | null, tx?: Queryable): Promise<boolean>;
+  /** Remove a digest channel from chat; a file channel is kept as removed. Returns false when it was not there. */
+  removeDigestChannel(platform: 'slack' | 'teams', channelId: string, tx?: Queryable): Promise<boolean>;
+  /** Every digest channel with its source, removed ones included. */
+  listDigestChannels(tx?: Queryable): Promise<DigestChannel[]>;
   /** Store/refresh the conversation reference for a Teams identity (known person or not); marks it reachable. */
   saveTeamsConversationReference(tenantId: string, aadObjectId: string, reference: Record<string, unknown>): Promise<void>;
   /** Teams answered 403 (bot removed or blocked): stop trying until the person talks to the bot again. */
@@ -69,7 +134,13 @@ export interface DirectoryRepo {
    */
   expireUnlinkedTeamsIdentities(before: Date): Promise<number>;
 
-  setDigestChannels(channels: DigestChannels, tx?: Queryable): Promise<boolean>;
+  /**
+   * Set the directory file's digest channels: file channels not listed go, listed ones are added (unless an admin
+   * removed them in chat: `restoreRemoved` brings those back too). Channels added in chat are left alone. Returns true
+   * when anything changed.
+   */
+  setDigestChannels(channels: DigestChannels, tx?: Queryable, opts?: { restoreRemoved?: boolean }): Promise<boolean>;
+  /** The channels the digest goes to (removed ones left out). */
   getDigestChannels(tx?: Queryable): Promise<DigestChannels>;
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
@@ -101,13 +172,16 @@ interface PersonRow {
   teams_tenant: string | null;
   teams_ref: Record<string, unknown> | null;
   teams_reachable: boolean | null;
+  slack_via: LinkVia | null;
+  teams_via: LinkVia | null;
+  chat_changed_at: Date | null;
 }
 
 const ROLE_ORDER: Role[] = ['oc_lead', 'network_lead', 'admin'];
 
 /** One query per lookup: roles and centres aggregated, identities joined. */
 const personSelect = `
-  SELECT p.id, p.name, p.email,
+  SELECT p.id, p.name, p.email, p.chat_changed_at, s.linked_via AS slack_via, t.linked_via AS teams_via,
     (SELECT array_agg(r.role ORDER BY r.role) FROM person_roles r WHERE r.person_id = p.id) AS roles,
     (SELECT array_agg(l.centre_id ORDER BY l.centre_id) FROM lead_centres l WHERE l.person_id = p.id) AS centres,
     s.user_id AS slack_user, s.team_id AS slack_team,
@@ -119,7 +193,13 @@ const personSelect = `
 function toPerson(r: PersonRow): Person {
   const roles = (r.roles ?? []).slice().sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
   const teams: TeamsIdentity | null = r.teams_aad
-    ? { aadObjectId: r.teams_aad, tenantId: r.teams_tenant!, conversationReference: r.teams_ref ?? null, reachable: r.teams_reachable ?? true }
+    ? {
+        aadObjectId: r.teams_aad,
+        tenantId: r.teams_tenant!,
+        conversationReference: r.teams_ref ?? null,
+        reachable: r.teams_reachable ?? true,
+        ...(r.teams_via ? { linkedVia: r.teams_via } : {}),
+      }
     : null;
   return {
     id: r.id,
@@ -127,9 +207,23 @@ function toPerson(r: PersonRow): Person {
     email: r.email,
     roles,
     centres: r.centres ?? [],
-    slack: r.slack_user ? { user: r.slack_user, team: r.slack_team! } : null,
+    slack: r.slack_user ? { user: r.slack_user, team: r.slack_team!, ...(r.slack_via ? { linkedVia: r.slack_via } : {}) } : null,
     teams,
+    ...(r.chat_changed_at ? { chatChangedAt: new Date(r.chat_changed_at) } : {}),
   };
+}
+
+interface ChangeRow {
+  id: string | number;
+  at: Date;
+  source: DirectoryChange['source'];
+  by_person: number | null;
+  by_name: string | null;
+  action: string;
+  person_id: number | null;
+  email: string | null;
+  centre_id: string | null;
+  detail: string;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -252,11 +346,90 @@ export function createDirectoryRepo(db: Db): DirectoryRepo {
       if (c && c.team_id === identity.team && c.user_id === identity.user) return false;
       await tx.query('DELETE FROM slack_identities WHERE person_id = $1', [personId]);
       await tx.query(
-        `INSERT INTO slack_identities (team_id, user_id, person_id) VALUES ($1, $2, $3)
-         ON CONFLICT (team_id, user_id) DO UPDATE SET person_id = EXCLUDED.person_id`,
+        `INSERT INTO slack_identities (team_id, user_id, person_id, linked_via, linked_at) VALUES ($1, $2, $3, 'file', now())
+         ON CONFLICT (team_id, user_id) DO UPDATE SET person_id = EXCLUDED.person_id, linked_via = 'file', linked_at = now()`,
         [identity.team, identity.user, personId],
       );
       return true;
+    },
+    async linkSlackIdentity(personId, identity, via, tx = db) {
+      const r = await tx.query<{ person_id: number }>(
+        `INSERT INTO slack_identities (team_id, user_id, person_id, linked_via, linked_at)
+         SELECT $1, $2, $3, $4, now() WHERE NOT EXISTS (SELECT 1 FROM slack_identities WHERE person_id = $3)
+         ON CONFLICT DO NOTHING RETURNING person_id`,
+        [identity.team, identity.user, personId, via],
+      );
+      if (r.rows.length) return 'linked';
+      const owner = await tx.query<{ person_id: number }>('SELECT person_id FROM slack_identities WHERE team_id = $1 AND user_id = $2', [
+        identity.team,
+        identity.user,
+      ]);
+      if (owner.rows[0]) return owner.rows[0].person_id === personId ? 'already' : 'taken';
+      return 'has-other';
+    },
+    async linkTeamsIdentity(personId, identity, via, tx = db) {
+      // The row may exist already without a person (a stranger's conversation reference): it is adopted.
+      const has = await tx.query('SELECT 1 FROM teams_identities WHERE person_id = $1 AND NOT (tenant_id = $2 AND aad_object_id = $3)', [
+        personId,
+        identity.tenantId,
+        identity.aadObjectId,
+      ]);
+      if (has.rows.length) return 'has-other';
+      const r = await tx.query<{ person_id: number }>(
+        `INSERT INTO teams_identities (tenant_id, aad_object_id, person_id, linked_via, linked_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (tenant_id, aad_object_id) DO UPDATE SET person_id = EXCLUDED.person_id, linked_via = EXCLUDED.linked_via,
+           linked_at = now(), updated_at = now()
+         WHERE teams_identities.person_id IS NULL
+         RETURNING person_id`,
+        [identity.tenantId, identity.aadObjectId, personId, via],
+      ).catch((err: unknown) => {
+        // The person got another identity between the check and the insert (a concurrent link).
+        if ((err as { code?: string }).code === '23505') return { rows: [] as { person_id: number }[] };
+        throw err;
+      });
+      if (r.rows.length) return 'linked';
+      const owner = await tx.query<{ person_id: number | null }>(
+        'SELECT person_id FROM teams_identities WHERE tenant_id = $1 AND aad_object_id = $2',
+        [identity.tenantId, identity.aadObjectId],
+      );
+      const p = owner.rows[0]?.person_id;
+      return p === personId ? 'already' : p ? 'taken' : 'has-other';
+    },
+    async countUnlinked(platform) {
+      const table = platform === 'slack' ? 'slack_identities' : 'teams_identities';
+      const r = await db.query<{ n: string | number }>(
+        `SELECT count(*) AS n FROM people p WHERE NOT EXISTS (SELECT 1 FROM ${table} i WHERE i.person_id = p.id)`,
+      );
+      return Number(r.rows[0]?.n ?? 0);
+    },
+    async setChangedInChat(personId, changed, tx = db) {
+      await tx.query(`UPDATE people SET chat_changed_at = ${changed ? 'now()' : 'NULL'} WHERE id = $1`, [personId]);
+    },
+    async recordChange(c, tx = db) {
+      await tx.query(
+        `INSERT INTO directory_changes (source, by_person, by_name, action, person_id, email, centre_id, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [c.source, c.byPerson ?? null, c.byName ?? null, c.action, c.personId ?? null, c.email?.toLowerCase() ?? null, c.centreId ?? null, c.detail.slice(0, 2000)],
+      );
+    },
+    async listChanges(opts = {}) {
+      const limit = Math.min(Math.max(opts.limit ?? 50, 1), 1000);
+      const r =
+        opts.personId !== undefined
+          ? await db.query<ChangeRow>('SELECT * FROM directory_changes WHERE person_id = $1 ORDER BY id DESC LIMIT $2', [opts.personId, limit])
+          : await db.query<ChangeRow>('SELECT * FROM directory_changes ORDER BY id DESC LIMIT $1', [limit]);
+      return r.rows.map((x) => ({
+        id: Number(x.id),
+        at: new Date(x.at),
+        source: x.source,
+        byPerson: x.by_person,
+        byName: x.by_name,
+        action: x.action,
+        personId: x.person_id,
+        email: x.email,
+        centreId: x.centre_id,
+        detail: x.detail,
+      }));
     },
     async setTeamsIdentity(personId, identity, tx = db) {
       const cur = await tx.query<{ tenant_id: string; aad_object_id: string }>(
@@ -270,8 +443,8 @@ export function createDirectoryRepo(db: Db): DirectoryRepo {
       await tx.query('DELETE FROM teams_identities WHERE person_id = $1', [personId]);
       if (identity) {
         await tx.query(
-          `INSERT INTO teams_identities (tenant_id, aad_object_id, person_id) VALUES ($1, $2, $3)
-           ON CONFLICT (tenant_id, aad_object_id) DO UPDATE SET person_id = EXCLUDED.person_id, updated_at = now()`,
+          `INSERT INTO teams_identities (tenant_id, aad_object_id, person_id, linked_via, linked_at) VALUES ($1, $2, $3, 'file', now())
+           ON CONFLICT (tenant_id, aad_object_id) DO UPDATE SET person_id = EXCLUDED.person_id, linked_via = 'file', linked_at = now(), updated_at = now()`,
           [identity.tenantId, identity.aadObjectId, personId],
         );
       }
@@ -319,25 +492,76 @@ export function createDirectoryRepo(db: Db): DirectoryRepo {
       return r.rows.length;
     },
 
-    async setDigestChannels(channels, tx = db) {
-      const cur = await repo.getDigestChannels(tx);
-      if (sameList(cur.slack, channels.slack) && sameList(cur.teams, channels.teams)) return false;
-      await tx.query('DELETE FROM digest_channels');
-      for (const [platform, list] of [['slack', channels.slack], ['teams', channels.teams]] as const) {
-        for (const id of new Set(list)) {
-          await tx.query('INSERT INTO digest_channels (platform, channel_id) VALUES ($1, $2)', [platform, id]);
+    async setDigestChannels(channels, tx = db, opts = {}) {
+      const current = await repo.listDigestChannels(tx);
+      let changed = false;
+      for (const platform of ['slack', 'teams'] as const) {
+        const wanted = new Set(channels[platform]);
+        for (const c of current.filter((x) => x.platform === platform && x.source === 'file' && !wanted.has(x.channelId))) {
+          await tx.query('DELETE FROM digest_channels WHERE platform = $1 AND channel_id = $2', [platform, c.channelId]);
+          changed = true;
+        }
+        for (const id of wanted) {
+          const have = current.find((x) => x.platform === platform && x.channelId === id);
+          if (have && have.removedAt && opts.restoreRemoved) {
+            await tx.query('UPDATE digest_channels SET removed_at = NULL, source = $3 WHERE platform = $1 AND channel_id = $2', [platform, id, 'file']);
+            changed = true;
+          } else if (!have) {
+            await tx.query(`INSERT INTO digest_channels (platform, channel_id, source) VALUES ($1, $2, 'file')`, [platform, id]);
+            changed = true;
+          }
         }
       }
-      return true;
+      return changed;
     },
     async getDigestChannels(tx = db) {
       const r = await tx.query<{ platform: 'slack' | 'teams'; channel_id: string }>(
-        'SELECT platform, channel_id FROM digest_channels ORDER BY platform, channel_id',
+        'SELECT platform, channel_id FROM digest_channels WHERE removed_at IS NULL ORDER BY platform, channel_id',
       );
       return {
         slack: r.rows.filter((x) => x.platform === 'slack').map((x) => x.channel_id),
         teams: r.rows.filter((x) => x.platform === 'teams').map((x) => x.channel_id),
       };
+    },
+    async listDigestChannels(tx = db) {
+      const r = await tx.query<{ platform: 'slack' | 'teams'; channel_id: string; source: 'file' | 'chat'; name: string | null; removed_at: Date | null }>(
+        'SELECT platform, channel_id, source, name, removed_at FROM digest_channels ORDER BY platform, channel_id',
+      );
+      return r.rows.map((x) => ({
+        platform: x.platform,
+        channelId: x.channel_id,
+        source: x.source,
+        name: x.name,
+        removedAt: x.removed_at ? new Date(x.removed_at) : null,
+      }));
+    },
+    async addDigestChannel(platform, channelId, name, tx = db) {
+      const cur = await tx.query<{ removed_at: Date | null }>('SELECT removed_at FROM digest_channels WHERE platform = $1 AND channel_id = $2', [
+        platform,
+        channelId,
+      ]);
+      const row = cur.rows[0];
+      if (row && !row.removed_at) {
+        if (name) await tx.query('UPDATE digest_channels SET name = $3 WHERE platform = $1 AND channel_id = $2', [platform, channelId, name]);
+        return false;
+      }
+      await tx.query(
+        `INSERT INTO digest_channels (platform, channel_id, source, name) VALUES ($1, $2, 'chat', $3)
+         ON CONFLICT (platform, channel_id) DO UPDATE SET removed_at = NULL, name = COALESCE(EXCLUDED.name, digest_channels.name)`,
+        [platform, channelId, name],
+      );
+      return true;
+    },
+    async removeDigestChannel(platform, channelId, tx = db) {
+      const r = await tx.query<{ source: 'file' | 'chat'; removed_at: Date | null }>(
+        'SELECT source, removed_at FROM digest_channels WHERE platform = $1 AND channel_id = $2',
+        [platform, channelId],
+      );
+      const row = r.rows[0];
+      if (!row || row.removed_at) return false;
+      if (row.source === 'file') await tx.query('UPDATE digest_channels SET removed_at = now() WHERE platform = $1 AND channel_id = $2', [platform, channelId]);
+      else await tx.query('DELETE FROM digest_channels WHERE platform = $1 AND channel_id = $2', [platform, channelId]);
+      return true;
     },
 
     transaction: (fn) => db.transaction(fn),

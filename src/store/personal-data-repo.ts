@@ -76,7 +76,7 @@ export const TABLES: TablePolicy[] = [
     },
   },
   { table: 'centres', personal: false, why: "centre ids, names, active flag and reminder pauses (the centres' data)" },
-  { table: 'digest_channels', personal: false, why: 'ids of the channels the weekly digest is posted to' },
+  { table: 'digest_channels', personal: false, why: 'ids (and, when added in chat, names) of the channels the weekly digest is posted to' },
   { table: 'attendance_returns', personal: false, why: 'one row per centre and week: the current version number' },
   {
     table: 'attendance_submission_keys',
@@ -239,7 +239,7 @@ export const TABLES: TablePolicy[] = [
     holds: 'Teams identity (AAD object id, tenant) and the conversation reference for proactive messages',
     async export(q, s) {
       const r = await q.query(
-        `SELECT tenant_id, aad_object_id, person_id, conversation_reference, reachable, updated_at FROM teams_identities
+        `SELECT tenant_id, aad_object_id, person_id, conversation_reference, reachable, linked_via, linked_at, updated_at FROM teams_identities
          WHERE person_id = $1 OR aad_object_id = ANY($2::text[]) ORDER BY tenant_id, aad_object_id`,
         [s.personId, s.teams.map((t) => t.aadObjectId)],
       );
@@ -253,7 +253,28 @@ export const TABLES: TablePolicy[] = [
       return count(r);
     },
   },
-  personRows('slack_identities', 'Slack identity (user and workspace id)', 'team_id, user_id'),
+  {
+    table: 'directory_changes',
+    personal: true,
+    holds: 'the audit of directory changes: who changed what for whom (admins in chat, the directory file, links made by email)',
+    async export(q, s) {
+      if (s.personId === null && !s.email) return [];
+      const r = await q.query(
+        `SELECT at, source, action, detail, centre_id, person_id = $1 OR email = $2 AS about_them, by_person = $1 AS made_by_them
+         FROM directory_changes WHERE person_id = $1 OR email = $2 OR by_person = $1 ORDER BY id`,
+        [s.personId, s.email],
+      );
+      return r.rows;
+    },
+    async erase(q, s) {
+      if (s.personId === null && !s.email) return 0;
+      // Changes about them go; changes they made to others stay in the others' audit, without their name.
+      const about = await q.query('DELETE FROM directory_changes WHERE person_id = $1 OR email = $2 RETURNING id', [s.personId, s.email]);
+      const made = await q.query('UPDATE directory_changes SET by_person = NULL, by_name = NULL WHERE by_person = $1 RETURNING id', [s.personId]);
+      return count(about) + count(made);
+    },
+  },
+  personRows('slack_identities', 'Slack identity (user and workspace id), and how and when it was linked', 'team_id, user_id, linked_via, linked_at'),
   personRows('lead_centres', 'the centres an Opportunity Centre lead leads', 'centre_id'),
   personRows('person_roles', 'roles (oc_lead, network_lead, admin)', 'role'),
   {
@@ -262,7 +283,7 @@ export const TABLES: TablePolicy[] = [
     holds: 'name and work email of directory people (leads, network leads, admins)',
     async export(q, s) {
       if (s.personId === null) return [];
-      return (await q.query('SELECT id, name, email, created_at, updated_at FROM people WHERE id = $1', [s.personId])).rows;
+      return (await q.query('SELECT id, name, email, chat_changed_at, created_at, updated_at FROM people WHERE id = $1', [s.personId])).rows;
     },
     async erase(q, s) {
       if (s.personId === null) return 0;

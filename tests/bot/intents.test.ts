@@ -59,9 +59,9 @@ describe('intents: one parser for every platform and surface', () => {
 
   it('parses admin register and pause', () => {
     expect(parseAdminCommand(['register', 'Sam@Example.org', 'oc_lead', 'acland-burghley'])).toEqual({
-      kind: 'admin-register', email: 'sam@example.org', role: 'oc_lead', centreId: 'acland-burghley',
+      kind: 'admin-register', email: 'sam@example.org', role: 'oc_lead', centreIds: ['acland-burghley'], name: null,
     });
-    expect(chat('attendance admin register a@b.org network_lead')).toMatchObject({ command: { role: 'network_lead', centreId: null } });
+    expect(chat('attendance admin register a@b.org network_lead')).toMatchObject({ command: { role: 'network_lead', centreIds: [] } });
     expect(slash('attendance', 'admin pause la-sainte-union until 2026-12-31')).toEqual({ kind: 'admin', command: { kind: 'admin-pause', centreId: 'la-sainte-union', until: '2026-12-31' } });
   });
 

@@ -114,7 +114,7 @@ describe.each(ENGINES)('directory on %s', (engine) => {
     const r = await importDirectory(t.store, parseDirectoryFile(yaml.replace('digest:\n  slackChannels: [C0DIGEST1]\n  teamsChannels: []\n', '') + 'digest:\n  slackChannels: [C0DIGEST1]\n'));
     expect(r.changes).toContain('person new.lead@example.org: created (oc_lead)');
     const actor = await dir.resolveActor({ platform: 'teams', ...identity });
-    expect(actor.person?.teams).toEqual({ ...identity, conversationReference: { conversation: { id: 'a:2' }, serviceUrl: 'http://127.0.0.1/' }, reachable: true });
+    expect(actor.person?.teams).toEqual({ ...identity, conversationReference: { conversation: { id: 'a:2' }, serviceUrl: 'http://127.0.0.1/' }, reachable: true, linkedVia: 'file' });
     expect(await dir.markTeamsUnreachable(identity)).toBe(true);
     expect((await dir.resolveActor({ platform: 'teams', ...identity })).person?.teams?.reachable).toBe(false);
     expect(await dir.markTeamsUnreachable(identity)).toBe(false);
@@ -130,7 +130,7 @@ describe.each(ENGINES)('directory on %s', (engine) => {
 
     const exported = await exportPersonData(t.store, log.keys, { email: 'sam.okafor@example.org' });
     expect(exported.person?.email).toBe('sam.okafor@example.org');
-    expect(exported.records.slack_identities).toEqual([{ team_id: 'T0CAMDEN', user_id: 'U0LEAD001' }]);
+    expect(exported.records.slack_identities).toEqual([{ team_id: 'T0CAMDEN', user_id: 'U0LEAD001', linked_via: 'file', linked_at: expect.any(Date) }]);
     expect(exported.records.person_roles).toEqual([{ role: 'oc_lead' }]);
     expect(exported.records.attendance_return_versions!.map((v: any) => [v.centre_id, v.week_start, v.version])).toEqual([['acland-burghley', '2026-06-08', 1]]);
     expect(exported.records.attendance_submission_keys!.map((k: any) => k.idempotency_key)).toEqual(['slack:view:V0SAM:abc']);

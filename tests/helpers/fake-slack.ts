@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messageProblems, viewProblems } from './block-kit-rules.js';
@@ -28,9 +29,46 @@ export interface RefusedPayload {
   problems: string[];
 }
 
+/** A member of the fake workspace, as users.info / users.lookupByEmail describe them. */
+export interface FakeSlackUser {
+  id: string;
+  /** Shown as real_name and profile.real_name. */
+  name: string;
+  email?: string;
+  team?: string;
+  deleted?: boolean;
+  isBot?: boolean;
+}
+
+/** A channel of the fake workspace, as conversations.info describes it. */
+export interface FakeSlackChannel {
+  id: string;
+  name: string;
+  isPrivate?: boolean;
+  /** The bot is in the channel (invited). */
+  isMember?: boolean;
+  isArchived?: boolean;
+}
+
 export interface FakeSlack {
   /** Web API base URL, for SLACK_API_URL (ends with /api/). */
   apiUrl: string;
+  /**
+   * Scopes the bot token was granted (default: the bot scopes of manifest/slack/manifest.json). Methods check them as
+   * Slack does (missing_scope), users.info leaves the email out without users:read.email, and every answer carries
+   * them in the x-oauth-scopes header.
+   */
+  scopes: string[];
+  /** Workspace members for users.info and users.lookupByEmail (by user id). */
+  users: Map<string, FakeSlackUser>;
+  addUser(user: FakeSlackUser): void;
+  /**
+   * Channels for conversations.info and for the channel rules of chat.postMessage: not_in_channel unless the bot is a
+   * member (or, in a public channel, holds chat:write.public), is_archived. Channels not described here are treated as
+   * public channels the bot is in, as older tests assume.
+   */
+  channels: Map<string, FakeSlackChannel>;
+  addChannel(channel: FakeSlackChannel): void;
   /** Base for response_url values: `${responseUrlBase}/<id>`. */
   responseUrlBase: string;
   calls: SlackCall[];
@@ -49,6 +87,29 @@ export interface FakeSlack {
 }
 
 export const FAKE_TEAM = 'T0CAMDEN';
+
+/** The bot scopes the committed manifest asks for: what an installed app holds unless a test says otherwise. */
+export function manifestScopes(): string[] {
+  const manifest = JSON.parse(readFileSync(new URL('../../manifest/slack/manifest.json', import.meta.url), 'utf8')) as {
+    oauth_config: { scopes: { bot: string[] } };
+  };
+  return [...manifest.oauth_config.scopes.bot];
+}
+
+/** Scopes each method needs (any one of them), as Slack's method reference lists them. */
+const METHOD_SCOPES: Record<string, string[]> = {
+  'users.info': ['users:read'],
+  'users.lookupByEmail': ['users:read.email'],
+  'conversations.info': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
+  'conversations.open': ['im:write'],
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'reactions.add': ['reactions:write'],
+  'reactions.remove': ['reactions:write'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+};
 export const FAKE_BOT_USER = 'U0BOT0001';
 
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'chat.scheduleMessage']);
@@ -117,11 +178,64 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let baseUrl = '';
   const nextTs = () => `${1_700_000_000 + Math.floor(tsCounter / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
 
+  const scopes = manifestScopes();
+  const users = new Map<string, FakeSlackUser>();
+  const channels = new Map<string, FakeSlackChannel>();
+  const has = (scope: string) => scopes.includes(scope);
+  const userObject = (u: FakeSlackUser) => ({
+    id: u.id,
+    team_id: u.team ?? FAKE_TEAM,
+    name: u.id.toLowerCase(),
+    deleted: !!u.deleted,
+    real_name: u.name,
+    is_bot: !!u.isBot,
+    profile: { real_name: u.name, display_name: u.name.split(/\s+/)[0], ...(u.email && has('users:read.email') ? { email: u.email } : {}) },
+  });
+  const missingScope = (method: string): Record<string, any> | null => {
+    const needed = METHOD_SCOPES[method];
+    if (!needed || needed.some(has)) return null;
+    return { ok: false, error: 'missing_scope', needed: needed.join(','), provided: scopes.join(',') };
+  };
+  /** chat.postMessage's channel rules, for channels a test described. */
+  const channelProblem = (channelId: unknown): string | null => {
+    const c = typeof channelId === 'string' ? channels.get(channelId) : undefined;
+    if (!c) return null;
+    if (c.isArchived) return 'is_archived';
+    if (c.isMember) return null;
+    if (c.isPrivate) return 'channel_not_found';
+    return has('chat:write.public') ? null : 'not_in_channel';
+  };
+
   const answer = (method: string, args: Record<string, any>): Record<string, any> => {
+    const scopeError = missingScope(method);
+    if (scopeError) return scopeError;
     switch (method) {
+      case 'users.info': {
+        const u = users.get(String(args.user ?? ''));
+        return u ? { ok: true, user: userObject(u) } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const email = String(args.email ?? '').trim().toLowerCase();
+        const u = [...users.values()].find((x) => !x.deleted && x.email?.toLowerCase() === email);
+        return u ? { ok: true, user: userObject(u) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'conversations.info': {
+        const c = channels.get(String(args.channel ?? ''));
+        // A private channel the bot is not in does not exist as far as the bot can tell.
+        if (!c || (c.isPrivate && !c.isMember)) return { ok: false, error: 'channel_not_found' };
+        if (c.isPrivate ? !has('groups:read') : !has('channels:read')) {
+          return { ok: false, error: 'missing_scope', needed: c.isPrivate ? 'groups:read' : 'channels:read', provided: scopes.join(',') };
+        }
+        return {
+          ok: true,
+          channel: { id: c.id, name: c.name, is_channel: !c.isPrivate, is_private: !!c.isPrivate, is_member: !!c.isMember, is_archived: !!c.isArchived },
+        };
+      }
       case 'auth.test':
         return { ok: true, url: 'https://camden.example/', team: 'Camden', user: 'camdenbot', team_id: FAKE_TEAM, user_id: FAKE_BOT_USER, bot_id: 'B0BOT0001' };
       case 'chat.postMessage': {
+        const problem = channelProblem(args.channel);
+        if (problem) return { ok: false, error: problem };
         const ts = nextTs();
         return { ok: true, channel: args.channel, ts, message: { text: args.text, ts, bot_id: 'B0BOT0001' } };
       }
@@ -195,7 +309,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         res.end(JSON.stringify({ ok: false, error: refusedAs.error, errors: refusedAs.problems, response_metadata: { messages } }));
         return;
       }
-      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.writeHead(200, { 'Content-Type': 'application/json', ...(isRespond || isUpload ? {} : { 'x-oauth-scopes': scopes.join(',') }) });
       res.end(JSON.stringify(isRespond ? { ok: true } : answer(method, args)));
     });
   });
@@ -220,6 +334,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     refused,
     sockets,
+    scopes,
+    users,
+    channels,
+    addUser: (u) => void users.set(u.id, u),
+    addChannel: (c) => void channels.set(c.id, c),
     callsTo: (method) => calls.filter((c) => c.method === method || (method === 'response_url' && c.method.startsWith('response_url:'))),
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];

@@ -118,14 +118,14 @@ export async function startSlackHarness(
   engine: TestEngine = 'postgres',
   env: Record<string, string> = {},
   beforeStart?: (fake: FakeSlack) => void,
-  slackOptions: { viewAckBudgetMs?: number; socketRetryMs?: number } = {},
+  slackOptions: { viewAckBudgetMs?: number; socketRetryMs?: number; directoryYaml?: string } = {},
 ): Promise<SlackHarness> {
   const fake = await startFakeSlack();
   beforeStart?.(fake);
   const testStore = await openTestStore(engine);
   const dataDir = await mkdtemp(join(tmpdir(), 'camden-slack-'));
   try {
-    await importDirectory(testStore.store, parseDirectoryFile(DIRECTORY_YAML, 'test directory'));
+    await importDirectory(testStore.store, parseDirectoryFile(slackOptions.directoryYaml ?? DIRECTORY_YAML, 'test directory'));
     const config = loadConfig({
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       DATA_DIR: dataDir,
@@ -146,7 +146,7 @@ export async function startSlackHarness(
       host: '127.0.0.1',
       jobs: config.JOBS_IN_PROCESS,
       overrides: { store: testStore.store, answerer },
-      slack: { maxRetryAfterMs: 5_000, timeoutMs: 3_000, ...slackOptions },
+      slack: { maxRetryAfterMs: 5_000, timeoutMs: 3_000, viewAckBudgetMs: slackOptions.viewAckBudgetMs, socketRetryMs: slackOptions.socketRetryMs },
       drainMs: 5_000,
     });
     const eventsUrl = `${server.url}/slack/events`;

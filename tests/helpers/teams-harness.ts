@@ -94,12 +94,6 @@ export class TestDirectory implements DirectoryPort {
   submittableCentres(person: Person): Promise<Centre[]> {
     return this.real.submittableCentres(person);
   }
-  assignRole(input: Parameters<DirectoryPort['assignRole']>[0], by: Person | null): Promise<Person> {
-    return this.real.assignRole(input, by);
-  }
-  pauseReminders(centreId: string, until: string, by: Person | null): Promise<Centre> {
-    return this.real.pauseReminders(centreId, until, by);
-  }
 }
 
 export interface TeamsHarness {

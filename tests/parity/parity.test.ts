@@ -199,7 +199,7 @@ const TABLE: { intent: string; who: Who; words: string; expect: (seen: Seen) => 
     intent: 'admin (not an admin)',
     who: 'lead',
     words: 'attendance admin pause acland-burghley until 2099-01-01',
-    expect: (s) => expect(s.text).toMatch(/Only admins can change roles, centres and reminders/),
+    expect: (s) => expect(s.text).toMatch(/Only admins can use admin commands/),
   },
   {
     intent: 'admin (malformed)',

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { slackManifest } from '../../adapters/slack/manifest.js';
 
 const http = JSON.parse(readFileSync('manifest/slack/manifest.json', 'utf8'));
 const socket = JSON.parse(readFileSync('manifest/slack/manifest.socket-mode.json', 'utf8'));
@@ -21,6 +22,12 @@ const NEEDS: [RegExp, string][] = [
   [/app\.command\(/, 'commands'],
   [/app\.event\('app_mention'/, 'app_mentions:read'],
   [/app\.message\(/, 'im:history'],
+  [/users\.info\(/, 'users:read'],
+  [/users\.(info|lookupByEmail)\(/, 'users:read.email'],
+  [/conversations\.info\(/, 'channels:read'],
+  [/conversations\.info\(/, 'groups:read'],
+  // Digests and "Share in channel" post to public channels the bot may not have been invited to.
+  [/postToChannel\(|share_answer/, 'chat:write.public'],
 ];
 
 describe('Slack manifest', () => {
@@ -39,6 +46,21 @@ describe('Slack manifest', () => {
     const code = sources('adapters/slack').join('\n');
     const needed = new Set(NEEDS.filter(([re]) => re.test(code)).map(([, scope]) => scope));
     expect(new Set(http.oauth_config.scopes.bot)).toEqual(needed);
+  });
+
+  it('the committed manifests are what slack-manifest generates for the default command names', () => {
+    expect(slackManifest()).toEqual(http);
+    expect(slackManifest({ socketMode: true })).toEqual(socket);
+  });
+
+  it('SLACK_COMMAND_PREFIX renames every slash command and the host fills every request URL', () => {
+    const m = slackManifest({ host: 'https://bot.camden.example/', commandPrefix: 'camden-' }) as any;
+    expect(m.features.slash_commands.map((c: any) => c.command)).toEqual(['/camden-ask', '/camden-attendance', '/camden-digest']);
+    expect(JSON.stringify(m)).not.toContain('YOUR-HOST');
+    for (const url of [m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url, ...m.features.slash_commands.map((c: any) => c.url)]) {
+      expect(url).toBe('https://bot.camden.example/slack/events');
+    }
+    expect(m.features.slash_commands.every((c: any) => c.command.length <= 32)).toBe(true);
   });
 
   it('has a Socket Mode variant without request URLs and otherwise the same app', () => {

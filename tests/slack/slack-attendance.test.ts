@@ -231,11 +231,11 @@ describe('admin commands and /digest', () => {
     const refused = await h.command('/attendance', 'admin register jo.bloggs@example.org oc_lead la-sainte-union', USERS.lead);
     expect(await respondText(refused.responseId)).toMatch(/only admins/i);
     const ok = await h.command('/attendance', 'admin register jo.bloggs@example.org oc_lead la-sainte-union', USERS.admin);
-    expect(await respondText(ok.responseId)).toMatch(/Jo Bloggs .* now has roles: oc_lead.*la-sainte-union/);
+    expect(await respondText(ok.responseId)).toMatch(/Jo Bloggs \(jo\.bloggs@example\.org\): role centre lead \(oc_lead\) added; now leads La Sainte Union Opportunity Centre/);
     const person = await h.server.context.directory.findPersonByEmail('jo.bloggs@example.org');
     expect(person?.centres).toEqual(['la-sainte-union']);
     const pause = await h.command('/attendance', 'admin pause la-sainte-union until 2099-01-31', USERS.admin);
-    expect(await respondText(pause.responseId)).toMatch(/paused until 2099-01-31/);
+    expect(await respondText(pause.responseId)).toMatch(/paused until 31 Jan 2099/);
     expect((await h.server.context.directory.getCentre('la-sainte-union'))?.remindersPausedUntil).toBe('2099-01-31');
     const bad = await h.command('/attendance', 'admin pause la-sainte-union until tomorrow', USERS.admin);
     expect(await respondText(bad.responseId)).toMatch(/until must be a date/);

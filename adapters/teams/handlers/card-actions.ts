@@ -6,7 +6,7 @@ import { ATTENDANCE_LOAD_VERB, ATTENDANCE_SUBMIT_VERB, attendanceFormAttachment,
 import { formValues, submitIdempotencyKey, toFormValues } from '../cards/attendance-form-values.js';
 import { replyToActivity } from '../cards/reply-card.js';
 import type { TeamsAdapterDeps } from '../deps.js';
-import { actorFor, formCard, identityOf, rememberConversation, sendReply } from './turn.js';
+import { actorFor, formCard, identityOf, profileOf, rememberConversation, sendReply } from './turn.js';
 
 interface ActionData {
   verb: string;
@@ -51,6 +51,7 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
   on('open_attendance_form', async (context, data) => {
     const outcome = await deps.bot.handle({
       identity: identityOf(context.activity),
+      profile: profileOf(context),
       // A button clicked where others can see the answer is told to use the personal chat, like words typed there.
       surface: isPersonal(context.activity) ? 'card' : 'mention',
       openForm: decodeOpenFormValue(data.value),
@@ -78,6 +79,7 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
     const values = formValues(activity.value);
     const outcome = await deps.bot.handle({
       identity: identityOf(activity),
+      profile: profileOf(context),
       surface: 'card',
       form: { ...toFormValues(values), shown: shownOf(activity.value) },
       deliveryKey: submitIdempotencyKey(activity, values),

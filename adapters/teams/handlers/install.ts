@@ -22,6 +22,9 @@ export function registerInstallHandlers(app: Application, deps: TeamsAdapterDeps
     const action = context.activity.action;
     if (action === 'add' || action === 'add-upgrade') {
       await rememberConversation(deps, context);
+      // Installed for a lead (by them or centrally by IT): link them to the directory by email now, so reminders reach
+      // them before they ever write. Never fails the install.
+      await actorFor(deps, context).catch((err: unknown) => deps.logger.warn({ err }, 'could not link the Teams user on install'));
     } else if ((action === 'remove' || action === 'remove-upgrade') && isPersonal(context.activity)) {
       // Uninstalled from the person's chat: reminders would only bounce with 403, so stop now.
       const user = senderOf(context.activity);

@@ -5,7 +5,7 @@ import { baseConversationId, deliveryKey, isPersonal, mentionsBot, threadOf } fr
 import { hasFeedbackActions, replyToActivity } from '../cards/reply-card.js';
 import type { Reply } from '../../../src/shared/reply.js';
 import type { TeamsAdapterDeps } from '../deps.js';
-import { formCard, identityOf, rememberConversation, sendReply } from './turn.js';
+import { formCard, identityOf, profileOf, rememberConversation, sendReply } from './turn.js';
 import { withTyping } from './typing.js';
 
 /**
@@ -33,6 +33,7 @@ async function handleMessage(deps: TeamsAdapterDeps, context: TurnContext, key: 
   const outcome = await withTyping(context, () =>
     deps.bot.handle({
       identity: identityOf(activity),
+      profile: profileOf(context),
       surface: personal ? 'dm' : 'mention',
       text: activity.text ?? '',
       conversationId: baseConversationId(activity),

@@ -1,4 +1,5 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import { TeamsInfo, type Activity, type TurnContext } from 'botbuilder';
+import type { ProfileLookup } from '../../../src/directory/linking.js';
 import type { AttendanceFormModel } from '../../../src/bot/index.js';
 import { attendanceFormAttachment } from '../cards/attendance-form-card.js';
 import type { Actor, PlatformIdentity } from '../../../src/directory/types.js';
@@ -14,7 +15,25 @@ import type { TeamsAdapterDeps } from '../deps.js';
 export async function actorFor(deps: TeamsAdapterDeps, context: TurnContext): Promise<Actor> {
   const identity = identityOf(context.activity);
   if (!senderOf(context.activity)) return { identity, person: null };
-  return deps.bot.actor(identity);
+  return deps.bot.actor(identity, profileOf(context));
+}
+
+/**
+ * The sender's email and user principal name from the conversation's roster (TeamsInfo.getMember: GET
+ * /v3/conversations/{id}/members/{memberId}), for linking them to the directory by email on first contact.
+ */
+export function profileOf(context: TurnContext): ProfileLookup {
+  return async () => {
+    const from = context.activity.from;
+    if (!from?.id || !senderOf(context.activity)) return null;
+    try {
+      const m = await TeamsInfo.getMember(context, from.id);
+      return { emails: [m.email, m.userPrincipalName].filter((e): e is string => !!e), name: m.name ?? null };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return null;
+      throw err;
+    }
+  };
 }
 
 /**

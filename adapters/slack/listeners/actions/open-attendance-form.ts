@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { attendanceModal } from '../../blocks/attendance-modal.js';
-import type { SlackListenerDeps } from '../../context.js';
+import { slackWho, type SlackListenerDeps } from '../../context.js';
 import { postReply } from '../../post.js';
 import { decodeOpenFormValue } from '../../../../src/bot/index.js';
 import { actionIdPattern } from '../../blocks/action-ids.js';
@@ -13,7 +13,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
     try {
       const value = body.actions[0]?.type === 'button' ? body.actions[0].value : undefined;
       const outcome = await deps.bot.handle({
-        identity: { platform: 'slack', user: body.user.id, team: body.team?.id ?? body.user.team_id ?? '' },
+        ...slackWho(deps, body.user.id, body.team?.id ?? body.user.team_id),
         surface: 'card',
         openForm: decodeOpenFormValue(value),
         deliveryKey: `slack:action:${body.trigger_id}`,

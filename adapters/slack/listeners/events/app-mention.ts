@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { handleMessage, stripMentions } from '../../handle-message.js';
 import { once, type SlackListenerDeps } from '../../context.js';
-import { fromSlackText } from '../../text.js';
 
 /** @mention in a channel: the core's reply in the thread; follow-ups in that thread use its first question as context. */
 export function register(app: App, deps: SlackListenerDeps): void {
@@ -16,7 +15,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         channel: event.channel,
         ts: event.ts,
         thread_ts: event.thread_ts,
-        text: fromSlackText(stripMentions(event.text)),
+        text: stripMentions(event.text),
         surface: 'mention',
       }),
       context.retryNum,

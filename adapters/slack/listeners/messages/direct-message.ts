@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { handleMessage } from '../../handle-message.js';
 import { once, type SlackListenerDeps } from '../../context.js';
-import { fromSlackText } from '../../text.js';
 
 /**
  * A direct message: a question, or any of the chat commands ("help", "attendance status", a quick form, "digest");
@@ -22,7 +21,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
         channel: message.channel,
         ts: message.ts,
         thread_ts: message.thread_ts,
-        text: fromSlackText(message.text ?? ''),
+        text: message.text ?? '',
         surface: 'dm',
       }),
       context.retryNum,

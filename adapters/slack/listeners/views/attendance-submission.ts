@@ -3,7 +3,7 @@ import type { App, ViewOutput, ViewStateValue } from '@slack/bolt';
 import type { AttendanceFormValues, Outcome } from '../../../../src/bot/index.js';
 import { FIGURE_FIELDS } from '../../../../src/attendance/types.js';
 import { ATTENDANCE_CALLBACK_ID, VALUE_ACTION, attendanceModal, blockField, confirmationModal, parseModalMetadata, type ModalMetadata } from '../../blocks/attendance-modal.js';
-import type { SlackListenerDeps } from '../../context.js';
+import { slackWho, type SlackListenerDeps } from '../../context.js';
 import { postReply } from '../../post.js';
 import { truncate } from '../../blocks/escape.js';
 
@@ -82,7 +82,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
     const key = submissionKey(view.id, values);
     // The modal can only show field errors in the ack, so validation and storage happen before it (bounded).
     const work: Promise<Outcome> = deps.bot.handle({
-      identity: { platform: 'slack', user: body.user.id, team: body.team?.id ?? body.user.team_id ?? '' },
+      ...slackWho(deps, body.user.id, body.team?.id ?? body.user.team_id),
       surface: 'card',
       form: values,
       deliveryKey: key,
