@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { CallerIdConstants } from 'botbuilder';
 import { AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
@@ -16,8 +17,24 @@ export class TeamsConfigError extends AppError {
   }
 }
 
+/** What the sign-in check of one request came to, when it could not give a verdict (read by the response guard). */
+export interface AuthCheckState {
+  /** Microsoft's keys could not be had in time (host slow or down): answer 503, the caller may try again. */
+  unavailable: boolean;
+}
+
+const authChecks = new AsyncLocalStorage<AuthCheckState>();
+
+/** Run one request's processing with its own sign-in check state. */
+export function withAuthCheck<T>(state: AuthCheckState, fn: () => Promise<T>): Promise<T> {
+  return authChecks.run(state, fn);
+}
+
+/** Default longest wait for the sign-in check (Microsoft's OpenID metadata and keys), ms. */
+export const AUTH_TIMEOUT_MS = 10_000;
+
 /** botbuilder's CloudAdapter (teams-ai's subclass) configured from MICROSOFT_APP_* via ConfigurationBotFrameworkAuthentication. */
-export function createBotAdapter(config: TeamsConfig, logger: Logger, openIdMetadataUrl?: string): TeamsAdapter {
+export function createBotAdapter(config: TeamsConfig, logger: Logger, openIdMetadataUrl?: string, authTimeoutMs = AUTH_TIMEOUT_MS): TeamsAdapter {
   const mode = teamsAuthMode(config);
   if (mode === 'authenticated' && config.MICROSOFT_APP_TYPE === 'UserAssignedMSI') {
     // botbuilder asserts these with terse messages at construction; say what to change instead.
@@ -60,28 +77,51 @@ export function createBotAdapter(config: TeamsConfig, logger: Logger, openIdMeta
         }
       : {}),
   });
-  rejectBadSignaturesAs401(adapter);
+  guardAuthentication(adapter, logger, authTimeoutMs);
   return adapter;
 }
 
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
+class SignInCheckTimeout extends Error {
+  constructor(ms: number) {
+    super(`the sign-in check took over ${ms} ms`);
+    this.name = 'SignInCheckTimeout';
+  }
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SignInCheckTimeout(ms)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /**
- * botbuilder lets a token whose signature does not verify escape as a plain JsonWebTokenError, which CloudAdapter
- * answers with 500 (and the Bot Connector would retry). A bad token is the caller's fault: answer 401.
+ * The caller's fault or not. botbuilder lets a token whose signature does not verify escape as a plain
+ * JsonWebTokenError, which CloudAdapter answers with 500 (and the Bot Connector would retry): a bad token is 401.
+ * And it waits for Microsoft's OpenID metadata with no limit, answering 500 with the fetch error's text when the
+ * host is down: the wait is bounded, and a check that cannot be made is "unavailable" (503, no internals), not a
+ * verdict on the token.
  */
-function rejectBadSignaturesAs401(adapter: TeamsAdapter): void {
+function guardAuthentication(adapter: TeamsAdapter, logger: Logger, timeoutMs: number): void {
   const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
   const authenticate = auth.authenticateRequest.bind(auth);
   auth.authenticateRequest = async (activity, authHeader) => {
     try {
-      return await authenticate(activity, authHeader);
+      return await within(authenticate(activity, authHeader), timeoutMs);
     } catch (err) {
       const name = (err as { name?: string })?.name;
-      if (name && JWT_ERRORS.has(name)) {
-        throw new AuthenticationError(`Unauthorized: ${(err as Error).message}`, 401);
-      }
-      throw err;
+      if (name && JWT_ERRORS.has(name)) throw new AuthenticationError(`Unauthorized: ${(err as Error).message}`, 401);
+      const status = (err as { statusCode?: number })?.statusCode;
+      if (err instanceof AuthenticationError && (status === 401 || status === 403)) throw err;
+      const state = authChecks.getStore();
+      if (state) state.unavailable = true;
+      logger.warn({ reason: (err as Error)?.message }, 'Teams sign-in could not be checked (Microsoft OpenID metadata slow or unreachable); answered 503');
+      throw new AuthenticationError('Sign-in check unavailable', 503);
     }
   };
 }

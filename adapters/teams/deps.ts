@@ -67,4 +67,9 @@ export interface TeamsAdapterDeps {
    * Lets tests check token rejection against a local key set without reaching the internet.
    */
   openIdMetadataUrl?: string;
+  /**
+   * Longest wait for the sign-in check (Microsoft's OpenID metadata and keys, fetched once a day) before answering
+   * 503 (ms, default 10 s): a slow or unreachable key service must not hold requests open.
+   */
+  authTimeoutMs?: number;
 }

@@ -2,7 +2,7 @@ import type { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { Request, Response } from 'botbuilder';
 import type { Notifier } from '../../src/bot/notifier.js';
 import { createTeamsApplication } from './application.js';
-import { createBotAdapter, teamsAuthMode, type TeamsAuthMode } from './auth.js';
+import { createBotAdapter, teamsAuthMode, withAuthCheck, type AuthCheckState, type TeamsAuthMode } from './auth.js';
 import { replyRetriesMiddleware } from './reply-retries.js';
 import type { TeamsAdapterDeps } from './deps.js';
 import { TeamsNotifier } from './notifier.js';
@@ -41,7 +41,7 @@ export interface TeamsBot {
 export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
   const mode = teamsAuthMode(deps.config);
   const logger = deps.logger;
-  const adapter = createBotAdapter(deps.config, logger, deps.openIdMetadataUrl);
+  const adapter = createBotAdapter(deps.config, logger, deps.openIdMetadataUrl, deps.authTimeoutMs);
   adapter.use(replyRetriesMiddleware(adapter.ConnectorClientKey));
   const application = createTeamsApplication(adapter, deps);
   const notifier = new TeamsNotifier({
@@ -111,9 +111,12 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsBot {
         res.end();
         return;
       }
-      await adapter.process(req, res, async (context) => {
-        await application.run(context);
-      });
+      const check: AuthCheckState = { unavailable: false };
+      await withAuthCheck(check, () =>
+        adapter.process(req, plainErrors(res, check), async (context) => {
+          await application.run(context);
+        }),
+      );
     } catch (err) {
       logger.error({ err }, 'Teams request failed');
       if (!res.headersSent) {
@@ -168,4 +171,33 @@ function activityProblem(body: unknown): string | null {
 function header(req: HttpRequest, name: string): string | undefined {
   const v = req.headers?.[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * botbuilder writes its errors' messages into the response (fetch errors, key service URLs, stack-ish text). The
+ * caller gets a status and a code only: 401 unauthorised, 503 when the sign-in check could not be made (Retry-After),
+ * 500 internal. Successful responses (invoke results) pass through untouched.
+ */
+function plainErrors(res: HttpResponse, check: AuthCheckState): HttpResponse {
+  let status = 200;
+  return new Proxy(res, {
+    get(target, prop, receiver) {
+      if (prop === 'status') {
+        return (code: number) => {
+          status = check.unavailable ? 503 : code;
+          if (status === 503) target.header('Retry-After', '30');
+          return target.status(status);
+        };
+      }
+      if (prop === 'send') {
+        return (body?: unknown) => {
+          if (status < 400) return target.send(body);
+          if (status === 503) return target.send({ error: 'unavailable', message: 'The Teams sign-in check is briefly unavailable; try again shortly.' });
+          return target.send({ error: status === 401 || status === 403 ? 'unauthorised' : status < 500 ? 'bad_request' : 'internal' });
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

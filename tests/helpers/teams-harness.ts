@@ -112,6 +112,7 @@ export interface TeamsHarness {
 export interface HarnessOptions {
   config?: Partial<TeamsAdapterDeps['config']>;
   openIdMetadataUrl?: (connector: FakeBotConnector) => string;
+  authTimeoutMs?: number;
 }
 
 export async function startTeamsHarness(opts: HarnessOptions = {}): Promise<TeamsHarness> {
@@ -148,6 +149,7 @@ export async function startTeamsHarness(opts: HarnessOptions = {}): Promise<Team
     channelServiceUrl: connector.serviceUrl,
     sendPolicy: { baseDelayMs: 5, maxDelayMs: 2_000, maxAttempts: 3 },
     openIdMetadataUrl: opts.openIdMetadataUrl?.(connector),
+    authTimeoutMs: opts.authTimeoutMs,
   });
   const app = express();
   app.post('/api/messages', (req, res) => void teams.handle(req as never, res as never));

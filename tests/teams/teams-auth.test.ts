@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { botFrameworkToken, makeSigningKey } from '../helpers/teams-jwt.js';
 import { activity, STAFF, startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.js';
+import { startSlowHttpProxy, type SlowHttpProxy } from '../helpers/fault-slow-http.js';
 
 const APP_ID = '00000000-0000-4000-8000-00000000a99';
 let h: TeamsHarness | undefined;
@@ -65,5 +66,45 @@ describe('/api/messages authentication', () => {
     expect(res.status).toBe(415);
     const bad = await fetch(`${h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
     expect(bad.status).toBe(400);
+  });
+
+  describe("when Microsoft's OpenID metadata host is down or slow", () => {
+    let slow: SlowHttpProxy | undefined;
+    afterEach(async () => {
+      await slow?.close();
+      slow = undefined;
+    });
+    const token = () => botFrameworkToken(makeSigningKey('key-1').privateKey, 'key-1', { aud: APP_ID, serviceurl: 'http://127.0.0.1:9/' });
+    const noInternals = (body: string) => expect(body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|openid|fetch|Failed to load|[A-Za-z]Error|at \S+ \(/);
+
+    it('down: a token is answered 503 with no internals, at once', async () => {
+      h = await startTeamsHarness({
+        config: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'secret' },
+        openIdMetadataUrl: () => 'http://127.0.0.1:1/openid/.well-known/openid-configuration',
+      });
+      const res = await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'career club?' }), { authorization: `Bearer ${token()}` });
+      expect(res.status).toBe(503);
+      noInternals(res.body);
+      expect(JSON.parse(res.body)).toMatchObject({ error: 'unavailable' });
+      expect(h.connector.calls).toHaveLength(0);
+    });
+
+    it('slow: the wait is bounded (authTimeoutMs), then 503 with no internals', async () => {
+      // A metadata host that takes 20 s to answer (the proxy holds every request that long).
+      slow = await startSlowHttpProxy('http://127.0.0.1:9/');
+      slow.setDelay(() => 20_000);
+      const proxyUrl = slow.url.endsWith('/') ? slow.url : `${slow.url}/`;
+      h = await startTeamsHarness({
+        config: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'secret' },
+        openIdMetadataUrl: () => `${proxyUrl}openid/.well-known/openid-configuration`,
+        authTimeoutMs: 1_000,
+      });
+      const started = Date.now();
+      const res = await h.post(activity(h.connector.serviceUrl, { from: STAFF, text: 'career club?' }), { authorization: `Bearer ${token()}` });
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      noInternals(res.body);
+      expect(slow.arrived(/openid/)).toBeGreaterThan(0);
+    });
   });
 });
