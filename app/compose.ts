@@ -139,9 +139,19 @@ async function buildAnswerer(config: Config, logger: Logger): Promise<AppAnswere
 export async function createAppContext(config: Config, logger: Logger, overrides: AppContextOverrides = {}): Promise<AppContext> {
   // Every hint that names a slash command, and the commands the Slack adapter registers, use the configured names.
   useSlackCommandPrefix(config.SLACK_COMMAND_PREFIX);
-  const store = overrides.store ?? (await openStore(config, logger.child({ component: 'store' })));
+  // The store (open, migrate) and the knowledge index (its own thread) are independent: brought up side by side.
+  const [opened, built] = await Promise.allSettled([
+    overrides.store ?? openStore(config, logger.child({ component: 'store' })),
+    overrides.answerer ? undefined : buildAnswerer(config, logger),
+  ]);
+  if (opened.status === 'rejected' || built.status === 'rejected') {
+    if (opened.status === 'fulfilled' && !overrides.store) await opened.value.close().catch(() => undefined);
+    if (built.status === 'fulfilled') await built.value?.close?.().catch(() => undefined);
+    throw opened.status === 'rejected' ? opened.reason : (built as PromiseRejectedResult).reason;
+  }
+  const store = opened.value;
   const ownsStore = !overrides.store;
-  let ownedAnswerer: AppAnswerer | undefined;
+  const ownedAnswerer: AppAnswerer | undefined = built.value;
   try {
     if (config.DIRECTORY_FILE) {
       const file = await readDirectoryFile(config.DIRECTORY_FILE);
@@ -152,7 +162,6 @@ export async function createAppContext(config: Config, logger: Logger, overrides
       });
       logger.info({ file: config.DIRECTORY_FILE, report: { ...report, refused: report.refused.length } }, 'directory loaded');
     }
-    if (!overrides.answerer) ownedAnswerer = await buildAnswerer(config, logger);
     const answerer = overrides.answerer ?? ownedAnswerer!;
     const now = overrides.now ?? (() => new Date());
     const metrics = overrides.metrics ?? createMetrics();

@@ -13,8 +13,8 @@
  *
  *   npx tsx bench/footprint.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -200,6 +200,8 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
+  // npm start builds dist/ first when the sources changed: done here, so no round includes a build.
+  if (existsSync(join(ROOT, 'scripts', 'build.mjs'))) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const samples = new Map<Scenario, Sample[]>(SCENARIOS.map((s) => [s, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     const dir = await mkdtemp(join(tmpdir(), 'camden-footprint-'));

@@ -1,5 +1,6 @@
 /**
- * The real server (`app/main.ts`, what `npm start` runs) in a child process on 127.0.0.1, so the load generator
+ * The real server, started by `npm start` as in production (compiled dist/app/main.js with its memory settings), in
+ * a child process on 127.0.0.1, so the load generator
  * and the fake Slack in the bench process do not share its event loop. Postgres in an isolated schema (dropped
  * on stop) through DATABASE_URL's `options=-c search_path=…`, jobs off, Slack in HTTP mode against a fake.
  */
@@ -19,7 +20,7 @@ export interface ServerProcessOptions {
   directoryYaml: string;
   /** Extra environment (SLACK_API_URL, SLACK_SIGNING_SECRET, …). */
   env: Record<string, string>;
-  /** How long to wait for /healthz (default 90 s; PGlite-free, but the index build and tsx take a while). */
+  /** How long to wait for /healthz (default 90 s; PGlite-free, but the index build takes a while, and a build of dist/ when the sources changed). */
   startTimeoutMs?: number;
 }
 
@@ -64,12 +65,14 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const url = `http://127.0.0.1:${port}`;
   const dbUrl = new URL(TEST_DATABASE_URL);
   dbUrl.searchParams.set('options', `-c search_path=${schema},public`);
-  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'app/main.ts')], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), passed as
+  // NODE_OPTIONS (so npm and the build check get them too).
+  const nodeOptions = [process.env.NODE_OPTIONS, process.env.BENCH_SERVER_NODE_ARGS].filter(Boolean).join(' ');
+  const child = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
       PORT: String(port),

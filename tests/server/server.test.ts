@@ -212,7 +212,8 @@ describe('npm start as a process', () => {
     try {
       const url = await new Promise<string>((resolveUrl, reject) => {
         let buf = '';
-        const timer = setTimeout(() => reject(new Error(`no "server listening" within 60 s:\n${buf}`)), 60_000);
+        // npm start first compiles dist/ when the sources changed since the last build (tens of seconds).
+        const timer = setTimeout(() => reject(new Error(`no "server listening" within 240 s:\n${buf}`)), 240_000);
         child.stderr!.on('data', (d: Buffer) => {
           buf += d.toString();
           const m = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"server listening"/.exec(buf);
@@ -233,5 +234,5 @@ describe('npm start as a process', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 });
