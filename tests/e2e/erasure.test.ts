@@ -7,6 +7,7 @@
  * DM channel and every hash recomputable from their ids: nothing may remain but the tombstone, while the returns they
  * submitted stay, attributed to "deleted person". On PGlite and on Postgres.
  */
+import { waitFor } from '../helpers/wait.js';
 import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +32,7 @@ import { createStore, type Store } from '../../src/store/store.js';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
-import { deletePrefix, REDIS_URL, uniquePrefix, waitUntil } from '../jobs/helpers.js';
+import { deletePrefix, REDIS_URL, uniquePrefix } from '../jobs/helpers.js';
 import { buttonValue } from '../helpers/slack-harness.js';
 import { eventBody, interactionBody, newTriggerId, newTs, postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js';
 import { activity, figures } from '../helpers/teams-harness.js';
@@ -372,7 +373,7 @@ describe.each(ENGINES)('erasure end to end on %s', (engine) => {
       'application/x-www-form-urlencoded',
     );
     expect(viewRes.status).toBe(200);
-    await waitUntil(async () => (await store.returns.get('la-sainte-union', lastWeek)) !== null, 30_000, 'the modal return');
+    await waitFor(async () => (await store.returns.get('la-sainte-union', lastWeek)) !== null, { what: 'the modal return', timeout: 30_000 });
 
     // ---- Teams: a personal-chat question with a vote (Teams' own buttons), a card return, a channel mention.
     await teams(fromRosa({ text: 'What does the Camden Career Club offer?' }));
@@ -380,17 +381,17 @@ describe.each(ENGINES)('erasure end to end on %s', (engine) => {
     const teamsAnswer = connector.messages().find((m) => m.body?.attachments)!;
     await teams({ ...fromRosa({ type: 'invoke' }), name: 'message/submitAction', value: { actionName: 'feedback', actionValue: { reaction: 'like', feedback: '{"feedbackText":""}' } }, replyToId: teamsAnswer.id });
     await teams(fromRosa({ value: { verb: 'attendance_submit', centre: 'la-sainte-union', week: lastWeek, note: '', ...figures({ attendances: '121' }) } }));
-    await waitUntil(async () => (await store.returns.get('la-sainte-union', lastWeek))?.version === 2, 30_000, 'the Teams card amendment');
+    await waitFor(async () => (await store.returns.get('la-sainte-union', lastWeek))?.version === 2, { what: 'the Teams card amendment', timeout: 30_000 });
     await teams(fromRosa({ text: 'What is AI Connect?', conversation: { id: '19:erasure@thread.tacv2', conversationType: 'channel' }, mention: true }));
     await connector.waitFor((calls) => calls.some((c) => c.conversationId?.startsWith('19:erasure') && c.body?.attachments), 'the Teams channel answer', 60_000);
 
     // ---- A reminder (no return yet for this week) and the digest (she is a network lead), through BullMQ.
     await server.jobs!.runNow('reminder');
     await server.jobs!.runNow('digest');
-    await waitUntil(async () => {
+    await waitFor(async () => {
       const claims = await store.db.query<{ kind: string; state: string }>('SELECT kind, state FROM notification_claims WHERE recipient = $1', [`person:${rosaId}`]);
       return ['reminder', 'digest'].every((k) => claims.rows.some((c) => c.kind === k && c.state === 'sent'));
-    }, 90_000, 'reminder and digest sent to her');
+    }, { what: 'reminder and digest sent to her', timeout: 90_000 });
 
     // ---- The search finds her before erasure (so finding nothing afterwards means something).
     const secrets = (await store.db.query<{ key: string; value: string }>('SELECT key, value FROM settings')).rows

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../helpers/fault-postgres.js';
-import { waitFor } from '../helpers/fault-process.js';
+import { waitFor } from '../helpers/wait.js';
 import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { TEAM, USERS } from '../helpers/slack-harness.js';
 import { deletePrefix, uniquePrefix, waitForIdle } from '../jobs/helpers.js';
@@ -101,7 +101,7 @@ describe.skipIf(!!unavailable)('Postgres restarted under the server (private clu
       await h.command('/attendance', `centre camden-career-club ${QUICK}${week}`, USERS.multiLead),
     ];
     for (const r of inFlight) expect(r.status).toBe(200);
-    await waitFor(async () => (await waitingOnLock()) >= 2, 'both submissions waiting inside their transaction', 20_000);
+    await waitFor(async () => (await waitingOnLock()) >= 2, { what: 'both submissions waiting inside their transaction', timeout: 20_000 });
 
     await pgServer.stop(mode);
     await lock.end().catch(() => undefined);
@@ -129,7 +129,7 @@ describe.skipIf(!!unavailable)('Postgres restarted under the server (private clu
     expect(messageText(posts().at(-1)!.args)).toContain('London AI Campus');
 
     await pgServer.start();
-    await waitFor(async () => (await h.health()).status === 200, 'store healthy again', 30_000);
+    await waitFor(async () => (await h.health()).status === 200, { what: 'store healthy again', timeout: 30_000 });
 
     // Nothing half-written, nothing from the cut requests stored.
     expect(await integrity()).toEqual({ headless: [], dangling: [], gaps: [] });
@@ -154,7 +154,7 @@ async function jobsOnPrivatePostgres() {
   const h = await startFaultServer({ env: { DATABASE_URL: pgServer.url, JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix } });
   cleanups.push(() => h.stop());
   const jobs = h.server.jobs!;
-  await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+  await waitFor(() => jobs.redisStatus() === 'up', { what: 'jobs connected to Redis', timeout: 20_000 });
   // As the job scheduler would add a reminder run (jobs/schedules.ts: 3 attempts, jittered backoff).
   const schedules = jobs.queues.find((q) => q.name === 'schedules')!;
   const addReminderRun = () => schedules.add('reminder', { at: '2026-11-06T14:00:00.000Z' }, { attempts: 3, backoff: { type: JITTERED_BACKOFF } });
@@ -177,7 +177,7 @@ describe.skipIf(!!unavailable)('Postgres down when a reminder run fires (private
     try {
       const run = await addReminderRun();
       // The run has started and met the unreachable database; it waits (or is retried), it does not give up.
-      await waitFor(() => h.logs.find(/database unreachable; the scheduled run waits/).length > 0, 'the run waiting for the database', 30_000);
+      await waitFor(() => h.logs.find(/database unreachable; the scheduled run waits/).length > 0, { what: 'the run waiting for the database', timeout: 30_000 });
       expect(await (await schedules.getJob(run.id!))!.getState()).not.toBe('failed');
     } finally {
       await pgServer.start();
@@ -212,7 +212,7 @@ describe.skipIf(!!unavailable)('Postgres away while a reminder waits to be sent 
     await pgServer.stop('fast');
     try {
       const job = await notify.add('reminder', data, { jobId: notificationJobId(data), attempts: 6, backoff: { type: JITTERED_BACKOFF } });
-      await waitFor(() => h.logs.find(/database unreachable; the notification waits/).length > 0, 'the send waiting for the database', 30_000);
+      await waitFor(() => h.logs.find(/database unreachable; the notification waits/).length > 0, { what: 'the send waiting for the database', timeout: 30_000 });
       // Long enough for a first retry had the failed attempt counted (backoff from 5 s with jitter).
       await new Promise((r) => setTimeout(r, 8_000));
       const state = (await notify.getJob(job.id!))!;

@@ -8,7 +8,7 @@ import { SCHEDULE_QUEUE } from '../../jobs/queue-names.js';
 import { waitForIdle } from '../jobs/helpers.js';
 import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from '../helpers/fault-redis.js';
 import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { waitFor } from '../helpers/fault-process.js';
+import { waitFor } from '../helpers/wait.js';
 import { USERS } from '../helpers/slack-harness.js';
 import { startFakeSlack } from '../helpers/fake-slack.js';
 import { startSlowHttpProxy } from '../helpers/fault-slow-http.js';
@@ -42,7 +42,7 @@ describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redi
   it('answers and stores returns while Redis is down, reports it, and resumes jobs after without sending anything twice', async () => {
     const jobs = h.server.jobs!;
     expect(jobs).toBeTruthy();
-    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+    await waitFor(() => jobs.redisStatus() === 'up', { what: 'jobs connected to Redis', timeout: 20_000 });
     expect((await h.health()).body.redis.status).toBe('ready');
 
     const postsTo = (user: string, re: RegExp) =>
@@ -60,7 +60,7 @@ describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redi
 
     // Crash Redis.
     await redis.kill();
-    await waitFor(() => jobs.redisStatus() === 'down', 'jobs see Redis down', 20_000);
+    await waitFor(() => jobs.redisStatus() === 'down', { what: 'jobs see Redis down', timeout: 20_000 });
     const health = await h.health();
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'degraded', redis: { status: 'down' }, store: { ok: true } });
@@ -85,22 +85,22 @@ describe.skipIf(!REDIS_SERVER)('Redis killed and restarted mid-run (private redi
 
     // Redis comes back empty: the schedules are re-created and the workers take jobs again.
     await redis.start();
-    await waitFor(() => jobs.redisStatus() === 'up', 'jobs see Redis up again', 30_000);
+    await waitFor(() => jobs.redisStatus() === 'up', { what: 'jobs see Redis up again', timeout: 30_000 });
     const q = new Queue(SCHEDULE_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: h.config.QUEUE_PREFIX });
     cleanups.push(() => q.close());
-    await waitFor(async () => (await q.getJobSchedulersCount()) === 4, 'schedules re-created in the empty Redis', 30_000);
+    await waitFor(async () => (await q.getJobSchedulersCount()) === 4, { what: 'schedules re-created in the empty Redis', timeout: 30_000 });
     expect((await h.health()).body).toMatchObject({ status: 'ok', redis: { status: 'ready' } });
 
     // The same reminder run again: Redis forgot its job ids, but the claims in Postgres stop a second message.
     const beforeRerun = h.fake.callsTo('chat.postMessage').length;
     const rerun = await jobs.runNow('reminder', at);
-    await waitFor(async () => (await q.getJob(rerun.id!))?.finishedOn !== undefined, 'reminder re-run processed', 30_000);
+    await waitFor(async () => (await q.getJob(rerun.id!))?.finishedOn !== undefined, { what: 'reminder re-run processed', timeout: 30_000 });
     await waitForIdle(jobs.queues, 30_000);
     expect(h.fake.callsTo('chat.postMessage').length).toBe(beforeRerun);
 
     // A nudge for last week after the restart: only the lead whose return is still missing gets one, once.
     const nudge = await jobs.runNow('nudge', at);
-    await waitFor(async () => (await q.getJob(nudge.id!))?.finishedOn !== undefined, 'nudge processed', 30_000);
+    await waitFor(async () => (await q.getJob(nudge.id!))?.finishedOn !== undefined, { what: 'nudge processed', timeout: 30_000 });
     await waitForIdle(jobs.queues, 30_000);
     await jobs.runNow('nudge', at);
     await waitForIdle(jobs.queues, 30_000);
@@ -132,29 +132,29 @@ describe.skipIf(!REDIS_SERVER)('Redis (with an append-only file) killed while re
     });
     cleanups.push(() => h.stop());
     const jobs = h.server.jobs!;
-    await waitFor(() => jobs.redisStatus() === 'up', 'jobs connected to Redis', 20_000);
+    await waitFor(() => jobs.redisStatus() === 'up', { what: 'jobs connected to Redis', timeout: 20_000 });
 
     // Both reminders are at Slack (slow) when Redis dies.
     proxy.setDelay((path) => (path.endsWith('/chat.postMessage') ? 2_000 : 0));
     await jobs.runNow('reminder', new Date('2026-11-06T14:00:00Z'));
-    await waitFor(() => proxy.arrived(/chat\.postMessage$/) >= 2, 'both reminder posts in flight', 30_000, 20);
+    await waitFor(() => proxy.arrived(/chat\.postMessage$/) >= 2, { what: 'both reminder posts in flight', timeout: 30_000, every: 20 });
     await redis.kill();
     const claims = new NotificationClaimsRepo(ts.store.db);
     const sent = async () => (await claims.list({ kind: 'reminder', period: '2026-11-02' })).filter((c) => c.state === 'sent').length;
-    await waitFor(async () => (await sent()) === 2, 'both sends recorded in Postgres while Redis is down', 20_000);
+    await waitFor(async () => (await sent()) === 2, { what: 'both sends recorded in Postgres while Redis is down', timeout: 20_000 });
     proxy.setDelay(() => 0);
 
     // Redis comes back with its data, where the two send jobs are still active: the worker completes them (or the
     // stalled-job check hands them out again, when the lock ran out first; the claims then stop a second message).
     await redis.start();
-    await waitFor(() => jobs.redisStatus() === 'up', 'jobs see Redis again', 30_000);
+    await waitFor(() => jobs.redisStatus() === 'up', { what: 'jobs see Redis again', timeout: 30_000 });
     await waitForIdle(jobs.queues, 90_000);
     const notify = jobs.queues.find((q) => q.name === 'notifications')!;
-    await waitFor(async () => (await notify.getActiveCount()) === 0, 'no send job left active', 90_000, 250);
+    await waitFor(async () => (await notify.getActiveCount()) === 0, { what: 'no send job left active', timeout: 90_000, every: 250 });
 
     // Jobs work again: a nudge after the restart reaches both leads.
     await jobs.runNow('nudge', new Date('2026-11-09T10:00:00Z'));
-    await waitFor(async () => (await claims.list({ kind: 'nudge', period: '2026-11-02' })).filter((c) => c.state === 'sent').length === 2, 'nudges sent', 30_000);
+    await waitFor(async () => (await claims.list({ kind: 'nudge', period: '2026-11-02' })).filter((c) => c.state === 'sent').length === 2, { what: 'nudges sent', timeout: 30_000 });
     await waitForIdle(jobs.queues, 30_000);
 
     const posts = (user: string) => fake.callsTo('chat.postMessage').filter((c) => c.args.channel === dmChannel(user)).map((c) => messageText(c.args));

@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEDULE_QUEUE } from '../../jobs/queue-names.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../helpers/fault-postgres.js';
-import { startChild, waitFor, type Child } from '../helpers/fault-process.js';
+import { startChild, type Child } from '../helpers/fault-process.js';
+import { waitFor } from '../helpers/wait.js';
 import { REDIS_SERVER, startPrivateRedis, type PrivateRedis } from '../helpers/fault-redis.js';
 import { messageText } from '../helpers/fault-server.js';
 import { startSlowHttpProxy, type SlowHttpProxy } from '../helpers/fault-slow-http.js';
@@ -103,7 +104,7 @@ describe.skipIf(!!skipReason)('SIGTERM during a digest send (a child process)', 
     // Each post takes 1.5 s: with four sends at a time, eleven recipients take about five seconds.
     proxy.setDelay((path) => (path.endsWith('/chat.postMessage') ? 1_500 : 0));
     const first = startBot();
-    await waitFor(() => first.output().includes(ready) || first.exited(), 'first process ready', 90_000, 100);
+    await waitFor(() => first.output().includes(ready) || first.exited(), { what: 'first process ready', timeout: 90_000, every: 100 });
     expect(first.exited(), first.output().slice(-2_000)).toBe(false);
     // Only the bot answers questions: the worker builds no knowledge index.
     if (entry === 'app/worker.ts') expect(first.output()).not.toContain('knowledge index built');
@@ -114,7 +115,7 @@ describe.skipIf(!!skipReason)('SIGTERM during a digest send (a child process)', 
     await schedules.add('digest', { at: '2026-11-23T16:00:00.000Z' }, { removeOnComplete: 100, removeOnFail: 100 });
 
     // Mid fan-out: some posts are at Slack, not all recipients are done.
-    await waitFor(() => proxy.arrived(/chat\.postMessage$/) >= 2, 'digest posts in flight', 60_000, 20);
+    await waitFor(() => proxy.arrived(/chat\.postMessage$/) >= 2, { what: 'digest posts in flight', timeout: 60_000, every: 20 });
     expect(proxy.answered(/chat\.postMessage$/)).toBeLessThan(LEADS.length + 1);
     first.proc.kill('SIGTERM');
     expect(await exitWithin45s(first), first.output().slice(-3_000)).toBe(0);
@@ -131,7 +132,7 @@ describe.skipIf(!!skipReason)('SIGTERM during a digest send (a child process)', 
     // Restart (no delay now): the remaining sends go out, and only those.
     proxy.setDelay(() => 0);
     const second = startBot();
-    await waitFor(async () => (await claims()).filter((c) => c.state === 'sent').length === LEADS.length + 1, 'every digest recipient served', 90_000, 200);
+    await waitFor(async () => (await claims()).filter((c) => c.state === 'sent').length === LEADS.length + 1, { what: 'every digest recipient served', timeout: 90_000, every: 200 });
     // Give any duplicate a chance to show up before counting.
     await new Promise((r) => setTimeout(r, 1_500));
     const byChannel = new Map<string, number>();

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deletePrefix, uniquePrefix, waitForIdle } from '../jobs/helpers.js';
-import { waitFor } from '../helpers/fault-process.js';
+import { waitFor } from '../helpers/wait.js';
 import { messageText, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { USERS } from '../helpers/slack-harness.js';
+import { counterValue, USERS } from '../helpers/slack-harness.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -60,10 +60,11 @@ describe('answers to questions', () => {
     const posts = postsTo(dmChannel(USERS.staff), from);
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(900); // Retry-After honoured, not hammered
     expect(messageText(posts[1]!.args)).toContain('London AI Campus');
-    // Slack retries the event (e.g. it thought our ack was late): no second answer.
+    // Slack retries the event (e.g. it thought our ack was late): no second answer. The retry is recognised as a
+    // duplicate (camden_deliveries_total), so it will not answer later either.
+    const duplicates = await counterValue(h.server.context.metrics.registry, 'camden_deliveries_total', { platform: 'slack', outcome: 'duplicate' });
     await h.dm(USERS.staff, QUESTION, { eventId: dm.eventId, ts: dm.ts, retryNum: 1 });
-    await new Promise((r) => setTimeout(r, 500));
-    await waitFor(() => h.server.context !== undefined, 'settled', 1_000);
+    await waitFor(async () => (await counterValue(h.server.context.metrics.registry, 'camden_deliveries_total', { platform: 'slack', outcome: 'duplicate' })) > duplicates, { what: 'the retried event ignored' });
     expect(postsTo(dmChannel(USERS.staff), from)).toHaveLength(2);
   });
 
@@ -79,11 +80,9 @@ describe('answers to questions', () => {
     const dm = await h.dm(USERS.staff, QUESTION);
     expect(dm.status).toBe(200);
     await waitFor(
-      () => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /replying to a message failed/.test(l.msg)),
-      'the failure logged at error level',
-      15_000,
+      () => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && /replying to a message failed/.test(l.msg)), { what: 'the failure logged at error level', timeout: 15_000 },
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Logged once posting has given up: no later attempt can follow.
     expect(postsTo(dmChannel(USERS.staff), from)).toHaveLength(1);
     // The :eyes: reaction is taken off again, so the asker is not left waiting on a spinner.
     await h.fake.waitFor((calls) => calls.slice(from).some((c) => c.method === 'reactions.remove' && c.args.timestamp === dm.ts), 5_000);
@@ -97,7 +96,7 @@ describe('answers to questions', () => {
     h.fake.failNext('response_url', { kind: 'hang' });
     const ask = await h.command('/ask', QUESTION, USERS.staff);
     // Bounded: the listener must not hold on to a dead response_url (it would also hold up shutdown).
-    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && l.msg === 'slash command failed' && l.command === 'ask'), '/ask failure logged', 15_000);
+    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && l.msg === 'slash command failed' && l.command === 'ask'), { what: '/ask failure logged', timeout: 15_000 });
     expect(h.responses(ask.responseId)).toHaveLength(1);
     await expectHealthy();
   });
@@ -107,7 +106,7 @@ describe('answers to questions', () => {
     const logsFrom = h.logs.lines.length;
     h.fake.failNext('response_url', { kind: 'http', status: 500 });
     const ask = await h.command('/ask', QUESTION, USERS.staff);
-    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && l.msg === 'slash command failed' && l.command === 'ask'), '/ask failure logged', 15_000);
+    await waitFor(() => h.logs.lines.slice(logsFrom).some((l) => l.level >= 50 && l.msg === 'slash command failed' && l.command === 'ask'), { what: '/ask failure logged', timeout: 15_000 });
     expect(h.responses(ask.responseId)).toHaveLength(1);
     expect(await errorCount('slack_ask', 'other')).toBe(counted + 1);
     await expectHealthy();
@@ -132,7 +131,7 @@ describe('job notifications (reminders through the notification queue)', () => {
 
   it('429 with Retry-After: the queue waits, then each lead gets the reminder exactly once', async () => {
     const from = await reminderWithFailure('2026-11-06T14:00:00Z', { kind: 'ratelimited', retryAfterSeconds: 1 });
-    await waitFor(async () => (await claimsFor('2026-11-02')).filter((c) => c.state === 'sent').length === 2, 'both reminders sent', 30_000);
+    await waitFor(async () => (await claimsFor('2026-11-02')).filter((c) => c.state === 'sent').length === 2, { what: 'both reminders sent', timeout: 30_000 });
     await waitForIdle(h.server.jobs!.queues, 30_000);
     const lead = postsTo(dmChannel(USERS.lead), from);
     const multi = postsTo(dmChannel(USERS.multiLead), from);
@@ -146,7 +145,7 @@ describe('job notifications (reminders through the notification queue)', () => {
 
   it('HTTP 500: retried with backoff (nothing went out) and delivered exactly once', async () => {
     const from = await reminderWithFailure('2026-10-30T14:00:00Z', { kind: 'http', status: 500 });
-    await waitFor(async () => (await claimsFor('2026-10-26')).filter((c) => c.state === 'sent').length === 2, 'both reminders sent', 45_000);
+    await waitFor(async () => (await claimsFor('2026-10-26')).filter((c) => c.state === 'sent').length === 2, { what: 'both reminders sent', timeout: 45_000 });
     await waitForIdle(h.server.jobs!.queues, 30_000);
     const refused = h.fake.calls.slice(from).find((c) => c.method === 'chat.postMessage')!;
     const accepted = (user: string) => postsTo(dmChannel(user), from).filter((c) => c !== refused).length;
@@ -157,10 +156,8 @@ describe('job notifications (reminders through the notification queue)', () => {
   it('a timeout: the post may have been delivered, so it is not sent again; the failure is recorded and logged', async () => {
     const logsFrom = h.logs.lines.length;
     const from = await reminderWithFailure('2026-10-23T14:00:00Z', { kind: 'hang' });
-    await waitFor(async () => (await claimsFor('2026-10-19')).every((c) => c.state !== 'sending') && (await claimsFor('2026-10-19')).length === 2, 'both reminders settled', 45_000);
-    await waitForIdle(h.server.jobs!.queues, 45_000);
-    // Let any retry that would resend run its course (backoff starts at 5 s with full jitter).
-    await new Promise((r) => setTimeout(r, 6_000));
+    await waitFor(async () => (await claimsFor('2026-10-19')).every((c) => c.state !== 'sending') && (await claimsFor('2026-10-19')).length === 2, { what: 'both reminders settled', timeout: 45_000 });
+    // Idle counts retries waiting out their backoff: none is pending, so nothing will be resent later.
     await waitForIdle(h.server.jobs!.queues, 45_000);
     const timedOut = h.fake.calls.slice(from).find((c) => c.method === 'chat.postMessage')!;
     const timedOutUser = timedOut.args.channel === dmChannel(USERS.lead) ? USERS.lead : USERS.multiLead;

@@ -9,7 +9,7 @@ import { notificationJobId } from '../../jobs/notification-job.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { waitForIdle } from '../jobs/helpers.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
-import { waitFor } from '../helpers/fault-process.js';
+import { waitFor } from '../helpers/wait.js';
 import type { FaultServer } from '../helpers/fault-server.js';
 import { startTeamsFaultServer, teamsLeadTalksOnce } from '../helpers/fault-teams.js';
 import { TEAMS_USERS } from '../helpers/teams-server.js';
@@ -47,7 +47,7 @@ describe('Teams connector answers 403 to a reminder', () => {
     await waitFor(async () => {
       job = await notify.getJob(notificationJobId(key));
       return job?.finishedOn !== undefined;
-    }, 'the reminder job finished', 30_000);
+    }, { what: 'the reminder job finished', timeout: 30_000 });
     await waitForIdle(jobs.queues, 30_000);
 
     // One attempt at the connector, no retry by the notifier, BullMQ or anyone else.

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
-import { waitFor } from '../helpers/fault-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { waitForIdle } from '../jobs/helpers.js';
 import type { FaultServer } from '../helpers/fault-server.js';
 import { startTeamsFaultServer, teamsLeadTalksOnce } from '../helpers/fault-teams.js';
 import { startSlowHttpProxy, type SlowHttpProxy } from '../helpers/fault-slow-http.js';
@@ -40,16 +41,17 @@ describe('Teams connector never answers a reminder', () => {
     proxy.setDelay((path) => (sendPath.test(path) ? 600_000 : 0));
     const arrivedBefore = proxy.arrived(sendPath);
     await h.server.jobs!.runNow('reminder', new Date('2026-11-06T14:00:00Z'));
-    await waitFor(() => proxy.arrived(sendPath) > arrivedBefore, 'the reminder reached the connector', 30_000);
+    await waitFor(() => proxy.arrived(sendPath) > arrivedBefore, { what: 'the reminder reached the connector', timeout: 30_000 });
     const key = { kind: 'reminder' as const, recipient: `person:${person.id}`, period: '2026-11-02' };
     const claims = new NotificationClaimsRepo(ts.store.db);
     await waitFor(async () => {
       const c = await claims.get(key);
       return !!c && c.state !== 'sending';
-    }, 'the hung send settled', 60_000, 250);
+    }, { what: 'the hung send settled', timeout: 60_000, every: 250 });
     expect(await claims.get(key)).toMatchObject({ state: 'unknown' });
-    // One request reached the connector: a request that may have been delivered is never repeated.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // One request reached the connector: a request that may have been delivered is never repeated. The send gave up
+    // for good (no retry is waiting in the queue), so none can follow.
+    await waitForIdle(h.server.jobs!.queues, 30_000);
     expect(proxy.arrived(sendPath) - arrivedBefore).toBe(1);
   }, 120_000);
 });

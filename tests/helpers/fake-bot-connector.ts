@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from './wait.js';
 import { activityProblems } from './adaptive-card-rules.js';
 
 /** One call the bot made to the Bot Connector service. */
@@ -285,13 +286,11 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       else always.delete(conversationId);
     },
     async waitFor(predicate, what, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (let i = 0; i < 2000 && Date.now() < deadline; i++) {
-        if (predicate(calls)) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      if (predicate(calls)) return;
-      throw new Error(`fake Bot Connector: timed out waiting for ${what}; recorded:\n${JSON.stringify(calls.map((c) => ({ kind: c.kind, status: c.status, type: c.body?.type, text: c.body?.text })), null, 1)}`);
+      await waitFor(() => predicate(calls), {
+        what: `fake Bot Connector: ${what}`,
+        timeout: timeoutMs,
+        detail: () => `recorded:\n${JSON.stringify(calls.map((c) => ({ kind: c.kind, status: c.status, type: c.body?.type, text: c.body?.text })), null, 1)}`,
+      });
     },
     serveJson(path, body) {
       json.set(path, body);

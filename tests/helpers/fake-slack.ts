@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from './wait.js';
 import { messageProblems, viewProblems } from './block-kit-rules.js';
 import { acceptWebSocket, type FakeSocket } from './slack-websocket.js';
 
@@ -346,13 +347,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, list);
     },
     async waitFor(predicate, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
-        if (predicate(calls)) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      if (predicate(calls)) return;
-      throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${calls.map((c) => c.method).join(', ')}`);
+      await waitFor(() => predicate(calls), {
+        what: 'fake Slack: the calls awaited',
+        timeout: timeoutMs,
+        detail: () => `calls: ${calls.map((c) => c.method).join(', ')}`,
+      });
     },
     reset() {
       calls.length = 0;

@@ -12,16 +12,6 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Wait (bounded in count and time) for a condition. */
-export async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000, stepMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 20_000 && Date.now() < deadline; i++) {
-    if (await Promise.resolve().then(check).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  if (await Promise.resolve().then(check).catch(() => false)) return;
-  throw new Error(`${what}: not met within ${timeoutMs} ms`);
-}
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 export function portAccepts(port: number): Promise<boolean> {

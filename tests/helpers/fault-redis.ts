@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { firstExisting, freePort, portAccepts, startChild, waitFor, type Child } from './fault-process.js';
+import { firstExisting, freePort, portAccepts, startChild, type Child } from './fault-process.js';
+import { waitFor } from './wait.js';
 
 /** A disposable redis-server on its own loopback port; without `persistent`, a restart comes back empty. */
 export interface PrivateRedis {
@@ -43,12 +44,12 @@ export async function startPrivateRedis(opts: PrivateRedisOptions = {}): Promise
       } finally {
         r.disconnect();
       }
-    }, `redis-server on ${port} ready`, 15_000);
+    }, { what: `redis-server on ${port} ready`, timeout: 15_000 });
   };
   const kill = async () => {
     if (child) await child.kill('SIGKILL');
     child = null;
-    await waitFor(async () => !(await portAccepts(port)), `redis port ${port} closed`, 10_000);
+    await waitFor(async () => !(await portAccepts(port)), { what: `redis port ${port} closed`, timeout: 10_000 });
   };
   await start();
   return {

@@ -3,7 +3,7 @@ import { deletePrefix, uniquePrefix } from '../jobs/helpers.js';
 import type { FakeBotConnector } from './fake-bot-connector.js';
 import { startFaultServer, type FaultServer } from './fault-server.js';
 import { activity } from './teams-harness.js';
-import { TEAMS_DIRECTORY_YAML, TEAMS_USERS } from './teams-server.js';
+import { DIRECTORY_YAML, TEAMS_USERS } from './directory-fixture.js';
 import { openTestStore, type TestStore } from './store.js';
 import type { Person } from '../../src/directory/types.js';
 
@@ -18,7 +18,7 @@ export async function startTeamsFaultServer(channelServiceUrl: string, cleanups:
   cleanups.push(() => deletePrefix(prefix));
   const h = await startFaultServer({
     store: ts.store,
-    directoryYaml: TEAMS_DIRECTORY_YAML,
+    directoryYaml: DIRECTORY_YAML,
     env: { JOBS_IN_PROCESS: 'true', QUEUE_PREFIX: prefix, TEAMS_LOCAL_DEV: 'true', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' },
     teams: { channelServiceUrl, sendPolicy: { baseDelayMs: 5, maxDelayMs: 500, maxAttempts: 3 } },
   });

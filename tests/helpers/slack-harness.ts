@@ -1,192 +1,41 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { parseDirectoryFile } from '../../src/directory/file.js';
-import { importDirectory } from '../../src/directory/import.js';
-import { createKnowledgeBase } from '../../src/knowledge/index.js';
-import type { AskOptions } from '../../src/knowledge/types.js';
-import { startServer, type RunningServer } from '../../app/server.js';
-import type { AppAnswerer } from '../../app/compose.js';
-import { FAKE_TEAM, startFakeSlack, type FakeSlack } from './fake-slack.js';
-import { openTestStore, type TestEngine, type TestStore } from './store.js';
-import {
-  eventBody,
-  interactionBody,
-  newTriggerId,
-  postToSlackEndpoint,
-  slashCommandBody,
-  type SignedRequestOptions,
-} from './slack-requests.js';
+import { DIRECTORY_YAML, TEAM, TEAMS_USERS, TENANT, USERS } from './directory-fixture.js';
+import type { FakeSlack } from './fake-slack.js';
+import { counterValue, recordingAnswerer, SIGNING_SECRET, startTestServer, type TestServer } from './server-harness.js';
+import type { TestEngine, TestStore } from './store.js';
 
-export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
-export const TEAM = FAKE_TEAM;
-export const USERS = {
-  lead: 'U0LEAD001',
-  multiLead: 'U0LEAD002',
-  network: 'U0NET0001',
-  admin: 'U0ADMIN01',
-  staff: 'U0STAFF01',
-} as const;
+export { counterValue, DIRECTORY_YAML, recordingAnswerer, SIGNING_SECRET, TEAM, USERS };
 
-/** Teams identities of the same people (the parity test talks to one person on both platforms). */
-export const TEAMS_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-export const TEAMS_IDS = {
-  lead: '6f1c2a3b-0000-4000-8000-0000000b0001',
-  multiLead: '6f1c2a3b-0000-4000-8000-0000000b0002',
-  network: '6f1c2a3b-0000-4000-8000-0000000b0003',
-  admin: '6f1c2a3b-0000-4000-8000-0000000b0004',
-  staff: '6f1c2a3b-0000-4000-8000-0000000b0999',
-} as const;
+/** The Teams identities of the Slack users, for tests that talk to one person on both platforms. */
+export const TEAMS_TENANT_ID = TENANT;
+export const TEAMS_IDS = Object.fromEntries(Object.entries(TEAMS_USERS).map(([k, u]) => [k, u.aadObjectId])) as Record<keyof typeof USERS, string>;
 
-export const DIRECTORY_YAML = `
-centres:
-  - id: acland-burghley
-    name: Acland Burghley Opportunity Centre
-    from: 2026-01-05
-  - id: la-sainte-union
-    name: La Sainte Union Opportunity Centre
-    from: 2026-01-05
-  - id: camden-career-club
-    name: Camden Career Club at the Euston Skills Centre
-    from: 2026-01-05
-  - id: london-ai-campus
-    name: London AI Campus
-    from: 2026-01-05
-people:
-  - name: Sam Okafor
-    email: sam.okafor@example.org
-    roles: [oc_lead]
-    centres: [acland-burghley]
-    slack: { user: ${USERS.lead}, team: ${TEAM} }
-    teams: { aadObjectId: ${TEAMS_IDS.lead}, tenantId: ${TEAMS_TENANT_ID} }
-  - name: Priya Shah
-    email: priya.shah@example.org
-    roles: [oc_lead]
-    centres: [camden-career-club, london-ai-campus]
-    slack: { user: ${USERS.multiLead}, team: ${TEAM} }
-    teams: { aadObjectId: ${TEAMS_IDS.multiLead}, tenantId: ${TEAMS_TENANT_ID} }
-  - name: Nia Roberts
-    email: nia.roberts@example.org
-    roles: [network_lead]
-    slack: { user: ${USERS.network}, team: ${TEAM} }
-    teams: { aadObjectId: ${TEAMS_IDS.network}, tenantId: ${TEAMS_TENANT_ID} }
-  - name: Alex Admin
-    email: alex.admin@example.org
-    roles: [admin]
-    slack: { user: ${USERS.admin}, team: ${TEAM} }
-    teams: { aadObjectId: ${TEAMS_IDS.admin}, tenantId: ${TEAMS_TENANT_ID} }
-  - name: Jo Bloggs
-    email: jo.bloggs@example.org
-    roles: []
-digest:
-  slackChannels: [C0DIGEST1]
-`;
-
-/** The real knowledge base, recording the options of each call so tests can see thread context. */
-export function recordingAnswerer(inner: AppAnswerer): AppAnswerer & { calls: { question: string; options?: AskOptions }[] } {
-  const calls: { question: string; options?: AskOptions }[] = [];
-  return {
-    calls,
-    answer(question, options) {
-      calls.push({ question, options });
-      return inner.answer(question, options);
-    },
-    stats: inner.stats?.bind(inner),
-  };
-}
-
-export interface SlackHarness {
+export interface SlackHarness extends TestServer {
   fake: FakeSlack;
-  server: RunningServer;
   testStore: TestStore;
-  answerer: ReturnType<typeof recordingAnswerer>;
-  config: Config;
-  eventsUrl: string;
-  /** Signed slash command; returns the HTTP status and the response_url id to wait for. */
-  command(command: string, text: string, user: string, opts?: Partial<SignedRequestOptions> & { triggerId?: string; channel?: string }): Promise<{ status: number; responseId: string; triggerId: string }>;
-  event(event: Record<string, unknown>, opts?: Partial<SignedRequestOptions> & { eventId?: string }): Promise<{ status: number; eventId: string }>;
-  interaction(payload: Record<string, unknown>, opts?: Partial<SignedRequestOptions>): Promise<{ status: number; json: any; text: string }>;
-  responses(responseId: string): any[];
-  close(): Promise<void>;
+  answerer: NonNullable<TestServer['answerer']>;
 }
 
-let responseSeq = 0;
-
+/**
+ * The one test server (tests/helpers/server-harness.ts) with Slack in HTTP mode against the fake Web API, the shared
+ * test directory (or `slackOptions.directoryYaml`), the real knowledge base (recorded) and a store of `engine`. `env`
+ * adds variables (Teams with TEAMS_LOCAL_DEV, jobs with JOBS_IN_PROCESS); `beforeStart` scripts the fake first.
+ */
 export async function startSlackHarness(
   engine: TestEngine = 'postgres',
   env: Record<string, string> = {},
   beforeStart?: (fake: FakeSlack) => void,
   slackOptions: { viewAckBudgetMs?: number; socketRetryMs?: number; directoryYaml?: string } = {},
 ): Promise<SlackHarness> {
+  const { startFakeSlack } = await import('./fake-slack.js');
   const fake = await startFakeSlack();
   beforeStart?.(fake);
-  const testStore = await openTestStore(engine);
-  const dataDir = await mkdtemp(join(tmpdir(), 'camden-slack-'));
   try {
-    await importDirectory(testStore.store, parseDirectoryFile(slackOptions.directoryYaml ?? DIRECTORY_YAML, 'test directory'));
-    const config = loadConfig({
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-      DATA_DIR: dataDir,
-      KNOWLEDGE_DIR: resolve('knowledge'),
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      JOBS_IN_PROCESS: 'false',
-      ...env,
-    });
-    const logger = createLogger(config.LOG_LEVEL);
-    const kb = await createKnowledgeBase(config, logger);
-    const answerer = recordingAnswerer(kb);
-    const server = await startServer({
-      config,
-      logger,
-      port: 0,
-      host: '127.0.0.1',
-      jobs: config.JOBS_IN_PROCESS,
-      overrides: { store: testStore.store, answerer },
-      slack: { maxRetryAfterMs: 5_000, timeoutMs: 3_000, viewAckBudgetMs: slackOptions.viewAckBudgetMs, socketRetryMs: slackOptions.socketRetryMs },
-      drainMs: 5_000,
-    });
-    const eventsUrl = `${server.url}/slack/events`;
-    const sign = (o?: Partial<SignedRequestOptions>): SignedRequestOptions => ({ secret: SIGNING_SECRET, ...o });
-    return {
-      fake,
-      server,
-      testStore,
-      answerer,
-      config,
-      eventsUrl,
-      async command(command, text, user, opts = {}) {
-        const responseId = `r${++responseSeq}`;
-        const triggerId = opts.triggerId ?? newTriggerId();
-        const body = slashCommandBody({ command, text, user, team: TEAM, channel: opts.channel, responseUrl: `${fake.responseUrlBase}/${responseId}`, triggerId });
-        const res = await postToSlackEndpoint(eventsUrl, body, 'application/x-www-form-urlencoded', sign(opts));
-        return { status: res.status, responseId, triggerId };
-      },
-      async event(event, opts = {}) {
-        const body = eventBody({ team: TEAM, event, eventId: opts.eventId });
-        const eventId = JSON.parse(body).event_id as string;
-        const res = await postToSlackEndpoint(eventsUrl, body, 'application/json', sign(opts));
-        return { status: res.status, eventId };
-      },
-      async interaction(payload, opts = {}) {
-        const res = await postToSlackEndpoint(eventsUrl, interactionBody(payload), 'application/x-www-form-urlencoded', sign(opts));
-        return { status: res.status, json: res.json, text: res.text };
-      },
-      responses: (responseId) => fake.calls.filter((c) => c.method === `response_url:${responseId}`).map((c) => c.args),
-      async close() {
-        await server.stop();
-        await testStore.close();
-        await fake.close();
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
+    const { directoryYaml, ...options } = slackOptions;
+    const h = await startTestServer({ store: engine, env, directory: { yaml: directoryYaml }, slack: { fake, options }, answerer: 'recording' });
+    const close = h.close;
+    return { ...h, fake, testStore: h.testStore!, answerer: h.answerer!, close: async () => (await close(), await fake.close()) };
   } catch (err) {
-    await testStore.close().catch(() => undefined);
     await fake.close();
-    await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
 }

@@ -1,18 +1,16 @@
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { parseDirectoryFile } from '../../src/directory/file.js';
-import { importDirectory } from '../../src/directory/import.js';
-import { startServer, type RunningServer } from '../../app/server.js';
-import { startFakeSlack, FAKE_TEAM, type FakeSlack } from '../helpers/fake-slack.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
-import { openTestStore, type TestEngine, type TestStore } from '../helpers/store.js';
-import { eventBody, interactionBody, newTriggerId, postToSlackEndpoint, slashCommandBody, type SignedRequestOptions } from '../helpers/slack-requests.js';
+import type { Config } from '../../src/config.js';
+import type { RunningServer } from '../../app/server.js';
+import { FAKE_TEAM, type FakeSlack } from '../helpers/fake-slack.js';
+import type { FakeBotConnector } from '../helpers/fake-bot-connector.js';
+import { SIGNING_SECRET, startTestServer } from '../helpers/server-harness.js';
+import type { TestEngine, TestStore } from '../helpers/store.js';
+import { postToSlackEndpoint, type SignedRequestOptions } from '../helpers/slack-requests.js';
 import { INJECTED_DOCUMENT, INJECTED_DOCUMENT_NAME } from './injection.js';
 
-export const SIGNING_SECRET = 'hostile-signing-secret-0123456789abcdef';
+export { SIGNING_SECRET };
 export const TEAM = FAKE_TEAM;
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
@@ -103,125 +101,63 @@ export interface HostileServer {
   close(): Promise<void>;
 }
 
-let responseSeq = 0;
-
-/** One real server (startServer) with Slack over HTTP and Teams in local-dev mode, on an isolated Postgres schema. */
+/** The one test server (tests/helpers/server-harness.ts) with Slack and Teams, the hostile directory, its own store. */
 export async function startHostileServer(
   env: Record<string, string> = {},
   options: { openIdMetadataUrl?: (connector: FakeBotConnector) => string; engine?: TestEngine } = {},
 ): Promise<HostileServer> {
-  const slack = await startFakeSlack();
-  const connector = await startFakeBotConnector();
-  const testStore = await openTestStore(options.engine ?? 'postgres');
-  const dataDir = await mkdtemp(join(tmpdir(), 'camden-hostile-'));
-  await mkdir(dataDir, { recursive: true });
-  try {
-    await importDirectory(testStore.store, parseDirectoryFile(HOSTILE_DIRECTORY, 'hostile test directory'));
-    const config = loadConfig({
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-      DATA_DIR: dataDir,
-      KNOWLEDGE_DIR: resolve('knowledge'),
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      TEAMS_LOCAL_DEV: 'true',
-      JOBS_IN_PROCESS: 'false',
-      ...env,
-    });
-    const logger = createLogger(config.LOG_LEVEL);
-    const server = await startServer({
-      config,
-      logger,
-      port: 0,
-      host: '127.0.0.1',
-      jobs: false,
-      overrides: { store: testStore.store },
-      slack: { maxRetryAfterMs: 2_000, timeoutMs: 3_000 },
-      teams: {
+  const h = await startTestServer({
+    store: options.engine ?? 'postgres',
+    directory: { yaml: HOSTILE_DIRECTORY },
+    env,
+    slack: { options: { maxRetryAfterMs: 2_000, timeoutMs: 3_000 } },
+    teams: {
+      options: (connector) => ({
         channelServiceUrl: connector.serviceUrl,
         sendPolicy: { baseDelayMs: 5, maxDelayMs: 500, maxAttempts: 2 },
         openIdMetadataUrl: options.openIdMetadataUrl?.(connector),
-      },
-      drainMs: 5_000,
-    });
-    const eventsUrl = `${server.url}/slack/events`;
-    const sign = (o?: Partial<SignedRequestOptions>): SignedRequestOptions => ({ secret: SIGNING_SECRET, ...o });
-    const count = async (sql: string) => Number((await testStore.store.db.query<{ n: string | number }>(sql)).rows[0]!.n);
-    return {
-      slack,
-      connector,
-      server,
-      testStore,
-      config,
-      url: server.url,
-      async raw(path, init) {
-        try {
-          const res = await fetch(`${server.url}${path}`, {
-            method: init.method ?? 'POST',
-            headers: init.headers,
-            body: init.body,
-            signal: AbortSignal.timeout(20_000),
-          });
-          return { status: res.status, text: await res.text() };
-        } catch {
-          return { status: 0, text: '' };
-        }
-      },
-      slackPost: (body, contentType, opts) => postToSlackEndpoint(eventsUrl, body, contentType, sign(opts)),
-      async command(command, text, user, opts = {}) {
-        const responseId = `h${++responseSeq}`;
-        const body = slashCommandBody({ command, text, user, team: TEAM, responseUrl: `${slack.responseUrlBase}/${responseId}`, triggerId: opts.triggerId ?? newTriggerId() });
-        const res = await postToSlackEndpoint(eventsUrl, body, 'application/x-www-form-urlencoded', sign());
-        return { status: res.status, responseId };
-      },
-      async event(event) {
-        const body = eventBody({ team: TEAM, event });
-        const res = await postToSlackEndpoint(eventsUrl, body, 'application/json', sign());
-        return { status: res.status, eventId: JSON.parse(body).event_id as string };
-      },
-      async interaction(payload) {
-        const res = await postToSlackEndpoint(eventsUrl, interactionBody(payload), 'application/x-www-form-urlencoded', sign());
-        return { status: res.status, json: res.json, text: res.text };
-      },
-      responses: (responseId) => slack.calls.filter((c) => c.method === `response_url:${responseId}`).map((c) => c.args),
-      async teamsPost(activity, headers = {}) {
-        const res = await fetch(`${server.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify(activity),
-          signal: AbortSignal.timeout(30_000),
-        });
-        return { status: res.status, body: await res.text() };
-      },
-      async healthz() {
-        const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
-        await res.text();
-        return res.status;
-      },
-      async counts() {
-        return {
-          returns: await count('SELECT count(*) AS n FROM attendance_returns'),
-          versions: await count('SELECT count(*) AS n FROM attendance_return_versions'),
-          answers: await count('SELECT count(*) AS n FROM bot_answers'),
-          questions: await count('SELECT count(*) AS n FROM question_log'),
-          feedback: await count('SELECT count(*) AS n FROM bot_feedback'),
-        };
-      },
-      async close() {
-        await server.stop();
-        await testStore.close();
-        await slack.close();
-        await connector.close();
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    await testStore.close().catch(() => undefined);
-    await slack.close();
-    await connector.close();
-    await rm(dataDir, { recursive: true, force: true });
-    throw err;
-  }
+      }),
+    },
+    answerer: 'server',
+  });
+  const testStore = h.testStore!;
+  const count = async (sql: string) => Number((await testStore.store.db.query<{ n: string | number }>(sql)).rows[0]!.n);
+  return {
+    slack: h.fake!,
+    connector: h.connector!,
+    server: h.server,
+    testStore,
+    config: h.config,
+    url: h.server.url,
+    async raw(path, init) {
+      try {
+        const res = await fetch(`${h.server.url}${path}`, { method: init.method ?? 'POST', headers: init.headers, body: init.body, signal: AbortSignal.timeout(20_000) });
+        return { status: res.status, text: await res.text() };
+      } catch {
+        return { status: 0, text: '' };
+      }
+    },
+    slackPost: (body, contentType, opts) => postToSlackEndpoint(h.eventsUrl, body, contentType, { secret: SIGNING_SECRET, ...opts }),
+    command: async (command, text, user, opts = {}) => {
+      const { status, responseId } = await h.command(command, text, user, opts);
+      return { status, responseId };
+    },
+    event: (event) => h.event(event),
+    interaction: (payload) => h.interaction(payload),
+    responses: (responseId) => h.responses(responseId),
+    teamsPost: (activity, headers) => h.teamsPost(activity, headers),
+    healthz: async () => (await h.health()).status,
+    async counts() {
+      return {
+        returns: await count('SELECT count(*) AS n FROM attendance_returns'),
+        versions: await count('SELECT count(*) AS n FROM attendance_return_versions'),
+        answers: await count('SELECT count(*) AS n FROM bot_answers'),
+        questions: await count('SELECT count(*) AS n FROM question_log'),
+        feedback: await count('SELECT count(*) AS n FROM bot_feedback'),
+      };
+    },
+    close: () => h.close(),
+  };
 }
 
 /** Every string in a Block Kit message or view (mrkdwn and plain text, fields, context elements). */

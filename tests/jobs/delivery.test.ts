@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { webApi } from '@slack/bolt';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { ReturnFigures } from '../../src/attendance/types.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { FAKE_TEAM, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
-import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix, waitForIdle, waitUntil } from './helpers.js';
+import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix, waitForIdle } from './helpers.js';
 
 const WEEK = '2026-11-16'; // the week reminders (Fri 20 Nov) and nudges/digests (Mon 23 Nov) are about
 const FRIDAY_2PM = new Date('2026-11-20T14:00:00Z');
@@ -79,7 +80,7 @@ beforeAll(async () => {
     now: () => FRIDAY_2PM,
   });
   notifyQueue = new Queue<NotificationJobData>(NOTIFY_QUEUE, { connection: redisOptions({ url: REDIS_URL, role: 'producer' }), prefix });
-  await waitUntil(() => jobs.redisStatus() === 'up', 10_000, 'redis up');
+  await waitFor(() => jobs.redisStatus() === 'up', { what: 'redis up', timeout: 10_000 });
 });
 
 afterAll(async () => {

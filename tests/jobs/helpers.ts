@@ -57,12 +57,3 @@ export async function waitForIdle(queues: Queue[], timeoutMs = 30_000): Promise<
   throw new Error(`queues still busy after ${timeoutMs} ms`);
 }
 
-/** Wait (bounded) for a condition. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what} not met within ${timeoutMs} ms`);
-}

@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startJobs } from '../../jobs/index.js';
@@ -8,7 +9,7 @@ import type { JobsServices } from '../../jobs/ports.js';
 import { NotifierError, type Notifier } from '../../src/bot/notifier.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
-import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix, waitForIdle, waitUntil } from './helpers.js';
+import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix, waitForIdle } from './helpers.js';
 
 let ts: TestStore;
 const prefix = uniquePrefix();
@@ -31,7 +32,7 @@ it('a 429 (Retry-After 3 s) pauses the notification queue for every worker, not 
   // Two worker processes on the same queue (npm run worker scale-out), concurrency 1 each to keep it simple.
   const a = await startJobs({ config: testConfig(prefix), services, logger: silentLogger, sendConcurrency: 1 });
   const b = await startJobs({ config: testConfig(prefix), services, logger: silentLogger, sendConcurrency: 1 });
-  await waitUntil(() => a.redisStatus() === 'up' && b.redisStatus() === 'up');
+  await waitFor(() => a.redisStatus() === 'up' && b.redisStatus() === 'up', { what: 'condition' });
   const q = new Queue<NotificationJobData>(NOTIFY_QUEUE, { connection: redisOptions({ url: REDIS_URL, role: 'producer' }), prefix });
   await q.addBulk(Array.from({ length: 20 }, (_, i) => {
     const data: NotificationJobData = { kind: 'digest', recipient: `slack-channel:C${i}`, period: '2026-11-16' };

@@ -1,10 +1,11 @@
+import { waitFor } from '../helpers/wait.js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startJobs, type JobsHandle } from '../../jobs/index.js';
 import type { JobsServices } from '../../jobs/ports.js';
 import type { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
-import { deletePrefix, silentLogger, testConfig, uniquePrefix, waitUntil } from './helpers.js';
+import { deletePrefix, silentLogger, testConfig, uniquePrefix } from './helpers.js';
 
 /** A TCP proxy on 127.0.0.1 to the real Redis that can be switched off (port closed, connections cut) and on. */
 async function redisProxy(port = 0) {
@@ -79,23 +80,23 @@ describe('Redis outage', () => {
 
     await proxy.up();
     cleanups.push(() => proxy.down());
-    await waitUntil(() => jobs.redisStatus() === 'up', 20_000, 'redis up');
+    await waitFor(() => jobs.redisStatus() === 'up', { what: 'redis up', timeout: 20_000 });
     const q = jobs.queues.find((x) => x.name === 'schedules')!;
     // The queue's own connection may still be reconnecting when the monitor's is up: a refused read is "not yet".
     const schedulers = () => q.getJobSchedulersCount().catch(() => -1);
-    await waitUntil(async () => (await schedulers()) === 4, 20_000, 'schedules registered');
+    await waitFor(async () => (await schedulers()) === 4, { what: 'schedules registered', timeout: 20_000 });
 
     // Redis goes away again (and loses this deployment's data meanwhile); jobs notice and re-create schedules.
     await proxy.down();
-    await waitUntil(() => jobs.redisStatus() === 'down', 20_000, 'redis down');
+    await waitFor(() => jobs.redisStatus() === 'down', { what: 'redis down', timeout: 20_000 });
     await deletePrefix(prefix);
     await proxy.up();
-    await waitUntil(() => jobs.redisStatus() === 'up', 20_000, 'redis up again');
-    await waitUntil(async () => (await schedulers()) === 4, 20_000, 'schedules re-created');
+    await waitFor(() => jobs.redisStatus() === 'up', { what: 'redis up again', timeout: 20_000 });
+    await waitFor(async () => (await schedulers()) === 4, { what: 'schedules re-created', timeout: 20_000 });
 
     // Shutting down while Redis is away finishes (no hang on the blocked connections).
     await proxy.down();
-    await waitUntil(() => jobs.redisStatus() === 'down', 20_000, 'redis down before close');
+    await waitFor(() => jobs.redisStatus() === 'down', { what: 'redis down before close', timeout: 20_000 });
     const closed = await Promise.race([jobs.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('stuck'), 20_000))]);
     expect(closed).toBe('closed');
     expect(unhandled).toEqual([]);

@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { webApi } from '@slack/bolt';
@@ -8,7 +9,7 @@ import { notificationJobId } from '../../jobs/notification-job.js';
 import { jobsServicesFromStore } from '../../app/compose.js';
 import { FAKE_TEAM, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { openTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
-import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix, waitUntil } from './helpers.js';
+import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix } from './helpers.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -40,7 +41,7 @@ describe('a worker killed mid-send', () => {
     cleanups.push(async () => child.exitCode === null && child.kill('SIGKILL'));
     let out = '';
     child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    await waitUntil(() => out.includes('ready'), 30_000, 'child worker ready');
+    await waitFor(() => out.includes('ready'), { what: 'child worker ready', timeout: 30_000 });
 
     // This process only produces (no workers) until the child is gone.
     const producer: JobsHandle = await startJobs({
@@ -53,7 +54,7 @@ describe('a worker killed mid-send', () => {
     await producer.runNow('reminder', new Date('2026-11-20T14:00:00Z'));
     await slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage'), 30_000);
     child.kill('SIGKILL');
-    await waitUntil(() => child.exitCode !== null || child.signalCode !== null, 10_000, 'child exit');
+    await waitFor(() => child.exitCode !== null || child.signalCode !== null, { what: 'child exit', timeout: 10_000 });
 
     // A fresh worker takes over; the stalled send job comes back to it.
     const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
@@ -69,7 +70,7 @@ describe('a worker killed mid-send', () => {
     cleanups.push(() => worker.close());
     const notify = worker.queues.find((q) => q.name === 'notifications')!;
     const jobId = notificationJobId({ kind: 'reminder', recipient: `person:${sam}`, period: '2026-11-16' });
-    await waitUntil(async () => (await notify.getJob(jobId))?.finishedOn !== undefined, 45_000, 'stalled send job re-run');
+    await waitFor(async () => (await notify.getJob(jobId))?.finishedOn !== undefined, { what: 'stalled send job re-run', timeout: 45_000 });
 
     const job = await notify.getJob(jobId);
     expect(job?.returnvalue).toEqual({ status: 'skipped', reason: 'already_sending' });

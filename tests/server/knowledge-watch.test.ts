@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +29,7 @@ describe('a running bot reloads changed knowledge files by itself', () => {
     const documents = async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { index: { documents: number } }).index.documents;
     expect(await documents()).toBe(1);
     await writeFile(join(dir, 'second.md'), DOC('Rowing club', 'The rowing club meets on the canal every Saturday morning for pupils aged twelve and over.'));
-    const deadline = Date.now() + 20_000;
-    let seen = 1;
-    while (Date.now() < deadline && seen < 2) {
-      await new Promise((r) => setTimeout(r, 100));
-      seen = await documents();
-    }
-    expect(seen).toBe(2);
+    await waitFor(async () => (await documents()) === 2, { what: 'the new document in /healthz', every: 100 });
     const answer = await server.context.answerer.answer('When does the rowing club meet?');
     expect(answer.answered).toBe(true);
     expect(answer.citations[0]?.source).toBe('second.md');

@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import { createLogger } from '../../src/logger.js';
 import { createBotAnswersRepo } from '../../src/store/bot-answers-repo.js';
 import { createSubjectKeys } from '../../src/store/subject-keys.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
-import { waitUntil } from '../jobs/helpers.js';
 
 const NO_ANSWERS = { answer: async () => ({ answered: false, answer: '', citations: [] }) };
 const DAY = 86_400_000;
@@ -54,7 +54,7 @@ describe('retention runs in the process that holds the store, also while Redis i
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { redis: { status: string } };
     expect(health.redis.status).not.toBe('ready');
 
-    await waitUntil(async () => (await answers.get(a.id)) === null, 30_000, 'the old answer purged');
+    await waitFor(async () => (await answers.get(a.id)) === null, { what: 'the old answer purged', timeout: 30_000 });
     const questions = await ts.store.db.query<{ question: string }>('SELECT question FROM question_log ORDER BY question');
     expect(questions.rows.map((q) => q.question)).toEqual(['recent question']);
     expect(await ts.store.directory.getTeamsIdentity('tenant-x', 'aad-stranger')).toBeNull();

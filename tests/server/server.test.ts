@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -109,15 +110,15 @@ describe('with Slack on (Postgres test store)', () => {
   });
 });
 
-/** /healthz once it reports Redis ready (or the last answer after 5 s). */
+/** /healthz once it reports Redis ready. */
 async function healthOnceRedisReady(url: string): Promise<any> {
-  let body: any;
-  for (let i = 0; i < 50; i++) {
-    body = await (await fetch(`${url}/healthz`)).json();
-    if (body.redis.status === 'ready') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return body;
+  return waitFor(
+    async () => {
+      const body = (await (await fetch(`${url}/healthz`)).json()) as any;
+      return body.redis.status === 'ready' ? body : null;
+    },
+    { what: '/healthz with Redis ready', timeout: 10_000, every: 100 },
+  );
 }
 
 describe('with the job workers in process (real Redis)', () => {

@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedbackCounts } from '../../src/store/bot-answers-repo.js';
 import { newTs, newTriggerId } from '../helpers/slack-requests.js';
@@ -28,8 +29,8 @@ describe('request signatures (Bolt verifies HMAC v0)', () => {
   ])('rejects a %s signature with 401 and does nothing', async (_name, opts) => {
     const before = h.fake.calls.length;
     const { status, responseId } = await h.command('/ask', 'What is AI Connect?', USERS.staff, opts as never);
+    // Bolt answers 401 before any listener runs: the response itself is the proof nothing was handled.
     expect(status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
     expect(h.responses(responseId)).toHaveLength(0);
     expect(h.fake.calls.length).toBe(before);
   });
@@ -149,13 +150,16 @@ describe('messages and mentions', () => {
 
   it('ignores its own messages, other bots, edits, joins and other subtypes', async () => {
     const before = h.fake.calls.length;
+    const seen = await h.metric('camden_platform_requests_total', { platform: 'slack', kind: 'message' });
     const base = { type: 'message', channel_type: 'im', channel: 'D0IGNORE1', team: TEAM };
     await h.event({ ...base, user: 'U0BOT0001', bot_id: 'B0BOT0001', text: 'my own answer', ts: newTs() });
     await h.event({ ...base, user: 'U0OTHERBOT', bot_id: 'B0OTHER01', subtype: 'bot_message', text: 'beep', ts: newTs() });
     await h.event({ ...base, subtype: 'message_changed', message: { text: 'edited', user: USERS.lead }, ts: newTs() });
     await h.event({ ...base, subtype: 'channel_join', user: USERS.lead, text: 'joined', ts: newTs() });
     await h.event({ type: 'message', channel_type: 'channel', channel: 'C0GENERAL1', user: USERS.lead, text: 'chat among humans', ts: newTs() });
-    await new Promise((r) => setTimeout(r, 500));
+    // The bot's own message (sent first) is dropped by Bolt before any listener; the listener counts each of the
+    // other four, then decides at once (no await) whether to ignore it: once the four are counted, all is decided.
+    await waitFor(async () => (await h.metric('camden_platform_requests_total', { platform: 'slack', kind: 'message' })) >= seen + 4, { what: 'four messages seen by the listener' });
     expect(h.fake.calls.slice(before).filter((c) => c.method !== 'auth.test').map((c) => [c.method, c.args.channel])).toEqual([]);
   });
 
@@ -179,13 +183,15 @@ describe('messages and mentions', () => {
   it('a retried event (X-Slack-Retry-Num, same event_id) produces one answer', async () => {
     const ts = newTs();
     const event = { type: 'app_mention', channel: 'C0RETRY01', user: USERS.staff, text: '<@U0BOT0001> What is AI Connect?', ts, team: TEAM };
+    const duplicates = await h.metric('camden_deliveries_total', { platform: 'slack', outcome: 'duplicate' });
     const { eventId } = await h.event(event);
     const retry1 = await h.event(event, { eventId, retryNum: 1 });
     const retry2 = await h.event(event, { eventId, retryNum: 2 });
     expect(retry1.status).toBe(200);
     expect(retry2.status).toBe(200);
     await h.fake.waitFor((calls) => calls.some((c) => c.method === 'reactions.remove' && c.args.timestamp === ts));
-    await new Promise((r) => setTimeout(r, 300));
+    // Both retries were recognised as duplicates (camden_deliveries_total), so neither will answer later.
+    await waitFor(async () => (await h.metric('camden_deliveries_total', { platform: 'slack', outcome: 'duplicate' })) >= duplicates + 2, { what: 'two duplicates ignored' });
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0RETRY01')).toHaveLength(1);
   });
 
@@ -194,9 +200,11 @@ describe('messages and mentions', () => {
     const event = { type: 'app_mention', channel: 'C0EDITED1', user: USERS.staff, text: '<@U0BOT0001> What is AI Connect?', ts, team: TEAM };
     await h.event(event);
     await h.fake.waitFor((calls) => calls.some((c) => c.method === 'reactions.remove' && c.args.timestamp === ts));
-    // Slack sends the edit as a new app_mention (new event_id) carrying `edited`.
+    // Slack sends the edit as a new app_mention (new event_id) carrying `edited`; the listener counts it and drops it
+    // at once (no await between), so once counted it is decided.
+    const mentions = await h.metric('camden_platform_requests_total', { platform: 'slack', kind: 'event_app_mention' });
     await h.event({ ...event, text: '<@U0BOT0001> What is AI Connect? (typo fixed)', edited: { user: USERS.staff, ts: newTs() } });
-    await new Promise((r) => setTimeout(r, 400));
+    await waitFor(async () => (await h.metric('camden_platform_requests_total', { platform: 'slack', kind: 'event_app_mention' })) > mentions, { what: 'the edit seen by the listener' });
     expect(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0EDITED1')).toHaveLength(1);
   });
 

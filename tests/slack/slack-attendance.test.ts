@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { newTriggerId } from '../helpers/slack-requests.js';
@@ -180,11 +181,13 @@ describe('/attendance quick form', () => {
 
   it('the same slash command delivered twice (same trigger_id) stores one version', async () => {
     const triggerId = newTriggerId();
+    const duplicates = await h.metric('camden_deliveries_total', { platform: 'slack', outcome: 'duplicate' });
     const a = await h.command('/attendance', `${quick} centre london-ai-campus`, USERS.multiLead, { triggerId });
     const b = await h.command('/attendance', `${quick} centre london-ai-campus`, USERS.multiLead, { triggerId });
     // Either delivery may win the claim; exactly one is handled.
     await h.fake.waitFor(() => h.responses(a.responseId).length + h.responses(b.responseId).length > 0);
-    await new Promise((r) => setTimeout(r, 300));
+    // The other delivery was recognised as a duplicate (camden_deliveries_total): it will not answer later.
+    await waitFor(async () => (await h.metric('camden_deliveries_total', { platform: 'slack', outcome: 'duplicate' })) > duplicates, { what: 'the duplicate ignored' });
     expect([h.responses(a.responseId).length, h.responses(b.responseId).length].sort()).toEqual([0, 1]);
     expect(await h.server.context.attendance.history('london-ai-campus', week)).toHaveLength(1);
   });

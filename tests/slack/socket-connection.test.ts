@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/wait.js';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -34,13 +35,7 @@ function fakeSlack(failures: number) {
   };
 }
 
-async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (check: () => boolean, what: string, ms = 5_000) => waitFor(check, { what, timeout: ms, every: 5 });
 
 describe('Socket Mode connection loop', () => {
   it('keeps retrying with capped backoff however long Slack is unreachable, then connects', async () => {

@@ -113,7 +113,7 @@ describe('Teams through the real server', () => {
     await h.connector.waitFor(() => h.connector.messages().length >= 1, 'the form');
     const form = h.connector.messages()[0]!;
     const body = form.body.attachments[0].content.body as any[];
-    expect(body.find((e) => e.id === 'centre').choices.map((c: any) => c.value).sort()).toEqual(['la-sainte-union', 'london-ai-campus']);
+    expect(body.find((e) => e.id === 'centre').choices.map((c: any) => c.value).sort()).toEqual(['camden-career-club', 'london-ai-campus']);
     expect(body.find((e) => e.id === 'centre').value).toBeUndefined(); // nothing preselected: the lead picks
     const defaultWeek = body.find((e) => e.id === 'week').value as string;
     expect(defaultWeek).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -129,13 +129,13 @@ describe('Teams through the real server', () => {
 
     // Pupils cannot exceed attendances: the service's rule comes back on the card, nothing stored.
     h.connector.reset();
-    const bad = { ...value, centre: 'la-sainte-union', ...figures({ attendances: '10', pupils: '45', fsm: '5', send: '2' }) };
+    const bad = { ...value, centre: 'camden-career-club', ...figures({ attendances: '10', pupils: '45', fsm: '5', send: '2' }) };
     await h.post(activity(h.connector.serviceUrl, { from: u, value: bad, replyToId: form.id! }));
     await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'error card');
     const errCard = h.connector.calls.find((c) => c.kind === 'update')!.body.attachments[0].content.body as any[];
     const errors = errCard.filter((e) => e.color === 'Attention').map((e) => e.text).join(' ');
     expect(errors).toMatch(/pupils|attendances/i);
-    expect(await h.server.context.attendance.history('la-sainte-union', defaultWeek)).toHaveLength(0);
+    expect(await h.server.context.attendance.history('camden-career-club', defaultWeek)).toHaveLength(0);
   });
 
   it('quick form and "attendance status" work as in Slack', async () => {
