@@ -41,3 +41,15 @@ export function dueWeekRule(timeZone: string, reminderCron: string = DEFAULT_REM
     ? `From ${at} the return due is this week's; before then, last week's.`
     : "The return due is last week's.";
 }
+
+/**
+ * Until when a return typed without a week still means the week starting `week` when that week is due: the first
+ * reminder of the week after it ("Friday 27 Nov, 14:00"), or null when the schedule sends none then.
+ */
+export function dueUntilText(week: string, timeZone: string, reminderCron: string = DEFAULT_REMINDER_CRON): string | null {
+  const next = firstReminderOfWeek(addDays(week, 7), timeZone, reminderCron);
+  if (!next) return null;
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(next);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('weekday')} ${get('day')} ${get('month')}, ${get('hour')}:${get('minute')}`;
+}

@@ -38,6 +38,8 @@ export interface Inbound {
   form?: AttendanceFormValues;
   /** Surface 'card': a button that opens the attendance form, on a reminder's centre and week when it names them. */
   openForm?: OpenFormPreset;
+  /** Surface 'card': a reminder's "No sessions this week" button: mark that centre's week closed. */
+  markClosed?: OpenFormPreset;
   /** The conversation (channel, chat) the words were said in; for a mention, everyone there sees the reply. */
   conversationId?: string;
   /** Its name, when the platform says (for confirmations such as "post digests here"). */
@@ -85,7 +87,17 @@ export interface AttendanceFormModel {
 /** What the adapter does with an Inbound. */
 export type Outcome =
   /** Send this reply. `answerId` names the stored answer (feedback and sharing refer to it). */
-  | { kind: 'reply'; intent: IntentKind | 'attendance-submit' | 'open-form'; reply: Reply; answerId?: string | null }
+  | {
+      kind: 'reply';
+      intent: IntentKind | 'attendance-submit' | 'open-form' | 'attendance-closed';
+      reply: Reply;
+      answerId?: string | null;
+      /**
+       * A return was stored: a short receipt for where the reply itself does not stay (a Slack modal closes, so the
+       * receipt goes to the lead's DM with the bot).
+       */
+      receipt?: Reply;
+    }
   /**
    * Open the attendance form. `fallback` is for a surface that cannot open a form by itself (a Slack message has no
    * trigger): a reply with a button that opens it.

@@ -25,7 +25,9 @@ export type ReplyActionId =
   | 'feedback_helpful'
   | 'feedback_not_helpful'
   | 'share_answer'
-  | 'open_attendance_form';
+  | 'open_attendance_form'
+  /** "No sessions this week" on a reminder: the value names the centre and week (as open_attendance_form's). */
+  | 'mark_week_closed';
 
 export interface ReplyAction {
   id: ReplyActionId;
@@ -33,4 +35,6 @@ export interface ReplyAction {
   /** Opaque value handed back when the action is used (e.g. an answer id, a centre and week). */
   value: string;
   style?: 'primary' | 'danger';
+  /** Asked before the action runs, where the platform can ask (Slack's confirm dialog). */
+  confirm?: { title: string; text: string; yes: string; no: string };
 }

@@ -38,6 +38,9 @@ export const LIMITS = {
   privateMetadata: 3000,
   plainInputMaxLength: 3000,
   messageText: 40_000,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
 } as const;
 
 class Problems {
@@ -83,6 +86,16 @@ function option(p: Problems, path: string, o: unknown): void {
   maxString(p, `${path}/value`, o.value, LIMITS.optionValue, true);
 }
 
+/** A confirmation dialog object: title, text, confirm and deny buttons. */
+function confirmObject(p: Problems, path: string, c: unknown): void {
+  if (!isObject(c)) return p.add(path, 'must be a confirmation dialog object');
+  textObject(p, `${path}/title`, c.title, { max: LIMITS.confirmTitle, plainOnly: true });
+  textObject(p, `${path}/text`, c.text, { max: LIMITS.confirmText });
+  textObject(p, `${path}/confirm`, c.confirm, { max: LIMITS.confirmButton, plainOnly: true });
+  textObject(p, `${path}/deny`, c.deny, { max: LIMITS.confirmButton, plainOnly: true });
+  if (c.style !== undefined && c.style !== 'primary' && c.style !== 'danger') p.add(`${path}/style`, 'must be primary or danger');
+}
+
 /** An interactive element (button, select, date picker, inputs); `inInput` allows the input-only elements. */
 function element(p: Problems, path: string, e: unknown, where: 'actions' | 'input' | 'accessory'): string | undefined {
   if (!isObject(e)) {
@@ -98,6 +111,7 @@ function element(p: Problems, path: string, e: unknown, where: 'actions' | 'inpu
       maxString(p, `${path}/value`, e.value, LIMITS.buttonValue);
       maxString(p, `${path}/url`, e.url, LIMITS.url);
       if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') p.add(`${path}/style`, 'must be primary or danger');
+      if (e.confirm !== undefined) confirmObject(p, `${path}/confirm`, e.confirm);
       break;
     case 'static_select': {
       const options = e.options;

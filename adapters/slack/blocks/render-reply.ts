@@ -123,6 +123,16 @@ export function renderBlock(block: ReplyBlock): KnownBlock[] {
             text: plain(a.label, 75),
             value: truncate(a.value, 2000),
             ...(a.style ? { style: a.style } : {}),
+            ...(a.confirm
+              ? {
+                  confirm: {
+                    title: plain(a.confirm.title, 100),
+                    text: plain(a.confirm.text, 300),
+                    confirm: plain(a.confirm.yes, 30),
+                    deny: plain(a.confirm.no, 30),
+                  },
+                }
+              : {}),
           })),
         },
       ];

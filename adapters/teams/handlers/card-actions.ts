@@ -61,6 +61,18 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
     else await sendReply(context, outcome.reply);
   });
 
+  // A reminder's "No sessions this week": the week is recorded closed; the receipt is the answer (the reminder card
+  // itself is updated by the job side to say so).
+  on('mark_week_closed', async (context, data) => {
+    const outcome = await deps.bot.handle({
+      identity: identityOf(context.activity),
+      surface: isPersonal(context.activity) ? 'card' : 'mention',
+      markClosed: decodeOpenFormValue(data.value),
+      deliveryKey: `teams:closed:${context.activity.id ?? ''}`,
+    });
+    await sendReply(context, outcome.kind === 'reply' ? (outcome.receipt ?? outcome.reply) : outcome.kind === 'open-form' ? outcome.fallback : outcome.reply);
+  });
+
   // "Show this week": the card reloaded for the centre and week chosen, filled in with their return.
   on(ATTENDANCE_LOAD_VERB, async (context) => {
     const values = formValues(context.activity.value);

@@ -110,6 +110,11 @@ export function register(app: App, deps: SlackListenerDeps): void {
         await ack({ response_action: 'update', view: attendanceModal(first.form, { ...meta, rev: (meta.rev ?? 0) + 1 }) });
       } else {
         await ack({ response_action: 'update', view: confirmationModal(first.reply) });
+        // The modal goes away when the lead closes it: a short receipt stays in their DM with the bot.
+        if (first.receipt) {
+          const dm = await client.conversations.open({ users: body.user.id });
+          if (dm.channel?.id) await postReply(client, first.receipt, { channel: dm.channel.id, maxRetryAfterMs: deps.maxRetryAfterMs });
+        }
       }
     } catch (err) {
       deps.logger.error({ err }, 'attendance view submission failed');
