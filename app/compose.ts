@@ -9,10 +9,11 @@ import type { TeamsAdapterDeps, TeamsBot } from '../adapters/teams/index.js';
 import { teamsAuthMode } from '../adapters/teams/mode.js';
 import { refuseUnconfigured, teamsOffNotifier } from '../adapters/teams/off.js';
 import type { BotDataPurged, JobsServices } from '../jobs/ports.js';
+import { createReminderReceipts, type ReminderReceipts } from '../jobs/reminder-receipts.js';
 import { AttendanceService } from '../src/attendance/service.js';
 import { createBot, type Bot } from '../src/bot/index.js';
 import type { Notifier } from '../src/bot/notifier.js';
-import type { BotDeps, DigestPort, QuestionLogPort } from '../src/bot/ports.js';
+import type { BotDeps, DigestPort, QuestionLogPort, ReturnEventsPort } from '../src/bot/ports.js';
 import type { Config } from '../src/config.js';
 import { DigestService } from '../src/digest/digest-service.js';
 import { parseTermStarts } from '../src/digest/terms.js';
@@ -68,6 +69,32 @@ export function createServices(store: Store, config: ServicesConfig, logger?: Lo
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Returns stored, told to whoever listens (the server updates the week's reminders; the CLI and tests need nobody).
+
+export type ReturnStored = Parameters<ReturnEventsPort['stored']>[0];
+
+export interface ReturnEvents extends ReturnEventsPort {
+  /** Call `handler` for every return stored from now on; a failing handler is logged, never the submitter's problem. */
+  listen(handler: (event: ReturnStored) => Promise<void> | void): void;
+}
+
+export function createReturnEvents(logger: Logger): ReturnEvents {
+  const handlers: ((event: ReturnStored) => Promise<void> | void)[] = [];
+  return {
+    listen(handler) {
+      handlers.push(handler);
+    },
+    stored(event) {
+      for (const h of handlers) {
+        Promise.resolve()
+          .then(() => h(event))
+          .catch((err: unknown) => logger.warn({ err, centre: event.centreId, week: event.weekStart }, 'a listener of stored returns failed'));
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The context: store, index, services and bot core, shared by the adapters, the server and the jobs.
 
 /** Index statistics for /healthz (the knowledge base's stats(), when the answerer has them). */
@@ -114,6 +141,8 @@ export interface AppContext {
   accounts: AccountDirectory[];
   /** Where `admin run` sends from: set once the jobs are up (the server's), until then it says the jobs are not running. */
   useNotifications(port: NotificationsPort | null): void;
+  /** Returns stored by the bot (created or amended): the server listens to update the week's reminders. */
+  returnEvents: ReturnEvents;
   bot: Bot;
   metrics: Metrics;
   now: () => Date;
@@ -167,7 +196,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
     const metrics = overrides.metrics ?? createMetrics();
     const { directory, attendance, questionLog, digest } = createServices(store, config, logger, now);
     const questionLogPort: QuestionLogPort = { record: (e) => questionLog.record(e) };
-    const digestPort: DigestPort = { latestDigestFor: (actor) => digest.latestDigestFor(actor) };
+    const digestPort: DigestPort = { latestDigestFor: (actor) => digest.latestDigestFor(actor), digestForWeek: (actor, week) => digest.digestForWeek(actor, week) };
     const answers = createBotAnswersRepo(store.db, questionLog.keys);
     const deliveryClaims = createDeliveriesRepo(store.db);
     const deliveries = new DeliveryGuard(deliveryClaims, {
@@ -177,6 +206,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
     const admin = new DirectoryAdmin(store, directory, logger.child({ component: 'directory' }));
     const accounts: AccountDirectory[] = [];
     let notifications: NotificationsPort | null = null;
+    const returnEvents = createReturnEvents(logger);
     const deps: BotDeps = {
       admin,
       accounts,
@@ -196,6 +226,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
       answers,
       questionLog: questionLogPort,
       digest: digestPort,
+      returns: returnEvents,
       observe: metrics.observer,
       logger: logger.child({ component: 'bot' }),
       now,
@@ -215,6 +246,7 @@ export async function createAppContext(config: Config, logger: Logger, overrides
       useNotifications(port) {
         notifications = port;
       },
+      returnEvents,
       bot: createBot(deps),
       metrics,
       now,
@@ -311,6 +343,24 @@ export async function createTeamsAdapterFor(context: AppContext, options: TeamsO
 /** Notifiers for the jobs, in order of preference (a person is messaged on the first platform that can reach them). */
 export function notifiersOf(slack: SlackAdapter | null, teams: TeamsEndpoint): Notifier[] {
   return [...(slack ? [slack.notifier] : []), ...(teams.mode !== 'refuse' ? [teams.notifier] : [])];
+}
+
+/**
+ * Reminders that say "received": every return the bot stores from now on updates the week's reminders and nudges
+ * that named its centre, through the notifier that sent each (the claims record which, and where).
+ */
+export function reminderReceiptsFor(context: AppContext, notifiers: Notifier[]): ReminderReceipts {
+  const receipts = createReminderReceipts({
+    claims: new NotificationClaimsRepo(context.store.db),
+    directory: context.directory,
+    attendance: context.attendance,
+    notifiers,
+    timeZone: context.config.SCHEDULE_TIMEZONE,
+    reminderCron: context.config.REMINDER_CRON,
+    logger: context.logger.child({ component: 'reminder-receipts' }),
+  });
+  context.returnEvents.listen((event) => receipts.returnStored(event));
+  return receipts;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { lazyNotificationsRunner, mountQueueBoard, startJobs, type JobsHandle } from '../jobs/index.js';
+import type { ReminderReceipts } from '../jobs/reminder-receipts.js';
 import type { SlackAdapter } from '../adapters/slack/index.js';
 import type { Notifier } from '../src/bot/notifier.js';
 import type { Config } from '../src/config.js';
@@ -14,6 +15,7 @@ import {
   createTeamsAdapterFor,
   jobsServicesFor,
   notifiersOf,
+  reminderReceiptsFor,
   type AppContext,
   type AppContextOverrides,
   type SlackOptions,
@@ -57,6 +59,8 @@ export interface RunningServer {
   notifiers: Notifier[];
   /** Purges past retention in this process, also while Redis is down. */
   retention: RetentionTimer;
+  /** Updates the week's reminders when a return arrives (tests wait on its idle()). */
+  reminderReceipts: ReminderReceipts;
   /** Stop taking requests, finish in-flight work, close jobs and the store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -104,6 +108,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const teams = await createTeamsAdapterFor(context, options.teams);
     const notifiers = notifiersOf(slack, teams);
 
+    // A return stored here updates the week's reminders and nudges that named it ("received"), through the notifier
+    // that sent each one.
+    const reminderReceipts = reminderReceiptsFor(context, notifiers);
+    cleanups.push(() => reminderReceipts.idle());
+
     // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).
     let jobs: JobsHandle | null = null;
     // Without in-process workers (they run in npm run worker, which serves no HTTP) the dashboard and Redis
@@ -116,6 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         logger,
         services,
         workers,
+        now: context.now,
         observeNotification: (o) => context.metrics.notifications.inc(o),
       });
       const j = jobs;
@@ -187,6 +197,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       jobs,
       notifiers,
       retention,
+      reminderReceipts,
       stop() {
         stopping ??= (async () => {
           // One deadline for both waits, so cleanup (workers, store) still fits before main's hard exit.

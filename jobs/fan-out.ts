@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Person } from '../src/directory/types.js';
-import { currentWeekStart, weekJustEnded } from '../src/shared/calendar.js';
+import { weekJustEnded } from '../src/shared/calendar.js';
+import { dueWeek } from '../src/attendance/due-week.js';
 import type { NotificationKind } from '../src/store/notification-claims-repo.js';
 import { JITTERED_BACKOFF } from './backoff.js';
 import { notificationJobId, personRecipient, type NotificationJobData } from './notification-job.js';
@@ -10,6 +11,8 @@ export interface FanOutOptions {
   services: Pick<JobsServices, 'directory' | 'attendance'>;
   notifyQueue: Queue<NotificationJobData>;
   timeZone: string;
+  /** REMINDER_CRON: a reminder is about the week that is due when it runs (dueWeek). */
+  reminderCron?: string;
   /** Attempts per send job (first try included). */
   sendAttempts?: number;
 }
@@ -21,9 +24,12 @@ export interface FanOutResult {
   jobs: number;
 }
 
-/** The week a scheduled run is about: reminders for the week in progress; nudges and digests for the week just ended. */
-export function periodFor(kind: NotificationKind, firedAt: Date, timeZone: string): string {
-  return kind === 'reminder' ? currentWeekStart(firedAt, timeZone) : weekJustEnded(firedAt, timeZone);
+/**
+ * The week a run is about. A reminder: the week that is due when it runs (dueWeek, the one rule every default follows:
+ * at its scheduled time, Friday 14:00, that is the week in progress). Nudges and digests: the week just ended.
+ */
+export function periodFor(kind: NotificationKind, firedAt: Date, timeZone: string, reminderCron?: string): string {
+  return kind === 'reminder' ? dueWeek(firedAt, timeZone, reminderCron) : weekJustEnded(firedAt, timeZone);
 }
 
 /** Leads of the centres missing a return for `week` whose reminders are not paused: lead id -> centres. */
@@ -80,7 +86,7 @@ export async function digestJobs(period: string, opts: Pick<FanOutOptions, 'serv
 
 /** Reminder or nudge: one send job per lead with a missing return. */
 export async function fanOutReminders(kind: 'reminder' | 'nudge', firedAt: Date, opts: FanOutOptions): Promise<FanOutResult> {
-  const period = periodFor(kind, firedAt, opts.timeZone);
+  const period = periodFor(kind, firedAt, opts.timeZone, opts.reminderCron);
   const jobs = await reminderJobs(kind, period, opts);
   if (jobs.length) await opts.notifyQueue.addBulk(jobs);
   return { kind, period, jobs: jobs.length };

@@ -141,7 +141,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
 
   const workers: Worker[] = [];
   if (deps.workers !== false) {
-    const fanOut = { services, notifyQueue, timeZone: tz, sendAttempts: deps.sendAttempts };
+    const fanOut = { services, notifyQueue, timeZone: tz, reminderCron: deps.config.REMINDER_CRON, sendAttempts: deps.sendAttempts };
     const stallOptions = {
       ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
       ...(deps.stalledIntervalMs ? { stalledInterval: deps.stalledIntervalMs } : {}),
@@ -193,6 +193,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
     const processor = createSendProcessor({
       services,
       timeZone: tz,
+      reminderCron: deps.config.REMINDER_CRON,
       logger: log,
       rateLimit: (ms) => sendWorker.rateLimit(ms),
       defaultRetryAfterMs: deps.defaultRetryAfterMs,

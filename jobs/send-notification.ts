@@ -7,10 +7,13 @@ import type { NotificationKey } from '../src/store/notification-claims-repo.js';
 import { parseRecipient, type NotificationJobData } from './notification-job.js';
 import type { JobsServices } from './ports.js';
 import { reminderReply } from './reminder-reply.js';
+import { dueUntilText } from '../src/attendance/due-week.js';
 
 export interface SendProcessorOptions {
   services: JobsServices;
   timeZone: string;
+  /** REMINDER_CRON: the reminder says until when a return typed without a week counts for its week. */
+  reminderCron?: string;
   logger: Logger;
   /** Pause the whole queue for `ms` (worker.rateLimit); then the job is retried without spending an attempt. */
   rateLimit(ms: number): Promise<void>;
@@ -42,14 +45,16 @@ export type SendOutcome =
  */
 export function createSendProcessor(opts: SendProcessorOptions): (job: Job<NotificationJobData>) => Promise<SendOutcome> {
   const cache = new Map<string, { reply: Promise<Reply>; expires: number }>();
-  const digestFor = (period: string): Promise<Reply> => {
+  /** A network lead's own digest lists the unanswered questions; a channel's only counts them by topic. */
+  const digestFor = (period: string, audience: 'person' | 'channel'): Promise<Reply> => {
     const t = Date.now();
     for (const [k, v] of cache) if (v.expires <= t) cache.delete(k);
-    let hit = cache.get(period);
+    const cacheKey = `${period}|${audience}`;
+    let hit = cache.get(cacheKey);
     if (!hit) {
-      hit = { reply: opts.services.digests.digestFor(period), expires: t + (opts.digestCacheMs ?? 10 * 60_000) };
-      hit.reply.catch(() => cache.delete(period));
-      cache.set(period, hit);
+      hit = { reply: opts.services.digests.digestFor(period, audience), expires: t + (opts.digestCacheMs ?? 10 * 60_000) };
+      hit.reply.catch(() => cache.delete(cacheKey));
+      cache.set(cacheKey, hit);
     }
     return hit.reply;
   };
@@ -70,13 +75,15 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
 
     let send: () => Promise<SendResult>;
     let notifier: Notifier | undefined;
+    /** Reminders and nudges: the centres the message names, kept with the claim so it can be updated later. */
+    let centreIds: string[] | undefined;
     if (recipient.type === 'person') {
       const person = await opts.services.directory.getPerson(recipient.personId);
       if (!person) return skipped('person_not_found');
       let reply: Reply;
       if (d.kind === 'digest') {
         if (!person.roles.includes('network_lead')) return skipped('no_longer_network_lead');
-        reply = await digestFor(d.period);
+        reply = await digestFor(d.period, 'person');
       } else {
         // Between fan-out and now a return may have arrived, a pause been set or a lead changed.
         const wanted = new Set(d.centreIds ?? []);
@@ -85,14 +92,22 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
           .map((m) => ({ id: m.centreId, name: m.centreName }));
         if (!still.length) return skipped('nothing_missing');
         notifier = pickNotifier(person);
-        reply = reminderReply({ kind: d.kind, person, centres: still, week: d.period, platform: notifier?.platform ?? 'slack' });
+        centreIds = still.map((c) => c.id);
+        reply = reminderReply({
+          kind: d.kind,
+          person,
+          centres: still,
+          week: d.period,
+          platform: notifier?.platform ?? 'slack',
+          dueUntil: dueUntilText(d.period, opts.timeZone, opts.reminderCron),
+        });
       }
       notifier ??= pickNotifier(person);
       const target = person;
       send = () => notifier!.sendDirect(target, reply);
     } else {
       notifier = opts.services.notifiers.find((n) => n.platform === recipient.platform);
-      const reply = await digestFor(d.period);
+      const reply = await digestFor(d.period, 'channel');
       send = () => notifier!.postToChannel(recipient.channel, reply);
     }
 
@@ -146,7 +161,7 @@ export function createSendProcessor(opts: SendProcessorOptions): (job: Job<Notif
     const sent = { platform: notifier.platform, messageId: result.messageId };
     for (let attempt = 1; ; attempt++) {
       try {
-        await opts.services.claims.markSent(key, sent);
+        await opts.services.claims.markSent(key, { ...sent, conversationId: result.conversationId, centreIds });
         break;
       } catch (err) {
         if (attempt >= MARK_SENT_ATTEMPTS) {

@@ -2,7 +2,10 @@ import type { AllMiddlewareArgs, RespondFn, SlashCommand } from '@slack/bolt';
 import { errorReply, notice } from '../../src/bot/index.js';
 import { attendanceModal } from './blocks/attendance-modal.js';
 import { once, slackWho, type SlackListenerDeps } from './context.js';
-import { slackErrorInfo } from './post.js';
+import { postReply, slackErrorInfo } from './post.js';
+import { hasImages } from './blocks/render-reply.js';
+import { DM_IMAGE_NOTE } from './notifier.js';
+import { uploadImages } from './upload-images.js';
 import { respondReply } from './respond.js';
 import { slackInput } from './text.js';
 import { commandText } from '../../src/shared/commands.js';
@@ -38,6 +41,20 @@ export async function handleCommand(deps: SlackListenerDeps, name: string, { com
           conversationId: command.channel_id,
           deliveryKey: `slack:cmd:${command.trigger_id}`,
         });
+        if (outcome.kind !== 'open-form' && hasImages(outcome.reply)) {
+          // An ephemeral reply cannot carry the digest's chart: the digest goes to the person's DM with the bot, the
+          // chart right after it, and the command's channel says where.
+          const dm = (await client.conversations.open({ users: command.user_id })).channel?.id;
+          if (dm) {
+            replied = true;
+            await postReply(client, outcome.reply, { channel: dm, maxRetryAfterMs: deps.maxRetryAfterMs, imageNote: DM_IMAGE_NOTE });
+            await uploadImages(client, outcome.reply, dm, deps.logger);
+            if (command.channel_id !== dm) {
+              await respondReply(respond, notice('info', 'Your digest, with its chart, is in your messages with me.'));
+            }
+            return;
+          }
+        }
         if (outcome.kind !== 'open-form') {
           replied = true;
           await respondReply(respond, outcome.reply);

@@ -2,6 +2,9 @@ import type { webApi } from '@slack/bolt';
 import { slackWho, type SlackListenerDeps } from './context.js';
 import { slackInput } from './text.js';
 import { postReply, slackErrorInfo } from './post.js';
+import { hasImages } from './blocks/render-reply.js';
+import { DM_IMAGE_NOTE, THREAD_IMAGE_NOTE } from './notifier.js';
+import { uploadImages } from './upload-images.js';
 
 export interface IncomingMessage {
   user: string;
@@ -43,11 +46,15 @@ export async function handleMessage(client: webApi.WebClient, deps: SlackListene
       deliveryKey: `slack:msg:${m.channel}:${m.ts}`,
     });
     const reply = outcome.kind === 'open-form' ? outcome.fallback : outcome.reply;
+    const threaded = m.surface === 'mention' || !!m.thread_ts;
     await postReply(client, reply, {
       channel: m.channel,
-      ...(m.surface === 'mention' || m.thread_ts ? { thread_ts: root } : {}),
+      ...(threaded ? { thread_ts: root } : {}),
       maxRetryAfterMs: deps.maxRetryAfterMs,
+      imageNote: threaded ? THREAD_IMAGE_NOTE : DM_IMAGE_NOTE,
     });
+    // The digest's chart: right after the reply in a DM, in the reply's thread elsewhere.
+    if (hasImages(reply)) await uploadImages(client, reply, m.channel, deps.logger, threaded ? root : undefined);
   } catch (err) {
     deps.logger.error({ err }, 'replying to a message failed');
     deps.countError?.('slack_answer', slackErrorInfo(err).kind);

@@ -47,6 +47,10 @@ const INVALID_REQUEST = new Set([
   'json_not_object',
 ]);
 
+/** Where a message's chart is, said under its title: right after a DM, in a channel post's thread. */
+export const DM_IMAGE_NOTE = 'the chart follows this message.';
+export const THREAD_IMAGE_NOTE = "the chart is in this message's thread.";
+
 function requestErrorCode(err: unknown): string | undefined {
   const original = (err as { original?: { code?: unknown; cause?: { code?: unknown } } } | null)?.original;
   const code = original?.code ?? original?.cause?.code;
@@ -98,7 +102,7 @@ export function createSlackNotifier(client: webApi.WebClient, logger?: Logger): 
         const dm = await client.conversations.open({ users: person.slack.user });
         const channel = dm.channel?.id;
         if (!channel) throw new NotifierError('transient', 'Slack did not return a DM channel');
-        const messageId = await postReply(client, reply, { channel, maxAttempts: 1 });
+        const messageId = await postReply(client, reply, { channel, maxAttempts: 1, imageNote: DM_IMAGE_NOTE });
         await uploadImages(client, reply, channel, logger);
         return { messageId, conversationId: channel };
       } catch (err) {
@@ -107,7 +111,7 @@ export function createSlackNotifier(client: webApi.WebClient, logger?: Logger): 
     },
     async postToChannel(channel: string, reply: Reply): Promise<SendResult> {
       try {
-        const messageId = await postReply(client, reply, { channel, maxAttempts: 1 });
+        const messageId = await postReply(client, reply, { channel, maxAttempts: 1, imageNote: THREAD_IMAGE_NOTE });
         // In a channel the chart goes in the digest's thread, so it cannot drift away from the message it belongs to.
         await uploadImages(client, reply, channel, logger, messageId);
         return { messageId, conversationId: channel };

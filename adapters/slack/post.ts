@@ -13,6 +13,8 @@ export interface PostOptions {
   maxRetryAfterMs?: number;
   /** Attempts per message when Slack answers 429 (default 3). */
   maxAttempts?: number;
+  /** Where the reply's images are shown, for their line in the message (see RenderOptions). */
+  imageNote?: string;
 }
 
 /** Slack's error shapes from @slack/web-api, read without importing its classes. */
@@ -71,7 +73,7 @@ export class PartlyPostedError extends Error {
  */
 export async function postReply(client: WebClient, reply: Reply, options: PostOptions): Promise<string | undefined> {
   let firstTs: string | undefined;
-  const messages = toMessages(reply);
+  const messages = toMessages(reply, undefined, { imageNote: options.imageNote });
   for (const [i, message] of messages.entries()) {
     const base = {
       channel: options.channel,

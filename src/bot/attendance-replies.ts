@@ -44,6 +44,24 @@ export function submitReply(result: SubmitResult, centreName: string): Reply {
   return { text: `${headline} ${summary}`, blocks };
 }
 
+/**
+ * The short receipt a lead keeps in their DM with the bot after a form (the form itself goes away): what was stored,
+ * in one or two lines.
+ */
+export function receiptReply(result: SubmitResult, centreName: string): Reply {
+  const r = result.stored;
+  const week = `week of ${formatDate(r.weekStart)}`;
+  const f = r.figures;
+  let text: string;
+  if (r.closed && result.status === 'created') text = `Received: ${centreName}, ${week}, marked closed (no sessions). Thank you.`;
+  else if (result.status === 'created') text = `Return received: ${centreName}, ${week}: ${f.sessions} sessions, ${f.attendances} attendances, ${f.pupils} pupils. Thank you.`;
+  else {
+    const changed = result.changes.map(changeLine);
+    text = `Return amended (version ${r.version}): ${centreName}, ${week}. ${changed.length ? `${changed.join('; ')}.` : ''}`.trim();
+  }
+  return { text, blocks: [{ kind: 'notice', tone: 'success', text }] };
+}
+
 export function statusReply(rows: StatusRow[]): Reply {
   if (!rows.length) {
     const text = 'You have no centres to report for.';

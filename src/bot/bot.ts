@@ -11,7 +11,7 @@ import type { AdminCommand } from './admin-commands.js';
 import { adminHandlers, requireAdminPort } from './admin.js';
 import type { ProfileLookup } from '../directory/linking.js';
 import { answerReply } from './answer-reply.js';
-import { statusReply, submitReply } from './attendance-replies.js';
+import { receiptReply, statusReply, submitReply } from './attendance-replies.js';
 import { errorCode, errorReply, notice } from './error-reply.js';
 import { parseFormValues, type AttendanceFormValues } from './form-values.js';
 import { capabilityLines, commandLines, hasRole, helpReply, privateOnlyText, REGISTER_HINT } from './help.js';
@@ -21,6 +21,7 @@ import { createLimiter } from './limiter.js';
 import { encodeOpenFormValue, type OpenFormPreset } from './open-form-value.js';
 import type { BotDeps } from './ports.js';
 import type { SmallTalk } from './small-talk.js';
+import type { Platform } from '../shared/platform.js';
 
 export interface Bot {
   /**
@@ -60,7 +61,7 @@ const RECENT_WEEKS = 4;
 /** Intents anyone may use, answered even when the directory cannot be read (the asker is then plain staff). */
 const OPEN_TO_ALL: ReadonlySet<IntentKind> = new Set(['help', 'small-talk', 'ask']);
 /** Intents whose replies show a centre's figures or change the directory: never where others can see them. */
-const PRIVATE: ReadonlySet<IntentKind> = new Set(['attendance-form', 'attendance-quick', 'attendance-status', 'digest', 'admin']);
+const PRIVATE: ReadonlySet<IntentKind> = new Set(['attendance-form', 'attendance-quick', 'attendance-status', 'attendance-closed', 'digest', 'admin']);
 
 function smallTalkReply(actor: Actor, what: SmallTalk): Reply {
   if (what === 'thanks') return notice('info', "You're welcome. Ask me anything else about post-16 pathways, CPD or SEND guidance.");
@@ -97,11 +98,22 @@ export function createBot(deps: BotDeps): Bot {
    * Store what the lead gave, through the attendance service, which checks the rights and every field: figures not
    * given keep their values in an amendment (0 in a first return), a note not given keeps the note already in.
    */
-  async function submit(actor: Actor, submission: ReturnSubmission): Promise<Reply> {
+  async function submit(actor: Actor, submission: ReturnSubmission): Promise<{ reply: Reply; receipt?: Reply }> {
     const result = await deps.attendance.submit(actor.person, submission);
     deps.observe?.returnSubmitted?.({ status: result.status, platform: actor.identity.platform });
     log?.info({ centre: result.centre.id, week: result.stored.weekStart, status: result.status, version: result.stored.version }, 'attendance return');
-    return submitReply(result, result.centre.name);
+    const stored = result.status === 'created' || result.status === 'amended';
+    if (stored) {
+      // The week's reminders are updated to say so; never holds up or fails the reply.
+      try {
+        void Promise.resolve(deps.returns?.stored({ centreId: result.centre.id, weekStart: result.stored.weekStart, status: result.status as 'created' | 'amended' })).catch(
+          (err: unknown) => log?.warn({ err }, 'could not signal the stored return'),
+        );
+      } catch (err) {
+        log?.warn({ err }, 'could not signal the stored return');
+      }
+    }
+    return { reply: submitReply(result, result.centre.name), ...(stored ? { receipt: receiptReply(result, result.centre.name) } : {}) };
   }
 
   async function ask(
@@ -248,9 +260,37 @@ export function createBot(deps: BotDeps): Bot {
     try {
       // Someone who may not report is told so before anything they typed is read.
       deps.attendance.requireReporter(actor.person);
-      return await submit(actor, { ...deps.attendance.parseQuickForm(text), idempotencyKey: key });
+      return (await submit(actor, { ...deps.attendance.parseQuickForm(text), idempotencyKey: key })).reply;
     } catch (err) {
       return fail('attendance-quick', err);
+    }
+  }
+
+  /**
+   * No sessions this week (holiday, closure): a return of zeros marked closed, for the week due or the one named
+   * ("attendance closed week 2026-12-21 note \"Christmas\""), or a reminder button's centre and week.
+   */
+  async function closeWeek(actor: Actor, what: { text?: string; preset?: OpenFormPreset }, key: string): Promise<Outcome> {
+    try {
+      deps.attendance.requireReporter(actor.person);
+      const parsed = what.text ? deps.attendance.parseQuickForm(what.text) : { figures: {} };
+      if (Object.keys(parsed.figures).length) {
+        throw new ValidationError([
+          { field: 'closed', message: `"closed" records no sessions (every figure 0), so it takes no figures: only week, centre and note. To send figures, leave out "closed".` },
+        ]);
+      }
+      const submission: ReturnSubmission = {
+        ...parsed,
+        ...(what.preset?.centreId ? { centreId: what.preset.centreId } : {}),
+        ...(what.preset?.week ? { week: what.preset.week } : {}),
+        figures: {},
+        closed: true,
+        idempotencyKey: key,
+      };
+      const { reply, receipt } = await submit(actor, submission);
+      return { kind: 'reply', intent: 'attendance-closed', reply, ...(receipt ? { receipt } : {}) };
+    } catch (err) {
+      return { kind: 'reply', intent: 'attendance-closed', reply: fail('attendance-closed', err) };
     }
   }
 
@@ -260,7 +300,8 @@ export function createBot(deps: BotDeps): Bot {
       const reload = await recheckShownForm(actor, values);
       if (reload) return reload;
       const parsed = parseFormValues(values);
-      return { kind: 'reply', intent: 'attendance-submit', reply: await submit(actor, { ...parsed, fieldNames: 'labels', idempotencyKey: key }) };
+      const { reply, receipt } = await submit(actor, { ...parsed, fieldNames: 'labels', idempotencyKey: key });
+      return { kind: 'reply', intent: 'attendance-submit', reply, ...(receipt ? { receipt } : {}) };
     } catch (err) {
       const reply = fail('attendance-form-submit', err);
       const problems: FieldProblem[] = err instanceof ValidationError ? err.problems : [{ field: 'form', message: reply.text }];
@@ -292,11 +333,11 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
-  async function digest(actor: Actor): Promise<Reply> {
+  /** The latest digest, or the week containing `week`; for the person asking (who may see it is the digest service's rule). */
+  async function digest(actor: Actor, week?: string): Promise<Reply> {
     try {
-      // Who may see it is the digest service's rule.
       if (!deps.digest) return notice('info', 'The weekly digest is not available on this server yet.');
-      return await deps.digest.latestDigestFor(actor);
+      return week ? await deps.digest.digestForWeek(actor, week) : await deps.digest.latestDigestFor(actor);
     } catch (err) {
       return fail('digest', err);
     }
@@ -333,7 +374,8 @@ export function createBot(deps: BotDeps): Bot {
     'attendance-form': (actor) => openForm(actor),
     'attendance-quick': async (actor, intent, inbound) => ({ kind: 'reply', intent: 'attendance-quick', reply: await quickForm(actor, intent.text, inbound.deliveryKey) }),
     'attendance-status': async (actor) => ({ kind: 'reply', intent: 'attendance-status', reply: await status(actor) }),
-    digest: async (actor) => ({ kind: 'reply', intent: 'digest', reply: await digest(actor) }),
+    'attendance-closed': (actor, intent, inbound) => closeWeek(actor, { text: intent.text }, inbound.deliveryKey),
+    digest: async (actor, intent) => ({ kind: 'reply', intent: 'digest', reply: await digest(actor, intent.week) }),
     admin: async (actor, intent, inbound) => ({ kind: 'reply', intent: 'admin', reply: await admin(actor, intent.command, inbound) }),
     invalid: async (_actor, intent) => ({ kind: 'reply', intent: 'invalid', reply: fail('parse', new ValidationError(intent.problems)) }),
     'unknown-command': async (actor, intent) => ({ kind: 'reply', intent: 'unknown-command', reply: unknownCommandReply(actor, intent) }),
@@ -348,6 +390,10 @@ export function createBot(deps: BotDeps): Bot {
       try {
         if (inbound.surface === 'card' && inbound.form) {
           return await submitForm(await resolve(inbound, false), inbound.form, inbound.deliveryKey);
+        }
+        if (inbound.markClosed) {
+          if (inbound.surface === 'mention') return { kind: 'reply', intent: 'attendance-closed', reply: notice('info', privateOnlyText(inbound.identity.platform)) };
+          return await closeWeek(await resolve(inbound, false), { preset: inbound.markClosed }, inbound.deliveryKey);
         }
         if (inbound.openForm) {
           if (inbound.surface === 'mention') return { kind: 'reply', intent: 'open-form', reply: notice('info', privateOnlyText(inbound.identity.platform)) };

@@ -19,7 +19,12 @@ const ENTRIES: { words: string; what: string; who(actor: Actor): boolean }[] = [
     who: isLead,
   },
   { words: 'attendance status', what: 'which recent returns are in or missing.', who: isLead },
-  { words: 'digest', what: 'the latest weekly digest across the network.', who: (a) => hasRole(a, 'network_lead') || hasRole(a, 'admin') },
+  {
+    words: 'attendance closed',
+    what: 'no sessions this week (holiday, closure): records the week closed (add week YYYY-MM-DD or note "..." if needed).',
+    who: isLead,
+  },
+  { words: 'digest', what: 'the latest weekly digest across the network (digest week YYYY-MM-DD for another week).', who: (a) => hasRole(a, 'network_lead') || hasRole(a, 'admin') },
   ...Object.values(ADMIN_COMMANDS).map((c) => ({ words: c.usage, what: c.what, who: (a: Actor) => hasRole(a, 'admin') })),
 ];
 

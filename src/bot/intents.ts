@@ -1,5 +1,6 @@
 import { isQuickFormWord, looksLikeQuickForm, startsQuickForm } from '../attendance/quick-form.js';
 import { ValidationError, type FieldProblem } from '../errors.js';
+import { isIsoDate } from '../shared/calendar.js';
 import { commandWords, digestHereCommand, isAdminCommand, parseAdminCommand, type AdminCommand } from './admin-commands.js';
 import { smallTalkOf, type SmallTalk } from './small-talk.js';
 
@@ -14,7 +15,10 @@ export type Intent =
   | { kind: 'attendance-form' }
   | { kind: 'attendance-quick'; text: string }
   | { kind: 'attendance-status' }
-  | { kind: 'digest' }
+  /** "attendance closed [week …] [centre …] [note "…"]": no sessions that week (holiday, closure). */
+  | { kind: 'attendance-closed'; text: string }
+  /** The weekly digest: the latest, or the week containing `week`. */
+  | { kind: 'digest'; week?: string }
   | { kind: 'admin'; command: AdminCommand }
   /** Command words with a mistake (e.g. a malformed admin command): the problems go back to the person. */
   | { kind: 'invalid'; problems: FieldProblem[] }
@@ -58,6 +62,7 @@ const isHelpWord = (rest: string) => /^(help|\?)$/i.test(rest.trim());
  */
 const ATTENDANCE_SUBCOMMANDS: Record<string, CommandParser> = {
   status: (rest) => (rest ? null : { kind: 'attendance-status' }),
+  closed: (rest) => ({ kind: 'attendance-closed', text: rest }),
   help: (rest) => (rest ? null : HELP),
   admin: (rest) => admin(commandWords(rest)),
 };
@@ -110,13 +115,25 @@ const COMMANDS: Record<string, CommandParser> = {
   '?': (rest) => (rest ? null : HELP),
   ask: (rest) => (isHelpWord(rest) ? HELP : askOrSmallTalk(rest)),
   attendance: parseAttendance,
-  digest: (rest, ctx) => (!rest || ctx.explicit ? { kind: 'digest' } : null),
+  digest: parseDigest,
   // "admin staff workload?" is a question; "admin pause …" (a known subcommand) a command.
   admin: (rest, ctx) => {
     const words = commandWords(rest);
     return ctx.explicit || isAdminCommand(words[0]) ? admin(words) : null;
   },
 };
+
+/** "digest", "digest week 2026-11-16" or "digest 2026-11-16" (any day of the week meant). */
+function parseDigest(rest: string, ctx: ParseContext): Intent | null {
+  if (!rest) return { kind: 'digest' };
+  const m = /^(?:week\s+)?(\d{4}-\d{2}-\d{2})$/i.exec(rest.trim());
+  if (m) {
+    if (isIsoDate(m[1]!)) return { kind: 'digest', week: m[1]! };
+    return { kind: 'invalid', problems: [{ field: 'week', message: `week must be a date YYYY-MM-DD, got "${m[1]}".` }] };
+  }
+  // Typed as a command, other words after it ("/digest please") still mean the latest digest.
+  return ctx.explicit ? { kind: 'digest' } : null;
+}
 
 function askOrSmallTalk(question: string): Intent {
   const what = smallTalkOf(question);

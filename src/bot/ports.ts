@@ -62,6 +62,13 @@ export interface QuestionLogPort {
 export interface DigestPort {
   /** Latest weekly digest as a Reply; network leads and admins only (NotAuthorisedError otherwise). */
   latestDigestFor(actor: Actor): Promise<Reply>;
+  /** The digest of the week containing `week` (YYYY-MM-DD); the same rights; ValidationError for a week not begun. */
+  digestForWeek(actor: Actor, week: string): Promise<Reply>;
+}
+
+/** Told when a return is stored (created or amended), so the week's reminders can say it was received. */
+export interface ReturnEventsPort {
+  stored(event: { centreId: string; weekStart: string; status: 'created' | 'amended' }): void | Promise<void>;
 }
 
 export type { AnswerRelation, NewAnswer, StoredAnswer };
@@ -87,6 +94,8 @@ export interface BotDeps extends AdminDeps {
   questionLog?: QuestionLogPort;
   /** Absent until the digest service is wired: /digest then says so plainly. */
   digest?: DigestPort;
+  /** Told of every stored return (the composition root updates the week's reminders); optional. */
+  returns?: ReturnEventsPort;
   /** Hooks for metrics; all optional. */
   observe?: BotObserver;
   logger?: Logger;

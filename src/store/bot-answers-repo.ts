@@ -54,11 +54,6 @@ export interface BotAnswersRepo {
   /** The answer is now visible to everyone in this conversation (it was shared there). */
   markPublic(answerId: string, platform: Platform, conversationId: string): Promise<void>;
   purgeOlderThan(cutoff: Date): Promise<number>;
-  /**
-   * Questions whose answer someone marked Not helpful in [from, to) (their vote, as it stands, is Not helpful), newest
-   * vote first, one per answer, at most `limit`.
-   */
-  notHelpfulIn(from: Date, to: Date, limit: number): Promise<{ question: string; votedAt: Date }[]>;
 }
 
 interface AnswerRow {
@@ -167,17 +162,6 @@ export function createBotAnswersRepo(db: Queryable, keys: SubjectKeys): BotAnswe
     purgeOlderThan: (cutoff: Date) =>
       run(async () => (await db.query('DELETE FROM bot_answers WHERE created_at < $1', [cutoff])).rowCount),
 
-    notHelpfulIn: (from: Date, to: Date, limit: number) =>
-      run(async () => {
-        const { rows } = await db.query<{ question: string; voted_at: Date }>(
-          `SELECT a.question, max(f.updated_at) AS voted_at
-             FROM bot_feedback f JOIN bot_answers a ON a.id = f.answer_id
-            WHERE NOT f.helpful AND f.updated_at >= $1 AND f.updated_at < $2
-            GROUP BY a.id, a.question ORDER BY voted_at DESC LIMIT $3`,
-          [from, to, Math.max(0, Math.floor(limit))],
-        );
-        return rows.map((r) => ({ question: r.question, votedAt: new Date(r.voted_at) }));
-      }),
   };
 }
 

@@ -32,6 +32,11 @@ export interface QuestionLogRepo {
   topUnanswered(from: Date, to: Date, limit: number): Promise<FrequentQuestion[]>;
   /** Questions the bot could not answer asked in [from, to), newest first, at most `limit`. */
   unansweredIn(from: Date, to: Date, limit: number): Promise<{ question: string; askedAt: Date }[]>;
+  /**
+   * Questions whose answer someone marked Not helpful in [from, to) (the vote as it stands), newest vote first, one
+   * per answer, at most `limit` (from the stored answers and their votes).
+   */
+  notHelpfulIn(from: Date, to: Date, limit: number): Promise<{ question: string; votedAt: Date }[]>;
   /** Deletes entries asked before `before`; returns how many. */
   purgeBefore(before: Date): Promise<number>;
   byUserHashes(hashes: string[]): Promise<QuestionLogRow[]>;
@@ -74,6 +79,16 @@ export function createQuestionLogRepo(db: Db, logger?: Logger): QuestionLogRepo 
         [from, to, Math.max(0, Math.floor(limit))],
       );
       return r.rows.map((x) => ({ question: x.question, askedAt: new Date(x.asked_at) }));
+    },
+    async notHelpfulIn(from, to, limit) {
+      const r = await db.query<{ question: string; voted_at: Date }>(
+        `SELECT a.question, max(f.updated_at) AS voted_at
+           FROM bot_feedback f JOIN bot_answers a ON a.id = f.answer_id
+          WHERE NOT f.helpful AND f.updated_at >= $1 AND f.updated_at < $2
+          GROUP BY a.id, a.question ORDER BY voted_at DESC LIMIT $3`,
+        [from, to, Math.max(0, Math.floor(limit))],
+      );
+      return r.rows.map((x) => ({ question: x.question, votedAt: new Date(x.voted_at) }));
     },
     async purgeBefore(before) {
       const r = await db.query('DELETE FROM question_log WHERE asked_at < $1 RETURNING id', [before]);

@@ -76,6 +76,23 @@ export class QuestionLog {
     return rows.map((r) => ({ question: r.question, count: r.count }));
   }
 
+  /**
+   * The questions of [from, to) the digest counts as knowledge gaps, newest first: those the bot declined and those
+   * whose answer was marked Not helpful (at most `limit` of each). The digest groups and filters them.
+   */
+  async gapEntries(from: Date, to: Date, limit = 2_000): Promise<{ question: string; why: 'declined' | 'not_helpful' }[]> {
+    const [declined, unhelpful] = await Promise.all([
+      this.store.questionLog.unansweredIn(from, to, limit),
+      this.store.questionLog.notHelpfulIn(from, to, limit),
+    ]);
+    return [
+      ...declined.map((d) => ({ question: d.question, why: 'declined' as const, at: d.askedAt })),
+      ...unhelpful.map((u) => ({ question: u.question, why: 'not_helpful' as const, at: u.votedAt })),
+    ]
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .map(({ question, why }) => ({ question, why }));
+  }
+
   /** Deletes entries older than QUESTION_LOG_DAYS before `now`; returns how many. Scheduled by the jobs. */
   async purgeQuestionLog(now: Date = new Date()): Promise<number> {
     const before = new Date(now.getTime() - this.opts.retentionDays * 86_400_000);

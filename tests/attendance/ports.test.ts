@@ -20,8 +20,8 @@ describe('the services are the ports of the bot, the digest and the jobs', () =>
       expect(await s.directory.getCentre('none')).toBeNull();
       expect(await jobs.attendance.missingReturns('2026-03-23')).toEqual([]);
       await questionLog.record({ platform: 'teams', userId: 'aad-1', question: 'Is there a SEND hub?', answered: false, at: new Date('2026-03-25T10:00:00Z') });
-      expect(await digestReads.questionLog.topUnanswered(new Date('2026-03-23T00:00:00Z'), new Date('2026-03-30T00:00:00Z'), 5)).toEqual([
-        { question: 'Is there a SEND hub?', count: 1 },
+      expect(await digestReads.questionLog.gapEntries(new Date('2026-03-23T00:00:00Z'), new Date('2026-03-30T00:00:00Z'))).toEqual([
+        { question: 'Is there a SEND hub?', why: 'declined' },
       ]);
       expect(directory).toBe(s.directory);
       expect(attendance).toBe(s.attendance);

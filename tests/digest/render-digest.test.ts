@@ -93,7 +93,7 @@ describe('DigestService.latestDigestFor', () => {
     },
   };
   const questionLog: DigestServiceOptions['questionLog'] = {
-    topUnanswered: async (from, to) => {
+    gapEntries: async (from, to) => {
       calls.push(`${from.toISOString()}..${to.toISOString()}`);
       return [];
     },
@@ -115,6 +115,16 @@ describe('DigestService.latestDigestFor', () => {
     expect(calls).toContain('missing 2026-11-16');
     expect(calls).toContain('2026-11-16T00:00:00.000Z..2026-11-23T00:00:00.000Z');
     await expect(service.latestDigestFor(person(['admin']))).resolves.toHaveProperty('text');
+  });
+
+  it('gives a chosen week\'s digest (/digest week YYYY-MM-DD), says when the week is still in progress, refuses one not begun', async () => {
+    const lead = person(['network_lead']);
+    const older = await service.digestForWeek(lead, '2026-11-04');
+    expect(older.blocks[0]).toEqual({ kind: 'heading', text: 'Weekly attendance digest: 2 Nov 2026 – 8 Nov 2026' });
+    const current = await service.digestForWeek(lead, '2026-11-25');
+    expect(current.blocks[1]).toMatchObject({ kind: 'notice', text: expect.stringMatching(/^This week is not over yet/) });
+    await expect(service.digestForWeek(lead, '2026-12-01')).rejects.toThrow(/has not started yet/);
+    await expect(service.digestForWeek(person(['oc_lead'], ['acland-burghley']), '2026-11-04')).rejects.toBeInstanceOf(NotAuthorisedError);
   });
 
   it('refuses a centre lead and plain staff', async () => {

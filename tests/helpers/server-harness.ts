@@ -83,6 +83,8 @@ export interface TestServerOptions {
   /** 'capture' keeps log lines in memory (logs); default silent unless LOG_LEVEL is set. */
   logs?: 'capture' | 'silent';
   drainMs?: number;
+  /** The bot's clock (the week due, week checks, the jobs' runs); platform signatures keep real time. */
+  now?: () => Date;
 }
 
 export interface TestServer {
@@ -163,7 +165,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       port: 0,
       host: '127.0.0.1',
       jobs: config.JOBS_IN_PROCESS,
-      overrides: { ...(store ? { store } : {}), ...(injected ? { answerer: injected } : {}) },
+      overrides: { ...(store ? { store } : {}), ...(injected ? { answerer: injected } : {}), ...(opts.now ? { now: opts.now } : {}) },
       slack: { maxRetryAfterMs: 5_000, timeoutMs: 3_000, ...(opts.slack ? opts.slack.options : {}) },
       ...(connector
         ? {

@@ -25,13 +25,15 @@ export async function startSlackHarness(
   env: Record<string, string> = {},
   beforeStart?: (fake: FakeSlack) => void,
   slackOptions: { viewAckBudgetMs?: number; socketRetryMs?: number; directoryYaml?: string } = {},
+  /** The bot's clock (the week due, week checks); platform signatures keep real time. */
+  now?: () => Date,
 ): Promise<SlackHarness> {
   const { startFakeSlack } = await import('./fake-slack.js');
   const fake = await startFakeSlack();
   beforeStart?.(fake);
   try {
     const { directoryYaml, ...options } = slackOptions;
-    const h = await startTestServer({ store: engine, env, directory: { yaml: directoryYaml }, slack: { fake, options }, answerer: 'recording' });
+    const h = await startTestServer({ store: engine, env, directory: { yaml: directoryYaml }, slack: { fake, options }, answerer: 'recording', ...(now ? { now } : {}) });
     const close = h.close;
     return { ...h, fake, testStore: h.testStore!, answerer: h.answerer!, close: async () => (await close(), await fake.close()) };
   } catch (err) {

@@ -12,6 +12,7 @@ import type { ReturnFigures } from '../../src/attendance/types.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { FAKE_TEAM, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { openTestStore, type TestStore } from '../helpers/store.js';
+import { blockText } from '../helpers/slack-harness.js';
 import { deletePrefix, REDIS_URL, silentLogger, testConfig, uniquePrefix, waitForIdle } from './helpers.js';
 
 const WEEK = '2026-11-16'; // the week reminders (Fri 20 Nov) and nudges/digests (Mon 23 Nov) are about
@@ -112,8 +113,12 @@ describe('return reminders', () => {
     // Slack refuses an actions block whose buttons share an action_id (the fake enforces it), so each has its own.
     expect(buttons.map((b: any) => [b.action_id, JSON.parse(b.value)])).toEqual([
       ['open_attendance_form', { centreId: 'acland-burghley', week: WEEK }],
+      ['mark_week_closed', { centreId: 'acland-burghley', week: WEEK }],
       ['open_attendance_form:2', { centreId: 'london-ai-campus', week: WEEK }],
+      ['mark_week_closed:2', { centreId: 'london-ai-campus', week: WEEK }],
     ]);
+    // Without a week, a typed return counts for the reminder's week until the next Friday's reminder.
+    expect(blockText(posts[0].args.blocks)).toContain('Without a week it counts for the week of 16 Nov 2026 until Friday 27 Nov, 14:00.');
     expect(slack.refused).toEqual([]);
     expect(await claims.get({ kind: 'reminder', recipient: `person:${ids.sam}`, period: WEEK })).toMatchObject({ state: 'sent', platform: 'slack' });
   });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobs, type JobsHandle } from '../../jobs/index.js';
-import { jobsServicesFromStore } from '../../app/compose.js';
+import { createServices, jobsServicesFromStore } from '../../app/compose.js';
+import { createReminderReceipts } from '../../jobs/reminder-receipts.js';
+import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import type { ReturnFigures } from '../../src/attendance/types.js';
 import { startTeamsHarness, TENANT, type TeamsHarness } from '../helpers/teams-harness.js';
 import { deletePrefix, silentLogger, testConfig, uniquePrefix, waitForIdle } from './helpers.js';
@@ -85,13 +87,39 @@ describe('weekly digest in Teams', () => {
 
 describe('reminders in Teams', () => {
   it('show the quick form in the words Teams users type, without Slack\'s slash', async () => {
-    await jobs.runNow('reminder', new Date('2026-11-27T09:00:00Z'));
+    // Friday 27 Nov, 14:00: the reminder about the week of 23 Nov.
+    await jobs.runNow('reminder', new Date('2026-11-27T14:00:00Z'));
     await waitForIdle(jobs.queues);
     const dm = h.connector.messages('a:personal-ola');
     expect(dm).toHaveLength(1);
     const card = JSON.stringify(dm[0]!.body.attachments);
     expect(card).toContain('Euston Skills Centre');
-    expect(card).toContain('for example: attendance week 2026-11-23 sessions 6');
+    expect(card).toContain('Or type it in one go: attendance sessions 6');
+    expect(card).toContain('Without a week it counts for the week of 23 Nov 2026 until Friday 4 Dec, 14:00.');
     expect(card).not.toMatch(/\/attendance/);
+  });
+});
+
+describe('reminder receipts in Teams', () => {
+  it('a return that arrives rewrites the week\'s reminder card in place (updateActivity), with no new message', async () => {
+    // The reminder about the week of 23 Nov went out above; Ola now marks that week closed.
+    const store = h.store.store;
+    const ola = (await store.directory.findPersonByEmail('ola@example.org'))!;
+    const claims = new NotificationClaimsRepo(store.db);
+    const claim = (await claims.get({ kind: 'reminder', recipient: `person:${ola.id}`, period: '2026-11-23' }))!;
+    expect(claim).toMatchObject({ state: 'sent', platform: 'teams', conversationId: 'a:personal-ola', centreIds: ['euston-skills'] });
+    await h.attendance.submit(ola, { centreId: 'euston-skills', week: '2026-11-23', figures: {}, closed: true, idempotencyKey: 'teams-closed-1' });
+    const services = createServices(store, { SCHEDULE_TIMEZONE: 'Europe/London', QUESTION_LOG_SALT: undefined, QUESTION_LOG_DAYS: 180, TERM_STARTS: undefined });
+    const receipts = createReminderReceipts({ claims, directory: services.directory, attendance: services.attendance, notifiers: [h.teams.notifier], timeZone: 'Europe/London', logger: silentLogger });
+    const sentBefore = h.connector.messages('a:personal-ola').length;
+    await receipts.returnStored({ centreId: 'euston-skills', weekStart: '2026-11-23' });
+    await receipts.idle();
+    const update = h.connector.calls.find((c) => c.kind === 'update' && c.activityId === claim.messageId)!;
+    expect(update.conversationId).toBe('a:personal-ola');
+    const card = JSON.stringify(update.body.attachments);
+    expect(card).toContain('Attendance return received');
+    expect(card).toContain('Euston Skills Centre: marked closed for the week of 23 Nov 2026 (no sessions).');
+    expect(card).not.toContain('open_attendance_form');
+    expect(h.connector.messages('a:personal-ola').filter((c) => c.kind === 'send')).toHaveLength(sentBefore);
   });
 });

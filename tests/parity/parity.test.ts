@@ -78,7 +78,13 @@ async function slackCommand(who: Who, words: string): Promise<Seen> {
   }
   const msg = h.responses(responseId)[0];
   const actions = slackActions(msg.blocks);
-  return { where: 'slack-command', text: blockText(msg.blocks), actions, form: [], feedback: actions.includes('feedback_helpful') };
+  let seen = blockText(msg.blocks);
+  if (seen.includes('is in your messages with me')) {
+    // A reply with a chart (the digest) goes to the person's DM with the bot: read it there.
+    const dm = `D${USERS[who].replace(/^U/, '')}`;
+    seen += `\n${blockText(h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === dm).at(-1)?.args.blocks)}`;
+  }
+  return { where: 'slack-command', text: seen, actions, form: [], feedback: actions.includes('feedback_helpful') };
 }
 
 async function teamsChat(who: Who, words: string): Promise<Seen> {

@@ -47,7 +47,7 @@ describe('Slack Block Kit rendering', () => {
   };
 
   it('puts text from people and documents in plain_text objects, character for character', () => {
-    const blocks = renderBlocks(hostileReply) as any[];
+    const blocks = renderBlocks(hostileReply, { imageNote: 'the chart follows this message.' }) as any[];
     const literal = literalText(blocks);
     // Exactly as typed: no entities, no stripped markers, no emoji conversion.
     expect(literal).toContain(HOSTILE);
@@ -57,7 +57,9 @@ describe('Slack Block Kit rendering', () => {
     // Sources show the document's title, never its file name.
     expect(literal).not.toContain('a<b>.pdf');
     expect(literal).toContain('```<!here>``` _c_');
-    expect(literal).toContain('Chart *x*: <@U999> ~y~');
+    // An image's line names it and says where the uploaded chart is; its alt text goes with the upload.
+    expect(literal).toContain('Chart *x*: the chart follows this message.');
+    expect(renderBlocks({ text: 'x', blocks: [hostileReply.blocks.at(-1)!] })).toEqual([]);
     expect(literal).toContain('Return for *Camden* <!here>');
     expect(literal).not.toContain('&lt;');
     expect(literal).not.toContain('&amp;');
@@ -172,7 +174,7 @@ describe('Slack Block Kit rendering', () => {
         { kind: 'image', title: big, alt: big, png: new Uint8Array(), width: 1, height: 1 },
         { kind: 'table', columns: ['a'], rows: Array.from({ length: 400 }, (_, i) => [`row ${i} ${'y'.repeat(30)}`]) },
       ],
-    }) as any[];
+    }, { imageNote: big }) as any[];
     const fieldBlocks = blocks.filter((b) => b.fields);
     expect(fieldBlocks.map((b) => b.fields.length)).toEqual([10, 10, 3]);
     for (const b of fieldBlocks) for (const f of b.fields) expect(f.text.length).toBeLessThanOrEqual(FIELD_MAX);

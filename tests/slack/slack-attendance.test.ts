@@ -101,7 +101,12 @@ describe('/attendance modal', () => {
     const messages = toMessages(reminderReply({ kind: 'reminder', person, centres, week, platform: 'slack' }));
     expect(messages).toHaveLength(1);
     expect(messageProblems(messages[0]!)).toEqual([]);
-    const buttons = messages[0]!.blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements : []));
+    const all = messages[0]!.blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements : []));
+    // Per centre: "Submit for …" and "No sessions at …" (with Slack's confirm dialog), every action id unique.
+    expect(all.map((b: any) => b.text.text)).toEqual(centres.flatMap((c) => [`Submit for ${c.name}`, `No sessions at ${c.name}`]));
+    expect(new Set(all.map((b: any) => b.action_id)).size).toBe(4);
+    expect(all[1].confirm.title.text).toBe('No sessions this week?');
+    const buttons = all.filter((b: any) => b.action_id.startsWith('open_attendance_form'));
     expect(buttons).toHaveLength(2);
     for (const [i, button] of buttons.entries()) {
       const triggerId = newTriggerId();
@@ -247,9 +252,21 @@ describe('admin commands and /digest', () => {
   it('/digest: network leads get the digest, centre leads are refused', async () => {
     const lead = await h.command('/digest', '', USERS.lead);
     expect(await respondText(lead.responseId)).toMatch(/only network leads and admins can see it/i);
-    const network = await h.command('/digest', '', USERS.network);
-    const text = await respondText(network.responseId);
-    expect(text).not.toMatch(/only network leads and admins can see it/i);
+    // The digest, with its chart, goes to the network lead's DM with the bot (a response_url cannot carry a file);
+    // the command's channel says where.
+    const network = await h.command('/digest', '', USERS.network, { channel: 'C0GENERAL' });
+    expect(await respondText(network.responseId)).toContain('Your digest, with its chart, is in your messages with me.');
+    await h.fake.waitFor((calls) => calls.some((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === 'D0NET0001'));
+    const dm = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'D0NET0001').at(-1)!;
+    const text = blockText(dm.args.blocks);
+    expect(text).toMatch(/Weekly attendance digest/);
     expect(text).toMatch(/Acland Burghley/);
+    expect(text).toContain('📊 Weekly attendances per centre, last 12 weeks: the chart follows this message.');
+    expect(h.fake.callsTo('files.getUploadURLExternal').length).toBeGreaterThan(0);
+    // Another week on demand; with no returns around it there is no chart, so it is answered where it was asked.
+    const older = await h.command('/digest', 'week 2026-11-04', USERS.network, { channel: 'C0GENERAL' });
+    const olderText = await respondText(older.responseId);
+    expect(olderText).toContain('Weekly attendance digest: 2 Nov 2026 – 8 Nov 2026');
+    expect(olderText).toContain('No returns yet for this week.');
   });
 });

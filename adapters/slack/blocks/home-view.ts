@@ -2,6 +2,7 @@ import type { Reply } from '../../../src/shared/reply.js';
 import { toViewBlocks } from './render-reply.js';
 import type { HomeView } from './slack-types.js';
 
+/** App Home cannot upload the digest's chart: it says where the chart comes. */
 export function homeView(reply: Reply): HomeView {
-  return { type: 'home', blocks: toViewBlocks(reply) };
+  return { type: 'home', blocks: toViewBlocks(reply, undefined, { imageNote: 'type /digest and it comes to your messages with me.' }) };
 }

@@ -75,7 +75,16 @@ function linkTarget(url: string | undefined): string | undefined {
   return url && /^https?:\/\/[^\s<>|"'`]+$/i.test(url) ? url : undefined;
 }
 
-export function renderBlock(block: ReplyBlock): KnownBlock[] {
+/**
+ * How a reply's images (the digest chart) appear in Block Kit. A message cannot carry the PNG itself: it is uploaded
+ * next to the message (files.uploadV2: in a DM right after it, in a channel in its thread), and `imageNote` says where,
+ * under the image's title. Without a note nothing is shown for it (a modal, or a reply whose images are not sent).
+ */
+export interface RenderOptions {
+  imageNote?: string;
+}
+
+export function renderBlock(block: ReplyBlock, opts: RenderOptions = {}): KnownBlock[] {
   switch (block.kind) {
     case 'heading':
       return renderHeading(block.text);
@@ -110,8 +119,7 @@ export function renderBlock(block: ReplyBlock): KnownBlock[] {
     case 'table':
       return renderTable(block.columns, block.rows);
     case 'image':
-      // Images need an upload (files.uploadV2); in blocks we say what it shows.
-      return [{ type: 'context', elements: [plain(`📊 ${block.title}: ${block.alt}`, CONTEXT_MAX)] }];
+      return opts.imageNote ? [{ type: 'context', elements: [plain(`📊 ${block.title}: ${opts.imageNote}`, CONTEXT_MAX)] }] : [];
     case 'actions': {
       const seen = new Map<string, number>();
       return [
@@ -143,8 +151,13 @@ export function renderBlock(block: ReplyBlock): KnownBlock[] {
 }
 
 /** All blocks of a reply, in order (may exceed a message's block limit: see toMessages). */
-export function renderBlocks(reply: Reply): KnownBlock[] {
-  return reply.blocks.flatMap(renderBlock);
+export function renderBlocks(reply: Reply, opts: RenderOptions = {}): KnownBlock[] {
+  return reply.blocks.flatMap((b) => renderBlock(b, opts));
+}
+
+/** True when the reply has an image (the digest chart) to upload beside its message. */
+export function hasImages(reply: Reply): boolean {
+  return reply.blocks.some((b) => b.kind === 'image');
 }
 
 /**
@@ -170,8 +183,8 @@ export interface SlackMessage {
 }
 
 /** One or more messages, each within Slack's 50-block limit; the fallback text is neutralised and bounded. */
-export function toMessages(reply: Reply, maxBlocks = MESSAGE_BLOCKS_MAX): SlackMessage[] {
-  const blocks = renderBlocks(reply);
+export function toMessages(reply: Reply, maxBlocks = MESSAGE_BLOCKS_MAX, opts: RenderOptions = {}): SlackMessage[] {
+  const blocks = renderBlocks(reply, opts);
   const text = fallbackText(reply.text);
   if (!blocks.length) return [{ text, blocks: [] }];
   const out: SlackMessage[] = [];
@@ -182,8 +195,8 @@ export function toMessages(reply: Reply, maxBlocks = MESSAGE_BLOCKS_MAX): SlackM
 }
 
 /** Blocks for a view (modal or App Home), cut to the view limit with a note when longer. */
-export function toViewBlocks(reply: Reply, max = VIEW_BLOCKS_MAX): KnownBlock[] {
-  const blocks = renderBlocks(reply);
+export function toViewBlocks(reply: Reply, max = VIEW_BLOCKS_MAX, opts: RenderOptions = {}): KnownBlock[] {
+  const blocks = renderBlocks(reply, opts);
   if (blocks.length <= max) return blocks;
   return [...blocks.slice(0, max - 1), { type: 'context', elements: [mrkdwn('_Shortened to fit; ask me for the rest._')] }];
 }
