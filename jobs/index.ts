@@ -234,7 +234,7 @@ export async function startJobs(deps: JobsDeps): Promise<JobsHandle> {
       return keeper.ensure();
     },
     runNotificationsNow: (job, week) =>
-      runNotificationsNow(job, week, { services, notifyQueue, timeZone: tz, sendAttempts: deps.sendAttempts, now: deps.now, logger: log }),
+      runNotificationsNow(job, week, { services, notifyQueue, timeZone: tz, reminderCron: deps.config.REMINDER_CRON, sendAttempts: deps.sendAttempts, now: deps.now, logger: log }),
     runNow: (name, at = deps.now?.() ?? new Date()) => scheduleQueue.add(name, { at: at.toISOString() }, { removeOnComplete: 100, removeOnFail: 100 }),
     async close() {
       if (closing) return;
@@ -273,7 +273,14 @@ export function lazyNotificationsRunner(deps: Pick<JobsDeps, 'config' | 'service
         });
         queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'admin run: job queue error'));
       }
-      return runNotificationsNow(job, week, { services: deps.services, notifyQueue: queue, timeZone: deps.config.SCHEDULE_TIMEZONE, now: deps.now, logger: deps.logger });
+      return runNotificationsNow(job, week, {
+        services: deps.services,
+        notifyQueue: queue,
+        timeZone: deps.config.SCHEDULE_TIMEZONE,
+        reminderCron: deps.config.REMINDER_CRON,
+        now: deps.now,
+        logger: deps.logger,
+      });
     },
     async close() {
       await queue?.close().catch(() => undefined);

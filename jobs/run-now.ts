@@ -2,6 +2,7 @@ import { Job, Queue } from 'bullmq';
 import type { RunEntry, RunReport } from '../src/bot/admin.js';
 import type { RunnableJob } from '../src/bot/admin-commands.js';
 import { UnavailableError } from '../src/errors.js';
+import { weekStartOf } from '../src/shared/calendar.js';
 import type { Logger } from '../src/logger.js';
 import type { NotificationKey } from '../src/store/notification-claims-repo.js';
 import { digestJobs, periodFor, reminderJobs, type SendJob } from './fan-out.js';
@@ -13,6 +14,8 @@ export interface RunNowOptions {
   services: Pick<JobsServices, 'directory' | 'attendance' | 'claims'>;
   notifyQueue: Queue<NotificationJobData>;
   timeZone: string;
+  /** REMINDER_CRON: without a week, a reminder is about the week that is due (dueWeek). */
+  reminderCron?: string;
   sendAttempts?: number;
   now?: () => Date;
   /** How long to wait for the sends before reporting the rest as still queued (ms). Default 20 s. */
@@ -37,7 +40,7 @@ const SKIP_REASONS: Record<string, string> = {
  * a claim (nothing went out) is replaced so its recipient is tried now. Waits (bounded) for the sends and reports.
  */
 export async function runNotificationsNow(job: RunnableJob, week: string | null, opts: RunNowOptions): Promise<RunReport> {
-  const period = week ?? periodFor(job, (opts.now ?? (() => new Date()))(), opts.timeZone);
+  const period = week ? weekStartOf(week) : periodFor(job, (opts.now ?? (() => new Date()))(), opts.timeZone, opts.reminderCron);
   const jobs: SendJob[] = job === 'digest' ? await digestJobs(period, opts) : await reminderJobs(job, period, opts);
   const report: RunReport = { job, period, sent: [], already: [], failed: [], skipped: [], pending: [] };
   const keyOf = (d: NotificationJobData): NotificationKey => ({ kind: d.kind, recipient: d.recipient, period: d.period });

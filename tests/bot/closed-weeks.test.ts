@@ -20,7 +20,6 @@ const say = async (text: string, who: { platform: 'slack'; user: string; team: s
 beforeAll(async () => {
   t = await openTestStore('postgres');
   await seedDirectory(t.store);
-  await t.store.directory.setSlackIdentity((await t.store.directory.findPersonByEmail('ada.admin@example.org'))!.id, { user: 'U0ADMIN01', team: 'T0CAMDEN' });
   const s = createServices(t.store, { SCHEDULE_TIMEZONE: 'Europe/London', QUESTION_LOG_SALT: undefined, QUESTION_LOG_DAYS: 180, TERM_STARTS: undefined }, undefined, () => NOW);
   bot = createBot({
     answerer: { answer: async () => ({ answered: false, answer: '', citations: [] }) },
@@ -65,16 +64,5 @@ describe('"attendance closed": no sessions this week', () => {
     expect(again.receipt).toBeUndefined();
     const mention = await bot.handle({ identity: SAM, surface: 'mention', markClosed: { centreId: 'acland-burghley', week: '2026-11-02' }, deliveryKey: 'btn-3' });
     expect(mention.kind === 'reply' && mention.reply.text).toMatch(/handled privately/);
-  });
-});
-
-describe('admin resume', () => {
-  it('starts a paused centre\'s reminders again; others are refused', async () => {
-    const admin = { platform: 'slack' as const, user: 'U0ADMIN01', team: 'T0CAMDEN' };
-    expect((await say('admin pause la-sainte-union until 2026-12-31', admin)).reply.text).toContain('To start them again sooner: /attendance admin resume la-sainte-union.');
-    expect((await say('admin resume la-sainte-union', admin)).reply.text).toBe('Reminders for La Sainte Union Opportunity Centre start again (they were paused until 2026-12-31).');
-    expect((await t.store.directory.getCentre('la-sainte-union'))?.remindersPausedUntil).toBeNull();
-    expect((await say('admin resume la-sainte-union', admin)).reply.text).toMatch(/were not paused/);
-    expect((await say('admin resume la-sainte-union')).reply.text).toMatch(/only admins|Only admins/);
   });
 });

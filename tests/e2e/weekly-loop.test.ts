@@ -10,7 +10,8 @@ import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
 import { blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 import { newTriggerId, newTs } from '../helpers/slack-requests.js';
-import { deletePrefix, REDIS_URL, uniquePrefix, waitForIdle, waitUntil } from '../jobs/helpers.js';
+import { deletePrefix, REDIS_URL, uniquePrefix, waitForIdle } from '../jobs/helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const WEEK = '2026-11-16';
 // Friday 20 Nov 2026, 14:00 London (GMT): the reminder.
@@ -59,7 +60,7 @@ function buttons(blocks: any[]): any[] {
 beforeAll(async () => {
   prefix = uniquePrefix();
   h = await startSlackHarness('postgres', { JOBS_IN_PROCESS: 'true', REDIS_URL, QUEUE_PREFIX: prefix }, undefined, {}, () => clock);
-  await waitUntil(() => h.server.jobs?.redisStatus() === 'up', 15_000, 'redis up');
+  await waitFor(() => h.server.jobs?.redisStatus() === 'up', { what: 'redis up', timeout: 15_000 });
 });
 
 afterAll(async () => {
