@@ -81,13 +81,21 @@ export function createReminderReceipts(deps: ReminderReceiptsDeps): ReminderRece
     return next;
   }
 
+  const pending = new Set<Promise<void>>();
   return {
-    async returnStored({ centreId, weekStart }) {
-      const leads = await deps.directory.leadsOfCentre(centreId);
-      await Promise.all(leads.map((lead) => enqueue(`${lead.id}|${weekStart}`, () => refresh(lead, weekStart))));
+    returnStored({ centreId, weekStart }) {
+      const work = (async () => {
+        const leads = await deps.directory.leadsOfCentre(centreId);
+        await Promise.all(leads.map((lead) => enqueue(`${lead.id}|${weekStart}`, () => refresh(lead, weekStart))));
+      })();
+      // Counted from the moment it is asked for, so idle() also waits for work still finding the leads.
+      const tracked = work.catch((err: unknown) => deps.logger.warn({ err }, 'updating reminders after a return failed'));
+      pending.add(tracked);
+      void tracked.finally(() => pending.delete(tracked));
+      return work;
     },
     async idle() {
-      await Promise.all([...chains.values()]);
+      for (let i = 0; i < 100 && (pending.size || chains.size); i++) await Promise.all([...pending, ...chains.values()]);
     },
   };
 }

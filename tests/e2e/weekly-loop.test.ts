@@ -169,6 +169,15 @@ describe('a week of returns, as the leads live it', () => {
     expect(r.figures).toMatchObject({ sessions: 6, attendances: 120, pupils: 50, fsm: 30, send: 8, parents: 3, weekend: 1 });
     await h.server.reminderReceipts.idle();
     expect(blockText(updates(dm(USERS.lead)).at(-1)!.args.blocks)).toContain('(6 sessions, 120 attendances, version 2)');
+    // /attendance now opens the form filled in with version 2, ready to amend.
+    const { triggerId } = await h.command('/attendance', '', USERS.lead);
+    await h.fake.waitFor(() => h.fake.callsTo('views.open').some((c) => c.args.trigger_id === triggerId));
+    const view = h.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!.args.view;
+    seen.prefilledForm = trim({ view });
+    expect(blockText(view.blocks)).toContain('Amending version 2 of the return for Acland Burghley Opportunity Centre, week of 16 Nov 2026 (last sent by Sam Okafor).');
+    expect(view.submit.text).toBe('Amend');
+    expect(view.blocks.find((b: any) => String(b.block_id).startsWith('pupils')).element.initial_value).toBe('50');
+    expect(view.blocks.find((b: any) => String(b.block_id).startsWith('note')).element.initial_value).toBe('Rain all week');
   });
 
   it('Monday 10:00: no nudge for a week whose returns are in (or marked closed)', async () => {

@@ -237,6 +237,22 @@ describe('attendance', () => {
     expect(after.text).toMatch(/The session types add up to 6 .*but Sessions held is 9/);
   });
 
+  it('a reminder\'s "No sessions this week" records the week closed and answers with the receipt; "Show this week" reloads the card filled in', async () => {
+    const value = { verb: 'mark_week_closed', value: JSON.stringify({ centreId: 'acland-burghley', week: '2026-11-02' }) };
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, value, replyToId: `reminder-${Date.now()}` }));
+    await h.connector.waitFor(() => h.connector.messages().length >= 1, 'receipt');
+    expect(JSON.stringify(h.connector.messages()[0]!.body)).toContain('Received: Acland Burghley Opportunity Centre, week of 2 Nov 2026, marked closed (no sessions).');
+    expect((await h.attendance.get('acland-burghley', '2026-11-02'))?.closed).toBe(true);
+    h.connector.reset();
+    const cardId = `card-load-${Date.now()}`;
+    await h.post(activity(h.connector.serviceUrl, { from: LEAD, value: { verb: 'attendance_load', centre: 'acland-burghley', week: '2026-11-04' }, replyToId: cardId }));
+    await h.connector.waitFor((calls) => calls.some((c) => c.kind === 'update'), 'reloaded card');
+    const card = cardOf(h.connector.calls.find((c) => c.kind === 'update')!);
+    expect(texts(card).join(' ')).toContain('Amending version 1 of the return for Acland Burghley Opportunity Centre, week of 2 Nov 2026');
+    expect(card.body.find((e: any) => e.id === 'sessions').value).toBe(0);
+    expect(card.actions[0]).toMatchObject({ title: 'Amend return', data: { verb: 'attendance_submit', shown: { centreId: 'acland-burghley', week: '2026-11-02', version: 1 } } });
+  });
+
   it('keeps attendance out of channels', async () => {
     const conversation = { id: '19:chan2@thread.tacv2', conversationType: 'channel' as const };
     await h.post(activity(h.connector.serviceUrl, { from: LEAD, text: 'attendance', conversation, mention: true }));
