@@ -1,6 +1,6 @@
 import { isPairTerm, type Bm25Index, type ScoredChunk } from './bm25-index.js';
 import type { Chunk } from './model.js';
-import { holdsFacts } from './facts.js';
+import { holdsFacts, readSentence, type Counted } from './facts.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { termCredit, type Query, type QueryTerm } from './retrieval.js';
 import { tokenize } from './tokenizer.js';
@@ -103,6 +103,9 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   const bigrams = new Set<string>();
   for (let i = 1; i < query.sequence.length; i++) bigrams.add(`${query.sequence[i - 1]} ${query.sequence[i]}`);
 
+  // "What year does the strategy end?" is not answered by "At the end of 2019…": a word that is part of the
+  // sentence's own date says when, not what the sentence is about.
+  const asksTime = query.asks.has('time') || query.asks.has('schedule');
   const candidates: SelectedSentence[] = [];
   const unitsByRank: string[][] = [];
   const coverageAt = new Map<string, number>();
@@ -115,7 +118,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
     const unitTerms = units.map((u) => termSet(index, u));
     units.forEach((text, position) => {
       const tokens = tokenize(text);
-      const own = unitTerms[position]!;
+      const own = asksTime ? withoutDateWords(unitTerms[position]!, text) : unitTerms[position]!;
       const context = [heading, unitTerms[0]!, ...(position > 0 ? [unitTerms[position - 1]!] : [])];
       let covered = 0;
       let coveredHere = 0;
@@ -227,7 +230,79 @@ export function holdsAskedFact(index: Bm25Index, query: Query, sentences: Select
   // And that passage must answer the question itself, not lend its figure to another passage's topic ("the A level
   // pass rate" is not the NPQSL's 100% pass rate).
   if (query.asks.size && Math.max(...best.map((s) => s.inContext)) < MIN_FACT_PASSAGE_COVERAGE) return false;
+  // And a figure must count what the question counts: "41% of participants" does not say what share of all
+  // Camden pupils are eligible, "28 students accessed placements" is not a number of exclusions.
+  if (query.counts && !countsTheSame(index, query, onTopic.map((s) => s.text))) return false;
+  // And the date or price must be the subject's: "At the end of 2019, the Council invested…" does not say when the
+  // strategy ends, however many of the strategy's passages are near it.
+  if (query.subject && !onTopic.some((s) => aboutSubject(index, query, ranked[s.chunkRank]!.chunk, s))) return false;
   return true;
+}
+
+/** Is the sentence about the question's subject: named in it, the sentence before, the heading, the passage's opening or the document's title? */
+function aboutSubject(index: Bm25Index, query: Query, chunk: Chunk, sentence: Passage): boolean {
+  const subject = query.subject;
+  if (!subject) return true;
+  const term = tokenize(subject)[0]?.term;
+  const qt = query.terms.find((t) => t.term === term && !t.fromContext);
+  if (!term || !qt) return true;
+  const units = splitUnits(chunk.text);
+  const texts = [sentence.text, units[sentence.position - 1] ?? '', units[0] ?? '', chunk.section, `${chunk.title} ${chunk.source.replace(/\.[a-z]+$/i, '').replace(/[-_]+/g, ' ')}`];
+  const terms = new Set(texts.flatMap((t) => [...termSet(index, t)]));
+  return termCredit(index, query, qt, (t) => terms.has(t)) > 0;
+}
+
+/**
+ * Does one of the figures in these sentences count what the question counts? A figure followed by its noun ("28
+ * students", "41% of participants") must name the same thing (the same word, a vocabulary concept, a WordNet
+ * synonym or narrower word, one of the words for learners, or a whole such as "population"); a figure with no noun
+ * ("rose to 94%") counts it when its sentence names it.
+ */
+export function countsTheSame(index: Bm25Index, query: Query, sentences: string[], lexicon: Lexicon = defaultLexicon()): boolean {
+  const counted = query.counts;
+  if (!counted) return true;
+  const wanted = query.asks.has('percent') && !query.asks.has('number') ? ['percent'] : ['number', 'percent'];
+  let figures = 0;
+  for (const text of sentences) {
+    for (const f of readSentence(text, lexicon).figures) {
+      if (!wanted.includes(f.kind)) continue;
+      figures++;
+      if (f.nouns.length ? f.nouns.some((n) => sameThing(index, counted, n, lexicon)) : mentions(index, text, counted, lexicon)) return true;
+    }
+  }
+  // A figure in words ("half of the schools", "twelve students") is not read as one: nothing to compare.
+  return figures === 0;
+}
+
+/** Words for the children and young people the documents are about: in a school's documents, the same people. */
+const LEARNERS = new Set(['pupil', 'student', 'child', 'kid', 'learner', 'youngster', 'teenager', 'adolesc', 'young', 'person', 'peopl']);
+/** Nouns for everyone of a kind: "11% of our school population" answers "what % of pupils". */
+const WHOLES = new Set(['popul', 'total', 'cohort', 'overal']);
+/**
+ * Nouns for those who took part in something: the young people of the programme the sentence is about, so they
+ * answer "how many young people have been on Head Start", but not a question about all pupils.
+ */
+const TAKING_PART = new Set(['particip', 'attende', 'member', 'mente', 'enrol']);
+
+function sameThing(index: Bm25Index, counted: Counted, found: string, lexicon: Lexicon): boolean {
+  const asked = counted.noun;
+  const a = tokenize(asked)[0]?.term ?? asked;
+  const b = tokenize(found)[0]?.term ?? found;
+  if (a === b || WHOLES.has(b)) return true;
+  if (LEARNERS.has(a) && LEARNERS.has(b)) return true;
+  if (LEARNERS.has(a) && TAKING_PART.has(b) && !counted.all) return true;
+  const conceptsA = index.matcher.concepts(tokenize(asked));
+  if (conceptsA.length && index.matcher.concepts(tokenize(found)).some((c) => conceptsA.includes(c))) return true;
+  const stems = (words: string[]) => new Set(words.filter((w) => !/[\s-]/.test(w)).map((w) => tokenize(w)[0]?.term ?? w));
+  // A synonym, or a narrower word ("tutees" are students): a broader word counts more than was asked.
+  return stems(lexicon.synonyms(asked)).has(b) || stems(lexicon.synonyms(found)).has(a) || stems(lexicon.broader(found)).has(a);
+}
+
+function mentions(index: Bm25Index, text: string, counted: Counted, lexicon: Lexicon): boolean {
+  const terms = termSet(index, text);
+  if (terms.has(tokenize(counted.noun)[0]?.term ?? counted.noun)) return true;
+  for (const t of tokenize(text)) if (!t.stop && !t.joined && sameThing(index, counted, t.word, lexicon)) return true;
+  return false;
 }
 
 /**
@@ -258,8 +333,9 @@ export function bestEvidence(index: Bm25Index, query: Query, ranked: ScoredChunk
   const total = plain.reduce((s, t) => s + t.idf * t.coverageWeight, 0);
   let best: Evidence = { coverage: 0, missing: [], rank: 0 };
   if (!total) return best;
+  const asksTime = query.asks.has('time') || query.asks.has('schedule');
   ranked.slice(0, passages).forEach((r, rank) => {
-    const units = splitUnits(r.chunk.text).map((text) => termSet(index, text));
+    const units = splitUnits(r.chunk.text).map((text) => (asksTime ? withoutDateWords(termSet(index, text), text) : termSet(index, text)));
     const heading = termSet(index, r.chunk.section);
     for (let i = 0; i < units.length; i++) {
       const window = units.slice(i, i + 2);
@@ -278,6 +354,15 @@ export function bestEvidence(index: Bm25Index, query: Query, ranked: ScoredChunk
     }
   });
   return best;
+}
+
+/** The terms of a sentence less the words of its date expressions ("end" and "2019" of "at the end of 2019"). */
+function withoutDateWords(terms: Set<string>, text: string): Set<string> {
+  const dateWords = readSentence(text).dateWords;
+  if (!dateWords.size) return terms;
+  const out = new Set(terms);
+  for (const w of dateWords) for (const t of tokenize(w)) out.delete(t.term);
+  return out;
 }
 
 /** Plain terms and vocabulary concepts of a text, in one set. */

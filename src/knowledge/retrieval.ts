@@ -1,6 +1,6 @@
 import type { Bm25Index, ScoredChunk } from './bm25-index.js';
 import { chunkTerms, isPairTerm, termPair } from './bm25-index.js';
-import { askedFacts, type FactKind } from './facts.js';
+import { askedFacts, questionCounts, questionSubject, type Counted, type FactKind } from './facts.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { stem, tokenize, type Token } from './tokenizer.js';
 import { SCHOOL_TERMS } from './vocabulary.js';
@@ -64,6 +64,17 @@ export interface Query {
   text: string;
   /** What the question asks for (a figure, a share, money, a time, a person, contact details): the answer must hold it. */
   asks: Set<FactKind>;
+  /**
+   * What a "how many / what share" question counts, as written ("exclusions" in "how many permanent exclusions",
+   * "pupils" in "what % of all Camden pupils"): a figure about something else does not answer it.
+   */
+  counts?: Counted;
+  /**
+   * What a "when / how often / how much" question is about, as written ("strategy" in "what year does the strategy
+   * end?"): the sentence giving the date or figure must be about it (itself, or the sentence before, its heading,
+   * its passage's opening or its document's title), however common the word is in the documents.
+   */
+  subject?: string;
   /**
    * The question points back at the earlier one ("How many students does it involve?", "Which schools host
    * them?"): the earlier question's words then count in the support test, at their lower weight.
@@ -136,12 +147,15 @@ export function buildQuery(index: Bm25Index, question: string, context?: string,
     }
   }
   const lower = q.toLowerCase();
+  const asks = askedFacts(q);
   return {
     terms: [...terms.values()],
     concepts,
     sequence,
     text: q,
-    asks: askedFacts(q),
+    asks,
+    counts: asks.has('number') || asks.has('percent') ? questionCounts(q) : undefined,
+    subject: ['time', 'schedule', 'frequency', 'money'].some((k) => asks.has(k as FactKind)) ? questionSubject(q) : undefined,
     partOf: partOf && Boolean(context?.trim()),
     // One part of a two-part question is always about the other part's topic ("…: which year group and how many places?").
     refersBack: Boolean(context?.trim()) && (partOf || /\b(?:it|its|they|them|these|those)\b/.test(lower)),

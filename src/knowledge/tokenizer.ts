@@ -14,7 +14,7 @@ const STOPWORDS = new Set(
   us let lets many much get got go going gone tell explain describe summarise summarize give list please know
   anything something thing things any kind sort does say says said mention mentioned document documents
   information info detail details question answer one find want looking able name outline show percentage
-  proportion total number amount often far share called mean means meant whats whos wheres hows whens im ive id dont doesnt didnt isnt arent wasnt cant
+  proportion total number amount often far share called per mean means meant whats whos wheres hows whens im ive id dont doesnt didnt isnt arent wasnt cant
   couldnt wont wouldnt shouldnt theres thats heres`.split(/\s+/),
 );
 

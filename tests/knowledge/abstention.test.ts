@@ -29,6 +29,10 @@ describe('abstaining', () => {
   it.each([
     'When are the school holidays?',
     'How many EHCPs are there in Camden?',
+    // Not "At the end of 2019, the Council invested…": the "end" there is part of another date.
+    'What year does the strategy end?',
+    // A date about something else ("In April 2025, Camden Music ran…"): the strategy is not what that sentence is about.
+    'What year does the strategy run to?',
     "When's the next Secondary Subject Network meeting?",
     'How much does a Camden Pathways Programme placement cost?',
   ])('declines when the passage is on topic but lacks the figure or date asked for: %s', async (q) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../src/knowledge/bm25-index.js';
-import { askedFacts, factKinds, holdsFacts } from '../../src/knowledge/facts.js';
+import { askedFacts, factKinds, holdsFacts, questionCounts, questionSubject, readSentence } from '../../src/knowledge/facts.js';
 import { defaultLexicon } from '../../src/knowledge/lexicon.js';
 import type { Chunk } from '../../src/knowledge/model.js';
 import { assessSupport, buildQuery, coverage, editDistance, search, splitQuestion } from '../../src/knowledge/retrieval.js';
@@ -101,6 +101,31 @@ describe('the asked-for thing', () => {
     expect(factKinds('The club meets on Saturdays.').has('period')).toBe(true);
     expect(factKinds('Email jo.bloggs@camden.gov.uk for details.').has('contact')).toBe(true);
     expect(factKinds('The network is led by middle leaders from Camden schools.').has('person')).toBe(true);
+  });
+
+  it('reads what a figure counts: the nouns after it, or after "of" for a share', () => {
+    expect(readSentence('The programme prioritised inclusion, with 41% of participants eligible for Free School Meals.').figures).toEqual([{ kind: 'percent', nouns: ['participants'] }]);
+    expect(readSentence('That included 12 Haverstock School students completing placements.').figures[0]!.nouns.at(-1)).toBe('students');
+    expect(readSentence('757 adult students were taught in Family Learning.').figures[0]!.nouns).toContain('adult');
+    // The "25" of "2024–25" is part of the year, not a figure; a share with no noun after it has none.
+    expect(readSentence('In 2024–25, attendance rose to 94%.').figures).toEqual([{ kind: 'percent', nouns: [] }]);
+  });
+
+  it('reads what a "how many / what share" question counts, and whether it means all of them', () => {
+    expect(questionCounts('how many permanent exclusions were there in camden secondaries last year')).toEqual({ noun: 'exclusions', all: false });
+    expect(questionCounts('what % of all camden pupils are eligible for FSM?')).toEqual({ noun: 'pupils', all: true });
+    expect(questionCounts('how many were there?')).toBeUndefined();
+  });
+
+  it('reads the subject of a "when / how much" question, not its verb', () => {
+    expect(questionSubject('What year does the strategy end?')).toBe('strategy');
+    expect(questionSubject('how much does a Camden Pathways Programme placement cost?')).toBe('placement');
+    expect(questionSubject('when does the Saturday Club run?')).toBe('club');
+    expect(questionSubject('when does it run?')).toBeUndefined();
+  });
+
+  it('keeps the words of a date expression apart ("the end of 2019")', () => {
+    expect([...readSentence('At the end of 2019, the Council invested in services.').dateWords]).toEqual(expect.arrayContaining(['end', '2019']));
   });
 
   it('a sentence on the topic without the asked-for thing does not answer', () => {
