@@ -218,11 +218,12 @@ export const TABLES: TablePolicy[] = [
   {
     table: 'notification_claims',
     personal: true,
-    holds: 'reminders and digests sent to the person (recipient "person:<id>", week, outcome), kept 400 days',
+    holds: 'reminders and digests sent to the person (recipient "person:<id>", week, outcome, the message and its DM so a reminder can say "received"), kept 400 days',
     async export(q, s) {
       if (s.personId === null) return [];
       const r = await q.query(
-        `SELECT kind, recipient, period, state, attempts, platform, message_id, error_code, error_message, claimed_at, sent_at
+        `SELECT kind, recipient, period, state, attempts, platform, message_id, conversation_id, centre_ids, error_code, error_message,
+                claimed_at, sent_at
          FROM notification_claims WHERE recipient = $1 ORDER BY period, kind`,
         [`person:${s.personId}`],
       );

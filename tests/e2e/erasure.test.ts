@@ -24,6 +24,7 @@ import { importDirectory } from '../../src/directory/import.js';
 import { createKnowledgeBase } from '../../src/knowledge/index.js';
 import { createLogger } from '../../src/logger.js';
 import { currentWeekStart, addDays } from '../../src/shared/calendar.js';
+import { firstReminderOfWeek } from '../../src/attendance/due-week.js';
 import type { Db } from '../../src/store/db.js';
 import { runMigrations } from '../../src/store/migrate.js';
 import { createPgDb } from '../../src/store/pg-db.js';
@@ -386,7 +387,8 @@ describe.each(ENGINES)('erasure end to end on %s', (engine) => {
     await connector.waitFor((calls) => calls.some((c) => c.conversationId?.startsWith('19:erasure') && c.body?.attachments), 'the Teams channel answer', 60_000);
 
     // ---- A reminder (no return yet for this week) and the digest (she is a network lead), through BullMQ.
-    await server.jobs!.runNow('reminder');
+    // Run as at this week's reminder (Friday 14:00): a reminder run earlier in the week is about last week, already in.
+    await server.jobs!.runNow('reminder', firstReminderOfWeek(currentWeekStart(new Date(), 'Europe/London'), 'Europe/London', '0 14 * * 5')!);
     await server.jobs!.runNow('digest');
     await waitFor(async () => {
       const claims = await store.db.query<{ kind: string; state: string }>('SELECT kind, state FROM notification_claims WHERE recipient = $1', [`person:${rosaId}`]);
