@@ -10,6 +10,7 @@ const COMMANDS: Record<string, string> = {
   attendance: './cli/attendance.js',
   directory: './cli/directory.js',
   'slack-manifest': './cli/slack-manifest.js',
+  doctor: './cli/doctor.js',
 };
 
 interface CommandModule {
@@ -29,6 +30,7 @@ function usage(): string {
     '  directory export|delete [EMAIL] [--slack ID] [--teams ID]   everything held about one person: JSON export, or erasure',
     '  directory import FILE [--prefer-file]   (chat changes kept; conflicts reported)',
     '  slack-manifest [--host URL] [--socket-mode]             the Slack app manifest for SLACK_COMMAND_PREFIX',
+    '  doctor [--json]                     first-run check: Slack, Teams, store, Redis, directory; each problem with its fix',
   ].join('\n');
 }
 

@@ -302,7 +302,10 @@ export async function createSlackAdapterFor(context: AppContext, options: SlackO
   return slack;
 }
 
-export type TeamsOptions = Partial<Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>>;
+export type TeamsOptions = Partial<Pick<TeamsAdapterDeps, 'openIdMetadataUrl' | 'channelServiceUrl' | 'sendPolicy'>> & {
+  /** Entra's sign-in host for the first-run check's token test (tests: a local fake). */
+  loginUrl?: string;
+};
 
 /** What the server and the worker use of the Teams adapter. */
 export type TeamsEndpoint = Pick<TeamsBot, 'handle' | 'notifier' | 'mode' | 'status'>;
@@ -315,7 +318,7 @@ export type TeamsEndpoint = Pick<TeamsBot, 'handle' | 'notifier' | 'mode' | 'sta
 export async function createTeamsAdapterFor(context: AppContext, options: TeamsOptions = {}): Promise<TeamsEndpoint> {
   const { config, logger } = context;
   if (teamsAuthMode(config) === 'refuse') {
-    logger.info('Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for SingleTenant or UserAssignedMSI) to switch it on');
+    logger.info('Teams is off: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID (MICROSOFT_APP_TYPE is SingleTenant unless set) to switch it on');
     return {
       mode: 'refuse',
       status: () => 'disabled',
@@ -336,7 +339,9 @@ export async function createTeamsAdapterFor(context: AppContext, options: TeamsO
     deliveries: context.deliveries,
     answerMessages: createTeamsAnswerMessagesRepo(context.store.db, context.store.settings),
     logger,
-    ...options,
+    openIdMetadataUrl: options.openIdMetadataUrl,
+    channelServiceUrl: options.channelServiceUrl,
+    sendPolicy: options.sendPolicy,
   });
 }
 

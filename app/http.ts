@@ -6,6 +6,8 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from '../src/logger.js';
 import { isLoopbackHost } from '../src/config.js';
 import type { Metrics } from './metrics.js';
+import { basicAuth } from '../jobs/basic-auth.js';
+import type { DoctorReport } from '../src/shared/doctor.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +37,8 @@ export interface AppDeps {
   health: HealthSources;
   /** Bolt's ExpressReceiver router (serves POST /slack/events); absent when Slack is off or in Socket Mode. */
   slackRouter?: Router | null;
+  /** Slack is not configured at all: POST /slack/events answers only Slack's URL check (set-up in progress). */
+  slackNotConfigured?: boolean;
   /** Further routes (Teams at POST /api/messages, bull-board at /admin/queues), mounted after ours. */
   mounts?: ((app: Express) => void)[];
   /**
@@ -42,6 +46,11 @@ export interface AppDeps {
    * without the token in a request) only direct requests from this machine get them.
    */
   metricsToken?: string;
+  /**
+   * /healthz?verbose: the health report plus the first-run check (app/doctor.ts), behind basic auth (user "admin",
+   * ADMIN_PASSWORD). Without a password it is not served.
+   */
+  verbose?: { password: string | undefined; doctor(): Promise<DoctorReport> };
 }
 
 /** A request made on this machine directly: from a loopback address, and not passed on by a proxy on this machine. */
@@ -92,6 +101,26 @@ export async function healthReport(h: HealthSources): Promise<HealthReport> {
   return { status, version: h.version, store, redis: { status: redis }, index, adapters };
 }
 
+/**
+ * POST /slack/events while Slack is off. Slack checks the events request URL when the app's manifest is saved, which
+ * is before anyone has the signing secret to configure the bot with: the URL check (a challenge to echo, nothing
+ * else) is answered, so the app can be created with the bot already running; everything else is refused.
+ */
+function slackBeforeSetUp(logger: Logger): express.RequestHandler {
+  return (req, res) => {
+    const body = req.body as { type?: unknown; challenge?: unknown } | undefined;
+    if (body?.type === 'url_verification' && typeof body.challenge === 'string' && body.challenge.length <= 200) {
+      logger.info('answered Slack\'s request URL check; next: install the app, then set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and restart');
+      res.json({ challenge: body.challenge });
+      return;
+    }
+    res.status(503).json({
+      error: 'slack_not_configured',
+      message: 'Slack is not switched on in this server yet: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and restart.',
+    });
+  };
+}
+
 /** The express app: Slack events, health, metrics, plus whatever other adapters mount. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -107,6 +136,21 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   if (deps.slackRouter) app.use(deps.slackRouter);
+  else if (deps.slackNotConfigured) app.post('/slack/events', express.json({ limit: '16kb' }), slackBeforeSetUp(deps.logger));
+  const verboseAuth = deps.verbose?.password ? basicAuth('admin', deps.verbose.password, { logger: deps.logger }) : null;
+  app.get('/healthz', (req, res, next) => {
+    if (req.query.verbose === undefined) return next();
+    if (!verboseAuth || !deps.verbose) {
+      res.status(404).json({ error: 'not_found', message: 'Set ADMIN_PASSWORD to read /healthz?verbose (basic auth, user admin).' });
+      return;
+    }
+    const verbose = deps.verbose;
+    verboseAuth(req, res, () => {
+      void Promise.all([healthReport(deps.health), verbose.doctor()])
+        .then(([report, doctor]) => res.status(report.status === 'down' ? 503 : 200).json({ ...report, doctor }))
+        .catch(next);
+    });
+  });
   app.get('/healthz', async (req, res) => {
     const report = await healthReport(deps.health);
     // The status code (and status) is for load balancers anywhere; what runs, in which version, for operators.

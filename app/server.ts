@@ -23,6 +23,7 @@ import {
   type TeamsOptions,
 } from './compose.js';
 import { appVersion, createApp, InFlight, listen } from './http.js';
+import { runDoctor } from './doctor.js';
 import { startRetention, type RetentionOptions, type RetentionTimer } from './retention.js';
 
 export interface StartServerOptions {
@@ -150,6 +151,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       metrics: context.metrics,
       metricsToken: config.METRICS_TOKEN,
       slackRouter: slack?.router ?? null,
+      slackNotConfigured: !slack,
+      verbose: {
+        password: config.ADMIN_PASSWORD,
+        doctor: () =>
+          runDoctor(config, {
+            directory: context.directory,
+            redis: { status: jobs ? (jobs.redisStatus() === 'up' ? 'ready' : 'down') : 'off' },
+            teamsLoginUrl: options.teams?.loginUrl,
+            teamsChannelServiceUrl: options.teams?.channelServiceUrl,
+          }),
+      },
       health: {
         version: appVersion(),
         store: () => context.store.health(),

@@ -137,7 +137,8 @@ const schema = z.object({
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TENANT_ID: optionalString,
-  MICROSOFT_APP_TYPE: withDefault('MultiTenant').pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
+  /** SingleTenant by default: Azure creates single-tenant bots (new multi-tenant bots can no longer be created). */
+  MICROSOFT_APP_TYPE: withDefault('SingleTenant').pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
   TEAMS_LOCAL_DEV: bool(false),
 
   ADMIN_PASSWORD: optionalString,
@@ -191,7 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function crossVariableProblems(get: (key: string) => string | undefined): string[] {
   const problems: string[] = [];
-  const appType = get('MICROSOFT_APP_TYPE') ?? 'MultiTenant';
+  const appType = get('MICROSOFT_APP_TYPE') ?? 'SingleTenant';
   const appId = get('MICROSOFT_APP_ID');
   if (get('SLACK_BOT_TOKEN') && !get('SLACK_SIGNING_SECRET') && !get('SLACK_APP_TOKEN')) {
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
@@ -203,7 +204,12 @@ function crossVariableProblems(get: (key: string) => string | undefined): string
     problems.push('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID unless MICROSOFT_APP_TYPE=UserAssignedMSI');
   }
   if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && appId && !get('MICROSOFT_APP_TENANT_ID')) {
-    problems.push(`MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=${appType}`);
+    problems.push(
+      appType === 'SingleTenant' && !get('MICROSOFT_APP_TYPE')
+        ? 'MICROSOFT_APP_TENANT_ID: required with MICROSOFT_APP_ID: MICROSOFT_APP_TYPE is SingleTenant (the default, and what Azure creates for new bots). ' +
+            "Copy the Azure Bot's \"App Tenant ID\" (Azure portal > your Azure Bot > Settings > Configuration), or set MICROSOFT_APP_TYPE=MultiTenant for a bot created as multi-tenant"
+        : `MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE=${appType} (the Azure Bot's "App Tenant ID", Azure portal > your Azure Bot > Settings > Configuration)`,
+    );
   }
   const localDev = isTrue(get('TEAMS_LOCAL_DEV'));
   // With an app id every request is authenticated and TEAMS_LOCAL_DEV is ignored.

@@ -43,6 +43,15 @@ describe('config', () => {
     expect(() => loadConfig({ MICROSOFT_APP_ID: 'abc' })).toThrow(/MICROSOFT_APP_PASSWORD/);
   });
 
+  it('Teams is SingleTenant unless told otherwise, and then needs the tenant id, saying where to find it', () => {
+    expect(loadConfig({}).MICROSOFT_APP_TYPE).toBe('SingleTenant');
+    expect(problemsOf({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret' })).toEqual([
+      expect.stringMatching(/^MICROSOFT_APP_TENANT_ID: required with MICROSOFT_APP_ID: MICROSOFT_APP_TYPE is SingleTenant \(the default.*App Tenant ID.*Settings > Configuration.*MICROSOFT_APP_TYPE=MultiTenant/),
+    ]);
+    expect(problemsOf({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: 'tenant' })).toEqual([]);
+    expect(problemsOf({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TYPE: 'MultiTenant' })).toEqual([]);
+  });
+
   const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
     try {
       loadConfig(env);
@@ -72,7 +81,7 @@ describe('config', () => {
     expect(problemsOf({ HOST: 'not a host!' })).toEqual([expect.stringMatching(/^HOST: must be an IP address/)]);
     expect(problemsOf({ HOST: '0.0.0.0', TEAMS_LOCAL_DEV: 'true' })).toEqual([expect.stringMatching(/^HOST: must be a loopback address .* got "0\.0\.0\.0"/)]);
     expect(problemsOf({ HOST: 'localhost', TEAMS_LOCAL_DEV: 'true' })).toEqual([]);
-    expect(problemsOf({ HOST: '0.0.0.0', TEAMS_LOCAL_DEV: 'true', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret' })).toEqual([]);
+    expect(problemsOf({ HOST: '0.0.0.0', TEAMS_LOCAL_DEV: 'true', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: 'tenant' })).toEqual([]);
     expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual([expect.stringMatching(/^METRICS_TOKEN: must be at least 16 characters/)]);
     // Production in any case is production, for every guard (the value is read lower-cased).
     for (const env of ['Production', 'PRODUCTION', ' production ']) {
@@ -80,6 +89,6 @@ describe('config', () => {
       expect(loadConfig({ NODE_ENV: env }).NODE_ENV).toBe('production');
     }
     // With an app id every request is authenticated and the flag is ignored.
-    expect(problemsOf({ NODE_ENV: 'production', TEAMS_LOCAL_DEV: 'true', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret' })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production', TEAMS_LOCAL_DEV: 'true', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: 'tenant' })).toEqual([]);
   });
 });

@@ -61,7 +61,8 @@ export function createBotAdapter(config: TeamsConfig, logger: Logger, openIdMeta
     MicrosoftAppId: config.MICROSOFT_APP_ID ?? '',
     MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD ?? '',
     MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID ?? '',
-    MicrosoftAppType: config.MICROSOFT_APP_TYPE,
+    // Without an app id (local development) there are no credentials, whose type botbuilder would check.
+    MicrosoftAppType: config.MICROSOFT_APP_ID ? config.MICROSOFT_APP_TYPE : 'MultiTenant',
     // Overriding one endpoint makes botbuilder treat the cloud as custom, so the rest of the public cloud's
     // endpoints are spelled out with it.
     ...(openIdMetadataUrl

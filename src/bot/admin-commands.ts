@@ -29,6 +29,8 @@ interface AdminSpec {
   what: string;
   /** Parses the words after the subcommand; throws ValidationError naming each problem. */
   parse(args: string[]): AdminCommand;
+  /** Shown in help on this platform only (Teams has no channel picker in chat: "post digests here" instead). */
+  only?: 'slack' | 'teams';
 }
 
 const ROLES: readonly Role[] = ['oc_lead', 'network_lead', 'admin'];
@@ -186,7 +188,8 @@ export const ADMIN_COMMANDS: Record<string, AdminSpec> = {
   },
   'digest-channel': {
     usage: 'admin digest-channel add|remove <#channel>',
-    what: 'post the weekly digest in a channel too, or stop (in Teams: @mention me in the channel and write "post digests here").',
+    what: 'post the weekly digest in a channel too, or stop (pick the channel from the list as you type #).',
+    only: 'slack',
     parse([actionWord, channel, ...rest]) {
       const problems: FieldProblem[] = [];
       const action = actionWord?.toLowerCase() === 'add' ? 'add' : actionWord?.toLowerCase() === 'remove' ? 'remove' : null;

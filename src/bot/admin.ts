@@ -155,7 +155,7 @@ function listReply(listing: DirectoryListing, centreId: string | null): Reply {
       kind: 'paragraph',
       text: active.length
         ? `Digest channels: ${active.map((d) => `${PLATFORM_NAME[d.platform]} ${d.name ? `#${d.name}` : d.channelId}${d.source === 'chat' ? ' (added in chat)' : ''}`).join('; ')}.`
-        : 'Digest channels: none (network leads get the digest by direct message).',
+        : 'Digest channels: none (network leads get the digest privately).',
     });
   } else {
     const c = centres[0];

@@ -39,7 +39,8 @@ export interface Bot {
    */
   shareAnswerOutcome(actor: Actor, answerId: string, sharedBy: string, conversationId: string): Promise<{ ok: boolean; reply: Reply }>;
   shareAnswer(actor: Actor, answerId: string, sharedBy: string, conversationId: string): Promise<Reply>;
-  feedback(actor: Actor, answerId: string, helpful: boolean): Promise<Reply>;
+  /** Helpful / Not helpful, with what the person wrote (Teams' feedback dialog), stored with the vote. */
+  feedback(actor: Actor, answerId: string, helpful: boolean, comment?: string | null): Promise<Reply>;
   help(actor: Actor): Reply;
   /** Slack's App Home and the Teams welcome: what this person can do, their returns, the digest for network leads. */
   home(actor: Actor): Promise<Reply>;
@@ -444,11 +445,11 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
 
-    async feedback(actor, answerId, helpful) {
+    async feedback(actor, answerId, helpful, comment) {
       try {
         const stored = await deps.answers.get(answerId);
         if (!stored) throw new NotFoundError('That answer is no longer available.');
-        const outcome = await deps.answers.vote(answerId, actor.identity, helpful);
+        const outcome = await deps.answers.vote(answerId, actor.identity, helpful, comment);
         const what = helpful ? 'helpful' : 'not helpful';
         return notice('success', outcome === 'changed' ? `Thanks, your vote is changed to ${what}.` : `Thanks, recorded as ${what}.`);
       } catch (err) {

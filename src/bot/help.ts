@@ -11,7 +11,7 @@ export function hasRole(actor: Actor, role: Role): boolean {
 const QUICK_EXAMPLE = 'sessions 6 academic 4 enrichment 2 attendances 120 pupils 45 fsm 30 send 8 parents 3';
 
 /** What may be done, written once as command words; each platform shows them as its people type them. */
-const ENTRIES: { words: string; what: string; who(actor: Actor): boolean }[] = [
+const ENTRIES: { words: string; what: string; who(actor: Actor): boolean; only?: Platform }[] = [
   { words: 'attendance', what: 'open the weekly return form for your Opportunity Centre.', who: isLead },
   {
     words: `attendance ${QUICK_EXAMPLE}`,
@@ -25,7 +25,12 @@ const ENTRIES: { words: string; what: string; who(actor: Actor): boolean }[] = [
     who: isLead,
   },
   { words: 'digest', what: 'the latest weekly digest across the network (digest week YYYY-MM-DD for another week).', who: (a) => hasRole(a, 'network_lead') || hasRole(a, 'admin') },
-  ...Object.values(ADMIN_COMMANDS).map((c) => ({ words: c.usage, what: c.what, who: (a: Actor) => hasRole(a, 'admin') })),
+  ...Object.values(ADMIN_COMMANDS).map((c) => ({ words: c.usage, what: c.what, who: (a: Actor) => hasRole(a, 'admin'), only: c.only })),
+  {
+    words: 'post digests here',
+    what: 'said in a channel with me @mentioned: the weekly digest is posted there too ("stop posting digests here" to stop).',
+    who: (a: Actor) => hasRole(a, 'admin'),
+  },
 ];
 
 function isLead(actor: Actor): boolean {
@@ -42,13 +47,16 @@ function askLine(platform: Platform): string {
 /** What this person can do, as lines of plain text in their platform's words (help, App Home, the Teams welcome). */
 export function capabilityLines(actor: Actor): string[] {
   const platform = actor.identity.platform;
-  return [askLine(platform), ...ENTRIES.filter((e) => e.who(actor)).map((e) => `${commandText(platform, e.words)}: ${e.what}`)];
+  return [
+    askLine(platform),
+    ...ENTRIES.filter((e) => e.who(actor) && (!e.only || e.only === platform)).map((e) => `${commandText(platform, e.words)}: ${e.what}`),
+  ];
 }
 
 /** The lines for one command's words (e.g. every "attendance …" entry), in the person's platform words. */
 export function commandLines(actor: Actor, command: string): string[] {
   const platform = actor.identity.platform;
-  return ENTRIES.filter((e) => e.who(actor) && (e.words === command || e.words.startsWith(`${command} `))).map((e) => `${commandText(platform, e.words)}: ${e.what}`);
+  return ENTRIES.filter((e) => e.who(actor) && (!e.only || e.only === platform) && (e.words === command || e.words.startsWith(`${command} `))).map((e) => `${commandText(platform, e.words)}: ${e.what}`);
 }
 
 export const REGISTER_HINT =

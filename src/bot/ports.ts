@@ -80,7 +80,7 @@ export interface AnswerStorePort {
   /** The first question asked in a thread (its root), or null. */
   threadRoot(platform: Platform, conversationId: string, threadId: string): Promise<StoredAnswer | null>;
   /** One vote per voter per answer; voting again changes it. Returns 'recorded' or 'changed'. */
-  vote(answerId: string, voter: PlatformIdentity, helpful: boolean): Promise<'recorded' | 'changed' | 'same'>;
+  vote(answerId: string, voter: PlatformIdentity, helpful: boolean, comment?: string | null): Promise<'recorded' | 'changed' | 'same'>;
   relation(answerId: string, who: PlatformIdentity, conversationId: string): Promise<AnswerRelation>;
   /** The answer is now visible to everyone in this conversation (it was shared there). */
   markPublic(answerId: string, platform: Platform, conversationId: string): Promise<void>;

@@ -48,8 +48,8 @@ export interface BotAnswersRepo {
   get(id: string): Promise<StoredAnswer | null>;
   /** The first question asked in a thread (its root), or null. */
   threadRoot(platform: Platform, conversationId: string, threadId: string): Promise<StoredAnswer | null>;
-  /** One vote per voter per answer; voting again changes it. */
-  vote(answerId: string, voter: PlatformIdentity, helpful: boolean): Promise<'recorded' | 'changed' | 'same'>;
+  /** One vote per voter per answer; voting again changes it (and its comment: what they wrote with it, if anything). */
+  vote(answerId: string, voter: PlatformIdentity, helpful: boolean, comment?: string | null): Promise<'recorded' | 'changed' | 'same'>;
   relation(answerId: string, who: PlatformIdentity, conversationId: string): Promise<AnswerRelation>;
   /** The answer is now visible to everyone in this conversation (it was shared there). */
   markPublic(answerId: string, platform: Platform, conversationId: string): Promise<void>;
@@ -78,6 +78,13 @@ function toAnswer(r: AnswerRow): StoredAnswer {
     citations: typeof r.citations === 'string' ? (JSON.parse(r.citations) as Citation[]) : r.citations,
     createdAt: r.created_at instanceof Date ? r.created_at : new Date(r.created_at),
   };
+}
+
+/** A vote's comment as stored: control characters removed, trimmed, at most 2000 characters; empty is none. */
+export function cleanComment(comment: string | null | undefined): string | null {
+  // eslint-disable-next-line no-control-regex
+  const c = (comment ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+  return c ? c.slice(0, 2000) : null;
 }
 
 async function run<T>(fn: () => Promise<T>): Promise<T> {
@@ -126,14 +133,14 @@ export function createBotAnswersRepo(db: Queryable, keys: SubjectKeys): BotAnswe
         return rows[0] ? toAnswer(rows[0]) : null;
       }),
 
-    vote: (answerId: string, voter: PlatformIdentity, helpful: boolean) =>
+    vote: (answerId: string, voter: PlatformIdentity, helpful: boolean, comment?: string | null) =>
       run(async () => {
         const { rows } = await db.query<{ previous: boolean | null }>(
           `WITH prev AS (SELECT helpful FROM bot_feedback WHERE answer_id = $1 AND voter_hash = $2)
-           INSERT INTO bot_feedback (answer_id, voter_hash, helpful) VALUES ($1, $2, $3)
-           ON CONFLICT (answer_id, voter_hash) DO UPDATE SET helpful = EXCLUDED.helpful, updated_at = now()
+           INSERT INTO bot_feedback (answer_id, voter_hash, helpful, comment) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (answer_id, voter_hash) DO UPDATE SET helpful = EXCLUDED.helpful, comment = EXCLUDED.comment, updated_at = now()
            RETURNING (SELECT helpful FROM prev) AS previous`,
-          [answerId, await userKey(voter), helpful],
+          [answerId, await userKey(voter), helpful, cleanComment(comment)],
         );
         const previous = rows[0]?.previous ?? null;
         return previous === null ? 'recorded' : previous === helpful ? 'same' : 'changed';

@@ -184,7 +184,7 @@ export const TABLES: TablePolicy[] = [
     async export(q, s) {
       if (!s.userHashes.length) return [];
       const r = await q.query(
-        `SELECT f.answer_id, a.question, f.helpful, f.created_at, f.updated_at
+        `SELECT f.answer_id, a.question, f.helpful, f.comment, f.created_at, f.updated_at
          FROM bot_feedback f LEFT JOIN bot_answers a ON a.id = f.answer_id
          WHERE f.voter_hash = ANY($1::text[]) ORDER BY f.created_at`,
         [s.userHashes],

@@ -81,6 +81,10 @@ class Walker {
         break;
       case 'Image':
         if (typeof el.url !== 'string' || !/^(https:|data:image\/)/.test(el.url)) this.add(`${path}/url`, 'must be an https: or data:image/ URL');
+        // Teams' stage view (open the image full size) does not take base64 images: the expand icon never shows.
+        else if (isObject(el.msTeams) && el.msTeams.allowExpand === true && el.url.startsWith('data:')) {
+          this.add(`${path}/msTeams/allowExpand`, 'stage view does not support base64 (data:) images; Teams shows no expand icon');
+        }
         break;
       case 'Container':
       case 'Column':
@@ -172,6 +176,12 @@ export function activityProblems(activity: unknown, rawBytes: number): { tooLarg
       if (a.contentType === CARD_CONTENT_TYPE) {
         w.ids.clear(); // ids must be unique within one card
         w.card(`${at}/content`, a.content);
+      } else if (a.contentType.startsWith('image/')) {
+        // A picture message: PNG, JPEG or GIF by https URL or inline base64 of the same type.
+        if (!/^image\/(png|jpeg|gif)$/.test(a.contentType)) w.add(`${at}/contentType`, `Teams shows png, jpeg or gif pictures, not ${a.contentType}`);
+        if (typeof a.contentUrl !== 'string' || !(a.contentUrl.startsWith('https:') || a.contentUrl.startsWith(`data:${a.contentType};base64,`))) {
+          w.add(`${at}/contentUrl`, `must be an https: URL or data:${a.contentType};base64,…`);
+        }
       }
     });
   }

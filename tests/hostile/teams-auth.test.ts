@@ -72,7 +72,7 @@ beforeAll(async () => {
   published = makeSigningKey('key-1');
   attacker = makeSigningKey('key-1');
   s = await startHostileServer(
-    { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: APP_PASSWORD, TEAMS_LOCAL_DEV: 'false' },
+    { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: APP_PASSWORD, MICROSOFT_APP_TYPE: 'MultiTenant', TEAMS_LOCAL_DEV: 'false' },
     { openIdMetadataUrl: (c) => `${c.serviceUrl}openid/.well-known/openid-configuration` },
   );
   s.connector.serveJson('/openid/.well-known/openid-configuration', {

@@ -39,7 +39,7 @@ async function loadedBy(env: Record<string, string>): Promise<{ teamsAi: boolean
 // Each case starts a whole server in a new process (tsx, PGlite, the index): slow on a busy 2-core machine.
 describe('platform SDKs are loaded only when their platform is configured', { timeout: 180_000 }, () => {
   it('Teams configured, Slack not: teams-ai and botbuilder are loaded, Bolt is not', async () => {
-    const r = await loadedBy({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret' });
+    const r = await loadedBy({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: '00000000-0000-0000-0000-00000000000a' });
     expect(r).toEqual({ teamsAi: true, botbuilder: true, bolt: false, adapters: { slack: 'off', teams: 'on' } });
   });
 

@@ -66,8 +66,18 @@ describe('startup without chat credentials (embedded PGlite, real index)', () =>
     expect(msgs.some((m) => m.includes('Teams is off') && m.includes('MICROSOFT_APP_ID'))).toBe(true);
   });
 
-  it('has no Slack endpoint, refuses Teams traffic, and 404s unknown paths', async () => {
-    expect((await fetch(`${server.url}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
+  it('answers only Slack\'s URL check before Slack is configured, refuses Teams traffic, and 404s unknown paths', async () => {
+    // Slack checks the events URL when the manifest is saved, before anyone has a signing secret to configure.
+    const check = await fetch(`${server.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: 'x', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' }),
+    });
+    expect(check.status).toBe(200);
+    expect(await check.json()).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+    const event = await fetch(`${server.url}/slack/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'event_callback', event: {} }) });
+    expect(event.status).toBe(503);
+    expect(await event.json()).toMatchObject({ error: 'slack_not_configured' });
     expect((await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(401);
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });

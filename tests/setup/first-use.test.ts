@@ -110,6 +110,24 @@ describe('first use, known only by email', () => {
     expect(connector.calls.filter((c) => c.kind === 'member').map((c) => [c.conversationId, c.status])).toEqual([[`a:personal-${PRIYA.aadObjectId}`, 200]]);
   });
 
+  it('Teams: installing the app for a lead (IT\'s setup policy) links them by email before they ever write', async () => {
+    const JO = { aadObjectId: '6f1c2a3b-0000-4000-8000-00000000b003', tenantId: TENANT };
+    const conversation = { id: `a:personal-${JO.aadObjectId}`, conversationType: 'personal' as const };
+    connector.addMember(conversation.id, { id: `29:${JO.aadObjectId}`, aadObjectId: JO.aadObjectId, name: 'Jo Noscope', userPrincipalName: 'JO.NOSCOPE@example.org', tenantId: TENANT });
+    const install = { ...activity(connector.serviceUrl, { from: JO, type: 'installationUpdate', conversation }), action: 'add' };
+    const res = await fetch(`${h.server.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(install),
+      signal: AbortSignal.timeout(60_000),
+    });
+    expect(res.status).toBe(200);
+    const jo = await h.testStore.store.directory.findPersonByEmail('jo.noscope@example.org');
+    // Known by the user principal name (no email on the roster), with the conversation the reminders will use.
+    expect(jo?.teams).toMatchObject({ aadObjectId: JO.aadObjectId, linkedVia: 'email', conversationReference: expect.objectContaining({ conversation: expect.objectContaining({ id: conversation.id }) }) });
+    expect(h.server.teams.notifier.canReach(jo!)).toBe(true);
+  });
+
   it('Teams: someone not on the roster (404) stays plain staff', async () => {
     const reply = await teams(STRANGER, `attendance ${QUICK}`);
     expect(reply).toMatch(/Only registered Opportunity Centre leads/);

@@ -1,3 +1,4 @@
+import { activityProblems } from '../helpers/adaptive-card-rules.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown } from '../../adapters/teams/cards/markdown.js';
@@ -71,9 +72,34 @@ describe('Reply -> Teams activity', () => {
       ],
     });
     const card = act.attachments![0]!.content;
-    const table = card.body.find((e: any) => e.type === 'Table');
-    expect(table.rows[1].cells[0].items[0].text).toBe('Acland Burghley');
-    expect(table.fallback.type).toBe('TextBlock');
+    const facts = card.body.find((e: any) => e.type === 'FactSet');
+    expect(facts.facts).toEqual([{ title: 'Acland Burghley', value: 'in' }]);
+  });
+
+  it('tables read at phone width: a row per block, its first cell the title, the others facts (no Table element)', () => {
+    const card = renderReplyCard({
+      text: 'Status',
+      blocks: [
+        {
+          kind: 'table',
+          columns: ['Centre', 'Week of', 'Status', 'Sessions'],
+          rows: [
+            ['Acland Burghley Opportunity Centre', '2026-11-16', 'in', '6'],
+            ['La Sainte Union Opportunity Centre', '2026-11-16', 'missing', ''],
+          ],
+        },
+      ],
+    });
+    expect(JSON.stringify(card)).not.toContain('"Table"');
+    const rows = card.body.filter((e: any) => e.type === 'Container');
+    expect(rows).toHaveLength(2);
+    expect((rows[0] as any).items[0]).toMatchObject({ type: 'TextBlock', text: 'Acland Burghley Opportunity Centre', wrap: true, weight: 'Bolder' });
+    expect((rows[1] as any).items[1].facts).toEqual([
+      { title: 'Week of', value: '2026-11-16' },
+      { title: 'Status', value: 'missing' },
+      { title: 'Sessions', value: '-' },
+    ]);
+    expect((rows[1] as any).separator).toBe(true);
   });
 
   it('includes a chart while the card stays under the Teams size limit, and leaves a note otherwise', () => {
@@ -86,10 +112,15 @@ describe('Reply -> Teams activity', () => {
         { kind: 'image', title: 'Attendances by week', alt: 'Bar chart', png, width: 960, height: 480 },
       ],
     });
-    const withSmall = renderReplyCard(reply(small));
-    expect(withSmall.body.some((e) => e.type === 'Image' && String(e.url).startsWith('data:image/png;base64,'))).toBe(true);
-    const withBig = renderReplyCard(reply(big));
-    expect(withBig.body.some((e) => e.type === 'Image')).toBe(false);
+    // The chart goes as a picture after the card, which Teams opens full size when tapped (stage view cannot open a
+    // base64 image inside a card); the card says where it is.
+    const withSmall = replyToActivity(reply(small));
+    expect(withSmall.attachments).toHaveLength(2);
+    expect(withSmall.attachments![1]).toMatchObject({ contentType: 'image/png', contentUrl: expect.stringMatching(/^data:image\/png;base64,/), name: 'Attendances-by-week.png' });
+    expect(JSON.stringify(withSmall.attachments![0])).toContain('tap it to open it full size');
+    expect(activityProblems(withSmall, JSON.stringify(withSmall).length)).toEqual({ tooLarge: false, problems: [] });
+    const withBig = replyToActivity(reply(big));
+    expect(withBig.attachments).toHaveLength(1);
     expect(JSON.stringify(withBig)).toContain('chart not shown here');
     expect(JSON.stringify(withBig).length).toBeLessThan(MAX_CARD_CHARS);
   });

@@ -133,7 +133,7 @@ describe('Teams notifier', () => {
     const [call] = h.connector.messages(channel);
     expect(call!.kind).toBe('send');
     expect(res.messageId).toBe(call!.id);
-    const table = call!.body.attachments[0].content.body.find((e: any) => e.type === 'Table');
-    expect(table.rows).toHaveLength(2);
+    const facts = call!.body.attachments[0].content.body.find((e: any) => e.type === 'FactSet');
+    expect(facts.facts).toEqual([{ title: 'Acland Burghley', value: '6' }]);
   });
 });

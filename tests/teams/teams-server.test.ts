@@ -61,17 +61,20 @@ describe('Teams through the real server', () => {
     expect(answer.body.channelData?.feedbackLoopEnabled).toBe(true);
     expect(JSON.stringify(answer.body)).not.toContain('feedback_helpful');
 
-    const vote = (reaction: 'like' | 'dislike', replyToId: string) =>
+    const vote = (reaction: 'like' | 'dislike', replyToId: string, text = '') =>
       h.post({
         ...activity(h.connector.serviceUrl, { from: TEAMS_USERS.staff, type: 'invoke' }),
         name: 'message/submitAction',
-        value: { actionName: 'feedback', actionValue: { reaction, feedback: '{"feedbackText":"clear"}' } },
+        // Teams sends what was typed in its feedback dialog as a JSON string.
+        value: { actionName: 'feedback', actionValue: { reaction, feedback: JSON.stringify({ feedbackText: text }) } },
         replyToId,
       });
-    expect((await vote('dislike', answer.id!)).status).toBe(200);
-    expect((await vote('like', answer.id!)).status).toBe(200); // changing one's mind replaces the vote
-    const { rows } = await h.testStore.store.db.query<{ helpful: boolean }>('SELECT helpful FROM bot_feedback');
-    expect(rows).toEqual([{ helpful: true }]);
+    expect((await vote('dislike', answer.id!, '  It does not say which year groups can join.  ')).status).toBe(200);
+    const disliked = await h.testStore.store.db.query<{ helpful: boolean; comment: string | null }>('SELECT helpful, comment FROM bot_feedback');
+    expect(disliked.rows).toEqual([{ helpful: false, comment: 'It does not say which year groups can join.' }]);
+    expect((await vote('like', answer.id!)).status).toBe(200); // changing one's mind replaces the vote (and its comment)
+    const { rows } = await h.testStore.store.db.query<{ helpful: boolean; comment: string | null }>('SELECT helpful, comment FROM bot_feedback');
+    expect(rows).toEqual([{ helpful: true, comment: null }]);
     // The map holds no conversation or message ids in the clear (a personal chat's id identifies the asker).
     const map = await h.testStore.store.db.query<Record<string, unknown>>('SELECT * FROM teams_answer_messages');
     expect(map.rows.length).toBeGreaterThan(0);
@@ -156,8 +159,8 @@ describe('Teams through the real server', () => {
     await h.post(activity(h.connector.serviceUrl, { from: u, text: 'attendance status' }));
     await h.connector.waitFor(() => h.connector.messages().length >= 1, 'status');
     const status = h.connector.messages()[0]!.body;
-    const table = status.attachments[0].content.body.find((e: any) => e.type === 'Table');
-    expect(JSON.stringify(table)).toContain(week);
+    const rows = status.attachments[0].content.body.filter((e: any) => e.type === 'Container' && e.items?.[1]?.type === 'FactSet');
+    expect(JSON.stringify(rows)).toContain(week);
     expect(h.connector.messages()).toHaveLength(1);
   });
 

@@ -52,12 +52,20 @@ export function replyToActivity(reply: Reply, opts: ActivityOptions = {}): Parti
   if (isPlainReply(r)) {
     return { type: 'message', text: plainText(r), textFormat: 'plain', ...channelData };
   }
+  const { card: content, images } = renderReply(r);
   return {
     type: 'message',
     summary: oneLine(r.text, 120),
-    attachments: [{ contentType: CARD_CONTENT_TYPE, content: renderReplyCard(r) }],
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content }, ...images],
     ...channelData,
   };
+}
+
+/** An image sent with the card as a picture of its own, which Teams opens full size (zoomable) when tapped. */
+export interface ImageAttachment {
+  contentType: 'image/png';
+  contentUrl: string;
+  name: string;
 }
 
 export function plainText(reply: Reply): string {
@@ -70,25 +78,43 @@ export function plainText(reply: Reply): string {
 }
 
 export function renderReplyCard(reply: Reply): AdaptiveCard {
+  return renderReply(reply).card;
+}
+
+/**
+ * The card, and its images (the digest chart) as picture attachments after it. Teams cannot open a base64 image inside
+ * a card full size (its stage view needs an https URL), but it opens a picture attachment full size, with zoom, when
+ * tapped; the card says the chart is below. Pictures are included while the whole message stays under Teams' size
+ * limit; otherwise the card says the chart was left out.
+ */
+export function renderReply(reply: Reply): { card: AdaptiveCard; images: ImageAttachment[] } {
   // First without images, to know how much room the card leaves for them.
   const withoutImages = buildCard(reply, () => false);
   let room = MAX_CARD_CHARS - JSON.stringify(withoutImages).length;
-  return buildCard(reply, (png) => {
-    const cost = Math.ceil((png.byteLength * 4) / 3) + 200;
+  const images: ImageAttachment[] = [];
+  const card = buildCard(reply, (png, title) => {
+    const attachment: ImageAttachment = { contentType: 'image/png', contentUrl: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, name: `${fileName(title)}.png` };
+    const cost = JSON.stringify(attachment).length + 200;
     if (cost > room) return false;
     room -= cost;
+    images.push(attachment);
     return true;
   });
+  return { card, images };
 }
 
-function buildCard(reply: Reply, includeImage: (png: Uint8Array) => boolean): AdaptiveCard {
+function fileName(title: string): string {
+  return title.replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 60) || 'chart';
+}
+
+function buildCard(reply: Reply, includeImage: (png: Uint8Array, title: string) => boolean): AdaptiveCard {
   const body: CardElement[] = [];
   const actions: CardAction[] = [];
   for (const block of reply.blocks) {
     if (block.kind === 'actions') {
       actions.push(...block.actions.map(toSubmit));
     } else if (block.kind === 'image') {
-      body.push(...renderImage(block, includeImage(block.png)));
+      body.push(...renderImage(block, includeImage(block.png, block.title)));
     } else {
       body.push(...renderBlock(block));
     }
@@ -125,7 +151,7 @@ function renderBlock(block: Exclude<ReplyBlock, { kind: 'actions' | 'image' }>):
     case 'sources':
       return renderSources(block.citations);
     case 'table':
-      return [renderTable(block.columns, block.rows)];
+      return renderTable(block.columns, block.rows);
     case 'divider':
       return [{ type: 'Container', separator: true, spacing: 'Medium', items: [] }];
   }
@@ -156,34 +182,42 @@ function linkTarget(url: string | undefined): string | undefined {
   return url && /^https?:\/\/[^\s()<>[\]"'`\\]+$/i.test(url) ? url : undefined;
 }
 
-function renderTable(columns: string[], rows: string[][]): CardElement {
-  const cell = (value: string, bold = false): CardElement => ({
-    type: 'TableCell',
-    items: [text(value, bold ? { weight: 'Bolder' } : {})],
-  });
-  const asText = [columns, ...rows].map((r) => r.join(' · ')).join('\n');
-  return {
-    type: 'Table',
-    firstRowAsHeader: true,
-    showGridLines: true,
-    columns: columns.map(() => ({ width: 1 })),
-    rows: [
-      { type: 'TableRow', style: 'emphasis', cells: columns.map((c) => cell(c, true)) },
-      ...rows.map((r) => ({ type: 'TableRow', cells: columns.map((_, i) => cell(r[i] ?? '')) })),
+/**
+ * A table as a phone reads it: one block per row, its first cell as the row's title and the other cells as facts
+ * ("Sessions: 6"). A Table element squeezes every column into the width of a phone and breaks words mid-way
+ * ("Burghle-y"); a FactSet wraps each value in the room it has. A two-column table is one FactSet.
+ */
+function renderTable(columns: string[], rows: string[][]): CardElement[] {
+  if (columns.length <= 2) {
+    return [
+      {
+        type: 'FactSet',
+        facts: rows.map((r) => ({ title: escapeMarkdown(oneLine(r[0] ?? '', 80)), value: escapeMarkdown(r[1] ?? '') || '-' })),
+      },
+    ];
+  }
+  return rows.map((r, i) => ({
+    type: 'Container',
+    spacing: 'Medium',
+    separator: i > 0,
+    items: [
+      text(r[0] ?? '', { weight: 'Bolder' }),
+      {
+        type: 'FactSet',
+        spacing: 'Small',
+        facts: columns.slice(1).map((c, j) => ({ title: escapeMarkdown(oneLine(c, 40)), value: escapeMarkdown(r[j + 1] ?? '') || '-' })),
+      },
     ],
-    // Clients without Table support (older mobile builds) show the rows as text instead.
-    fallback: text(asText),
-  };
+  }));
 }
 
 function renderImage(block: Extract<ReplyBlock, { kind: 'image' }>, include: boolean): CardElement[] {
   if (!include) {
     return [text(`${block.title}: chart not shown here (too large for a Teams message); the figures are above.`, { isSubtle: true })];
   }
-  const b64 = Buffer.from(block.png).toString('base64');
   return [
     text(block.title, { weight: 'Bolder' }),
-    { type: 'Image', url: `data:image/png;base64,${b64}`, altText: block.alt, size: 'Stretch' },
+    text(`The chart is below this card: tap it to open it full size. ${block.alt}`, { isSubtle: true }),
   ];
 }
 

@@ -30,7 +30,7 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
   on('feedback_not_helpful', feedback(false));
 
   // Teams' native thumbs on answers (channelData.feedbackLoopEnabled). Teams shows its own confirmation, so no
-  // message is sent; the optional comment is not stored (the vote is what the digest counts).
+  // message is sent; what the person wrote in Teams' feedback dialog is stored with the vote.
   app.feedbackLoop(async (context: TurnContext, _state: TurnState, data: FeedbackLoopData) => {
     if (!deps.answerMessages || !data.replyToId) return;
     const answerId = await deps.answerMessages.answerFor(baseConversationId(context.activity), data.replyToId);
@@ -39,7 +39,7 @@ export function registerCardActions(app: Application, deps: TeamsAdapterDeps): v
       return;
     }
     const actor = await actorFor(deps, context);
-    await deps.bot.feedback(actor, answerId, data.actionValue?.reaction === 'like');
+    await deps.bot.feedback(actor, answerId, data.actionValue?.reaction === 'like', feedbackText(data.actionValue?.feedback));
   });
 
   on('share_answer', async (context, data) => {
@@ -148,4 +148,23 @@ async function replaceCard(context: TurnContext, activity: Partial<import('botbu
     }
   }
   await context.sendActivity(activity);
+}
+
+/**
+ * The text of Teams' feedback dialog: Teams sends it as a JSON string ({"feedbackText": "…"}); an object or plain
+ * text are read too. Null when nothing was written.
+ */
+export function feedbackText(feedback: unknown): string | null {
+  let value: unknown = feedback;
+  if (typeof feedback === 'string') {
+    try {
+      value = JSON.parse(feedback);
+    } catch {
+      return feedback.trim() || null;
+    }
+  }
+  if (value && typeof value === 'object' && typeof (value as { feedbackText?: unknown }).feedbackText === 'string') {
+    return (value as { feedbackText: string }).feedbackText.trim() || null;
+  }
+  return typeof value === 'string' ? value.trim() || null : null;
 }
