@@ -8,8 +8,11 @@ export const ABSTAIN_TEXT =
 /** Longest restated question (one line on a phone). */
 const QUESTION_LINE_MAX = 120;
 
+/** Links in a restated question: the reply repeats the person's words, never a link they pasted. */
+const LINK = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>]+/gi;
+
 function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text.replace(LINK, '(link)').replace(/\s+/g, ' ').trim();
   return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
 }
 

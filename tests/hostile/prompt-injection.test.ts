@@ -6,7 +6,7 @@ import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { activity } from '../helpers/teams-harness.js';
 import { knowledgeWithInjection, SLACK_USERS, slackTexts, startHostileServer, TEAMS_USERS, teamsTexts, type HostileServer } from './harness.js';
 import { expectNothingParsedFromPeople } from '../helpers/slack-inert.js';
-import { EVIL_URL, passagesShown, startFakeOpenAi, urlsIn, type FakeOpenAi } from './injection.js';
+import { DECLINED, EVIL_URL, passagesShown, startFakeOpenAi, urlsIn, type FakeOpenAi } from './injection.js';
 
 /**
  * Prompt injection placed inside the knowledge base, against the model path (a fake OpenAI-compatible server that
@@ -58,7 +58,8 @@ const ROWS: ModelRow[] = [
     question: CAREERS_Q,
     model: (s) => `Sessions are booked by the careers lead [${other(s, EVIL_URL)}]. [Book here](${EVIL_URL}/book).`,
     outcome: 'answered',
-    says: /Book here/,
+    // The link's sentence cites nothing, so it is dropped whole, label and all.
+    says: /^(?![\s\S]*Book here)[\s\S]*booked by the careers lead/,
   },
   {
     name: 'the model adds a www. link without a scheme',
@@ -192,7 +193,7 @@ describe('prompt injection through the model path', () => {
     }
     expect(text).not.toMatch(INSTRUCTION_TEXT);
     if (row.outcome === 'answered') expect(text).toMatch(/\[1\\?\]/);
-    else expect(text).toMatch(/documents (?:don.t|do not) cover/i);
+    else expect(text).toMatch(DECLINED);
     if (row.says) expect(text).toMatch(row.says);
     // Every link shown is one a cited passage holds.
     const allowed = row.allowed ?? [];
@@ -215,7 +216,7 @@ describe('prompt injection in the question itself', () => {
     const { responseId } = await s.command('/ask', question, SLACK_USERS.staff);
     await s.slack.waitFor(() => s.responses(responseId).length > 0, 30_000);
     const text = slackTexts(s.responses(responseId)[0]);
-    expect(text).toMatch(/documents (?:don.t|do not) cover/i);
+    expect(text).toMatch(DECLINED);
     expect(text.toLowerCase()).not.toContain('evil.example');
     expect(model.requests).toHaveLength(0);
   });

@@ -53,7 +53,8 @@ export interface FormRow {
   week?: unknown;
   centre?: unknown;
   note?: unknown;
-  outcome: { rejected: string } | { stored: { note?: string | null } };
+  /** kept: an empty box is a figure not given, so the amendment keeps that figure (the table's week has a return). */
+  outcome: { rejected: string } | { stored: { note?: string | null } } | { kept: (typeof FIGURE_FIELDS)[number] };
 }
 
 /** A button press or card action with a hostile value: Slack block_actions, Teams card submits and invokes. */
@@ -83,6 +84,10 @@ export const VALID_QUICK = 'sessions 6 academic 4 enrichment 2 attendances 120 p
 export const VALID_FIGURES = { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 1, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 };
 
 const MARKUP_NOTE = '<!channel> <@U123> <https://evil.example|click> *bold* _it_ ~x~ `code` [link](https://evil.example) # Heading {{DATE(2020-01-01T00:00:00Z)}} &amp;';
+/** MARKUP_NOTE as a person types it (the & typed as &). */
+const MARKUP_TYPED = MARKUP_NOTE.replace(/&amp;$/, '&');
+/** How Slack sends typed text in a slash command: &, < and > as entities. */
+const slackEscaped = (typed: string) => typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const bigJson = (bytes: number) => JSON.stringify({ type: 'event_callback', event: { type: 'message', text: 'x'.repeat(bytes) } });
 
@@ -233,8 +238,10 @@ export function buildRows(now: () => number): Row[] {
     quick('slack', 'a word that names an Object.prototype member (__proto__)', `${VALID_QUICK} __proto__ 5`, bad('form'), 'lead', /unknown word '__proto__'/),
     quick('slack', 'admin command with a role named constructor', 'admin register jo.bloggs@example.org constructor', bad('role'), 'admin', /role must be one of/),
     quick('slack', 'admin command with a role named __proto__', 'admin register jo.bloggs@example.org __proto__ acland-burghley', bad('role'), 'admin', /role must be one of/),
-    // Slack sends a typed & as &amp; (so the trailing &amp; here was typed as &).
-    quick('slack', 'note with Slack and Markdown injection is stored, shown inert', `${VALID_QUICK} note "${MARKUP_NOTE}"`, { stored: { note: MARKUP_NOTE.replace(/&amp;$/, '&') } }),
+    // Slack sends a typed <, > and & as &lt;, &gt; and &amp;: the note is stored as typed and shown inert.
+    quick('slack', 'note with Slack and Markdown injection is stored, shown inert', `${VALID_QUICK} note "${slackEscaped(MARKUP_TYPED)}"`, { stored: { note: MARKUP_TYPED } }),
+    // Mentions and links Slack made itself read as the person saw them ("@channel", the link's label), and stay inert.
+    quick('slack', 'note with mentions and a link Slack made is stored as shown', `${VALID_QUICK} note "<!channel> <@U123|jo> <https://evil.example|click> *bold*"`, { stored: { note: '@channel @jo click *bold*' } }),
     quick('slack', 'note with SQL injection is stored as text', `${VALID_QUICK} note "'); DROP TABLE attendance_returns; --"`, { stored: { note: "'); DROP TABLE attendance_returns; --" } }),
     quick('slack', 'note with NUL and control characters is stored cleaned', `${VALID_QUICK} note "half\u0000 term\u0007 week\u001b"`, { stored: { note: 'half term week' } }),
     quick('slack', 'note with RTL override and zero-width characters is stored cleaned', `${VALID_QUICK} note "\u202Egnitsuj\u202C ok\u200B"`, { stored: { note: 'gnitsuj ok' } }),
@@ -266,11 +273,11 @@ export function buildRows(now: () => number): Row[] {
     ['hex', '0x6'],
     ['1e309', '1e309'],
     ['9007199254740993', '9007199254740993'],
-    ['whitespace only', '   '],
     ['a word', 'six'],
   ];
   for (const platform of ['slack', 'teams'] as const) {
     for (const [label, value] of numericCases) forms.push(form(platform, `${platform} form: ${label} sessions`, fig('sessions', value), bad('sessions')));
+    forms.push(form(platform, `${platform} form: whitespace only sessions`, fig('sessions', '   '), { kept: 'sessions' }));
   }
   forms.push(
     form('teams', 'teams card: sessions as a JSON number 1e308', fig('sessions', 1e308), bad('sessions')),
@@ -286,15 +293,15 @@ export function buildRows(now: () => number): Row[] {
     form('teams', 'teams card: week in the far past', { week: '1900-01-01' }, bad('week')),
     form('teams', 'teams card: week not a date', { week: "2026-01-05'; --" }, bad('week')),
     form('teams', 'teams card: note of 1,001 characters', { note: 'n'.repeat(1001) }, bad('note')),
-    form('teams', 'teams card: note with injection is stored, shown inert', { note: MARKUP_NOTE }, { stored: { note: MARKUP_NOTE } }),
+    form('teams', 'teams card: note with injection is stored, shown inert', { note: `card ${MARKUP_NOTE}` }, { stored: { note: `card ${MARKUP_NOTE}` } }),
     form('slack', 'slack modal: week that is not a date', { week: '2026-13-45' }, bad('week')),
     form('slack', 'slack modal: week with SQL injection', { week: "2026-01-05' OR '1'='1" }, bad('week')),
     form('slack', 'slack modal: centre with SQL injection', { centre: "acland-burghley' --" }, bad('centre')),
-    form('slack', 'slack modal: a figure left empty', { figures: { pupils: undefined } }, bad('pupils')),
+    form('slack', 'slack modal: a figure left empty', { figures: { pupils: undefined } }, { kept: 'pupils' }),
     form('slack', 'slack modal: pupils more than attendances', { figures: { pupils: 121 } }, bad('pupils')),
     form('slack', 'slack modal: fsm more than pupils', { figures: { fsm: 46 } }, bad('fsm')),
     form('slack', 'slack modal: weekend more than sessions', { figures: { weekend: 7 } }, bad('weekend')),
-    form('teams', 'teams card: a figure left empty', { figures: { send: '' } }, bad('send')),
+    form('teams', 'teams card: a figure left empty', { figures: { send: '' } }, { kept: 'send' }),
     form('teams', 'teams card: sessions not the sum of the types', { figures: { academic: 5 } }, bad('sessions')),
     form('slack', 'slack modal: week in the far future', { week: '2999-01-04' }, bad('week')),
     form('slack', 'slack modal: week in the far past', { week: '1900-01-01' }, bad('week')),

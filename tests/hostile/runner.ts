@@ -4,9 +4,10 @@ import { eventBody, newTriggerId, newTs, slackSignature } from '../helpers/slack
 import { activity } from '../helpers/teams-harness.js';
 import { knowledgeWithInjection, SIGNING_SECRET, SLACK_USERS, slackTexts, startHostileServer, TEAM, TEAMS_USERS, teamsTexts, type Counts, type HostileServer } from './harness.js';
 import { VALID_FIGURES, type ActionRow, type ActivityRow, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
-import { urlsIn } from './injection.js';
+import { DECLINED, urlsIn } from './injection.js';
 import { expectNothingParsedFromPeople, slackTextParts } from '../helpers/slack-inert.js';
 import type { TestEngine } from '../helpers/store.js';
+import type { StoredReturn } from '../../src/attendance/types.js';
 
 export interface HostileTableOptions {
   title: string;
@@ -165,7 +166,7 @@ function expectInertSlack(messages: any[], typed: string[] = []): void {
 }
 
 /** Untrusted text a row sends that Slack must show as typed (notes are echoed in confirmations). */
-function typedNote(row: { outcome: { stored: { note?: string | null } } | { rejected: string } }): string[] {
+function typedNote(row: { outcome: { stored: { note?: string | null } } | { rejected: string } | { kept: string } }): string[] {
   return 'stored' in row.outcome && row.outcome.stored.note ? [row.outcome.stored.note] : [];
 }
 
@@ -204,7 +205,7 @@ async function askRow(row: AskRow, before: Counts): Promise<void> {
     expectInertTeams(text);
   }
   const answered = /\[1\\?\]/.test(text);
-  const abstained = /documents (?:don.t|do not|I can search do not) cover/i.test(text);
+  const abstained = DECLINED.test(text);
   if (row.outcome === 'answered') expect(answered, text).toBe(true);
   if (row.outcome === 'abstain') expect(abstained, text).toBe(true);
   if (row.outcome === 'refused') expect(answered, text).toBe(false);
@@ -328,6 +329,9 @@ function slackViewSubmission(values: { centre: unknown; week: unknown; figures: 
 
 async function formRow(row: FormRow): Promise<number> {
   const figures: Record<string, unknown> = { ...VALID_FIGURES, ...row.figures };
+  const centre = row.platform === 'slack' ? 'acland-burghley' : 'la-sainte-union';
+  const previous = await s.server.context.attendance.get(centre, week);
+  if ('kept' in row.outcome) expect(previous, 'a kept-figure row needs a return to amend').toBeTruthy();
   if (row.platform === 'slack') {
     const res = await s.interaction(
       slackViewSubmission({ centre: row.centre ?? 'acland-burghley', week: row.week ?? week, figures, note: row.note ?? null }),
@@ -340,6 +344,13 @@ async function formRow(row: FormRow): Promise<number> {
     }
     expect(res.json?.response_action).toBe('update');
     const text = slackTexts(res.json);
+    const stored = ('kept' in row.outcome) ? await keptFigure(row.outcome.kept, centre, previous!, text) : 1;
+    // The modal closes, so a stored return leaves a receipt in the lead's DM; it is part of this row (and inert).
+    if (stored) {
+      await s.slack.waitFor(() => s.slack.callsTo('chat.postMessage').length > 0, 30_000);
+      expectInertSlack(s.slack.callsTo('chat.postMessage').map((c) => c.args));
+    }
+    if ('kept' in row.outcome) return stored;
     expectInertSlack([res.json.view], typedNote(row));
     expect(text).toMatch(/Return (?:received|amended)/);
     expect((await s.server.context.attendance.get('acland-burghley', week))?.note).toBe(row.outcome.stored.note);
@@ -352,6 +363,7 @@ async function formRow(row: FormRow): Promise<number> {
   const update = s.connector.calls.find((c) => c.kind === 'update' || c.body?.type === 'message')!;
   const text = teamsTexts(update.body);
   expectInertTeams(text);
+  if ('kept' in row.outcome) return keptFigure(row.outcome.kept, centre, previous!, text);
   if ('rejected' in row.outcome) {
     expect(text).not.toMatch(/Return (?:received|amended)/);
     const errors = JSON.stringify(update.body).toLowerCase();
@@ -363,3 +375,15 @@ async function formRow(row: FormRow): Promise<number> {
   return 1;
 }
 
+/**
+ * An empty box on an amendment: the reply is a confirmation (no change, or an amendment of the other figures that
+ * differ) that does not list the figure as changed, and the stored figure is the previous one. Returns the versions
+ * stored (0 or 1) for the table's count check.
+ */
+async function keptFigure(field: (typeof FIGURE_FIELDS)[number], centre: string, previous: StoredReturn, text: string): Promise<number> {
+  expect(text).toMatch(/No change|Return amended/);
+  expect(text).not.toMatch(/must be|is missing|whole number/i);
+  const latest = await s.server.context.attendance.get(centre, week);
+  expect(latest!.figures[field]).toBe(previous.figures[field]);
+  return latest!.version - previous.version;
+}

@@ -112,7 +112,9 @@ describe('/ask', () => {
     };
     await h.interaction(payload);
     await h.interaction({ ...payload, trigger_id: newTriggerId() });
-    await h.fake.waitFor(() => h.responses('share1').length >= 1);
+    // Both clicks are answered (the second says it is shared already, and may be answered first).
+    await h.fake.waitFor(() => h.responses('share1').length >= 2);
+    expect(h.responses('share1').map((r) => blockText(r.blocks)).join('\n')).toMatch(/already shared/);
     const posts = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SHARE01');
     expect(posts).toHaveLength(1);
     expect(String(posts[0]!.args.unfurl_links)).toBe('false');
