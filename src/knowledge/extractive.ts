@@ -195,7 +195,7 @@ export function questionNames(index: Bm25Index, query: Query, names: ReadonlySet
   const capitalised = new Set(tokenize(question.replace(/(^|[.?!]\s+)\S+/g, '$1').replace(/\b\p{Ll}[\p{L}'’-]*/gu, '')).map((t) => t.term));
   const rare = Math.max(2, index.size * NAME_MAX_SHARE);
   return query.terms.filter((qt) => {
-    if (qt.fromContext || !qt.word || !names.has(qt.term) || CALENDAR.test(qt.word)) return false;
+    if (qt.fromContext || qt.background || !qt.word || !names.has(qt.term) || CALENDAR.test(qt.word)) return false;
     if (!capitalised.has(qt.term) && lexicon.informativeness(qt.word) < NAME_MIN_INFORMATIVENESS) return false;
     const df = index.df(qt.term);
     return df > 0 && df <= rare;

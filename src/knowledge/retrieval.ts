@@ -30,6 +30,11 @@ export interface QueryTerm {
   /** The word as the question wrote it (plain terms of the question only). */
   word?: string;
   /**
+   * The word is only in the asker's account of themselves ("I'm a new SENCO at a primary — is there a toolkit…"):
+   * it sets the scene, so it weighs less and is not a name the answer must hold.
+   */
+  background?: true;
+  /**
    * How much the term weighs in the support test: its IDF when the documents use it; for a word they never use,
    * the IDF of what it was matched to (a synonym, a spelling, a compound), or else the highest IDF scaled by how
    * informative the word is in general English (an everyday word little, a name or an acronym fully).
@@ -146,6 +151,7 @@ export function buildQuery(index: Bm25Index, question: string, context?: string,
       if (t.alternatives?.length) t.idf = Math.min(t.idf, Math.max(...t.alternatives.map((alt) => alt.terms.reduce((s, a) => s + index.idf(a), 0) / alt.terms.length)));
     }
   }
+  markBackground(index, q, terms);
   const lower = q.toLowerCase();
   const asks = askedFacts(q);
   return {
@@ -171,6 +177,49 @@ export function search(index: Bm25Index, query: Query, k: number): ScoredChunk[]
     }
   }
   return index.search(weights, k);
+}
+
+/** Share of its weight a word keeps when it is only in the asker's account of themselves (see markBackground). */
+export const BACKGROUND_WEIGHT = 0.5;
+
+/**
+ * Where the question proper starts after the asker's account of themselves: "I'm a new SENCO at a primary — is
+ * there a borough toolkit…?", "I teach A level chemistry, is there a network…". The account speaks in the first
+ * person and ends at a dash, a comma, a colon or a full stop followed by a question ("is there", "what", "how",
+ * "any"…). A topic named first ("google apprenticeship info session — how many went?") is not an account: it is
+ * what is asked about. -1 when there is none.
+ */
+export function questionStart(question: string): number {
+  const firstMark = question.indexOf('?');
+  const head = firstMark >= 0 ? question.slice(0, firstMark) : question;
+  let start = -1;
+  for (const m of head.matchAll(CLAUSE_THEN_QUESTION)) {
+    const before = head.slice(0, m.index);
+    if (FIRST_PERSON.test(before)) start = m.index + m[0].length;
+  }
+  return start;
+}
+
+const POINTS_BACK = /\b(?:this|that|it|these|those|them|they|such)\b/i;
+const FIRST_PERSON = /\b(?:i|i'm|im|i've|ive|i'd|me|my|we|we're|we've|our|us)\b/i;
+const CLAUSE_THEN_QUESTION =
+  /(?:\s+[—–-]{1,2}\s+|\s*[,;:.!]\s+)(?:(?:so|but|and|anyway|just wondering|wondering)\s+)?(?=(?:is|are|was|were|does|do|did|can|could|would|will|should|what|what's|whats|how|who|when|where|which|why|has|have|any)\b)/gi;
+
+/** Words found only in the asker's account of themselves weigh BACKGROUND_WEIGHT of their weight (see questionStart). */
+function markBackground(index: Bm25Index, question: string, terms: Map<string, QueryTerm>): void {
+  const start = questionStart(question);
+  if (start < 0) return;
+  const rest = question.slice(start);
+  const asked = tokenize(rest);
+  // "…, what's camden's line on this?": a question that points back at the account is about it.
+  if (POINTS_BACK.test(rest) || asked.filter((t) => !t.stop && !t.joined).length < 2) return;
+  const own = new Set([...asked.map((t) => t.term), ...index.matcher.concepts(asked)]);
+  for (const t of terms.values()) {
+    if (t.fromContext || own.has(t.term) || isPairTerm(t.term)) continue;
+    t.weight *= BACKGROUND_WEIGHT;
+    t.coverageWeight *= BACKGROUND_WEIGHT;
+    t.background = true;
+  }
 }
 
 const FRAME_SLOT = /\b(what|which)\s+(?:year|years|date|dates|month|day|time|organisations?|organizations?|groups?|partners?|companies|company|charities|charity|people|person)\b/gi;

@@ -3,7 +3,7 @@ import { Bm25Index } from '../../src/knowledge/bm25-index.js';
 import { askedFacts, factKinds, holdsFacts, questionCounts, questionSubject, readSentence } from '../../src/knowledge/facts.js';
 import { defaultLexicon } from '../../src/knowledge/lexicon.js';
 import type { Chunk } from '../../src/knowledge/model.js';
-import { assessSupport, buildQuery, coverage, editDistance, search, splitQuestion } from '../../src/knowledge/retrieval.js';
+import { assessSupport, BACKGROUND_WEIGHT, buildQuery, coverage, editDistance, questionStart, search, splitQuestion } from '../../src/knowledge/retrieval.js';
 import { chunkTerms } from '../../src/knowledge/bm25-index.js';
 import { foldText, tokenize } from '../../src/knowledge/tokenizer.js';
 import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms, learnInitialisms, learnNames } from '../../src/knowledge/vocabulary.js';
@@ -180,5 +180,39 @@ describe('two-part questions', () => {
     expect(splitQuestion('who backed it? and is there a group for schools')).toEqual(['who backed it', 'is there a group for schools']);
     expect(splitQuestion('is it free and how often does it run?')).toEqual(['is it free', 'how often does it run?']);
     expect(splitQuestion('what are the aims and objectives of the strategy?')).toEqual(['what are the aims and objectives of the strategy?']);
+  });
+});
+
+describe("the asker's account of themselves", () => {
+  it('finds where the question proper starts after a first-person account', () => {
+    const at = (q: string) => (questionStart(q) < 0 ? '' : q.slice(questionStart(q)));
+    expect(at("I'm a new SENCO at a primary — is there a borough toolkit?")).toBe('is there a borough toolkit?');
+    expect(at('I teach A level chemistry, is there a network for KS5 science teachers?')).toBe('is there a network for KS5 science teachers?');
+    expect(at('my tutee is lost and her mum asked me - is there a website for options?')).toBe('is there a website for options?');
+    // A topic named first is what is asked about, not an account.
+    expect(at('google apprenticeship info session — how many went?')).toBe('');
+    expect(at('how many officers are there, how often do they visit')).toBe('');
+  });
+
+  it('weighs the account half, so scene-setting words the documents lack do not sink the question', () => {
+    const index = indexOf(CORPUS);
+    const q = "I've just become art lead with zero experience of leading — is there a network for subject leaders in primary schools?";
+    const query = buildQuery(index, q);
+    const art = query.terms.find((t) => t.word === 'art')!;
+    const network = query.terms.find((t) => t.word === 'network')!;
+    expect(art.background).toBe(true);
+    expect(art.coverageWeight).toBe(BACKGROUND_WEIGHT);
+    expect(network.background).toBeUndefined();
+    expect(network.coverageWeight).toBe(1);
+    const withAccount = coverage(index, query, chunkTerms(index.chunks[4]!, index.matcher));
+    const asOne = coverage(index, buildQuery(index, q.replace(' — ', ' and ')), chunkTerms(index.chunks[4]!, index.matcher));
+    expect(withAccount).toBeGreaterThan(asOne);
+    expect(withAccount).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('keeps the account when the question points back at it', () => {
+    const index = indexOf(CORPUS);
+    const query = buildQuery(index, "some of our TAs think dropout is rising, what's camden's line on this?");
+    expect(query.terms.some((t) => t.background)).toBe(false);
   });
 });
