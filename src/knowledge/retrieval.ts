@@ -288,12 +288,18 @@ function expandUnknownWords(index: Bm25Index, lexicon: Lexicon, tokens: Token[],
     // A short form the documents never define, read as the initials of a name they use often ("CL").
     const initialism = tok.word.length >= 2 && tok.word.length <= 4 && !known(tok.term) ? index.matcher.initialisms.get(tok.word) : undefined;
     if (initialism) add(initialism);
+    // A phrase that is a vocabulary concept is said every way the concept is ("PD" -> "professional development"
+    // -> CPD, training, professional learning), not only in the phrase's own words.
+    const addPhrase = (phrase: string, credit: number, maxWords: number) => {
+      const phraseTokens = tokenize(phrase);
+      const words = phraseTokens.filter((t) => !t.stop && !t.joined);
+      if (!words.length || words.length > maxWords) return;
+      add(words.map((t) => t.term), credit);
+      for (const c of index.matcher.concepts(phraseTokens)) if (conceptIsPhrase(index, c, words)) add([c], credit);
+    };
     // School shorthand ("wex", "uni", "PD"), then synonyms from WordNet, as the documents write them.
-    for (const phrase of SCHOOL_TERMS[tok.word] ?? []) add(tokenize(phrase).filter((t) => !t.stop && !t.joined).map((t) => t.term));
-    for (const syn of lexicon.synonyms(tok.word, SYNONYM_SENSES)) {
-      const synTokens = tokenize(syn).filter((t) => !t.stop && !t.joined);
-      if (synTokens.length && synTokens.length <= 3) add(synTokens.map((t) => t.term), SYNONYM_CREDIT);
-    }
+    for (const phrase of SCHOOL_TERMS[tok.word] ?? []) addPhrase(phrase, 1, Infinity);
+    for (const syn of lexicon.synonyms(tok.word, SYNONYM_SENSES)) addPhrase(syn, SYNONYM_CREDIT, 3);
     // Another form of the same word ("produced" -> "production"): an indexed word that extends its stem a little.
     if (!known(tok.term) && tok.term.length >= 5) {
       for (const w of index.words()) {
@@ -314,6 +320,12 @@ function expandUnknownWords(index: Bm25Index, lexicon: Lexicon, tokens: Token[],
     }
     if (alternatives.length) qt.alternatives = alternatives;
   }
+}
+
+/** Is the concept the whole of the phrase (every word of it a word of the concept), not one word inside it? */
+function conceptIsPhrase(index: Bm25Index, concept: string, words: Token[]): boolean {
+  const members = index.matcher.members.get(concept);
+  return Boolean(members) && words.every((w) => members!.has(w.term));
 }
 
 /** The indexed word nearest in spelling (one edit for short words, two for long), the commonest on a tie. */

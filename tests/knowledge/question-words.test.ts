@@ -45,6 +45,15 @@ describe('question words the documents do not use', () => {
     expect(cov('how many year 10s finished their life futures plan?', 0)).toBeGreaterThan(0.8);
   });
 
+  it('says a shorthand or synonym phrase every way its vocabulary concept is said ("PD" -> CPD, training)', () => {
+    const idx = indexOf(['Teachers rated the CPD offer highly and 97% found it useful.', 'The borough library holds books and maps.']);
+    const query = buildQuery(idx, 'how is the PD offer rated?');
+    const pd = query.terms.find((t) => t.word === 'pd')!;
+    expect(pd.alternatives?.some((a) => a.terms.length === 1 && a.terms[0] === '§cpd' && a.credit === 1)).toBe(true);
+    expect(coverage(idx, query, chunkTerms(idx.chunks[0]!, idx.matcher))).toBeGreaterThan(0.9);
+    expect(search(idx, query, 1)[0]!.index).toBe(0);
+  });
+
   it('folds hyphens and spacing: "drop-out", "drop out" and "dropout" meet', () => {
     expect(tokenize('drop-out').map((t) => t.term)).toEqual(['drop', 'out', 'dropout']);
     for (const q of ['what is the drop-out rate?', 'what is the drop out rate?', 'what is the dropout rate?']) {
