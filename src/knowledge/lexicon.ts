@@ -23,6 +23,8 @@ export interface Lexicon {
   broader(word: string, senses?: number): string[];
   /** True when WordNet files a sense of the word among nouns for people (officer, lead, chair, teacher). */
   namesPerson(word: string): boolean;
+  /** True when general English has the words as one compound (WordNet "sick pay", "exchange rate", "travel expenses"). */
+  isCompound(first: string, second: string): boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -217,6 +219,10 @@ class DefaultLexicon implements Lexicon {
       for (const h of s.hypernyms) for (const w of this.wordnet.synset('noun', h)?.words ?? []) out.add(w);
     }
     return [...out];
+  }
+
+  isCompound(first: string, second: string): boolean {
+    return this.wordnet.lemmas(`${first} ${second}`).length > 0;
   }
 
   namesPerson(word: string): boolean {

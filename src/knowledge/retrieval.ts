@@ -35,6 +35,11 @@ export interface QueryTerm {
    */
   background?: true;
   /**
+   * The other word of a compound general English knows ("sick" of "sick pay"), when the documents never write the
+   * compound and never use that word: this word alone is not what was asked, so it counts only with its partner.
+   */
+  compoundWith?: QueryTerm;
+  /**
    * How much the term weighs in the support test: its IDF when the documents use it; for a word they never use,
    * the IDF of what it was matched to (a synonym, a spelling, a compound), or else the highest IDF scaled by how
    * informative the word is in general English (an everyday word little, a name or an acronym fully).
@@ -152,6 +157,7 @@ export function buildQuery(index: Bm25Index, question: string, context?: string,
     }
   }
   markBackground(index, q, terms);
+  markUnknownCompounds(index, lexicon, q, terms);
   const lower = q.toLowerCase();
   const asks = askedFacts(q);
   return {
@@ -177,6 +183,27 @@ export function search(index: Bm25Index, query: Query, k: number): ScoredChunk[]
     }
   }
   return index.search(weights, k);
+}
+
+/**
+ * "Sick pay", "exchange rate", "travel expenses": a compound general English knows as one thing (WordNet), which
+ * the documents never write and one of whose words they never use. The word they do use ("pay") then means
+ * something else in them ("to pay for devices"), so it counts only where the compound's other word (or a synonym
+ * of it) is found too.
+ */
+function markUnknownCompounds(index: Bm25Index, lexicon: Lexicon, question: string, terms: Map<string, QueryTerm>): void {
+  const written = tokenize(question).filter((t) => !t.joined);
+  for (let i = 0; i + 1 < written.length; i++) {
+    const a = written[i]!;
+    const b = written[i + 1]!;
+    if (a.stop || b.stop || index.df(termPair(a.term, b.term)) > 0) continue;
+    const ta = terms.get(a.term);
+    const tb = terms.get(b.term);
+    if (!ta || !tb || ta.fromContext || tb.fromContext) continue;
+    const [known, unknown] = index.df(a.term) === 0 && index.df(b.term) > 0 ? [tb, ta] : index.df(b.term) === 0 && index.df(a.term) > 0 ? [ta, tb] : [];
+    if (!known || !unknown || unknown.compoundWith || !lexicon.isCompound(a.word, b.word)) continue;
+    known.compoundWith = unknown;
+  }
 }
 
 /** Share of its weight a word keeps when it is only in the asker's account of themselves (see markBackground). */
@@ -442,6 +469,11 @@ export function coverage(index: Bm25Index, query: Query, terms: Map<string, numb
  * concept, partly through a synonym (its credit), not at all otherwise.
  */
 export function termCredit(index: Bm25Index, query: Query, qt: QueryTerm, has: (t: string) => boolean): number {
+  const own = ownCredit(index, query, qt, has);
+  return qt.compoundWith && own > 0 ? Math.min(own, ownCredit(index, query, qt.compoundWith, has)) : own;
+}
+
+function ownCredit(index: Bm25Index, query: Query, qt: QueryTerm, has: (t: string) => boolean): number {
   if (has(qt.term) || conceptCovers(index, query, qt.term, has)) return 1;
   let best = 0;
   for (const alt of qt.alternatives ?? []) if (alt.credit > best && alt.terms.every(has)) best = alt.credit;

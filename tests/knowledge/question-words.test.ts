@@ -54,6 +54,19 @@ describe('question words the documents do not use', () => {
     expect(search(idx, query, 1)[0]!.index).toBe(0);
   });
 
+  it('does not read "pay" as "sick pay": a compound the documents never write, with a word they never use', () => {
+    const idx = indexOf(['The school will pay for laptops for staff and pupils.', 'Science teachers meet termly in a network.']);
+    expect(defaultLexicon().isCompound('sick', 'pay')).toBe(true);
+    const query = buildQuery(idx, 'what is the sick pay entitlement for staff?');
+    expect(query.terms.find((t) => t.word === 'pay')?.compoundWith?.word).toBe('sick');
+    const sick = coverage(idx, query, chunkTerms(idx.chunks[0]!, idx.matcher));
+    const plain = coverage(idx, buildQuery(idx, 'what is the pay entitlement for staff?'), chunkTerms(idx.chunks[0]!, idx.matcher));
+    expect(sick).toBeLessThan(0.5);
+    expect(plain).toBeGreaterThan(sick);
+    // Both words known to the documents: "science teachers" stays two words.
+    expect(buildQuery(idx, 'is there a network for science teachers?').terms.some((t) => t.compoundWith)).toBe(false);
+  });
+
   it('folds hyphens and spacing: "drop-out", "drop out" and "dropout" meet', () => {
     expect(tokenize('drop-out').map((t) => t.term)).toEqual(['drop', 'out', 'dropout']);
     for (const q of ['what is the drop-out rate?', 'what is the drop out rate?', 'what is the dropout rate?']) {
