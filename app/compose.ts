@@ -17,7 +17,6 @@ import type { BotDeps, DigestPort, QuestionLogPort, ReturnEventsPort } from '../
 import type { Config } from '../src/config.js';
 import { DigestService } from '../src/digest/digest-service.js';
 import { parseTermStarts } from '../src/digest/terms.js';
-import { readDirectoryFile } from '../src/directory/file.js';
 import { importDirectory } from '../src/directory/import.js';
 import { DirectoryService } from '../src/directory/service.js';
 import { DirectoryAdmin } from '../src/directory/admin.js';
@@ -183,6 +182,8 @@ export async function createAppContext(config: Config, logger: Logger, overrides
   const ownedAnswerer: AppAnswerer | undefined = built.value;
   try {
     if (config.DIRECTORY_FILE) {
+      // Loaded only with a directory file: the YAML parser is not needed otherwise.
+      const { readDirectoryFile } = await import('../src/directory/file.js');
       const file = await readDirectoryFile(config.DIRECTORY_FILE);
       const report = await importDirectory(store, file, logger, {
         changedOnly: true,

@@ -11,7 +11,6 @@ import { directoryDoctor } from '../src/directory/doctor.js';
 import type { DirectoryService } from '../src/directory/service.js';
 import { commandText } from '../src/shared/commands.js';
 import { doctorReport, type DoctorCheck, type DoctorReport, type DoctorSection } from '../src/shared/doctor.js';
-import { readDirectoryFile } from '../src/directory/file.js';
 
 export interface DoctorOptions {
   /** The directory service over the store; null with the reason when the store could not be opened. */
@@ -54,6 +53,7 @@ async function redisSection(config: Config, redis: DoctorOptions['redis']): Prom
 async function directoryFileCheck(config: Config): Promise<DoctorCheck | null> {
   if (!config.DIRECTORY_FILE) return null;
   try {
+    const { readDirectoryFile } = await import('../src/directory/file.js');
     const f = await readDirectoryFile(config.DIRECTORY_FILE);
     return { name: 'directory file', ok: true, detail: `${config.DIRECTORY_FILE}: ${f.centres.length} centres, ${f.people.length} people` };
   } catch (err) {

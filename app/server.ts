@@ -3,7 +3,7 @@
  * order, and a stop() that drains requests and in-flight work before closing them again in reverse.
  */
 import type { AddressInfo } from 'node:net';
-import { lazyNotificationsRunner, mountQueueBoard, startJobs, type JobsHandle } from '../jobs/index.js';
+import { lazyNotificationsRunner, startJobs, type JobsHandle } from '../jobs/index.js';
 import type { ReminderReceipts } from '../jobs/reminder-receipts.js';
 import type { SlackAdapter } from '../adapters/slack/index.js';
 import type { Notifier } from '../src/bot/notifier.js';
@@ -116,6 +116,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
     // Jobs: reminders, digests, housekeeping (BullMQ on REDIS_URL).
     let jobs: JobsHandle | null = null;
+    let mountBoard: typeof import('../jobs/board.js').mountQueueBoard | null = null;
     // Without in-process workers (they run in npm run worker, which serves no HTTP) the dashboard and Redis
     // health still live here, on the queues alone, when ADMIN_PASSWORD asks for the dashboard.
     const workers = options.jobs ?? config.JOBS_IN_PROCESS;
@@ -131,6 +132,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       });
       const j = jobs;
       cleanups.push(() => j.close());
+      // bull-board (and lodash, valibot, ejs under it) is loaded only when ADMIN_PASSWORD mounts it.
+      if (config.ADMIN_PASSWORD) mountBoard = (await import('../jobs/board.js')).mountQueueBoard;
       context.useNotifications({ runNow: (job, week) => j.runNotificationsNow(job, week) });
     } else {
       // No queues here (the workers run in `npm run worker`): `admin run` opens the notify queue when first used.
@@ -187,7 +190,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           });
         },
         (a) => {
-          if (jobs && mountQueueBoard(a, jobs.queues, { password: config.ADMIN_PASSWORD, logger })) logger.info('bull-board at /admin/queues');
+          if (jobs && mountBoard?.(a, jobs.queues, { password: config.ADMIN_PASSWORD, logger })) logger.info('bull-board at /admin/queues');
         },
       ],
     });

@@ -18,7 +18,6 @@ import type { RunnableJob } from '../src/bot/admin-commands.js';
 
 export type { JobsServices } from './ports.js';
 export { runNotificationsNow } from './run-now.js';
-export { mountQueueBoard } from './board.js';
 
 export type JobsConfig = Pick<
   Config,

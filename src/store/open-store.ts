@@ -1,8 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Db } from './db.js';
-import { createPgDb } from './pg-db.js';
-import { createPgliteDb } from './pglite-db.js';
 import { runMigrations } from './migrate.js';
 import { createStore, type Store } from './store.js';
 
@@ -15,15 +13,21 @@ export interface OpenStoreOptions {
   poolSize?: number;
 }
 
-/** Opens the configured database (Postgres when DATABASE_URL is set, else PGlite under DATA_DIR) without migrating. */
+/**
+ * Opens the configured database (Postgres when DATABASE_URL is set, else PGlite under DATA_DIR) without migrating.
+ * Each engine's module is loaded only when it is the one configured: a process on Postgres never loads PGlite (about
+ * 3 MB of heap), and one on PGlite never loads `pg`.
+ */
 export async function openDb(
   config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_SETTINGS'>>,
   logger?: Logger,
   opts: OpenStoreOptions = {},
 ): Promise<Db> {
   if (config.DATABASE_URL) {
+    const { createPgDb } = await import('./pg-db.js');
     return createPgDb({ connectionString: config.DATABASE_URL, schema: opts.schema, max: opts.poolSize, logger });
   }
+  const { createPgliteDb } = await import('./pglite-db.js');
   return createPgliteDb({ dataDir: config.DATA_DIR, logger, settings: config.PGLITE_SETTINGS });
 }
 
