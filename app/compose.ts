@@ -24,6 +24,7 @@ import type { AccountDirectory, NotificationsPort } from '../src/bot/admin.js';
 import { UnavailableError } from '../src/errors.js';
 import { useSlackCommandPrefix } from '../src/shared/commands.js';
 import type { Answerer } from '../src/knowledge/types.js';
+import type { ThreadedKnowledgeBase } from '../src/knowledge/threaded-knowledge-base.js';
 import type { Logger } from '../src/logger.js';
 import { createBotAnswersRepo } from '../src/store/bot-answers-repo.js';
 import { createDeliveriesRepo } from '../src/store/bot-deliveries-repo.js';
@@ -159,9 +160,18 @@ export interface AppContext {
  * The server's knowledge base runs on a worker thread, so answering never delays acknowledgements (the CLI keeps it in
  * process). Only the thread's front is loaded here: the index, the lexicon and the sentence reader live in the thread.
  */
-async function buildAnswerer(config: Config, logger: Logger): Promise<AppAnswerer> {
+async function buildAnswerer(config: Config, logger: Logger): Promise<ThreadedKnowledgeBase> {
   const { createThreadedKnowledgeBase } = await import('../src/knowledge/threaded.js');
   return createThreadedKnowledgeBase(config, logger.child({ component: 'knowledge' }));
+}
+
+/**
+ * Documents live in the store: KNOWLEDGE_DIR is imported into it, and the index (first built from the folder, on its
+ * thread, while the store opened) is rebuilt from the store's documents when they are not the folder's.
+ */
+async function storedKnowledge(threaded: ThreadedKnowledgeBase, store: Store, config: Config, logger: Logger): Promise<AppAnswerer> {
+  const { StoredKnowledgeBase } = await import('../src/knowledge/stored-knowledge.js');
+  return StoredKnowledgeBase.start(threaded, store.documents, config.KNOWLEDGE_DIR, logger.child({ component: 'knowledge' }));
 }
 
 export async function createAppContext(config: Config, logger: Logger, overrides: AppContextOverrides = {}): Promise<AppContext> {
@@ -179,8 +189,9 @@ export async function createAppContext(config: Config, logger: Logger, overrides
   }
   const store = opened.value;
   const ownsStore = !overrides.store;
-  const ownedAnswerer: AppAnswerer | undefined = built.value;
+  let ownedAnswerer: AppAnswerer | undefined = built.value;
   try {
+    if (built.value) ownedAnswerer = await storedKnowledge(built.value, store, config, logger);
     if (config.DIRECTORY_FILE) {
       // Loaded only with a directory file: the YAML parser is not needed otherwise.
       const { readDirectoryFile } = await import('../src/directory/file.js');

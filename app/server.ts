@@ -41,7 +41,7 @@ export interface StartServerOptions {
   teams?: TeamsOptions;
   /** How long stop() waits, in all, for open requests and in-flight work (ms) before closing anyway. Default 25 s. */
   drainMs?: number;
-  /** How often to check the knowledge files for changes and reload (ms). Default 1 minute. */
+  /** How often to check the knowledge folder and the store's documents for changes (ms). Default KNOWLEDGE_CHECK_SECONDS. */
   knowledgeCheckMs?: number;
   /** The retention timer's pace (tests shorten it). */
   retention?: RetentionOptions;
@@ -66,7 +66,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Reload the index when its files changed on disk, checked every `everyMs`; null when the answerer cannot reload. */
+/** Reload the index when its folder or the store's documents changed, checked every `everyMs`; null when the answerer cannot reload. */
 function watchKnowledge(context: AppContext, logger: Logger, everyMs: number): NodeJS.Timeout | null {
   const kb = context.answerer;
   if (!kb.changedOnDisk || !kb.reload) return null;
@@ -77,7 +77,7 @@ function watchKnowledge(context: AppContext, logger: Logger, everyMs: number): N
     void (async () => {
       if (await kb.changedOnDisk!()) {
         await kb.reload!();
-        logger.info(kb.stats?.() ?? {}, 'knowledge files changed: index reloaded');
+        logger.info(kb.stats?.() ?? {}, 'knowledge documents changed: index brought up to date');
       }
     })()
       .catch((err: unknown) => logger.error({ err }, 'knowledge reload failed; keeping the current index'))
@@ -146,7 +146,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     cleanups.push(() => retention.stop());
     // Documents added with `kb ingest` (or copied in) are answered from within a minute, not at the nightly
     // housekeeping; the check reads no file unless a name, size or time changed.
-    const timer = watchKnowledge(context, logger, options.knowledgeCheckMs ?? 60_000);
+    const timer = watchKnowledge(context, logger, options.knowledgeCheckMs ?? config.KNOWLEDGE_CHECK_SECONDS * 1000);
     if (timer) cleanups.push(async () => clearInterval(timer));
 
     const app = createApp({

@@ -112,6 +112,8 @@ const schema = z.object({
   JOBS_IN_PROCESS: bool(true),
 
   KNOWLEDGE_DIR: withDefault('knowledge'),
+  /** How often a bot process looks for changed documents (its KNOWLEDGE_DIR's files, the store's documents). */
+  KNOWLEDGE_CHECK_SECONDS: int(30, 1, 3600),
   /** CLI only: folder for a cache of the built index between runs (default: the OS temp folder; "off" disables). */
   KNOWLEDGE_CACHE_DIR: optionalString,
   DIRECTORY_FILE: optionalString,

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, ValidationError, type FieldProblem } from '../errors.js';
@@ -12,11 +11,12 @@ import { holdsFacts, loadFactReader } from './facts.js';
 import { tokenize } from './tokenizer.js';
 import { defaultLexicon } from './lexicon.js';
 import { LlmAnswerer, type LlmOptions } from './llm-answerer.js';
-import { DocumentLoadError, formatOf, loadDocument, SUPPORTED_EXTENSIONS } from './loaders.js';
+import { DocumentLoadError, loadDocument, loadDocumentBytes } from './loaders.js';
+import { documentSetFingerprint, folderSignature, readFolderDocuments, type DocumentInput } from './documents.js';
 import type { Chunk, DocumentSummary, LoadFailure } from './model.js';
 import { cacheKey, readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { loadPromptFolder, type PromptTemplate } from './prompt-folder.js';
-import { readSourcesFile, SOURCES_FILE, tidyTitle } from './sources.js';
+import { tidyTitle } from './sources.js';
 import { assessSupport, buildQuery, coverage, looksLikeInstructionOverride, search, splitQuestion, type Support } from './retrieval.js';
 import type { Answer, Answerer, AskOptions, Citation } from './types.js';
 import { createConceptMatcher, DOMAIN_VOCABULARY, learnAcronyms, learnInitialisms, learnNames } from './vocabulary.js';
@@ -108,7 +108,31 @@ export class KnowledgeBase implements Answerer {
 
   /** Build a fresh index from the folder and swap it in. Concurrent calls run one after another. */
   reload(): Promise<ReloadReport> {
-    const run = this.reloading.then(() => this.build());
+    return this.serialised(() => this.buildFromFolder());
+  }
+
+  /**
+   * Build from these documents (the store's) instead of the folder, and swap the index in; nothing is rebuilt when
+   * they are the documents the index was built from. An empty set empties the index: documents taken out of the
+   * store on purpose (kb remove) must stop being answered from.
+   */
+  reloadFrom(documents: DocumentInput[]): Promise<ReloadReport> {
+    return this.serialised(async () => {
+      const s = this.state;
+      if (s && s.fingerprint === documentSetFingerprint(documents)) {
+        return { documents: [...s.documents], chunks: s.index.size, failures: [...s.failures], loadedAt: s.loadedAt, fingerprint: s.fingerprint, fromCache: false };
+      }
+      return this.build(documents, [], { keepOnEmpty: false });
+    });
+  }
+
+  /** The fingerprint (documentSetFingerprint) of the documents the index in use was built from; null before the first. */
+  indexFingerprint(): string | null {
+    return this.state?.fingerprint ?? null;
+  }
+
+  private serialised(build: () => Promise<ReloadReport>): Promise<ReloadReport> {
+    const run = this.reloading.then(build);
     this.reloading = run.catch(() => undefined);
     return run;
   }
@@ -178,16 +202,15 @@ export class KnowledgeBase implements Answerer {
 
   /** Hash of the names and contents of the supported files in the folder now. */
   async fingerprint(): Promise<string> {
-    return fingerprintFiles(await this.documentFiles());
+    return documentSetFingerprint((await readFolderDocuments(this.dir)).documents);
   }
 
   /** True when the files on disk differ from those the index in use was built from. */
   async changedOnDisk(): Promise<boolean> {
     if (!this.state) return true;
-    const files = await this.documentFiles();
-    const listing = await statSignature(files);
+    const listing = await folderSignature(this.dir);
     if (listing.settled && this.lastCheck?.signature === listing.signature) return this.lastCheck.fingerprint !== this.state.fingerprint;
-    const fingerprint = await fingerprintFiles(files);
+    const fingerprint = await this.fingerprint();
     // A file written in the last seconds may still be growing: check its contents again next time.
     this.lastCheck = listing.settled ? { signature: listing.signature, fingerprint } : undefined;
     return fingerprint !== this.state.fingerprint;
@@ -337,42 +360,20 @@ export class KnowledgeBase implements Answerer {
     return this.promptCache;
   }
 
-  private async documentFiles(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    // sources.yaml (titles and links) is part of what the index is built from.
-    return names
-      .filter((n) => !n.startsWith('.') && (formatOf(n) || n === SOURCES_FILE))
-      .sort()
-      .map((n) => join(this.dir, n));
+  /**
+   * Build from the folder's documents. A folder that has become empty or unreadable while the index has documents
+   * keeps the index (knowledge_empty): a missing mount must not wipe a working bot.
+   */
+  private async buildFromFolder(): Promise<ReloadReport> {
+    const folder = await readFolderDocuments(this.dir);
+    return this.build(folder.documents, folder.failures, { keepOnEmpty: true });
   }
 
-  private async build(): Promise<ReloadReport> {
+  private async build(inputs: DocumentInput[], readFailures: LoadFailure[], opts: { keepOnEmpty: boolean }): Promise<ReloadReport> {
     const log = this.options.logger;
     const started = performance.now();
-    const failures: LoadFailure[] = [];
-    let names: string[] = [];
-    try {
-      names = (await readdir(this.dir)).filter((n) => !n.startsWith('.')).sort();
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      failures.push({ source: this.dir, reason: code === 'ENOENT' ? 'knowledge folder not found' : `cannot read folder (${code})` });
-    }
-    const files: string[] = [];
-    for (const n of names) {
-      if (formatOf(n)) files.push(join(this.dir, n));
-      else if (n === SOURCES_FILE) continue;
-      else if (!(await stat(join(this.dir, n)).then((s) => s.isDirectory(), () => false))) {
-        failures.push({ source: n, reason: `unsupported file type (supported: ${SUPPORTED_EXTENSIONS.join(', ')})` });
-      }
-    }
-    const sourcesPath = names.includes(SOURCES_FILE) ? [join(this.dir, SOURCES_FILE)] : [];
-    const fingerprint = await fingerprintFiles([...files, ...sourcesPath].sort());
+    const failures: LoadFailure[] = [...readFailures];
+    const fingerprint = documentSetFingerprint(inputs);
     const key = this.options.cacheDir ? cacheKey(fingerprint, this.options.chunking) : undefined;
     const cached = key ? await readCachedIndex(this.options.cacheDir!, key) : undefined;
     let fromCache = false;
@@ -388,15 +389,14 @@ export class KnowledgeBase implements Answerer {
       }
     }
     if (!built) {
-      const sources = await readSourcesFile(this.dir);
-      const loadFailures: LoadFailure[] = [...sources.failures];
+      const loadFailures: LoadFailure[] = [];
       const documents: DocumentSummary[] = [];
       const chunks: Chunk[] = [];
-      for (const file of files) {
+      for (const input of [...inputs].sort((a, b) => (a.source < b.source ? -1 : 1))) {
         try {
-          const doc = await loadDocument(file);
+          const doc = await loadDocumentBytes(input.source, input.format, input.content);
           // sources.yaml, then front matter, give the document's real title and link.
-          const info = { ...doc.meta, ...sources.entries[doc.source] };
+          const info = { ...doc.meta, ...input.meta };
           const result = chunkDocument(info.title ? { ...doc, title: info.title } : doc, this.options.chunking);
           if (!result.chunks.length) throw new DocumentLoadError(doc.source, 'no passages found in the text');
           const title = tidyTitle(result.title);
@@ -407,9 +407,8 @@ export class KnowledgeBase implements Answerer {
           documents.push({ source: doc.source, title, ...(info.url ? { url: info.url } : {}), format: doc.format, chunks: result.chunks.length, sections: result.sections });
           chunks.push(...result.chunks);
         } catch (err) {
-          const source = basename(file);
           const reason = err instanceof DocumentLoadError ? err.reason : `could not be processed (${(err as Error).message})`;
-          loadFailures.push({ source, reason });
+          loadFailures.push({ source: input.source, reason });
         }
       }
       failures.push(...loadFailures);
@@ -424,7 +423,7 @@ export class KnowledgeBase implements Answerer {
     }
     const { documents, chunks, index } = built;
     for (const f of failures) log.warn({ source: f.source, reason: f.reason }, 'knowledge document skipped');
-    if (!documents.length && this.state?.documents.length) {
+    if (opts.keepOnEmpty && !documents.length && this.state?.documents.length) {
       // A missing mount or a folder emptied by mistake must not wipe a working bot: keep answering from the old index.
       log.error({ dir: this.dir, skipped: failures.length }, 'knowledge reload found no readable documents; keeping the current index');
       throw new AppError('knowledge_empty', `No readable documents in ${this.dir}; the current index (${this.state.documents.length} documents) is still in use.`);
@@ -438,34 +437,6 @@ export class KnowledgeBase implements Answerer {
     log.info({ documents: documents.length, chunks: chunks.length, skipped: failures.length, fromCache, ms: Math.round(performance.now() - started) }, 'knowledge index built');
     return { documents, chunks: chunks.length, failures, loadedAt, fingerprint, fromCache };
   }
-}
-
-const SETTLE_MS = 2_000;
-
-/** Names, sizes and modification times of the files (read before their contents, so a later write changes it). */
-async function statSignature(files: string[]): Promise<{ signature: string; settled: boolean }> {
-  const parts: string[] = [];
-  let settled = true;
-  for (const f of files) {
-    const info = await stat(f).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs < SETTLE_MS) settled = false;
-    parts.push(`${basename(f)}\0${info ? `${info.size}\0${info.mtimeMs}\0${info.ctimeMs}` : 'missing'}`);
-  }
-  return { signature: parts.join('\n'), settled };
-}
-
-async function fingerprintFiles(files: string[]): Promise<string> {
-  const hash = createHash('sha256');
-  for (const f of files) {
-    hash.update(basename(f)).update('\0');
-    try {
-      hash.update(createHash('sha256').update(await readFile(f)).digest('hex'));
-    } catch {
-      hash.update('unreadable');
-    }
-    hash.update('\n');
-  }
-  return hash.digest('hex');
 }
 
 /**

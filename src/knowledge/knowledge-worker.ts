@@ -8,6 +8,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { AppError, ValidationError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { KnowledgeBase } from './knowledge-base.js';
+import type { DocumentInput } from './documents.js';
 import type { KnowledgeWorkerData, KnowledgeWorkerReply, KnowledgeWorkerRequest, SerializedError } from './worker-protocol.js';
 
 function serializeError(err: unknown): SerializedError {
@@ -35,6 +36,8 @@ async function serve(): Promise<void> {
     list: () => kb.list(),
     failures: () => kb.failures(),
     reload: () => kb.reload(),
+    reloadFrom: (documents: DocumentInput[]) => kb.reloadFrom(documents),
+    indexFingerprint: () => kb.indexFingerprint(),
     ingest: (paths: string[]) => kb.ingest(paths),
     fingerprint: () => kb.fingerprint(),
     changedOnDisk: () => kb.changedOnDisk(),

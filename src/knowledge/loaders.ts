@@ -50,6 +50,12 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot read file (${code ?? String(err)})`;
     throw new DocumentLoadError(source, reason, { cause: err });
   }
+  return loadDocumentBytes(source, format, bytes);
+}
+
+/** A document from its bytes (a file read already, or a document kept in the store). */
+export async function loadDocumentBytes(source: string, format: DocumentFormat, content: Uint8Array): Promise<LoadedDocument> {
+  const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   if (bytes.length > MAX_DOCUMENT_BYTES) throw new DocumentLoadError(source, `file is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
   if (bytes.length === 0) throw new DocumentLoadError(source, 'file is empty');
   try {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ScoredChunk } from './bm25-index.js';
 import type { DetailedAnswer, IngestReport, KnowledgeBaseOptions, KnowledgeStats, ReloadReport } from './knowledge-base.js';
 import type { DocumentSummary, LoadFailure } from './model.js';
+import type { DocumentInput } from './documents.js';
 import type { Answer, Answerer, AskOptions } from './types.js';
 import type { KnowledgeWorkerData, KnowledgeWorkerMethod, KnowledgeWorkerReply, SerializedError } from './worker-protocol.js';
 
@@ -116,6 +117,15 @@ export class ThreadedKnowledgeBase implements Answerer {
 
   reload(): Promise<ReloadReport> {
     return this.call('reload', []) as Promise<ReloadReport>;
+  }
+
+  /** Build from these documents (the store's) on the thread; nothing is rebuilt when the index already holds them. */
+  reloadFrom(documents: DocumentInput[]): Promise<ReloadReport> {
+    return this.call('reloadFrom', [documents]) as Promise<ReloadReport>;
+  }
+
+  indexFingerprint(): Promise<string | null> {
+    return this.call('indexFingerprint', []) as Promise<string | null>;
   }
 
   ingest(paths: string[]): Promise<IngestReport> {

@@ -11,7 +11,7 @@ export interface KnowledgeWorkerData {
   logBindings: Record<string, unknown>;
 }
 
-export type KnowledgeWorkerMethod = 'answer' | 'answerDetailed' | 'search' | 'list' | 'failures' | 'reload' | 'ingest' | 'fingerprint' | 'changedOnDisk';
+export type KnowledgeWorkerMethod = 'answer' | 'answerDetailed' | 'search' | 'list' | 'failures' | 'reload' | 'reloadFrom' | 'indexFingerprint' | 'ingest' | 'fingerprint' | 'changedOnDisk';
 
 export interface KnowledgeWorkerRequest {
   id: number;

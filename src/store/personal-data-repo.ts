@@ -78,6 +78,8 @@ export const TABLES: TablePolicy[] = [
   { table: 'centres', personal: false, why: "centre ids, names, active flag and reminder pauses (the centres' data)" },
   { table: 'digest_channels', personal: false, why: 'ids (and, when added in chat, names) of the channels the weekly digest is posted to' },
   { table: 'attendance_returns', personal: false, why: 'one row per centre and week: the current version number' },
+  { table: 'knowledge_documents', personal: false, why: "the knowledge base's documents (the borough's published strategy documents): file name, bytes, title and link" },
+  { table: 'knowledge_document_changes', personal: false, why: 'which document was added, updated or removed, when, and through what (a folder, kb ingest, kb remove); no person' },
   {
     table: 'attendance_submission_keys',
     personal: true,

@@ -5,6 +5,8 @@ import { createDirectoryRepo, type DirectoryRepo } from './directory-repo.js';
 import { createReturnsRepo, type ReturnsRepo } from './returns-repo.js';
 import { createQuestionLogRepo, type QuestionLogRepo } from './question-log-repo.js';
 import { createPersonalDataRepo, type PersonalDataRepo } from './personal-data-repo.js';
+import { createKnowledgeDocumentsRepo } from './knowledge-documents-repo.js';
+import type { DocumentStore } from '../knowledge/document-store.js';
 
 /** The durable store: one database plus typed repositories. No SQL outside src/store/. */
 export interface Store {
@@ -15,6 +17,8 @@ export interface Store {
   readonly directory: DirectoryRepo;
   readonly returns: ReturnsRepo;
   readonly questionLog: QuestionLogRepo;
+  /** The knowledge base's documents, shared by every bot process (the knowledge module's DocumentStore port). */
+  readonly documents: DocumentStore;
   /** One person's rows across every table: subject access export, erasure, tombstones (docs/data-protection.md). */
   readonly personalData: PersonalDataRepo;
   health(): Promise<DbHealth>;
@@ -30,6 +34,7 @@ export function createStore(db: Db, logger?: Logger): Store {
     directory: createDirectoryRepo(db),
     returns: createReturnsRepo(db),
     questionLog: createQuestionLogRepo(db, logger),
+    documents: createKnowledgeDocumentsRepo(db),
     personalData: createPersonalDataRepo(db, settings),
     health: () => db.health(),
     close: () => db.close(),
