@@ -75,19 +75,34 @@ describe('CLI', () => {
     expect(r.code).toBe(1);
   });
 
-  it('kb ingest and kb list work on KNOWLEDGE_DIR, and a bad file changes nothing', async () => {
+  it('kb ingest puts documents in the store, kb list shows what it holds, kb remove takes one out; a bad file changes nothing', async () => {
     const kbDir = join(dir, 'kb');
+    const env = { KNOWLEDGE_DIR: kbDir, DATA_DIR: join(dir, 'data'), DATABASE_URL: '' };
     const doc = join(dir, 'trips.md');
     await writeFile(doc, '# Trips\n\n## Forms\n\nTrip consent forms go to the school office.\n');
-    const ingest = await cli(['kb', 'ingest', doc], { KNOWLEDGE_DIR: kbDir });
+    const ingest = await cli(['kb', 'ingest', doc], env);
     expect(ingest.stdout).toContain('added trips.md');
-    const list = await cli(['kb', 'list'], { KNOWLEDGE_DIR: kbDir });
-    expect(list.stdout).toContain('trips.md\tmd\t1 chunks');
+    expect(ingest.stdout).toContain('in the store: trips.md (every bot answers from it within 30 s)');
+    const list = await cli(['kb', 'list'], env);
+    expect(list.stdout).toMatch(/^trips\.md\tmd\t1 chunks\t1 sections\tTrips\tv1 \d{4}-\d\d-\d\d \d\d:\d\d\tfrom .*kb$/m);
+    expect(list.stdout).toContain('1 documents, 1 chunks');
     const bad = join(dir, 'bad.pdf');
     await writeFile(bad, 'nope');
-    const refused = await cli(['kb', 'ingest', bad], { KNOWLEDGE_DIR: kbDir });
+    const refused = await cli(['kb', 'ingest', bad], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/nothing was ingested[\s\S]*bad\.pdf: not a readable PDF file/);
+
+    const unknown = await cli(['kb', 'remove', 'nope.md'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('not in the store: nope.md; nothing was removed');
+    const removed = await cli(['kb', 'remove', 'trips.md'], env);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain('removed trips.md');
+    expect(removed.stdout).toContain('will not be imported again unless changed or ingested with kb ingest');
+    expect((await cli(['kb', 'list'], env)).stdout).toContain('The store holds no documents');
+    // Ingesting it again brings it back.
+    expect((await cli(['kb', 'ingest', doc], env)).stdout).toContain('in the store: trips.md');
+    expect((await cli(['kb', 'list'], env)).stdout).toMatch(/^trips\.md\tmd\t1 chunks\t.*\tv3 /m);
   });
 
   it('explains bad usage', async () => {
