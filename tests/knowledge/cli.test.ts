@@ -13,7 +13,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'app/cli.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, KNOWLEDGE_DIR: CORPUS_DIR, KNOWLEDGE_CACHE_DIR: join(dir, 'cache'), OPENAI_API_KEY: '', LOG_LEVEL: 'warn', ...env },
-      timeout: 30_000,
+      timeout: 60_000,
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -103,7 +103,7 @@ describe('CLI', () => {
     // Ingesting it again brings it back.
     expect((await cli(['kb', 'ingest', doc], env)).stdout).toContain('in the store: trips.md');
     expect((await cli(['kb', 'list'], env)).stdout).toMatch(/^trips\.md\tmd\t1 chunks\t.*\tv3 /m);
-  });
+  }, 240_000); // eight CLI runs, each opening the embedded database
 
   it('explains bad usage', async () => {
     const r = await cli(['ask']);
