@@ -62,15 +62,36 @@ export function receiptReply(result: SubmitResult, centreName: string): Reply {
   return { text, blocks: [{ kind: 'notice', tone: 'success', text }] };
 }
 
+/** "23 Nov 2026" or "9 Nov and 16 Nov 2026" or "2 Nov, 9 Nov and 16 Nov 2026": weeks as people read them. */
+function weeksText(weeks: string[]): string {
+  const sorted = [...weeks].sort();
+  const dates = sorted.map(formatDate);
+  const sameYear = sorted.every((w) => w.slice(0, 4) === sorted[0]!.slice(0, 4));
+  const short = sameYear ? dates.map((d, i) => (i === dates.length - 1 ? d : d.replace(/ \d{4}$/, ''))) : dates;
+  return short.length === 1 ? short[0]! : `${short.slice(0, -1).join(', ')} and ${short[short.length - 1]}`;
+}
+
+function statusOf(stored: NonNullable<StatusRow['stored']>): string {
+  if (stored.closed) return 'Closed (no sessions)';
+  return stored.amended ? `In (amended, v${stored.version})` : 'In';
+}
+
+/**
+ * A lead's recent returns: what is missing, by centre, then a row per centre and week. Weeks read "23 Nov 2026" as
+ * everywhere people see them; a week marked closed says so instead of showing zeros as if it were a return.
+ */
 export function statusReply(rows: StatusRow[]): Reply {
   if (!rows.length) {
     const text = 'You have no centres to report for.';
     return { text, blocks: [{ kind: 'notice', tone: 'info', text }] };
   }
   const missing = rows.filter((r) => !r.stored);
+  const byCentre = new Map<string, string[]>();
+  for (const m of missing) byCentre.set(m.centreName, [...(byCentre.get(m.centreName) ?? []), m.weekStart]);
   const text = missing.length
-    ? `${missing.length} return${missing.length === 1 ? '' : 's'} missing: ${missing.map((m) => `${m.centreName} (week of ${m.weekStart})`).join(', ')}.`
+    ? `${missing.length} return${missing.length === 1 ? '' : 's'} missing: ${[...byCentre].map(([name, weeks]) => `${name} (week${weeks.length === 1 ? '' : 's'} of ${weeksText(weeks)})`).join('; ')}.`
     : 'All your recent returns are in.';
+  const figure = (r: StatusRow, f: 'sessions' | 'attendances' | 'pupils') => (r.stored && !r.stored.closed ? String(r.stored.figures[f]) : '');
   return {
     text,
     blocks: [
@@ -81,11 +102,11 @@ export function statusReply(rows: StatusRow[]): Reply {
         columns: ['Centre', 'Week of', 'Status', 'Sessions', 'Attendances', 'Pupils'],
         rows: rows.map((r) => [
           r.centreName,
-          r.weekStart,
-          r.stored ? (r.stored.amended ? `In (amended, v${r.stored.version})` : 'In') : 'Missing',
-          r.stored ? String(r.stored.figures.sessions) : '',
-          r.stored ? String(r.stored.figures.attendances) : '',
-          r.stored ? String(r.stored.figures.pupils) : '',
+          formatDate(r.weekStart),
+          r.stored ? statusOf(r.stored) : 'Missing',
+          figure(r, 'sessions'),
+          figure(r, 'attendances'),
+          figure(r, 'pupils'),
         ]),
       },
     ],

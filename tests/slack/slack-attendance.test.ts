@@ -1,6 +1,7 @@
 import { waitFor } from '../helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
+import { formatDate } from '../../src/digest/dates.js';
 import { newTriggerId } from '../helpers/slack-requests.js';
 import { blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 import { expectInertSlackMessage } from '../helpers/slack-inert.js';
@@ -230,7 +231,8 @@ describe('/attendance quick form', () => {
     const text = await respondText(responseId);
     expect(text).toContain('Acland Burghley');
     expect(text).toMatch(/Missing/);
-    expect(text).toContain(week);
+    expect(text).toContain(formatDate(week));
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 });
 

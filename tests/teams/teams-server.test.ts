@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotifierError } from '../../src/bot/notifier.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer } from '../../app/server.js';
+import { formatDate } from '../../src/digest/dates.js';
 import { activity, figures } from '../helpers/teams-harness.js';
 import { startTeamsServer, TEAMS_USERS, type TeamsServerHarness } from '../helpers/teams-server.js';
 
@@ -160,7 +161,8 @@ describe('Teams through the real server', () => {
     await h.connector.waitFor(() => h.connector.messages().length >= 1, 'status');
     const status = h.connector.messages()[0]!.body;
     const rows = status.attachments[0].content.body.filter((e: any) => e.type === 'Container' && e.items?.[1]?.type === 'FactSet');
-    expect(JSON.stringify(rows)).toContain(week);
+    expect(JSON.stringify(rows)).toContain(`{"title":"Week of","value":"${formatDate(week)}"}`);
+    expect(JSON.stringify(rows)).not.toContain(week);
     expect(h.connector.messages()).toHaveLength(1);
   });
 
