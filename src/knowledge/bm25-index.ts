@@ -258,6 +258,22 @@ export class Bm25Index {
     return this.termCount;
   }
 
+  /** Does the chunk (by its position in the index) hold the term in any field? Postings are searched, the text is not read again. */
+  contains(chunkIndex: number, term: string): boolean {
+    const id = this.idOf(term);
+    if (id === undefined) return false;
+    let lo = this.offsets[id]!;
+    let hi = this.offsets[id + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.postingIds[mid]!;
+      if (at === chunkIndex) return true;
+      if (at < chunkIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    return false;
+  }
+
   df(term: string): number {
     const id = this.idOf(term);
     return id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!;

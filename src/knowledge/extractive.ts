@@ -27,6 +27,8 @@ export interface SelectedSentence extends Passage {
 
 /** The sentences that give an asked-for fact must hold this share of the question's words (with their context). */
 const MIN_FACT_PASSAGE_COVERAGE = 0.4;
+/** Score added to a sentence that holds the fact the question asks for (a figure for "how many"…). */
+const FACT_BONUS = 0.3;
 /** A neighbouring sentence brought in for the asked-for fact must hold this share of the question's words. */
 const NEIGHBOUR_MIN_COVERAGE = 0.2;
 const ANAPHORIC = /^(?:These|This|Those|They|It|Its|Their|Such|Both|He|She|The latter|The former)\b/;
@@ -35,7 +37,20 @@ const LIST_MAX_WORDS = 160;
 const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|No|approx|incl)\.$/i;
 
 /** Split passage text into quotable units: sentences, and lead-in sentences ending ':' together with their list. */
-export function splitUnits(text: string): string[] {
+export function splitUnits(text: string): readonly string[] {
+  let units = UNITS.get(text);
+  if (!units) {
+    if (UNITS.size >= TEXT_CACHE_MAX) UNITS.clear();
+    UNITS.set(text, (units = readUnits(text)));
+  }
+  return units;
+}
+
+/** Readings kept by text: the same passages and sentences come up question after question (bounded). */
+const TEXT_CACHE_MAX = 20_000;
+const UNITS = new Map<string, readonly string[]>();
+
+function readUnits(text: string): string[] {
   const out: string[] = [];
   for (const para of text.split(/\n{2,}/)) {
     const lines = para.split('\n');
@@ -107,7 +122,7 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
   // sentence's own date says when, not what the sentence is about.
   const asksTime = query.asks.has('time') || query.asks.has('schedule');
   const candidates: SelectedSentence[] = [];
-  const unitsByRank: string[][] = [];
+  const unitsByRank: (readonly string[])[] = [];
   const coverageAt = new Map<string, number>();
   top.forEach((r, rank) => {
     const units = splitUnits(r.chunk.text);
@@ -117,7 +132,6 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
     const heading = termSet(index, r.chunk.section);
     const unitTerms = units.map((u) => termSet(index, u));
     units.forEach((text, position) => {
-      const tokens = tokenize(text);
       const own = asksTime ? withoutDateWords(unitTerms[position]!, text) : unitTerms[position]!;
       const context = [heading, unitTerms[0]!, ...(position > 0 ? [unitTerms[position - 1]!] : [])];
       let covered = 0;
@@ -134,11 +148,10 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       coverageAt.set(`${rank}:${position}`, coverage);
       let score = covered / totalWeight;
       if (score === 0) return;
-      const seq = tokens.filter((t) => !t.stop && !t.joined).map((t) => t.term);
+      const seq = readText(index, text).sequence;
       let pairs = 0;
       for (let i = 1; i < seq.length; i++) if (bigrams.has(`${seq[i - 1]} ${seq[i]}`)) pairs++;
       score += Math.min(pairs, 3) * 0.06;
-      if (query.asks.size && holdsFacts(query.asks, text)) score += query.asks.has('person') && query.asks.size === 1 ? 0.08 : 0.3;
       score += (r.score / top[0]!.score) * 0.2;
       const words = text.split(/\s+/).length;
       if (words < 5) score -= 0.2;
@@ -147,6 +160,14 @@ export function selectSentences(index: Bm25Index, query: Query, ranked: ScoredCh
       candidates.push({ text, chunkRank: rank, position, score, coverage, inContext: covered / totalWeight, onTopic: false });
     });
   });
+  // A sentence holding the asked-for fact scores more. Reading a sentence for facts is the costly part (wink-nlp,
+  // WordNet), so only sentences that the bonus could bring within reach of the best are read: one below 75% of the
+  // best score even with the bonus can be neither the best nor chosen beside it.
+  if (query.asks.size) {
+    const bonus = query.asks.has('person') && query.asks.size === 1 ? 0.08 : FACT_BONUS;
+    const reach = 0.75 * Math.max(...candidates.map((c) => c.score));
+    for (const c of candidates) if ((reach <= 0 || c.score + bonus >= reach) && holdsFacts(query.asks, c.text)) c.score += bonus;
+  }
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0];
   if (!best) return [];
@@ -357,7 +378,7 @@ export function bestEvidence(index: Bm25Index, query: Query, ranked: ScoredChunk
 }
 
 /** The terms of a sentence less the words of its date expressions ("end" and "2019" of "at the end of 2019"). */
-function withoutDateWords(terms: Set<string>, text: string): Set<string> {
+function withoutDateWords(terms: ReadonlySet<string>, text: string): ReadonlySet<string> {
   const dateWords = readSentence(text).dateWords;
   if (!dateWords.size) return terms;
   const out = new Set(terms);
@@ -366,9 +387,34 @@ function withoutDateWords(terms: Set<string>, text: string): Set<string> {
 }
 
 /** Plain terms and vocabulary concepts of a text, in one set. */
-function termSet(index: Bm25Index, text: string): Set<string> {
-  const tokens = tokenize(text);
-  return new Set([...tokens.filter((t) => !t.stop).map((t) => t.term), ...index.matcher.concepts(tokens)]);
+function termSet(index: Bm25Index, text: string): ReadonlySet<string> {
+  return readText(index, text).terms;
+}
+
+interface TextReading {
+  /** Plain terms and vocabulary concepts. */
+  terms: ReadonlySet<string>;
+  /** Content terms in order (for phrase matches). */
+  sequence: readonly string[];
+}
+
+const READINGS = new WeakMap<Bm25Index['matcher'], Map<string, TextReading>>();
+
+/** A text's terms, read once per vocabulary (the matcher) and kept by text (bounded). */
+function readText(index: Bm25Index, text: string): TextReading {
+  let byText = READINGS.get(index.matcher);
+  if (!byText) READINGS.set(index.matcher, (byText = new Map()));
+  let reading = byText.get(text);
+  if (!reading) {
+    const tokens = tokenize(text);
+    reading = {
+      terms: new Set([...tokens.filter((t) => !t.stop).map((t) => t.term), ...index.matcher.concepts(tokens)]),
+      sequence: tokens.filter((t) => !t.stop && !t.joined).map((t) => t.term),
+    };
+    if (byText.size >= TEXT_CACHE_MAX) byText.clear();
+    byText.set(text, reading);
+  }
+  return reading;
 }
 
 function viaConcept(query: Query, index: Bm25Index, concepts: Set<string>, term: string): boolean {

@@ -66,7 +66,9 @@ const SATISFIES: Record<FactKind, FactKind[]> = {
  */
 export function holdsFacts(asked: Set<FactKind>, text: string, question?: string, lexicon: Lexicon = defaultLexicon()): boolean {
   if (!asked.size) return true;
-  const found = new Set(factKinds(text, lexicon));
+  // Whether a sentence names a person in a role is looked up in WordNet word by word: only when it is asked.
+  const wantsPerson = [...asked].some((k) => SATISFIES[k].includes('person'));
+  const found = new Set(wantsPerson ? factKinds(text, lexicon) : readSentence(text, lexicon).kinds);
   if (question && asked.has('person') && found.has('person') && !hasNewPerson(text, question, lexicon)) found.delete('person');
   for (const kind of asked) {
     // "When is education at its best?" asks "in what case": only a time question that names an event needs a date.
@@ -120,8 +122,14 @@ export function tagWords(text: string): { word: string; pos: string }[] {
 }
 
 /** The kinds of fact a text holds (see readSentence). */
-export function factKinds(text: string, lexicon: Lexicon = defaultLexicon()): Set<FactKind> {
-  return readSentence(text, lexicon).kinds;
+export function factKinds(text: string, lexicon: Lexicon = defaultLexicon()): ReadonlySet<FactKind> {
+  const reading = readSentence(text, lexicon);
+  if (reading.roleNouns.length) {
+    // Looked up once, on first need, and kept in the reading.
+    if (reading.roleNouns.some((w) => lexicon.namesPerson(w))) reading.kinds.add('person');
+    reading.roleNouns = [];
+  }
+  return reading.kinds;
 }
 
 /** A figure in a sentence and the thing it counts, when the sentence says ("41% of participants", "28 students"). */
@@ -136,7 +144,10 @@ export interface Figure {
 
 /** What one reading of a sentence with wink-nlp gives: the kinds of fact, its figures, its date expressions. */
 export interface SentenceReading {
+  /** The kinds of fact found, except a role noun's 'person' until factKinds has looked up roleNouns. */
   kinds: Set<FactKind>;
+  /** Nouns that may name a person in a role ("Chair", "middle leaders"), not yet looked up in WordNet. */
+  roleNouns: string[];
   figures: Figure[];
   /**
    * Lower-case words inside the sentence's date expressions ("end" and "2019" of "at the end of 2019"): part of
@@ -158,6 +169,7 @@ export function readSentence(text: string, lexicon: Lexicon = defaultLexicon()):
   const found = new Set<FactKind>();
   const figures: Figure[] = [];
   const dateWords = new Set<string>();
+  const roleNouns: string[] = [];
   const tokens = doc.tokens();
   const types = tokens.out(its.type) as string[];
   const pos = tokens.out(its.pos) as string[];
@@ -207,7 +219,7 @@ export function readSentence(text: string, lexicon: Lexicon = defaultLexicon()):
     // people a service is for ("students", "parents") do not say who did something.
     const lower = words[i]!.toLowerCase();
     if (pos[i] === 'PROPN' && i > 0 && !POPULATION.test(lower)) found.add('person');
-    else if ((pos[i] === 'NOUN' || pos[i] === 'PROPN') && !POPULATION.test(lower) && lexicon.namesPerson(lower)) found.add('person');
+    else if ((pos[i] === 'NOUN' || pos[i] === 'PROPN') && !POPULATION.test(lower)) roleNouns.push(lower);
   }
   if (FRACTION_WORDS.test(text)) found.add('percent');
   if (FREQUENCY_WORDS.test(text)) found.add('frequency');
@@ -217,7 +229,7 @@ export function readSentence(text: string, lexicon: Lexicon = defaultLexicon()):
   if (PHONE.test(text)) found.add('contact');
   if (PROCEDURE_WORDS.test(text)) found.add('procedure');
   if (NUMBER_WORDS.test(text)) found.add('number');
-  const reading = { kinds: found, figures, dateWords };
+  const reading = { kinds: found, roleNouns: found.has('person') ? [] : roleNouns, figures, dateWords };
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(text, reading);
   return reading;

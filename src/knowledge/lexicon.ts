@@ -175,8 +175,11 @@ class WordNet {
   }
 }
 
+const WORD_CACHE_MAX = 50_000;
+
 class DefaultLexicon implements Lexicon {
   private readonly counts = new Map<string, number>();
+  private readonly person = new Map<string, boolean>();
   private readonly wordnet: WordNet;
 
   constructor() {
@@ -226,7 +229,14 @@ class DefaultLexicon implements Lexicon {
   }
 
   namesPerson(word: string): boolean {
-    return this.wordnet.synsets(word, 4).some((s) => s.pos === 'noun' && s.lexFile === NOUN_PERSON);
+    // Asked of every noun of every sentence read: kept per word (WordNet is read from disk).
+    let answer = this.person.get(word);
+    if (answer === undefined) {
+      answer = this.wordnet.synsets(word, 4).some((s) => s.pos === 'noun' && s.lexFile === NOUN_PERSON);
+      if (this.person.size >= WORD_CACHE_MAX) this.person.clear();
+      this.person.set(word, answer);
+    }
+    return answer;
   }
 }
 

@@ -427,7 +427,8 @@ export function assessSupport(index: Bm25Index, query: Query, candidates: Scored
     let best: ScoredChunk | undefined;
     let bestCoverage = 0;
     for (const c of candidates.slice(0, 3)) {
-      const cov = coverage(index, query, chunkTerms(c.chunk, index.matcher), withContext);
+      // The index's postings say what a passage holds, without reading its text again (chunkTerms).
+      const cov = coverage(index, query, c.index >= 0 ? { has: (t: string) => index.contains(c.index, t) } : chunkTerms(c.chunk, index.matcher), withContext);
       if (cov > bestCoverage) {
         bestCoverage = cov;
         best = c;
@@ -447,7 +448,7 @@ export function assessSupport(index: Bm25Index, query: Query, candidates: Scored
 }
 
 /** IDF-weighted share of the question's own plain terms that `terms` contains directly or via a shared concept. */
-export function coverage(index: Bm25Index, query: Query, terms: Map<string, number> | Set<string>, withContext = false): number {
+export function coverage(index: Bm25Index, query: Query, terms: { has(term: string): boolean }, withContext = false): number {
   const has = (t: string) => terms.has(t);
   let total = 0;
   let covered = 0;
