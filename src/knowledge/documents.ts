@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { formatOf, MAX_DOCUMENT_BYTES, SUPPORTED_EXTENSIONS } from './loaders.js';
+import { formatOf, MAX_DOCUMENT_BYTES, SOURCES_FILE, SUPPORTED_EXTENSIONS } from './formats.js';
 import type { DocumentFormat, LoadFailure } from './model.js';
-import { readSourcesFile, SOURCES_FILE, type SourceInfo } from './sources.js';
+import type { SourceInfo } from './sources.js';
 
 /**
  * A document as the index is built from it, wherever it is kept (a folder, or the store): the file's own bytes (re-read
@@ -66,7 +66,8 @@ export async function readFolderDocuments(dir: string): Promise<FolderDocuments>
     failures.push({ source: dir, reason: code === 'ENOENT' ? 'knowledge folder not found' : `cannot read folder (${code})` });
     return { documents: [], failures, readable: false };
   }
-  const sources = names.includes(SOURCES_FILE) ? await readSourcesFile(dir) : { entries: {}, failures: [] };
+  // The YAML reader is loaded only for a folder that has a sources.yaml.
+  const sources = names.includes(SOURCES_FILE) ? await (await import('./sources.js')).readSourcesFile(dir) : { entries: {} as Record<string, SourceInfo>, failures: [] };
   failures.push(...sources.failures);
   const documents: DocumentInput[] = [];
   for (const name of names) {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { AppError } from '../errors.js';
 import type { DocumentFormat, LoadedDocument } from './model.js';
+import { formatOf, MAX_DOCUMENT_BYTES, SUPPORTED_EXTENSIONS } from './formats.js';
 import { splitFrontMatter } from './sources.js';
 
 /** A file that could not be turned into text; the message names the file and says why. */
@@ -15,24 +16,7 @@ export class DocumentLoadError extends AppError {
   }
 }
 
-const FORMATS: Record<string, DocumentFormat> = {
-  '.txt': 'txt',
-  '.md': 'md',
-  '.markdown': 'md',
-  '.pdf': 'pdf',
-  '.docx': 'docx',
-  '.html': 'html',
-  '.htm': 'html',
-};
-
-export const SUPPORTED_EXTENSIONS = Object.keys(FORMATS);
-
-export function formatOf(path: string): DocumentFormat | undefined {
-  return FORMATS[extname(path).toLowerCase()];
-}
-
-/** Files larger than this are refused rather than parsed (a corpus document is a few MB at most). */
-export const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+export { formatOf, MAX_DOCUMENT_BYTES, SUPPORTED_EXTENSIONS } from './formats.js';
 
 /**
  * Read one document. Heavy parsers (unpdf, mammoth, node-html-parser) are imported only when a file of that kind

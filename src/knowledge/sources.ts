@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SOURCES_FILE } from './formats.js';
 import type { LoadFailure } from './model.js';
 
 /**
@@ -17,7 +18,7 @@ export interface SourceInfo {
   published?: string;
 }
 
-export const SOURCES_FILE = 'sources.yaml';
+export { SOURCES_FILE };
 
 const sourceSchema = z
   .object({
