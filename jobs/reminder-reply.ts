@@ -42,7 +42,8 @@ function receivedLine(name: string, r: ReceivedReturn, weekText: string): string
  * The direct message a lead gets about a week's return: which centres' returns are not in, a button per centre to
  * open the form on that centre and week, one to mark the week closed (no sessions), and the one-line quick form with
  * until when it needs no week. Once returns arrive the same message is updated: received centres are ticked off and
- * lose their buttons, so an old reminder never goes on saying "not in yet".
+ * lose their buttons, so an old reminder never goes on saying "not in yet". Once every centre is in, a button per
+ * centre opens its return filled in to change it: a tap on a phone, not a command with the week typed as a date.
  */
 export function reminderReply(input: ReminderReplyInput): Reply {
   const { kind, person, centres, week, platform } = input;
@@ -61,7 +62,15 @@ export function reminderReply(input: ReminderReplyInput): Reply {
       blocks: [
         { kind: 'heading', text: heading },
         ...lines.map((text): ReplyBlock => ({ kind: 'notice', tone: 'success', text })),
-        { kind: 'paragraph', text: `To change anything, ${commandText(platform, `attendance week ${week}`)} opens it filled in.` },
+        { kind: 'paragraph', text: several ? 'To change one, the form opens filled in:' : 'To change it, the form opens filled in:' },
+        {
+          kind: 'actions',
+          actions: done.map((c): ReplyAction => ({
+            id: 'open_attendance_form',
+            label: several ? `Change ${c.name}` : 'Change the return',
+            value: encodeOpenFormValue({ centreId: c.id, week }),
+          })),
+        },
       ],
     };
   }

@@ -100,7 +100,9 @@ describe('a week of returns, as the leads live it', () => {
     expect(text).toContain('Attendance return received');
     expect(text).toContain('Acland Burghley Opportunity Centre: return received for the week of 16 Nov 2026 (6 sessions, 120 attendances). Thank you.');
     expect(text).not.toContain('not in yet');
-    expect(buttons(updated[0]!.args.blocks)).toEqual([]);
+    // No submit or "no sessions" button any more: one that opens the return filled in to change it, no date to type.
+    expect(buttons(updated[0]!.args.blocks).map((b) => [b.text.text, JSON.parse(b.value)])).toEqual([['Change the return', { centreId: 'acland-burghley', week: WEEK }]]);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('the reminder\'s button opens the form on its centre and week; after a modal submission a receipt stays in the DM and the reminder ticks that centre off', async () => {
@@ -157,7 +159,14 @@ describe('a week of returns, as the leads live it', () => {
     await h.server.reminderReceipts.idle();
     const final = updates(dm(USERS.multiLead)).at(-1)!;
     expect(blockText(final.args.blocks)).toContain('London AI Campus: marked closed for the week of 16 Nov 2026 (no sessions).');
-    expect(buttons(final.args.blocks)).toEqual([]);
+    const change = buttons(final.args.blocks);
+    expect(change.map((b) => b.text.text)).toEqual(['Change Camden Career Club at the Euston Skills Centre', 'Change London AI Campus']);
+    // The closed week's button opens its form, filled in as it is (every figure 0).
+    const triggerId = await click(USERS.multiLead, change[1], { ts: final.args.ts, channel: dm(USERS.multiLead) });
+    await h.fake.waitFor(() => h.fake.callsTo('views.open').some((c) => c.args.trigger_id === triggerId));
+    const view = h.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!.args.view;
+    expect(blockText(view.blocks)).toContain('Amending version 1 of the return for London AI Campus, week of 16 Nov 2026');
+    expect(h.fake.refused).toEqual([]);
   });
 
   it('an amendment of one figure keeps the rest and the note; the reminder shows the new version', async () => {

@@ -119,7 +119,11 @@ describe('reminder receipts in Teams', () => {
     const card = JSON.stringify(update.body.attachments);
     expect(card).toContain('Attendance return received');
     expect(card).toContain('Euston Skills Centre: marked closed for the week of 23 Nov 2026 (no sessions).');
-    expect(card).not.toContain('open_attendance_form');
+    // The submit and "no sessions" buttons are gone; one button opens the return filled in to change it.
+    expect(card).not.toContain('mark_week_closed');
+    const actions = JSON.parse(card)[0].content.actions as any[];
+    expect(actions.map((a) => a.title)).toEqual(['Change the return']);
+    expect(JSON.stringify(actions[0].data)).toContain('open_attendance_form');
     expect(h.connector.messages('a:personal-ola').filter((c) => c.kind === 'send')).toHaveLength(sentBefore);
   });
 });
