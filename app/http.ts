@@ -14,17 +14,29 @@ import { fileURLToPath } from 'node:url';
 /** What /healthz reports. `status` is "ok" when the core (store) is up; the server then answers 200, else 503. */
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
+  /** Why the status is 'down' (the store's code: store_write_failed, unavailable, store_not_answering); shown to anyone. */
+  code?: string;
   version: string;
-  store: { ok: boolean; engine?: string; latencyMs?: number; error?: string };
+  store: StoreHealth;
   redis: { status: string };
   index: { documents: number; chunks: number; loadedAt?: string } | null;
   /** slack 'socket-connecting': Socket Mode is retrying its connection (status is then 'degraded'). */
   adapters: { slack: 'http' | 'socket' | 'socket-connecting' | 'off'; teams: 'on' | 'local-dev' | 'off' };
 }
 
+/** The store's write probe (src/store/write-health.ts): `reason` names a refused write's cause (ENOSPC, EACCES, …). */
+export interface StoreHealth {
+  ok: boolean;
+  engine?: string;
+  latencyMs?: number;
+  code?: string;
+  reason?: string;
+  error?: string;
+}
+
 export interface HealthSources {
   version: string;
-  store(): Promise<{ ok: boolean; engine?: string; latencyMs?: number; error?: string }>;
+  store(): Promise<StoreHealth>;
   /** Redis/BullMQ connection status ("ready", "connecting", "off", …). */
   redis?(): Promise<string> | string;
   index?(): { documents: number; chunks: number; loadedAt?: Date | string } | null;
@@ -86,7 +98,7 @@ function withTimeout<T>(p: Promise<T> | T, ms: number, fallback: T): Promise<T> 
 
 export async function healthReport(h: HealthSources): Promise<HealthReport> {
   const [store, redis] = await Promise.all([
-    withTimeout(h.store(), HEALTH_TIMEOUT_MS, { ok: false, error: 'no answer within 2 s' }),
+    withTimeout<StoreHealth>(h.store(), HEALTH_TIMEOUT_MS, { ok: false, code: 'store_not_answering', error: 'no answer within 2 s' }),
     withTimeout(h.redis ? h.redis() : 'off', HEALTH_TIMEOUT_MS, 'no answer'),
   ]);
   let index: HealthReport['index'] = null;
@@ -98,7 +110,7 @@ export async function healthReport(h: HealthSources): Promise<HealthReport> {
   }
   const adapters = h.adapters();
   const status = !store.ok ? 'down' : (redis === 'ready' || redis === 'off') && adapters.slack !== 'socket-connecting' ? 'ok' : 'degraded';
-  return { status, version: h.version, store, redis: { status: redis }, index, adapters };
+  return { status, ...(store.ok ? {} : { code: store.code ?? 'store_failed' }), version: h.version, store, redis: { status: redis }, index, adapters };
 }
 
 /**
@@ -153,8 +165,10 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/healthz', async (req, res) => {
     const report = await healthReport(deps.health);
-    // The status code (and status) is for load balancers anywhere; what runs, in which version, for operators.
-    res.status(report.status === 'down' ? 503 : 200).json(mayReadDetails(req, deps.metricsToken) ? report : { status: report.status });
+    // The status code (and status, and why it is down) is for load balancers anywhere; what runs, in which version,
+    // and the engine's own error text, for operators.
+    const open = { status: report.status, ...(report.code ? { code: report.code } : {}) };
+    res.status(report.status === 'down' ? 503 : 200).json(mayReadDetails(req, deps.metricsToken) ? report : open);
   });
   app.get('/metrics', async (req, res) => {
     if (!mayReadDetails(req, deps.metricsToken)) {

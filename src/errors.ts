@@ -44,6 +44,24 @@ export class UnavailableError extends AppError {
   }
 }
 
+/** What a person is told when the store refused a write (disk full, permission lost, read-only). */
+export const COULD_NOT_SAVE = 'I could not save that, please try again in a few minutes. Nothing was stored.';
+
+/**
+ * The store refused a write for a reason outside the request: the disk is full, write permission was lost, the
+ * database is read-only. `reason` names the cause for the log and /healthz (an errno code such as ENOSPC, or the
+ * Postgres condition); the person only gets COULD_NOT_SAVE.
+ */
+export class StoreWriteError extends AppError {
+  constructor(
+    readonly reason: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('store_write_failed', COULD_NOT_SAVE, options);
+  }
+}
+
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }

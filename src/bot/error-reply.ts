@@ -14,7 +14,7 @@ export function errorReply(err: unknown): Reply {
       ],
     };
   }
-  if (err instanceof NotAuthorisedError || err instanceof NotFoundError || (isAppError(err) && err.code === 'unavailable')) {
+  if (err instanceof NotAuthorisedError || err instanceof NotFoundError || (isAppError(err) && (err.code === 'unavailable' || err.code === 'store_write_failed'))) {
     return notice('warning', (err as AppError).message);
   }
   if (isAppError(err)) return notice('error', err.message);

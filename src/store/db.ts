@@ -14,8 +14,13 @@ export type Engine = 'pglite' | 'postgres';
 export interface DbHealth {
   ok: boolean;
   engine: Engine;
-  /** Round-trip of `select 1` in milliseconds, when it answered. */
+  /** Round-trip of the write probe in milliseconds, when it succeeded. */
   latencyMs?: number;
+  /** Why not: `store_write_failed` (a write was refused), `unavailable` (no answer), … */
+  code?: string;
+  /** For a refused write: the errno code (ENOSPC, EACCES, EROFS, …) or the Postgres condition. */
+  reason?: string;
+  /** The engine's own words: for operators only (never shown to other machines). */
   error?: string;
 }
 
@@ -31,6 +36,7 @@ export interface Db extends Queryable {
   withExclusiveSession<T>(lockKey: string, fn: (session: SessionDb) => Promise<T>): Promise<T>;
   /** Throws UnavailableError when the database does not answer. */
   ping(): Promise<void>;
+  /** Whether the store can take writes: a write probe (cached a few seconds) and the last refused write (write-health.ts). */
   health(): Promise<DbHealth>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { AppError, UnavailableError } from '../errors.js';
+import { AppError, StoreWriteError, UnavailableError } from '../errors.js';
 
 const UNAVAILABLE_NODE_CODES = new Set([
   'ECONNREFUSED',
@@ -30,12 +30,50 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return constraint === undefined || (err as { constraint?: string }).constraint === constraint;
 }
 
+/** Postgres conditions that mean "this database cannot take writes now", whatever was written. */
+const WRITE_REFUSED_SQLSTATES: Readonly<Record<string, string>> = {
+  '53100': 'disk_full',
+  '42501': 'insufficient_privilege',
+  '25006': 'read_only_sql_transaction',
+  '58030': 'io_error',
+};
+
+/** Errno codes of a file write that mean the same (the PGlite write probe's own file, or a raw file-system error). */
+const WRITE_REFUSED_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
+
+/** Postgres reports a file error with strerror's text; the errno name is what operators search for. */
+const STRERROR_ERRNO: [RegExp, string][] = [
+  [/No space left on device/i, 'ENOSPC'],
+  [/Disk quota exceeded/i, 'EDQUOT'],
+  [/Read-only file system/i, 'EROFS'],
+  [/Permission denied/i, 'EACCES'],
+  [/Operation not permitted/i, 'EPERM'],
+  [/Input\/output error/i, 'EIO'],
+];
+
+/** A StoreWriteError when `err` says the store cannot take writes (disk full, permission lost, read-only), else undefined. */
+export function writeRefusal(err: unknown): StoreWriteError | undefined {
+  if (err instanceof StoreWriteError) return err;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  const condition = sqlState(err) !== undefined ? WRITE_REFUSED_SQLSTATES[code] : undefined;
+  if (condition) {
+    const errno = STRERROR_ERRNO.find(([re]) => re.test(message))?.[1];
+    return new StoreWriteError(errno ?? condition, `${code} ${message}`, { cause: err });
+  }
+  if (WRITE_REFUSED_ERRNOS.has(code)) return new StoreWriteError(code, message, { cause: err });
+  return undefined;
+}
+
 /**
- * Turns driver failures that mean "database not reachable" into UnavailableError (a clear "try again"),
- * leaves everything else untouched so real bugs stay visible.
+ * Turns driver failures that mean "database not reachable" into UnavailableError and "cannot take writes" into
+ * StoreWriteError (both a clear "try again"), leaves everything else untouched so real bugs stay visible.
  */
 export function mapDbError(err: unknown): unknown {
   if (err instanceof AppError) return err;
+  const refused = writeRefusal(err);
+  if (refused) return refused;
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : '';

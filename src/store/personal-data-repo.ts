@@ -57,6 +57,7 @@ const count = (r: { rows: unknown[] }) => r.rows.length;
  */
 export const TABLES: TablePolicy[] = [
   { table: 'schema_migrations', personal: false, why: 'names and checksums of applied migration files' },
+  { table: 'store_health', personal: false, why: "the /healthz write probe's one row (when it last wrote)" },
   {
     table: 'settings',
     personal: true,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { UnavailableError } from '../errors.js';
-import { mapDbError } from './errors.js';
+import { WriteHealth } from './write-health.js';
 import { PG_TYPE, type Db, type DbHealth, type Queryable, type QueryResult, type SessionDb } from './db.js';
 
 export interface PgDbOptions {
@@ -22,7 +22,9 @@ const typeParsers: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-function wrap(q: pg.Pool | pg.PoolClient): Queryable {
+type MapError = (err: unknown) => unknown;
+
+function wrap(q: pg.Pool | pg.PoolClient, mapDbError: MapError): Queryable {
   return {
     async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
       try {
@@ -35,9 +37,13 @@ function wrap(q: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-async function inTransaction<T>(client: pg.PoolClient, fn: (tx: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  client: pg.PoolClient,
+  fn: (tx: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>,
+  mapDbError: MapError,
+): Promise<T> {
   const tx = {
-    ...wrap(client),
+    ...wrap(client, mapDbError),
     async exec(sql: string) {
       try {
         await client.query(sql);
@@ -79,6 +85,8 @@ export function createPgDb(opts: PgDbOptions): Db {
     client.on('error', (err) => opts.logger?.warn({ err: err.message }, 'postgres connection lost'));
   });
   let closed = false;
+  const writes: WriteHealth = new WriteHealth({ engine: 'postgres', db: { query: (sql, params) => db.query(sql, params) }, logger: opts.logger });
+  const mapDbError = (err: unknown) => writes.map(err);
 
   async function connect(): Promise<pg.PoolClient> {
     if (closed) throw new UnavailableError('The database connection is closed.');
@@ -89,7 +97,7 @@ export function createPgDb(opts: PgDbOptions): Db {
     }
   }
 
-  const base = wrap(pool);
+  const base = wrap(pool, mapDbError);
   const db: Db = {
     engine: 'postgres',
     query: base.query,
@@ -97,7 +105,7 @@ export function createPgDb(opts: PgDbOptions): Db {
       const client = await connect();
       let broken: unknown;
       try {
-        return await inTransaction(client, fn);
+        return await inTransaction(client, fn, mapDbError);
       } catch (err) {
         if (err instanceof UnavailableError) broken = err;
         throw err;
@@ -108,7 +116,7 @@ export function createPgDb(opts: PgDbOptions): Db {
     async withExclusiveSession(lockKey, fn) {
       const client = await connect();
       const session: SessionDb = {
-        ...wrap(client),
+        ...wrap(client, mapDbError),
         async exec(sql) {
           try {
             await client.query(sql);
@@ -116,7 +124,7 @@ export function createPgDb(opts: PgDbOptions): Db {
             throw mapDbError(err);
           }
         },
-        transaction: (f) => inTransaction(client, f),
+        transaction: (f) => inTransaction(client, f, mapDbError),
       };
       let broken: Error | undefined;
       try {
@@ -142,13 +150,8 @@ export function createPgDb(opts: PgDbOptions): Db {
       await base.query('SELECT 1');
     },
     async health(): Promise<DbHealth> {
-      const started = performance.now();
-      try {
-        await base.query('SELECT 1');
-        return { ok: true, engine: 'postgres', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
-      } catch (err) {
-        return { ok: false, engine: 'postgres', error: (err as Error).message };
-      }
+      if (closed) return { ok: false, engine: 'postgres', code: 'unavailable', error: 'The database connection is closed.' };
+      return writes.check();
     },
     async close() {
       if (closed) return;

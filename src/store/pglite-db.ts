@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import { AppError, UnavailableError } from '../errors.js';
-import { mapDbError } from './errors.js';
+import { WriteHealth } from './write-health.js';
 import { acquireLockFile } from './lock-file.js';
 import { initialisePgliteDir } from './pglite-init.js';
 import { pgliteSettingArgs } from './pglite-settings.js';
@@ -25,21 +25,21 @@ export class StoreStartError extends AppError {
 
 type PgliteLike = Pick<PGlite, 'query' | 'exec'>;
 
-function wrap(q: PgliteLike): Queryable & { exec(sql: string): Promise<void> } {
+function wrap(q: PgliteLike, mapError: (err: unknown) => unknown): Queryable & { exec(sql: string): Promise<void> } {
   return {
     async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
       try {
         const r = await q.query<T>(sql, params as unknown[]);
         return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
       } catch (err) {
-        throw mapDbError(err);
+        throw mapError(err);
       }
     },
     async exec(sql: string) {
       try {
         await q.exec(sql);
       } catch (err) {
-        throw mapDbError(err);
+        throw mapError(err);
       }
     },
   };
@@ -76,7 +76,9 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
     throw new StoreStartError(`The embedded database in ${opts.dataDir} could not start: ${fatal.join('; ')}${settings}`, { cause: err });
   }
   let closed = false;
-  const base = wrap(pglite);
+  const writes: WriteHealth = new WriteHealth({ engine: 'pglite', db: { query: (sql, params) => db.query(sql, params) }, dataDir: opts.dataDir, logger: opts.logger });
+  const mapError = (err: unknown) => writes.map(err);
+  const base = wrap(pglite, mapError);
   const guard = () => {
     if (closed) throw new UnavailableError('The embedded database is closed.');
   };
@@ -84,9 +86,9 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
   const transaction = async <T>(fn: (tx: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T> => {
     guard();
     try {
-      return await pglite.transaction((tx) => fn(wrap(tx)));
+      return await pglite.transaction((tx) => fn(wrap(tx, mapError)));
     } catch (err) {
-      throw mapDbError(err);
+      throw mapError(err);
     }
   };
 
@@ -107,14 +109,8 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
       await base.query('SELECT 1');
     },
     async health(): Promise<DbHealth> {
-      const started = performance.now();
-      try {
-        guard();
-        await base.query('SELECT 1');
-        return { ok: true, engine: 'pglite', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
-      } catch (err) {
-        return { ok: false, engine: 'pglite', error: (err as Error).message };
-      }
+      if (closed) return { ok: false, engine: 'pglite', code: 'unavailable', error: 'The embedded database is closed.' };
+      return writes.check();
     },
     async close() {
       if (closed) return;

@@ -1,0 +1,101 @@
+import { open, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StoreWriteError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { DbHealth, Engine, Queryable } from './db.js';
+import { mapDbError, writeRefusal } from './errors.js';
+
+/** How long one write probe's answer stands, so /healthz polled under load does not write on every call. */
+export const WRITE_PROBE_TTL_MS = 5_000;
+/** The probe file's size: a write that fits in blocks the file system already holds would prove nothing. */
+const PROBE_FILE_BYTES = 64 * 1024;
+
+export interface WriteHealthOptions {
+  engine: Engine;
+  /** Runs one statement on the database (autocommit), through the engine's own error mapping. */
+  db: Queryable;
+  /**
+   * PGlite: the folder holding its files. Postgres notices a full disk only when a write needs a new block (a row
+   * fitting a page it holds, in a WAL segment already made, still commits), so the probe also writes and syncs a
+   * file there: a full disk, lost permission or a read-only mount shows at once. Postgres reports its own disk.
+   */
+  dataDir?: string;
+  logger?: Logger;
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Whether the store can take writes: one mechanism for /healthz and for the people whose writes fail. A write refused
+ * anywhere (a return, a vote, the probe) is logged with its reason and marks the store unhealthy at once; /healthz
+ * then probes again (at most every `ttlMs`) and reports healthy as soon as a write succeeds.
+ */
+export class WriteHealth {
+  private last: { at: number; health: DbHealth } | undefined;
+  private running: Promise<DbHealth> | undefined;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: WriteHealthOptions) {
+    this.ttlMs = opts.ttlMs ?? WRITE_PROBE_TTL_MS;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** A driver error as the store reports it (mapDbError); a refused write is logged and recorded. */
+  map(err: unknown): unknown {
+    const mapped = mapDbError(err);
+    if (mapped instanceof StoreWriteError && mapped !== err) this.failed(mapped);
+    return mapped;
+  }
+
+  failed(err: StoreWriteError): void {
+    this.opts.logger?.error({ code: err.code, reason: err.reason, detail: err.detail, engine: this.opts.engine }, 'store write failed');
+    this.last = { at: this.now(), health: { ok: false, engine: this.opts.engine, code: err.code, reason: err.reason, error: err.detail } };
+  }
+
+  /** The store's health: the last probe or refused write while it is fresh, else a new probe. */
+  check(): Promise<DbHealth> {
+    if (this.last && this.now() - this.last.at < this.ttlMs) return Promise.resolve(this.last.health);
+    this.running ??= this.probe().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async probe(): Promise<DbHealth> {
+    const engine = this.opts.engine;
+    const started = performance.now();
+    let health: DbHealth;
+    try {
+      if (this.opts.dataDir) await this.writeProbeFile(this.opts.dataDir);
+      await this.opts.db.query(
+        `INSERT INTO store_health (id, checked_at, writes) VALUES (1, now(), 1)
+         ON CONFLICT (id) DO UPDATE SET checked_at = now(), writes = store_health.writes + 1`,
+      );
+      health = { ok: true, engine, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    } catch (err) {
+      const refused = writeRefusal(err);
+      // A refused write was recorded by map() (the query) or is recorded here (the probe file).
+      if (refused) {
+        if (!(err instanceof StoreWriteError)) this.failed(refused);
+        return this.last!.health;
+      }
+      const e = err as { code?: unknown; message?: unknown };
+      health = { ok: false, engine, code: typeof e?.code === 'string' && !/^[0-9A-Z]{5}$/.test(e.code) ? e.code : 'store_failed', error: String(e?.message ?? err) };
+    }
+    this.last = { at: this.now(), health };
+    return health;
+  }
+
+  private async writeProbeFile(dir: string): Promise<void> {
+    const file = join(dir, '.write-probe');
+    const handle = await open(file, 'w');
+    try {
+      await handle.write(Buffer.alloc(PROBE_FILE_BYTES, 0x2e));
+      await handle.sync();
+    } finally {
+      await handle.close().catch(() => undefined);
+      await unlink(file).catch(() => undefined);
+    }
+  }
+}
