@@ -41,14 +41,14 @@ const WRITE_REFUSED_SQLSTATES: Readonly<Record<string, string>> = {
 /** Errno codes of a file write that mean the same (the PGlite write probe's own file, or a raw file-system error). */
 const WRITE_REFUSED_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
 
-/** Postgres reports a file error with strerror's text; the errno name is what operators search for. */
+/** Postgres reports a file error as `could not …: <strerror>`; the errno name is what operators search for. */
 const STRERROR_ERRNO: [RegExp, string][] = [
-  [/No space left on device/i, 'ENOSPC'],
-  [/Disk quota exceeded/i, 'EDQUOT'],
-  [/Read-only file system/i, 'EROFS'],
-  [/Permission denied/i, 'EACCES'],
-  [/Operation not permitted/i, 'EPERM'],
-  [/Input\/output error/i, 'EIO'],
+  [/: No space left on device/, 'ENOSPC'],
+  [/: Disk quota exceeded/, 'EDQUOT'],
+  [/: Read-only file system/, 'EROFS'],
+  [/: Permission denied/, 'EACCES'],
+  [/: Operation not permitted/, 'EPERM'],
+  [/: Input\/output error/, 'EIO'],
 ];
 
 /** A StoreWriteError when `err` says the store cannot take writes (disk full, permission lost, read-only), else undefined. */
