@@ -53,13 +53,33 @@ export class WriteHealth {
     this.last = { at: this.now(), health: { ok: false, engine: this.opts.engine, code: err.code, reason: err.reason, error: err.detail } };
   }
 
-  /** The store's health: the last probe or refused write while it is fresh, else a new probe. */
-  check(): Promise<DbHealth> {
-    if (this.last && this.now() - this.last.at < this.ttlMs) return Promise.resolve(this.last.health);
+  /**
+   * The store's health: a refused write stands for `ttlMs`; a write probe that succeeded stands as long, checked by a
+   * `SELECT 1` on every call (a database that went away says so at once); otherwise a new probe.
+   */
+  async check(): Promise<DbHealth> {
+    const last = this.last && this.now() - this.last.at < this.ttlMs ? this.last : undefined;
+    if (last && !last.health.ok) return last.health;
+    if (last) {
+      const started = performance.now();
+      try {
+        await this.opts.db.query('SELECT 1');
+        return { ...last.health, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+      } catch (err) {
+        this.last = undefined;
+        return this.notAnswering(err);
+      }
+    }
     this.running ??= this.probe().finally(() => {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  private notAnswering(err: unknown): DbHealth {
+    const e = err as { code?: unknown; message?: unknown };
+    const code = typeof e?.code === 'string' && !/^[0-9A-Z]{5}$/.test(e.code) ? e.code : 'store_failed';
+    return { ok: false, engine: this.opts.engine, code, error: String(e?.message ?? err) };
   }
 
   private async probe(): Promise<DbHealth> {
@@ -80,8 +100,8 @@ export class WriteHealth {
         if (!(err instanceof StoreWriteError)) this.failed(refused);
         return this.last!.health;
       }
-      const e = err as { code?: unknown; message?: unknown };
-      health = { ok: false, engine, code: typeof e?.code === 'string' && !/^[0-9A-Z]{5}$/.test(e.code) ? e.code : 'store_failed', error: String(e?.message ?? err) };
+      // Not reachable, or not answering as it should: asked again on the next check.
+      return this.notAnswering(err);
     }
     this.last = { at: this.now(), health };
     return health;
