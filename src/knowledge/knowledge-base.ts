@@ -240,9 +240,16 @@ export class KnowledgeBase implements Answerer {
     if (parts.length === 1) return whole;
     // A two-part question answered as a whole, with what each part asks for, is answered; otherwise it is answered
     // part by part, each part read with the other as its topic.
-    if (whole.answered && parts.every((p) => this.answersPart(state, p, whole.answer))) return whole;
+    // A part the whole answer already answers keeps it: read with the whole question, its sentences are about the
+    // right thing ("…and how many workshops did it take" is about the school report, not workshops in general).
+    const byWhole = parts.map((p) => whole.answered && this.answersPart(state, p, whole.answer));
+    if (byWhole.every(Boolean)) return whole;
     const answers: DetailedAnswer[] = [];
     for (const [i, part] of parts.entries()) {
+      if (byWhole[i]) {
+        answers.push(whole);
+        continue;
+      }
       const others = parts.filter((_, j) => j !== i).join(' ');
       const context = [options.context, others].filter(Boolean).join(' ');
       answers.push(await this.answerOne(state, part, { context }, true));
@@ -447,18 +454,37 @@ function combineParts(parts: string[], answers: DetailedAnswer[]): DetailedAnswe
   const citations: Citation[] = [];
   const texts: string[] = [];
   const uncovered: string[] = [];
+  const shown = new Set<DetailedAnswer>();
+  const said = new Set<string>();
   answers.forEach((a, i) => {
     if (!a.answered) {
       uncovered.push(parts[i]!.replace(/[?.!\s]+$/, ''));
       return;
     }
-    const numbers = a.citations.map((c) => {
-      const at = citations.findIndex((x) => x.source === c.source && x.section === c.section && x.excerpt === c.excerpt);
-      if (at >= 0) return at + 1;
-      citations.push(c);
-      return citations.length;
-    });
-    texts.push(a.answer.replace(/\[(\d+)\]/g, (whole, n: string) => (numbers[Number(n) - 1] ? `[${numbers[Number(n) - 1]}]` : whole)));
+    // The whole question's answer, standing for several parts, is shown once.
+    if (shown.has(a)) return;
+    shown.add(a);
+    const numbers = new Map<number, number>();
+    const renumber = (n: number): number | undefined => {
+      const c = a.citations[n - 1];
+      if (!c) return undefined;
+      let to = numbers.get(n);
+      if (to === undefined) {
+        const at = citations.findIndex((x) => x.source === c.source && x.section === c.section && x.excerpt === c.excerpt);
+        to = at >= 0 ? at + 1 : citations.push(c);
+        numbers.set(n, to);
+      }
+      return to;
+    };
+    // A paragraph another part's answer already gave is not said twice (nor its source listed for it).
+    const kept: string[] = [];
+    for (const paragraph of a.answer.split(/\n{2,}/)) {
+      const body = paragraph.replace(/\s*\[[\d,;\s–-]+\]/g, '').trim();
+      if (said.has(body)) continue;
+      said.add(body);
+      kept.push(paragraph.replace(/\[(\d+)\]/g, (whole, n: string) => (renumber(Number(n)) ? `[${renumber(Number(n))}]` : whole)));
+    }
+    if (kept.length) texts.push(kept.join('\n\n'));
   });
   if (uncovered.length) texts.push(`The documents do not say: ${uncovered.map((u) => `“${u}”`).join('; ')}.`);
   const modes = answers.filter((a) => a.answered).map((a) => a.mode);
