@@ -25,6 +25,7 @@ import { UnavailableError } from '../src/errors.js';
 import { useSlackCommandPrefix } from '../src/shared/commands.js';
 import type { Answerer } from '../src/knowledge/types.js';
 import type { ThreadedKnowledgeBase } from '../src/knowledge/threaded-knowledge-base.js';
+import type { FolderImported } from '../src/knowledge/stored-knowledge.js';
 import type { Logger } from '../src/logger.js';
 import { createBotAnswersRepo } from '../src/store/bot-answers-repo.js';
 import { createDeliveriesRepo } from '../src/store/bot-deliveries-repo.js';
@@ -169,29 +170,38 @@ async function buildAnswerer(config: Config, logger: Logger): Promise<ThreadedKn
  * Documents live in the store: KNOWLEDGE_DIR is imported into it, and the index (first built from the folder, on its
  * thread, while the store opened) is rebuilt from the store's documents when they are not the folder's.
  */
-async function storedKnowledge(threaded: ThreadedKnowledgeBase, store: Store, config: Config, logger: Logger): Promise<AppAnswerer> {
+async function storedKnowledge(threaded: ThreadedKnowledgeBase, store: Store, imported: FolderImported, config: Config, logger: Logger): Promise<AppAnswerer> {
   const { StoredKnowledgeBase } = await import('../src/knowledge/stored-knowledge.js');
-  return StoredKnowledgeBase.start(threaded, store.documents, config.KNOWLEDGE_DIR, logger.child({ component: 'knowledge' }));
+  return StoredKnowledgeBase.start(threaded, store.documents, config.KNOWLEDGE_DIR, logger.child({ component: 'knowledge' }), imported);
+}
+
+/** KNOWLEDGE_DIR into the store, as soon as the store is open (while the knowledge thread builds its first index). */
+async function importKnowledgeFolder(store: Store, config: Config, logger: Logger): Promise<FolderImported> {
+  const { StoredKnowledgeBase } = await import('../src/knowledge/stored-knowledge.js');
+  return StoredKnowledgeBase.importAtStart(store.documents, config.KNOWLEDGE_DIR, logger.child({ component: 'knowledge' }));
 }
 
 export async function createAppContext(config: Config, logger: Logger, overrides: AppContextOverrides = {}): Promise<AppContext> {
   // Every hint that names a slash command, and the commands the Slack adapter registers, use the configured names.
   useSlackCommandPrefix(config.SLACK_COMMAND_PREFIX);
-  // The store (open, migrate) and the knowledge index (its own thread) are independent: brought up side by side.
-  const [opened, built] = await Promise.allSettled([
-    overrides.store ?? openStore(config, logger.child({ component: 'store' })),
+  // The store (open, migrate, import KNOWLEDGE_DIR) and the knowledge index (its own thread, first built from the
+  // folder) are independent: brought up side by side.
+  const storeReady = overrides.store ? Promise.resolve(overrides.store) : openStore(config, logger.child({ component: 'store' }));
+  const [opened, built, imported] = await Promise.allSettled([
+    storeReady,
     overrides.answerer ? undefined : buildAnswerer(config, logger),
+    overrides.answerer ? undefined : storeReady.then((store) => importKnowledgeFolder(store, config, logger)),
   ]);
-  if (opened.status === 'rejected' || built.status === 'rejected') {
+  if (opened.status === 'rejected' || built.status === 'rejected' || imported.status === 'rejected') {
     if (opened.status === 'fulfilled' && !overrides.store) await opened.value.close().catch(() => undefined);
     if (built.status === 'fulfilled') await built.value?.close?.().catch(() => undefined);
-    throw opened.status === 'rejected' ? opened.reason : (built as PromiseRejectedResult).reason;
+    throw opened.status === 'rejected' ? opened.reason : built.status === 'rejected' ? built.reason : (imported as PromiseRejectedResult).reason;
   }
   const store = opened.value;
   const ownsStore = !overrides.store;
   let ownedAnswerer: AppAnswerer | undefined = built.value;
   try {
-    if (built.value) ownedAnswerer = await storedKnowledge(built.value, store, config, logger);
+    if (built.value && imported.value) ownedAnswerer = await storedKnowledge(built.value, store, imported.value, config, logger);
     if (config.DIRECTORY_FILE) {
       // Loaded only with a directory file: the YAML parser is not needed otherwise.
       const { readDirectoryFile } = await import('../src/directory/file.js');

@@ -37,10 +37,28 @@ export class StoredKnowledgeBase implements Answerer {
     this.dir = resolve(dir);
   }
 
-  /** Imports the folder, then builds from the store unless the index already holds exactly its documents. */
-  static async start(kb: IndexHost, store: DocumentStore, dir: string, logger: Logger): Promise<StoredKnowledgeBase> {
+  /**
+   * Imports the folder into the store (done at start, beside the first index build), and says what the folder looked
+   * like, for `start`.
+   */
+  static async importAtStart(store: DocumentStore, dir: string, logger: Logger): Promise<FolderImported> {
+    const listing = await folderListing(resolve(dir));
+    await importFolder(store, dir, logger);
+    return { listing };
+  }
+
+  /**
+   * Imports the folder (unless `imported` says it was, by `importAtStart`), then builds from the store unless the index
+   * already holds exactly its documents.
+   */
+  static async start(kb: IndexHost, store: DocumentStore, dir: string, logger: Logger, imported?: FolderImported): Promise<StoredKnowledgeBase> {
     const stored = new StoredKnowledgeBase(kb, store, dir, logger);
-    await stored.reload();
+    if (imported) {
+      stored.folderSeen = imported.listing;
+      await stored.refresh();
+    } else {
+      await stored.reload();
+    }
     return stored;
   }
 
@@ -96,9 +114,18 @@ export class StoredKnowledgeBase implements Answerer {
     return { rebuilt };
   }
 
-  /** The folder's listing (names, sizes, times), or undefined while a file is still being written. */
-  private async folderListing(): Promise<string | undefined> {
-    const s = await folderSignature(this.dir);
-    return s.settled ? s.signature : undefined;
+  private folderListing(): Promise<string | undefined> {
+    return folderListing(this.dir);
   }
+}
+
+/** What the folder looked like when it was imported at start. */
+export interface FolderImported {
+  listing: string | undefined;
+}
+
+/** The folder's listing (names, sizes, times), or undefined while a file is still being written. */
+async function folderListing(dir: string): Promise<string | undefined> {
+  const s = await folderSignature(dir);
+  return s.settled ? s.signature : undefined;
 }

@@ -50,7 +50,15 @@ export function createKnowledgeDocumentsRepo(db: Db): DocumentStore {
       return r.rows.map((x) => ({ source: x.source, format: x.format, content: new Uint8Array(x.content), contentHash: x.content_hash, meta: x.meta ?? {} }));
     },
 
-    put(doc, options) {
+    async put(doc, options) {
+      // Most puts find the document as it is (every start imports its folder): decided without sending the bytes.
+      const seen = await db.query<Row>(`SELECT ${COLUMNS} FROM knowledge_documents WHERE source = $1`, [doc.source]);
+      const current = seen.rows[0];
+      const unchanged = (row: Row) => row.content_hash === doc.contentHash && row.format === doc.format && stableMetaJson(row.meta ?? {}) === stableMetaJson(doc.meta ?? {});
+      if (current && unchanged(current)) {
+        if (current.removed_at === null) return 'unchanged';
+        if (current.removed_by === 'kb remove' && !options.restore) return 'kept_removed';
+      }
       return db.transaction(async (tx): Promise<PutOutcome> => {
         const meta = JSON.stringify(doc.meta ?? {});
         // Two processes importing the same new file at once: one inserts, the other finds the row (and its lock).
@@ -65,7 +73,7 @@ export function createKnowledgeDocumentsRepo(db: Db): DocumentStore {
         }
         const r = await tx.query<Row>(`SELECT ${COLUMNS} FROM knowledge_documents WHERE source = $1 FOR UPDATE`, [doc.source]);
         const row = r.rows[0]!;
-        const same = row.content_hash === doc.contentHash && row.format === doc.format && stableMetaJson(row.meta ?? {}) === stableMetaJson(doc.meta ?? {});
+        const same = unchanged(row);
         if (row.removed_at === null && same) return 'unchanged';
         if (row.removed_at !== null && same && row.removed_by === 'kb remove' && !options.restore) return 'kept_removed';
         const action = row.removed_at === null ? 'updated' : 'restored';
