@@ -5,6 +5,7 @@ import { escapeMarkdown } from '../../adapters/teams/cards/markdown.js';
 import { MAX_CARD_CHARS, renderReplyCard, replyToActivity } from '../../adapters/teams/cards/reply-card.js';
 import { renderPng, COLOR_SVG } from '../../scripts/teams-icons.js';
 import type { Reply } from '../../src/shared/reply.js';
+import { reminderReply } from '../../jobs/reminder-reply.js';
 
 /** Text rich in Markdown triggers, across several lines. */
 const markdownish = fc
@@ -94,12 +95,32 @@ describe('Reply -> Teams activity', () => {
     const rows = card.body.filter((e: any) => e.type === 'Container');
     expect(rows).toHaveLength(2);
     expect((rows[0] as any).items[0]).toMatchObject({ type: 'TextBlock', text: 'Acland Burghley Opportunity Centre', wrap: true, weight: 'Bolder' });
+    // An empty cell is left out rather than shown as "Sessions: -".
     expect((rows[1] as any).items[1].facts).toEqual([
       { title: 'Week of', value: '2026-11-16' },
       { title: 'Status', value: 'missing' },
-      { title: 'Sessions', value: '-' },
     ]);
     expect((rows[1] as any).separator).toBe(true);
+  });
+
+  it("a reminder's buttons stay above the text that follows them ('Or type it in one go'), as in Slack; buttons that end a reply are the card's actions", () => {
+    const reminder = reminderReply({
+      kind: 'reminder',
+      person: { id: 1, name: 'Sam Okafor', email: 'sam@example.org', roles: ['oc_lead'], centres: ['acland-burghley'] },
+      centres: [{ id: 'acland-burghley', name: 'Acland Burghley Opportunity Centre' }],
+      week: '2026-11-30',
+      platform: 'teams',
+      dueUntil: 'Friday 11 Dec, 14:00',
+    });
+    const card = renderReplyCard(reminder);
+    const order = card.body.map((e: any) => (e.type === 'ActionSet' ? `[${e.actions.map((a: any) => a.title).join('|')}]` : String(e.text).slice(0, 20)));
+    expect(order.findIndex((t: string) => t.startsWith('[Submit return|No sessions this week]'))).toBeLessThan(order.findIndex((t: string) => t.startsWith('Or type it in one go')));
+    expect(order.findIndex((t: string) => t.startsWith('['))).toBeGreaterThan(order.findIndex((t: string) => t.startsWith('Hi Sam')));
+    expect(card.actions).toBeUndefined();
+    const act = replyToActivity(reminder);
+    expect(activityProblems(act, JSON.stringify(act).length)).toEqual({ tooLarge: false, problems: [] });
+    const answer = renderReplyCard({ text: 'a', blocks: [{ kind: 'paragraph', text: 'An answer.' }, { kind: 'actions', actions: [{ id: 'feedback_helpful', label: 'Helpful', value: '1' }] }] });
+    expect(answer.actions!.map((a: any) => a.title)).toEqual(['👍 Helpful']);
   });
 
   it('includes a chart while the card stays under the Teams size limit, and leaves a note otherwise', () => {

@@ -110,9 +110,13 @@ function fileName(title: string): string {
 function buildCard(reply: Reply, includeImage: (png: Uint8Array, title: string) => boolean): AdaptiveCard {
   const body: CardElement[] = [];
   const actions: CardAction[] = [];
-  for (const block of reply.blocks) {
+  for (const [i, block] of reply.blocks.entries()) {
     if (block.kind === 'actions') {
-      actions.push(...block.actions.map(toSubmit));
+      // Buttons with text after them stay where they are (a reminder's buttons, then "Or type it in one go"), as
+      // Slack shows them; buttons that end the reply are the card's own actions.
+      const last = reply.blocks.slice(i + 1).every((b) => b.kind === 'actions');
+      if (last) actions.push(...block.actions.map(toSubmit));
+      else body.push({ type: 'ActionSet', actions: block.actions.map(toSubmit) });
     } else if (block.kind === 'image') {
       body.push(...renderImage(block, includeImage(block.png, block.title)));
     } else {
@@ -196,19 +200,19 @@ function renderTable(columns: string[], rows: string[][]): CardElement[] {
       },
     ];
   }
-  return rows.map((r, i) => ({
-    type: 'Container',
-    spacing: 'Medium',
-    separator: i > 0,
-    items: [
-      text(r[0] ?? '', { weight: 'Bolder' }),
-      {
-        type: 'FactSet',
-        spacing: 'Small',
-        facts: columns.slice(1).map((c, j) => ({ title: escapeMarkdown(oneLine(c, 40)), value: escapeMarkdown(r[j + 1] ?? '') || '-' })),
-      },
-    ],
-  }));
+  return rows.map((r, i) => {
+    // An empty cell is left out ("Missing" needs no "Sessions: -" under it on a phone).
+    const facts = columns
+      .slice(1)
+      .map((c, j) => ({ title: escapeMarkdown(oneLine(c, 40)), value: escapeMarkdown(r[j + 1] ?? '') }))
+      .filter((f) => f.value !== '');
+    return {
+      type: 'Container',
+      spacing: 'Medium',
+      separator: i > 0,
+      items: [text(r[0] ?? '', { weight: 'Bolder' }), ...(facts.length ? [{ type: 'FactSet', spacing: 'Small', facts }] : [])],
+    };
+  });
 }
 
 function renderImage(block: Extract<ReplyBlock, { kind: 'image' }>, include: boolean): CardElement[] {
