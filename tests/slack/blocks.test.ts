@@ -268,4 +268,18 @@ describe('modal errors', () => {
     expect(errors.sessions).not.toMatch(/[\ud800-\udbff](…)?$/);
     expect(errors.centre).toBe('Centre problem.');
   });
+
+  it('name fields by the form\'s labels and are cut at a word, never mid-word', () => {
+    const message =
+      'Unique pupils (150) cannot be more than Total attendances (120): each pupil attends at least once, so check the register for the week and count each pupil once only.';
+    const errors = modalErrors([{ field: 'pupils', message }], ['pupils~2']);
+    const shown = errors['pupils~2']!;
+    expect(shown.length).toBeLessThanOrEqual(150);
+    expect(shown.startsWith('Unique pupils (150) cannot be more than Total attendances (120)')).toBe(true);
+    expect(shown.endsWith('…')).toBe(true);
+    // What is left before the ellipsis is whole words of the message.
+    const kept = shown.slice(0, -1);
+    expect(message.startsWith(kept)).toBe(true);
+    expect(message[kept.length]).toMatch(/[\s,;:]/);
+  });
 });
