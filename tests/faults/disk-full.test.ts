@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteDb } from '../../src/store/pglite-db.js';
 import { runMigrations } from '../../src/store/migrate.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { blockText, USERS } from '../helpers/slack-harness.js';
+import { attendanceViewSubmission, blockText, USERS } from '../helpers/slack-harness.js';
 import { captureLogs, startTestServer, type CapturedLogs, type TestServer } from '../helpers/server-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -119,6 +119,16 @@ describe.skipIf(!mount.ok)('PGlite on a full disk', () => {
     const res = await fetch(`${h.server.url}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: 'down', code: 'store_write_failed' });
+  });
+
+  it('the return form (Slack modal) submitted on the full disk says so in the form; nothing stored', async () => {
+    const figures = { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 0, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 };
+    const res = await h.interaction(attendanceViewSubmission(USERS.lead, 'V0DISKFULL1', { centre: 'acland-burghley', week, figures }));
+    expect(res.status).toBe(200);
+    // The modal stays open with the message beside a field (Slack shows errors only there), so nothing typed is lost.
+    expect(res.json.response_action).toBe('errors');
+    expect(Object.values(res.json.errors)).toContain(COULD_NOT_SAVE);
+    expect(await storedVersions()).toBe(0);
   });
 
   it('while the disk stays full /healthz keeps saying so (the probe writes, it does not only read)', async () => {

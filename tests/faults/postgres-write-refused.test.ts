@@ -1,14 +1,18 @@
 /**
  * Postgres taking away the bot's right to write (a revoked INSERT/UPDATE on its role): the same mechanism as a full
- * disk under PGlite (tests/faults/disk-full.test.ts). The lead gets "could not save", nothing is stored, the reason is
- * logged, /healthz answers 503 store_write_failed; once the grant is back, /healthz is 200 and a resubmission stores
- * exactly one version.
+ * disk under PGlite (tests/faults/disk-full.test.ts). A Slack quick form, a Teams card and a feedback vote each get
+ * "could not save" and store nothing, the reason is logged, /healthz answers 503 store_write_failed; once the grant
+ * is back, /healthz is 200 and a resubmission stores exactly one version.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDb, quoteIdent } from '../../src/store/pg-db.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { blockText, USERS } from '../helpers/slack-harness.js';
+import { feedbackCounts } from '../../src/store/bot-answers-repo.js';
+import { TEAMS_USERS } from '../helpers/directory-fixture.js';
+import { blockText, buttonValue, TEAM, userPayload, USERS } from '../helpers/slack-harness.js';
+import { newTriggerId, newTs } from '../helpers/slack-requests.js';
+import { activity, figures } from '../helpers/teams-harness.js';
 import { captureLogs, startTestServer, type CapturedLogs, type TestServer } from '../helpers/server-harness.js';
 import { openTestStore, TEST_DATABASE_URL, uniqueSchemaName, type TestStore } from '../helpers/store.js';
 import { waitFor } from '../helpers/wait.js';
@@ -33,6 +37,7 @@ describe('Postgres refusing the bot\'s writes (permission revoked)', () => {
   let h: TestServer;
   let week: string;
   let schema: string;
+  let answerId: string;
   const quick = 'sessions 5 academic 3 enrichment 2 attendances 90 pupils 40 fsm 20 send 6 parents 2';
   const grantWrites = () => admin(`GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(role)}`);
   const revokeWrites = () => admin(`REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} FROM ${quoteIdent(role)}`);
@@ -61,9 +66,14 @@ describe('Postgres refusing the bot\'s writes (permission revoked)', () => {
     url.username = role;
     logs = captureLogs('info', 'store');
     store = createStore(createPgDb({ connectionString: url.toString(), schema, max: 4, logger: logs.logger }), logs.logger);
-    h = await startTestServer({ store, slack: {} });
+    h = await startTestServer({ store, slack: {}, teams: {} });
     week = h.server.context.attendance.defaultWeek();
     expect((await h.health()).status).toBe(200);
+    // An answer to vote on, stored while writes were allowed.
+    const asked = await h.command('/ask', 'What is the Camden School Report?', USERS.staff);
+    await h.fake!.waitFor(() => h.responses(asked.responseId).length > 0, 60_000);
+    answerId = buttonValue(h.responses(asked.responseId)[0].blocks, 'feedback_helpful')!;
+    expect(answerId).toMatch(/^[0-9a-f-]{36}$/);
   }, 60_000);
 
   afterAll(async () => {
@@ -88,6 +98,41 @@ describe('Postgres refusing the bot\'s writes (permission revoked)', () => {
     expect(health.body).toMatchObject({ status: 'down', code: 'store_write_failed', store: { ok: false, engine: 'postgres', reason: 'insufficient_privilege' } });
     const res = await fetch(`${h.server.url}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
     expect(await res.json()).toEqual({ status: 'down', code: 'store_write_failed' });
+  });
+
+  it('a Teams card submitted while writes are refused comes back with "could not save"; nothing stored', async () => {
+    const c = h.connector!;
+    c.reset();
+    await h.teamsPost(activity(c.serviceUrl, { from: TEAMS_USERS.lead, text: 'attendance' }));
+    await c.waitFor(() => c.messages().length >= 1, 'the form');
+    const form = c.messages()[0]!;
+    c.reset();
+    const value = { verb: 'attendance_submit', centre: 'acland-burghley', week, note: '', ...figures() };
+    await h.teamsPost(activity(c.serviceUrl, { from: TEAMS_USERS.lead, value, replyToId: form.id! }));
+    await c.waitFor((calls) => calls.some((x) => x.kind === 'update' || x.kind === 'send'), 'the card back');
+    expect(JSON.stringify(c.calls.map((x) => x.body))).toContain(COULD_NOT_SAVE);
+    expect(await storedVersions()).toBe(0);
+    expect(await h.metric('camden_errors_total', { code: 'store_write_failed', where: 'attendance-form-submit' })).toBe(1);
+  });
+
+  it('a feedback vote while writes are refused: "could not save", no vote stored', async () => {
+    const rid = `fb${Math.random().toString(36).slice(2)}`;
+    const res = await h.interaction({
+      type: 'block_actions',
+      user: userPayload(USERS.staff),
+      team: { id: TEAM, domain: 'camden' },
+      api_app_id: 'A0CAMDEN01',
+      token: 'legacy',
+      trigger_id: newTriggerId(),
+      container: { type: 'message', message_ts: newTs(), channel_id: 'C0GENERAL1', is_ephemeral: true },
+      channel: { id: 'C0GENERAL1', name: 'general' },
+      response_url: `${h.fake!.responseUrlBase}/${rid}`,
+      actions: [{ action_id: 'feedback_helpful', block_id: 'b1', type: 'button', value: answerId, text: { type: 'plain_text', text: 'x' }, action_ts: newTs() }],
+    });
+    expect(res.status).toBe(200);
+    await h.fake!.waitFor(() => h.responses(rid).length > 0);
+    expect(blockText(h.responses(rid)[0].blocks)).toContain(COULD_NOT_SAVE);
+    expect(await feedbackCounts(owner.store.db, answerId)).toEqual({ helpful: 0, notHelpful: 0 });
   });
 
   it('with the grant back /healthz is 200 again and a resubmission stores exactly one version', async () => {

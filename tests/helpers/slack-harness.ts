@@ -1,4 +1,6 @@
+import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { DIRECTORY_YAML, TEAM, TEAMS_USERS, TENANT, USERS } from './directory-fixture.js';
+import { newTriggerId } from './slack-requests.js';
 import type { FakeSlack } from './fake-slack.js';
 import { counterValue, recordingAnswerer, SIGNING_SECRET, startTestServer, type TestServer } from './server-harness.js';
 import type { TestEngine, TestStore } from './store.js';
@@ -70,4 +72,35 @@ export function buttonValue(blocks: any[] | undefined, actionId: string): string
 
 export function userPayload(user: string) {
   return { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM };
+}
+
+/** A Slack view_submission of the attendance modal (callback attendance_return) with these values typed in. */
+export function attendanceViewSubmission(user: string, viewId: string, values: { centre?: string; week?: string; figures: Record<string, number | string>; note?: string }) {
+  const state: Record<string, Record<string, unknown>> = {
+    centre: { value: { type: 'static_select', selected_option: values.centre ? { value: values.centre, text: { type: 'plain_text', text: values.centre } } : null } },
+    week: { value: { type: 'datepicker', selected_date: values.week ?? null } },
+    note: { value: { type: 'plain_text_input', value: values.note ?? null } },
+  };
+  for (const f of FIGURE_FIELDS) state[f] = { value: { type: 'number_input', value: values.figures[f] === undefined ? null : String(values.figures[f]) } };
+  return {
+    type: 'view_submission',
+    team: { id: TEAM, domain: 'camden' },
+    user: userPayload(user),
+    api_app_id: 'A0CAMDEN01',
+    token: 'legacy',
+    trigger_id: newTriggerId(),
+    view: {
+      id: viewId,
+      team_id: TEAM,
+      type: 'modal',
+      callback_id: 'attendance_return',
+      private_metadata: '{}',
+      state: { values: state },
+      hash: 'h1',
+      title: { type: 'plain_text', text: 'Weekly return' },
+      blocks: [],
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { formatDate } from '../../src/digest/dates.js';
 import { newTriggerId } from '../helpers/slack-requests.js';
-import { blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+import { attendanceViewSubmission as viewSubmission, blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 import { expectInertSlackMessage } from '../helpers/slack-inert.js';
 import { messageProblems } from '../helpers/block-kit-rules.js';
 import { reminderReply } from '../../jobs/reminder-reply.js';
@@ -22,36 +22,6 @@ afterAll(async () => {
 });
 
 const VALID = { sessions: 6, academic: 4, enrichment: 2, careers: 0, digital: 0, weekend: 0, attendances: 120, pupils: 45, fsm: 30, send: 8, parents: 3 };
-
-function viewSubmission(user: string, viewId: string, values: { centre?: string; week?: string; figures: Record<string, number | string>; note?: string }) {
-  const state: Record<string, Record<string, unknown>> = {
-    centre: { value: { type: 'static_select', selected_option: values.centre ? { value: values.centre, text: { type: 'plain_text', text: values.centre } } : null } },
-    week: { value: { type: 'datepicker', selected_date: values.week ?? null } },
-    note: { value: { type: 'plain_text_input', value: values.note ?? null } },
-  };
-  for (const f of FIGURE_FIELDS) state[f] = { value: { type: 'number_input', value: values.figures[f] === undefined ? null : String(values.figures[f]) } };
-  return {
-    type: 'view_submission',
-    team: { id: TEAM, domain: 'camden' },
-    user: userPayload(user),
-    api_app_id: 'A0CAMDEN01',
-    token: 'legacy',
-    trigger_id: newTriggerId(),
-    view: {
-      id: viewId,
-      team_id: TEAM,
-      type: 'modal',
-      callback_id: 'attendance_return',
-      private_metadata: '{}',
-      state: { values: state },
-      hash: 'h1',
-      title: { type: 'plain_text', text: 'Weekly return' },
-      blocks: [],
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
-}
 
 async function respondText(responseId: string): Promise<string> {
   await h.fake.waitFor(() => h.responses(responseId).length > 0);
