@@ -48,7 +48,7 @@ describe('PGlite settings', () => {
     const store = await openStore({ DATABASE_URL: undefined, DATA_DIR: dataDir, PGLITE_SETTINGS: settings });
     try {
       const rows = (await store.db.query<{ name: string; value: string }>(
-        "SELECT name, current_setting(name) AS value FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'temp_buffers') ORDER BY name",
+        "SELECT name, current_setting(name) AS value FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'temp_buffers', 'max_connections') ORDER BY name",
       )).rows;
       return Object.fromEntries(rows.map((r) => [r.name, r.value]));
     } finally {
@@ -59,7 +59,7 @@ describe('PGlite settings', () => {
   it('are small by default and PGLITE_SETTINGS overrides them', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'camden-pglite-settings-'));
     try {
-      expect(await show(dataDir)).toEqual({ maintenance_work_mem: '8MB', shared_buffers: '16MB', temp_buffers: '1MB', work_mem: '2MB' });
+      expect(await show(dataDir)).toEqual({ maintenance_work_mem: '8MB', max_connections: '4', shared_buffers: '4MB', temp_buffers: '1MB', work_mem: '2MB' });
       expect(await show(dataDir, { shared_buffers: '32MB', work_mem: '4MB' })).toMatchObject({ shared_buffers: '32MB', work_mem: '4MB' });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
