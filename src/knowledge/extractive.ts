@@ -386,6 +386,19 @@ function withoutDateWords(terms: ReadonlySet<string>, text: string): ReadonlySet
   return out;
 }
 
+const CONTENT = new Map<string, ReadonlySet<string>>();
+
+/** A text's content terms (no vocabulary concepts), kept by text. */
+function contentSet(text: string): ReadonlySet<string> {
+  let set = CONTENT.get(text);
+  if (!set) {
+    set = new Set(tokenize(text).filter((t) => !t.stop).map((t) => t.term));
+    if (CONTENT.size >= TEXT_CACHE_MAX) CONTENT.clear();
+    CONTENT.set(text, set);
+  }
+  return set;
+}
+
 /** Plain terms and vocabulary concepts of a text, in one set. */
 function termSet(index: Bm25Index, text: string): ReadonlySet<string> {
   return readText(index, text).terms;
@@ -423,8 +436,8 @@ function viaConcept(query: Query, index: Bm25Index, concepts: Set<string>, term:
 }
 
 function similar(a: string, b: string): boolean {
-  const ta = new Set(tokenize(a).filter((t) => !t.stop).map((t) => t.term));
-  const tb = new Set(tokenize(b).filter((t) => !t.stop).map((t) => t.term));
+  const ta = contentSet(a);
+  const tb = contentSet(b);
   let inter = 0;
   for (const t of ta) if (tb.has(t)) inter++;
   return inter / Math.max(1, Math.min(ta.size, tb.size)) > 0.7;

@@ -277,6 +277,23 @@ export interface Counted {
  * pupils" -> pupils, all). Undefined when the question does not name it ("how many were there?").
  */
 export function questionCounts(question: string): Counted | undefined {
+  // A question is read again for each of its parts and checks: kept by text.
+  return rememberQuestion(COUNTS, question, () => readCounts(question));
+}
+
+const COUNTS = new Map<string, Counted | undefined>();
+const SUBJECTS = new Map<string, string | undefined>();
+const QUESTION_CACHE_MAX = 5_000;
+
+function rememberQuestion<T>(cache: Map<string, T>, question: string, compute: () => T): T {
+  if (cache.has(question)) return cache.get(question) as T;
+  const value = compute();
+  if (cache.size >= QUESTION_CACHE_MAX) cache.clear();
+  cache.set(question, value);
+  return value;
+}
+
+function readCounts(question: string): Counted | undefined {
   const reader = loadFactReader();
   const doc = reader.readDoc(question.slice(0, 300));
   const tokens = doc.tokens();
@@ -302,6 +319,10 @@ export function questionCounts(question: string): Counted | undefined {
  * tagger says ("end", "cost"). Undefined for a pronoun ("when does it run?") or another kind of question.
  */
 export function questionSubject(question: string): string | undefined {
+  return rememberQuestion(SUBJECTS, question, () => readSubject(question));
+}
+
+function readSubject(question: string): string | undefined {
   const reader = loadFactReader();
   const tokens = reader.readDoc(question.slice(0, 300)).tokens();
   const words = (tokens.out() as string[]).map((w) => w.toLowerCase());

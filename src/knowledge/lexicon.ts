@@ -275,11 +275,11 @@ class WordCounts {
   }
 }
 
-const WORD_CACHE_MAX = 50_000;
+const WORD_CACHE_MAX = 100_000;
 
 class DefaultLexicon implements Lexicon {
   private readonly counts: WordCounts;
-  private readonly person = new Map<string, boolean>();
+  private readonly memo = new Map<string, unknown>();
   private readonly wordnet: WordNet;
 
   constructor() {
@@ -289,6 +289,23 @@ class DefaultLexicon implements Lexicon {
   }
 
   informativeness(word: string): number {
+    return this.remember('informativeness', word, () => this.readInformativeness(word));
+  }
+
+  /**
+   * Answers kept per word: every question asks the lexicon about the same few thousand words, and WordNet is
+   * searched in its index files and read from disk.
+   */
+  private remember<T>(what: string, key: string, compute: () => T): T {
+    const k = `${what}\u0000${key}`;
+    if (this.memo.has(k)) return this.memo.get(k) as T;
+    const value = compute();
+    if (this.memo.size >= WORD_CACHE_MAX) this.memo.clear();
+    this.memo.set(k, value);
+    return value;
+  }
+
+  private readInformativeness(word: string): number {
     const w = word.toLowerCase();
     let count = this.counts.get(w) ?? 0;
     if (!count) for (const l of this.wordnet.lemmas(w)) count = Math.max(count, this.counts.get(l) ?? 0);
@@ -300,10 +317,14 @@ class DefaultLexicon implements Lexicon {
 
   isEnglish(word: string): boolean {
     const w = word.toLowerCase();
-    return this.counts.has(w) || this.wordnet.lemmas(w).length > 0;
+    return this.counts.has(w) || this.remember('lemmas', w, () => this.wordnet.lemmas(w).length > 0);
   }
 
   synonyms(word: string, senses = 3): string[] {
+    return this.remember(`synonyms${senses}`, word, () => this.readSynonyms(word, senses));
+  }
+
+  private readSynonyms(word: string, senses: number): string[] {
     const out = new Set<string>();
     for (const s of this.wordnet.synsets(word, senses)) for (const w of s.words) out.add(w);
     out.delete(word.toLowerCase());
@@ -311,6 +332,10 @@ class DefaultLexicon implements Lexicon {
   }
 
   broader(word: string, senses = 2): string[] {
+    return this.remember(`broader${senses}`, word, () => this.readBroader(word, senses));
+  }
+
+  private readBroader(word: string, senses: number): string[] {
     const out = new Set<string>();
     for (const s of this.wordnet.synsets(word, senses)) {
       if (s.pos !== 'noun') continue;
@@ -320,18 +345,11 @@ class DefaultLexicon implements Lexicon {
   }
 
   isCompound(first: string, second: string): boolean {
-    return this.wordnet.lemmas(`${first} ${second}`).length > 0;
+    return this.remember('compound', `${first} ${second}`, () => this.wordnet.lemmas(`${first} ${second}`).length > 0);
   }
 
   namesPerson(word: string): boolean {
-    // Asked of every noun of every sentence read: kept per word (WordNet is read from disk).
-    let answer = this.person.get(word);
-    if (answer === undefined) {
-      answer = this.wordnet.synsets(word, 4).some((s) => s.pos === 'noun' && s.lexFile === NOUN_PERSON);
-      if (this.person.size >= WORD_CACHE_MAX) this.person.clear();
-      this.person.set(word, answer);
-    }
-    return answer;
+    return this.remember('person', word, () => this.wordnet.synsets(word, 4).some((s) => s.pos === 'noun' && s.lexFile === NOUN_PERSON));
   }
 }
 

@@ -328,11 +328,7 @@ function expandUnknownWords(index: Bm25Index, lexicon: Lexicon, tokens: Token[],
     for (const phrase of SCHOOL_TERMS[tok.word] ?? []) addPhrase(phrase, 1, Infinity);
     for (const syn of lexicon.synonyms(tok.word, SYNONYM_SENSES)) addPhrase(syn, SYNONYM_CREDIT, 3);
     // Another form of the same word ("produced" -> "production"): an indexed word that extends its stem a little.
-    if (!known(tok.term) && tok.term.length >= 5) {
-      for (const w of index.words()) {
-        if (w.length > tok.term.length && w.length <= tok.term.length + 3 && w.startsWith(tok.term) && !/\d/.test(w)) add([w], SYNONYM_CREDIT);
-      }
-    }
+    if (!known(tok.term) && tok.term.length >= 5) for (const w of otherForms(index, tok.term)) add([w], SYNONYM_CREDIT);
     // Broader words for a noun ("tutee" -> "student", "mum" -> "parent"), at less credit.
     if (!alternatives.length) {
       for (const word of lexicon.broader(tok.word)) {
@@ -355,8 +351,37 @@ function conceptIsPhrase(index: Bm25Index, concept: string, words: Token[]): boo
   return Boolean(members) && words.every((w) => members!.has(w.term));
 }
 
+/**
+ * Look-ups that scan the whole index vocabulary, kept per index and word: the same question word comes back for
+ * each part of a question and each check.
+ */
+const SCANS = new WeakMap<Bm25Index, Map<string, unknown>>();
+
+function scanOnce<T>(index: Bm25Index, key: string, compute: () => T): T {
+  let byKey = SCANS.get(index);
+  if (!byKey) SCANS.set(index, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key) as T;
+  const value = compute();
+  if (byKey.size >= 10_000) byKey.clear();
+  byKey.set(key, value);
+  return value;
+}
+
+/** Indexed words that extend the term's stem by one to three letters ("produc" -> "production"), no digits. */
+function otherForms(index: Bm25Index, term: string): string[] {
+  return scanOnce(index, `forms\u0000${term}`, () => {
+    const out: string[] = [];
+    for (const w of index.words()) if (w.length > term.length && w.length <= term.length + 3 && w.startsWith(term) && !/\d/.test(w)) out.push(w);
+    return out;
+  });
+}
+
 /** The indexed word nearest in spelling (one edit for short words, two for long), the commonest on a tie. */
 function nearestSpelling(index: Bm25Index, term: string): string | undefined {
+  return scanOnce(index, `spelling\u0000${term}`, () => scanSpelling(index, term));
+}
+
+function scanSpelling(index: Bm25Index, term: string): string | undefined {
   const max = term.length >= 8 ? 2 : 1;
   let best: string | undefined;
   let bestDistance = max + 1;

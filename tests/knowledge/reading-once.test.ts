@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index, chunkTerms } from '../../src/knowledge/bm25-index.js';
 import { selectSentences, splitUnits } from '../../src/knowledge/extractive.js';
-import { factKinds, holdsFacts, readSentence } from '../../src/knowledge/facts.js';
+import { factKinds, holdsFacts, questionCounts, questionSubject, readSentence } from '../../src/knowledge/facts.js';
+import { defaultLexicon } from '../../src/knowledge/lexicon.js';
 import type { Chunk } from '../../src/knowledge/model.js';
 import { assessSupport, buildQuery, search } from '../../src/knowledge/retrieval.js';
 import { createConceptMatcher, DOMAIN_VOCABULARY } from '../../src/knowledge/vocabulary.js';
@@ -47,5 +48,20 @@ describe('what is read once and kept', () => {
     expect(holdsFacts(new Set(['person']), text)).toBe(true);
     expect(readSentence(text).roleNouns).toEqual([]);
     expect(factKinds(text).has('person')).toBe(true);
+  });
+
+  it('gives the same query, lexicon answers and question readings when asked again', () => {
+    const index = indexOf(TEXTS);
+    const q = 'how many studnets go to the saturdy club, and what % of participnts get meals?';
+    const first = buildQuery(index, q);
+    expect(buildQuery(index, q).terms).toEqual(first.terms);
+    expect(first.terms.find((t) => t.word === 'saturdy')?.alternatives?.[0]?.terms).toEqual(['saturdai']);
+    const lex = defaultLexicon();
+    expect(lex.synonyms('finished')).toEqual(lex.synonyms('finished'));
+    expect(lex.informativeness('finished')).toBe(lex.informativeness('finished'));
+    expect(questionCounts('how many permanent exclusions were there?')).toEqual({ noun: 'exclusions', all: false });
+    expect(questionCounts('how many permanent exclusions were there?')).toEqual({ noun: 'exclusions', all: false });
+    expect(questionSubject('what year does the strategy end?')).toBe('strategy');
+    expect(questionSubject('what year does the strategy end?')).toBe('strategy');
   });
 });
