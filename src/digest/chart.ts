@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { formatShortDate } from './dates.js';
 import { blendPalette, encodeIndexedPng, hexToRgb } from './indexed-png.js';
 import type { ChartSeries } from './types.js';
@@ -25,6 +25,11 @@ export interface ChartImage {
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#7F7F7F', '#333333'];
 
 const CHART_PNG_PALETTE = blendPalette(PALETTE.map(hexToRgb));
+
+const require = createRequire(import.meta.url);
+/** resvg's native renderer (about 2 MB resident), loaded the first time a chart is drawn rather than at start. */
+let resvgModule: typeof import('@resvg/resvg-js') | undefined;
+const loadResvg = () => (resvgModule ??= require('@resvg/resvg-js') as typeof import('@resvg/resvg-js'));
 
 /** Fonts shipped by common Linux images; resvg also scans system font folders. */
 const KNOWN_FONTS = [
@@ -129,6 +134,7 @@ export function attendanceChartSvg(weeks: string[], series: ChartSeries[], optio
 export function renderAttendanceChart(weeks: string[], series: ChartSeries[], options: ChartOptions = {}): ChartImage {
   const svg = attendanceChartSvg(weeks, series, options);
   const fontFiles = [...(options.fontFiles ?? []), ...KNOWN_FONTS].filter((f) => existsSync(f));
+  const { Resvg } = loadResvg();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'original' },
     // Scanning every system font is slow; only do it when none of the known files exists.
