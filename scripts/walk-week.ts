@@ -432,8 +432,14 @@ async function main() {
     await s.server.reminderReceipts.idle();
     flush();
 
-    step('Priya checks status');
+    step('Priya types a quick form without naming the centre, then checks status and App Home');
+    await slashCommand(SLACK.priya, '/attendance', 'sessions 2 academic 2 attendances 10 pupils 5');
+    flush();
     await slashCommand(SLACK.priya, '/attendance', 'status');
+    flush();
+    transcript.push('\n>> Priya opens the bot\'s Home tab');
+    await s.event({ type: 'app_home_opened', user: SLACK.priya, channel: dmOf(SLACK.priya), tab: 'home', event_ts: newTs() });
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'views.publish' && c.args.user_id === SLACK.priya), 30_000);
     flush();
 
     // Monday 7 Dec 10:00: the nudge goes to Dev only.

@@ -55,6 +55,15 @@ export interface AttendanceForm {
 }
 
 /** Weekly attendance returns: validate, store (create/amend, idempotent), query, export. */
+/**
+ * How to name each of these centres in a quick form, with the name people know it by: "centre acland-burghley
+ * (Acland Burghley Opportunity Centre) or centre la-sainte-union (La Sainte Union Opportunity Centre)".
+ */
+function centreChoices(centres: Centre[]): string {
+  const each = centres.map((c) => `centre ${c.id} (${c.name})`);
+  return each.length === 1 ? each[0]! : `${each.slice(0, -1).join(', ')} or ${each[each.length - 1]}`;
+}
+
 export class AttendanceService {
   private readonly now: () => Date;
 
@@ -115,13 +124,13 @@ export class AttendanceService {
     if (requested === undefined || !requested.trim()) {
       const centres = await this.reportableCentres(person);
       if (centres.length === 1) return centres[0]!;
-      throw new ValidationError([{ field: 'centre', message: `You lead several centres; add "centre <id>", one of: ${centres.map((c) => c.id).join(', ')}.` }]);
+      throw new ValidationError([{ field: 'centre', message: `You lead several centres: add which one, ${centreChoices(centres)}.` }]);
     }
     const id = requested.trim().toLowerCase();
     const centre = await this.directory.getCentre(id);
     if (!centre) {
       const mine = await this.directory.submittableCentres(person);
-      throw new ValidationError([{ field: 'centre', message: `There is no centre "${id.slice(0, 64)}". Your centres: ${mine.map((c) => c.id).join(', ') || 'none'}.` }]);
+      throw new ValidationError([{ field: 'centre', message: `There is no centre "${id.slice(0, 64)}". ${mine.length ? `Yours: ${centreChoices(mine)}.` : 'You lead no centre.'}` }]);
     }
     if (!this.directory.canSubmitFor(person, centre.id)) {
       throw new NotAuthorisedError(`You are not a lead of ${centre.name}, so you cannot submit its return.`);

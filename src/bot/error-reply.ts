@@ -4,13 +4,15 @@ import type { Reply } from '../shared/reply.js';
 /** Typed error -> a clear message for the person. Unknown errors get a generic apology (details go to the log). */
 export function errorReply(err: unknown): Reply {
   if (err instanceof ValidationError) {
-    const lines = err.problems.length ? err.problems.map((p) => `${p.field}: ${p.message}`) : [err.message];
-    const text = `Nothing was saved. Please fix: ${lines.join('; ')}`;
+    // Each message names its field as the person knows it ("pupils is missing.", "Unique pupils (150) cannot…"), so
+    // the internal field key is not shown beside it.
+    const lines = err.problems.length ? err.problems.map((p) => p.message) : [err.message];
+    const text = `Nothing was saved. Please fix: ${lines.join(' ')}`;
     return {
       text,
       blocks: [
         { kind: 'notice', tone: 'error', text: 'Nothing was saved. Please fix:' },
-        { kind: 'fields', fields: err.problems.length ? err.problems.map((p) => ({ label: p.field, value: p.message })) : [{ label: 'Problem', value: err.message }] },
+        { kind: 'paragraph', text: lines.map((l) => `• ${l}`).join('\n') },
       ],
     };
   }

@@ -188,7 +188,7 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     ).rejects.toMatchObject({ problems: [{ field: 'centre' }] });
     await expect(
       attendance.submit(people.ada, { centreId: 'nowhere', week: LAST_WEEK, figures: FIGURES, idempotencyKey: key() }),
-    ).rejects.toMatchObject({ problems: [{ field: 'centre', message: 'There is no centre "nowhere". Your centres: acland-burghley, la-sainte-union.' }] });
+    ).rejects.toMatchObject({ problems: [{ field: 'centre', message: 'There is no centre "nowhere". Yours: centre acland-burghley (Acland Burghley Opportunity Centre) or centre la-sainte-union (La Sainte Union Opportunity Centre).' }] });
   });
 
   it('strips control characters from notes and limits their length', async () => {
@@ -317,7 +317,7 @@ describe.each(ENGINES)('attendance service on %s', (engine) => {
     await expect(attendance.submit(people.sam, { centreId: 'la-sainte-union', figures: FIGURES, idempotencyKey: key() })).rejects.toThrow(/not a lead of La Sainte Union/);
     expect((await attendance.submit(people.sam, { week: '2026-04-20', figures: FIGURES, idempotencyKey: key() })).centre.id).toBe('acland-burghley');
     const several = (await attendance.submit(people.priya, { week: '2026-04-20', figures: FIGURES, idempotencyKey: key() }).catch((e: unknown) => e)) as ValidationError;
-    expect(several.problems).toEqual([{ field: 'centre', message: 'You lead several centres; add "centre <id>", one of: acland-burghley, la-sainte-union.' }]);
+    expect(several.problems).toEqual([{ field: 'centre', message: 'You lead several centres: add which one, centre acland-burghley (Acland Burghley Opportunity Centre) or centre la-sainte-union (La Sainte Union Opportunity Centre).' }]);
     expect(await attendance.formFor(people.priya, { centreId: 'la-sainte-union', week: '2026-04-20' })).toEqual({
       centres: [
         { id: 'acland-burghley', name: 'Acland Burghley Opportunity Centre' },

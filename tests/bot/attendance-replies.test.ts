@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { statusReply } from '../../src/bot/attendance-replies.js';
+import { errorReply } from '../../src/bot/error-reply.js';
+import { ValidationError } from '../../src/errors.js';
 import type { StatusRow } from '../../src/bot/ports.js';
 import type { StoredReturn } from '../../src/attendance/types.js';
 
@@ -45,5 +47,21 @@ describe('attendance status, as a lead reads it', () => {
   it('weeks across a new year keep their years', () => {
     const reply = statusReply([row('Acland Burghley', '2026-12-28', null), row('Acland Burghley', '2027-01-04', null)]);
     expect(reply.text).toBe('2 returns missing: Acland Burghley (weeks of 28 Dec 2026 and 4 Jan 2027).');
+  });
+});
+
+describe('a submission refused, as a lead reads it', () => {
+  it('lists each problem in its own words, without the internal field key beside it', () => {
+    const reply = errorReply(
+      new ValidationError([
+        { field: 'centre', message: 'You lead several centres: add which one, centre camden-career-club (Camden Career Club) or centre london-ai-campus (London AI Campus).' },
+        { field: 'pupils', message: 'pupils is missing.' },
+      ]),
+    );
+    expect(reply.blocks).toEqual([
+      { kind: 'notice', tone: 'error', text: 'Nothing was saved. Please fix:' },
+      { kind: 'paragraph', text: '• You lead several centres: add which one, centre camden-career-club (Camden Career Club) or centre london-ai-campus (London AI Campus).\n• pupils is missing.' },
+    ]);
+    expect(reply.text).not.toMatch(/(^|: )(centre|pupils): /);
   });
 });
