@@ -21,6 +21,8 @@ export interface WriteHealthOptions {
    */
   dataDir?: string;
   logger?: Logger;
+  /** Before the probe's database write, once the probe file was written: bring a wedged engine back (PGlite). */
+  recover?: () => Promise<void>;
   ttlMs?: number;
   now?: () => number;
 }
@@ -33,6 +35,7 @@ export interface WriteHealthOptions {
 export class WriteHealth {
   private last: { at: number; health: DbHealth } | undefined;
   private running: Promise<DbHealth> | undefined;
+  private failures = 0;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -49,6 +52,7 @@ export class WriteHealth {
   }
 
   failed(err: StoreWriteError): void {
+    this.failures++;
     this.opts.logger?.error({ code: err.code, reason: err.reason, detail: err.detail, engine: this.opts.engine }, 'store write failed');
     this.last = { at: this.now(), health: { ok: false, engine: this.opts.engine, code: err.code, reason: err.reason, error: err.detail } };
   }
@@ -85,9 +89,11 @@ export class WriteHealth {
   private async probe(): Promise<DbHealth> {
     const engine = this.opts.engine;
     const started = performance.now();
+    const failuresBefore = this.failures;
     let health: DbHealth;
     try {
       if (this.opts.dataDir) await this.writeProbeFile(this.opts.dataDir);
+      await this.opts.recover?.();
       await this.opts.db.query(
         `INSERT INTO store_health (id, checked_at, writes) VALUES (1, now(), 1)
          ON CONFLICT (id) DO UPDATE SET checked_at = now(), writes = store_health.writes + 1`,
@@ -95,9 +101,9 @@ export class WriteHealth {
       health = { ok: true, engine, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     } catch (err) {
       const refused = writeRefusal(err);
-      // A refused write was recorded by map() (the query) or is recorded here (the probe file).
+      // A refused write is recorded once: by map() (the query's own error), else here (the probe file, a wedged engine).
       if (refused) {
-        if (!(err instanceof StoreWriteError)) this.failed(refused);
+        if (this.failures === failuresBefore) this.failed(refused);
         return this.last!.health;
       }
       // Not reachable, or not answering as it should: asked again on the next check.

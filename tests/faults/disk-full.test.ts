@@ -151,4 +151,25 @@ describe.skipIf(!mount.ok)('PGlite on a full disk', () => {
     expect(await storedVersions()).toBe(1);
     expect(await h.server.context.attendance.history('acland-burghley', week)).toHaveLength(1);
   });
+
+  it('a PANIC (the WAL cannot grow on the full disk) does not wedge the process; the store reopens once space is back', async () => {
+    fillDisk();
+    // A busy week's writes, in a few statements: WAL records until Postgres needs a new WAL segment and cannot make it.
+    let refused: unknown;
+    for (let i = 0; i < 40 && !refused; i++) {
+      await store.db.query(`SELECT pg_logical_emit_message(true, 'load', repeat('x', 1000000))`).catch((err: unknown) => (refused = err));
+    }
+    expect(refused).toMatchObject({ code: 'store_write_failed', reason: 'ENOSPC' });
+    // The process still answers: /healthz, and a lead's return (refused at once, not stuck behind the wedged engine).
+    expect((await h.health()).body).toMatchObject({ status: 'down', code: 'store_write_failed' });
+    expect(await submitText(`${quick} note second`)).toContain(COULD_NOT_SAVE);
+
+    rmSync(filler, { force: true });
+    await waitFor(async () => ((await h.health()).status === 200 ? true : null), { what: '/healthz 200 after the reopen', timeout: 30_000, every: 250 });
+    expect(storeLogs.find(/reopened after a PANIC/).length).toBe(1);
+    // What was committed before the PANIC is still there, and the store takes the next return.
+    expect(await storedVersions()).toBe(1);
+    expect(await submitText(`${quick} note after the disk was full`)).toMatch(/amended|version 2/i);
+    expect(await storedVersions()).toBe(2);
+  });
 });
