@@ -89,6 +89,17 @@ describe('Slack Block Kit rendering', () => {
     expect(el.text).toBe(longHeading.trim());
   });
 
+  it('a long cell is cut to its column, keeping a closing remark in brackets ("(amended)") and cutting the name instead', () => {
+    const blocks = renderBlocks({
+      text: 't',
+      blocks: [{ kind: 'table', columns: ['Centre', 'Sessions'], rows: [['Acland Burghley Opportunity Centre (amended)', '6'], ['Camden Career Club at the Euston Skills Centre', '4']] }],
+    }) as any[];
+    const lines = String(blocks[0].elements[0].elements[0].text).split('\n');
+    expect(lines[1]).toMatch(/^Acland Burghley Opportunity \S*… \(amended\) +6$/);
+    expect(lines[1]!.indexOf('6')).toBe(lines[2]!.indexOf('4'));
+    expect(lines[2]).toMatch(/^Camden Career Club at the Euston Skills… +4$/);
+  });
+
   it('renders tables as preformatted rich text, so a cell cannot close a code block', () => {
     const blocks = renderBlocks({ text: 't', blocks: [{ kind: 'table', columns: ['Centre', 'Sessions'], rows: [['```A``` *b*', '3']] }] }) as any[];
     expect(blocks).toHaveLength(1);

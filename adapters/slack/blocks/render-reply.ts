@@ -46,9 +46,20 @@ function renderHeading(text: string): KnownBlock[] {
   return splitText(oneLine, SECTION_MAX).map(boldRichText);
 }
 
+/**
+ * A cell cut to its column; a short remark in brackets at its end ("… (amended)") survives the cut, so the name is cut
+ * instead of what is said about it.
+ */
+function cutCell(cell: string, width: number): string {
+  if (cell.length <= width) return cell;
+  const m = /^(.*\S)\s(\([^()]{1,20}\))$/.exec(cell);
+  if (!m || m[2]!.length + 8 > width) return truncate(cell, width);
+  return `${truncate(m[1]!, width - m[2]!.length - 1)} ${m[2]}`;
+}
+
 function renderTable(columns: string[], rows: string[][]): KnownBlock[] {
   const widths = columns.map((c, i) => Math.min(40, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((c, i) => truncate(c ?? '', widths[i]!).padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => cutCell(c ?? '', widths[i]!).padEnd(widths[i]!)).join('  ').trimEnd();
   const lines = [line(columns), ...rows.map(line)];
   // Preformatted rich text keeps columns aligned (monospace) and, unlike a mrkdwn ``` block, a cell holding
   // backticks cannot close it. Split by lines so each block stays under the section limit.
