@@ -121,7 +121,9 @@ describe.skipIf(missing !== null)(`Teams in the Agents Playground${missing ? ` (
     const text = await answer.innerText();
     expect(text).toMatch(/\bSources\b/);
     expect(text).toMatch(/\n1\.\s+\S/);
-    expect(text).toMatch(/\.(pdf|docx|md|txt|html)/);
+    // Sources name documents by their titles, never by file names.
+    expect(text).toMatch(/\n1\.\s+(?:Building Back Stronger|Camden.s Education Strategy|Coming back stronger)/);
+    expect(text).not.toMatch(/\.(pdf|docx|md|txt|html)\b/);
 
     // Teams' own thumbs (the feedback loop) under the answer; a like opens a dialog for an optional comment.
     await page.getByRole('button', { name: 'Like' }).last().click();

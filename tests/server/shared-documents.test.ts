@@ -135,7 +135,8 @@ describe('documents live in the store: two bot processes, one Postgres, differen
       return answersFromRowing(text) ? text : null;
     }, { what: 'bot b answering from the document ingested through a', timeout: 30_000, every: 500 });
     expect(answer).toMatch(/\[1\]/); // cited
-    expect(answersFromRowing(await ask(a, QUESTION))).toBe(true);
+    // a polls the store on its own clock (the CLI, not a, wrote the document).
+    await waitFor(async () => answersFromRowing(await ask(a, QUESTION)), { what: 'bot a answering from the document it ingested', timeout: 30_000, every: 500 });
 
     const listed = await kb(b, ['list']);
     expect(listed.stdout).toMatch(/^rowing-club\.md\tmd\t1 chunks\t1 sections\tRowing Club\t/m);
