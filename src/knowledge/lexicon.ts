@@ -246,10 +246,13 @@ class WordCounts {
       if (/\s/.test(w)) continue;
       counts.set(w, (counts.get(w) ?? 0) + count);
     }
-    this.text = [...counts.keys()]
+    const text = [...counts.keys()]
       .sort()
       .map((w) => `${w} ${counts.get(w)}`)
       .join('\n');
+    // Strings cut from a parsed JSON file keep two bytes a character; the list is plain ASCII, so copied through
+    // latin1 it takes one (0.9 MB instead of 1.7 MB).
+    this.text = /^[\x00-\xff]*$/.test(text) ? Buffer.from(text, 'latin1').toString('latin1') : text;
   }
 
   get(word: string): number | undefined {
