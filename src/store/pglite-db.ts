@@ -91,13 +91,13 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
   }
   let closed = false;
   /** The PANIC's own words say why (`could not write to file "pg_wal/…": No space left on device`), not the statement's error. */
-  const panicError = (text: string, cause?: unknown) => writeRefusal(Object.assign(new Error(text, { cause }), { code: '58030' }))!;
+  const panicked = (text: string, cause?: unknown) => Object.assign(new Error(text, { cause }), { code: '58030' });
   const guard = () => {
     if (closed) throw new UnavailableError('The embedded database is closed.');
     if (panic) {
       // Nothing may reach the wedged instance; the write probe reopens it once it can write again (also without /healthz).
       void writes.check();
-      throw panicError(panic);
+      throw writeRefusal(panicked(panic))!;
     }
   };
   /** A new instance on the same files, replacing one that PANICked (called by the write probe, one at a time). */
@@ -121,7 +121,7 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db> {
     logger: opts.logger,
     recover,
   });
-  const mapError = (err: unknown) => writes.map(panic && !(err instanceof AppError) ? Object.assign(new Error(panic, { cause: err }), { code: '58030' }) : err);
+  const mapError = (err: unknown) => writes.map(panic && !(err instanceof AppError) ? panicked(panic, err) : err);
   const base = wrap({ query: (sql, params, o) => pglite.query(sql, params, o), exec: (sql, o) => pglite.exec(sql, o) }, mapError, guard);
 
   const transaction = async <T>(fn: (tx: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T> => {
