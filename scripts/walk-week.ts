@@ -187,6 +187,7 @@ async function main() {
   let h: TestServer | null = null;
   let slackSeen = 0;
   let teamsSeen = 0;
+  const checks: string[] = [];
   /** Who a response_url or trigger id belongs to. */
   const owners = new Map<string, string>();
   try {
@@ -445,8 +446,14 @@ async function main() {
     // Monday 7 Dec 10:00: the nudge goes to Dev only.
     clock = new Date('2026-12-07T10:00:30Z');
     step("Monday's nudge (admin run nudge)");
+    const teamsBefore = connector.calls.length;
     await runFromChat('nudge');
     flush();
+    // Only Dev, whose return is missing, is nudged: not the leads who sent theirs or marked the week closed.
+    const nudged = fake.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? '').includes('Attendance return still missing')).map((c) => c.args.channel);
+    if (nudged.join() !== dmOf(SLACK.dev) || connector.calls.slice(teamsBefore).some((c) => JSON.stringify(c.body ?? '').includes('still missing'))) {
+      checks.push(`the nudge went to ${nudged.join(', ')} (and Teams?), expected only Dev`);
+    }
 
     clock = new Date('2026-12-07T16:00:30Z');
     step("Monday's digest (admin run digest) to the channel and the network lead");
@@ -459,13 +466,20 @@ async function main() {
     await fake.waitFor((calls) => calls.some((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === dmOf(SLACK.nia)), 30_000).catch(() => undefined);
     flush();
 
+    // Each reminder went out once per lead.
+    for (const [who, channel] of [['Priya', dmOf(SLACK.priya)], ['Dev', dmOf(SLACK.dev)]] as const) {
+      const n = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === channel && JSON.stringify(c.args.blocks ?? '').includes('Weekly attendance return due')).length;
+      if (n !== 1) checks.push(`${who} got ${n} reminders`);
+    }
+    if (connector.calls.filter((c) => c.kind === 'send' && JSON.stringify(c.body ?? '').includes('Weekly attendance return due')).length !== 1) checks.push('Sam did not get exactly one reminder');
     const refused = [...fake.refused.map((r) => `Slack ${r.method}: ${r.error} ${r.problems.join('; ')}`), ...connector.refused.map((r) => `Teams ${r.kind}: ${r.problems.join('; ')}`)];
     transcript.push(`\n\nRefused by the fakes: ${refused.length ? refused.join('\n') : 'none'}`);
+    transcript.push(`Checks (one reminder each, the nudge only to the lead still missing): ${checks.length ? checks.join('; ') : 'passed'}`);
     fake.refused.length = 0;
     (connector.refused as unknown[]).length = 0;
     console.log(transcript.join('\n'));
     if (process.env.WALK_JSON) writeFileSync(process.env.WALK_JSON, JSON.stringify(raw, null, 2));
-    if (refused.length) process.exitCode = 1;
+    if (refused.length || checks.length) process.exitCode = 1;
   } catch (err) {
     console.log(transcript.join('\n'));
     throw err;
