@@ -7,6 +7,8 @@ import { attendanceModal } from '../../adapters/slack/blocks/attendance-modal.js
 import { modalErrors } from '../../adapters/slack/listeners/views/attendance-submission.js';
 import { FIGURE_FIELDS, FIGURE_LABELS } from '../../src/attendance/types.js';
 import type { Reply } from '../../src/shared/reply.js';
+import { homeView } from '../../adapters/slack/blocks/home-view.js';
+import { viewProblems } from '../helpers/block-kit-rules.js';
 
 /** Every text object or rich_text text element in blocks, with its kind. */
 function textObjects(blocks: any[]): { kind: 'mrkdwn' | 'plain_text' | 'rich_text'; text: string }[] {
@@ -292,5 +294,23 @@ describe('modal errors', () => {
     const kept = shown.slice(0, -1);
     expect(message.startsWith(kept)).toBe(true);
     expect(message[kept.length]).toMatch(/[\s,;:]/);
+  });
+});
+
+describe('App Home', () => {
+  it("shows the digest with no caption for a chart that is not there: it says /digest brings the chart (issue 13 item 6)", () => {
+    const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);
+    const view = homeView({
+      text: 'digest',
+      blocks: [
+        { kind: 'heading', text: 'Weekly attendance digest: 30 Nov 2026 – 6 Dec 2026' },
+        { kind: 'image', title: 'Weekly attendances per centre, last 12 weeks', alt: 'chart', png, width: 10, height: 10 },
+      ],
+    });
+    const text = JSON.stringify(view.blocks);
+    expect(view.blocks.some((b: any) => b.type === 'image')).toBe(false);
+    expect(text).not.toMatch(/follows this message|in this message's thread/);
+    expect(text).toContain('📊 Weekly attendances per centre, last 12 weeks: type /digest and it comes to your messages with me.');
+    expect(viewProblems({ type: 'home', blocks: view.blocks })).toEqual([]);
   });
 });
