@@ -75,9 +75,14 @@ export function userPayload(user: string) {
 }
 
 /** A Slack view_submission of the attendance modal (callback attendance_return) with these values typed in. */
-export function attendanceViewSubmission(user: string, viewId: string, values: { centre?: string; week?: string; figures: Record<string, number | string>; note?: string }) {
+export function attendanceViewSubmission(
+  user: string,
+  viewId: string,
+  /** As typed; unknown so bad-input tests can send what a tampered payload would. */
+  values: { centre?: unknown; week?: unknown; figures: Record<string, unknown>; note?: unknown },
+) {
   const state: Record<string, Record<string, unknown>> = {
-    centre: { value: { type: 'static_select', selected_option: values.centre ? { value: values.centre, text: { type: 'plain_text', text: values.centre } } : null } },
+    centre: { value: { type: 'static_select', selected_option: values.centre ? { value: values.centre, text: { type: 'plain_text', text: String(values.centre) } } : null } },
     week: { value: { type: 'datepicker', selected_date: values.week ?? null } },
     note: { value: { type: 'plain_text_input', value: values.note ?? null } },
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { eventBody, newTriggerId, newTs, slackSignature } from '../helpers/slack-requests.js';
 import { activity } from '../helpers/teams-harness.js';
+import { attendanceViewSubmission } from '../helpers/slack-harness.js';
 import { knowledgeWithInjection, SIGNING_SECRET, SLACK_USERS, slackTexts, startHostileServer, TEAM, TEAMS_USERS, teamsTexts, type Counts, type HostileServer } from './harness.js';
 import { VALID_FIGURES, type ActionRow, type ActivityRow, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
 import { DECLINED, urlsIn } from './injection.js';
@@ -298,33 +299,7 @@ async function quickRow(row: QuickRow): Promise<number> {
 }
 
 function slackViewSubmission(values: { centre: unknown; week: unknown; figures: Record<string, unknown>; note: unknown }) {
-  const state: Record<string, Record<string, unknown>> = {
-    centre: { value: { type: 'static_select', selected_option: values.centre ? { value: values.centre, text: { type: 'plain_text', text: String(values.centre) } } : null } },
-    week: { value: { type: 'datepicker', selected_date: values.week ?? null } },
-    note: { value: { type: 'plain_text_input', value: values.note ?? null } },
-  };
-  for (const f of FIGURE_FIELDS) state[f] = { value: { type: 'number_input', value: values.figures[f] === undefined ? null : String(values.figures[f]) } };
-  return {
-    type: 'view_submission',
-    team: { id: TEAM, domain: 'camden' },
-    user: { id: SLACK_USERS.lead, username: 'sam', name: 'sam', team_id: TEAM },
-    api_app_id: 'A0CAMDEN01',
-    token: 'legacy',
-    trigger_id: newTriggerId(),
-    view: {
-      id: `V${newTriggerId().replace(/\W/g, '').slice(-10)}`,
-      team_id: TEAM,
-      type: 'modal',
-      callback_id: 'attendance_return',
-      private_metadata: '{}',
-      state: { values: state },
-      hash: 'h1',
-      title: { type: 'plain_text', text: 'Weekly return' },
-      blocks: [],
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
+  return attendanceViewSubmission(SLACK_USERS.lead, `V${newTriggerId().replace(/\W/g, '').slice(-10)}`, values);
 }
 
 async function formRow(row: FormRow): Promise<number> {
