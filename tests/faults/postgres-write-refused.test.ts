@@ -10,7 +10,7 @@ import { createPgDb, quoteIdent } from '../../src/store/pg-db.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { feedbackCounts } from '../../src/store/bot-answers-repo.js';
 import { TEAMS_USERS } from '../helpers/directory-fixture.js';
-import { blockText, buttonValue, TEAM, userPayload, USERS } from '../helpers/slack-harness.js';
+import { blockText, buttonValue, ephemeralButtonClick, TEAM, userPayload, USERS } from '../helpers/slack-harness.js';
 import { newTriggerId, newTs } from '../helpers/slack-requests.js';
 import { activity, figures } from '../helpers/teams-harness.js';
 import { captureLogs, startTestServer, type CapturedLogs, type TestServer } from '../helpers/server-harness.js';
@@ -117,18 +117,9 @@ describe('Postgres refusing the bot\'s writes (permission revoked)', () => {
 
   it('a feedback vote while writes are refused: "could not save", no vote stored', async () => {
     const rid = `fb${Math.random().toString(36).slice(2)}`;
-    const res = await h.interaction({
-      type: 'block_actions',
-      user: userPayload(USERS.staff),
-      team: { id: TEAM, domain: 'camden' },
-      api_app_id: 'A0CAMDEN01',
-      token: 'legacy',
-      trigger_id: newTriggerId(),
-      container: { type: 'message', message_ts: newTs(), channel_id: 'C0GENERAL1', is_ephemeral: true },
-      channel: { id: 'C0GENERAL1', name: 'general' },
-      response_url: `${h.fake!.responseUrlBase}/${rid}`,
-      actions: [{ action_id: 'feedback_helpful', block_id: 'b1', type: 'button', value: answerId, text: { type: 'plain_text', text: 'x' }, action_ts: newTs() }],
-    });
+    const res = await h.interaction(
+      ephemeralButtonClick({ user: USERS.staff, actionId: 'feedback_helpful', value: answerId, channel: 'C0GENERAL1', responseUrl: `${h.fake!.responseUrlBase}/${rid}` }),
+    );
     expect(res.status).toBe(200);
     await h.fake!.waitFor(() => h.responses(rid).length > 0);
     expect(blockText(h.responses(rid)[0].blocks)).toContain(COULD_NOT_SAVE);

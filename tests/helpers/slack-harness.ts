@@ -1,6 +1,6 @@
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { DIRECTORY_YAML, TEAM, TEAMS_USERS, TENANT, USERS } from './directory-fixture.js';
-import { newTriggerId } from './slack-requests.js';
+import { newTriggerId, newTs } from './slack-requests.js';
 import type { FakeSlack } from './fake-slack.js';
 import { counterValue, recordingAnswerer, SIGNING_SECRET, startTestServer, type TestServer } from './server-harness.js';
 import type { TestEngine, TestStore } from './store.js';
@@ -72,6 +72,22 @@ export function buttonValue(blocks: any[] | undefined, actionId: string): string
 
 export function userPayload(user: string) {
   return { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM };
+}
+
+/** A click on a button in an ephemeral message (an answer's feedback or share button), as Slack sends it. */
+export function ephemeralButtonClick(click: { user: string; actionId?: string; value: unknown; channel: string; responseUrl: string; label?: string; channelName?: string }) {
+  return {
+    type: 'block_actions',
+    user: userPayload(click.user),
+    team: { id: TEAM, domain: 'camden' },
+    api_app_id: 'A0CAMDEN01',
+    token: 'legacy',
+    trigger_id: newTriggerId(),
+    container: { type: 'message', message_ts: newTs(), channel_id: click.channel, is_ephemeral: true },
+    channel: { id: click.channel, name: click.channelName ?? 'general' },
+    response_url: click.responseUrl,
+    actions: [{ action_id: click.actionId, block_id: 'b1', type: 'button', value: click.value, text: { type: 'plain_text', text: click.label ?? 'x' }, action_ts: newTs() }],
+  };
 }
 
 /** A Slack view_submission of the attendance modal (callback attendance_return) with these values typed in. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { eventBody, newTriggerId, newTs, slackSignature } from '../helpers/slack-requests.js';
 import { activity } from '../helpers/teams-harness.js';
-import { attendanceViewSubmission } from '../helpers/slack-harness.js';
+import { attendanceViewSubmission, ephemeralButtonClick } from '../helpers/slack-harness.js';
 import { knowledgeWithInjection, SIGNING_SECRET, SLACK_USERS, slackTexts, startHostileServer, TEAM, TEAMS_USERS, teamsTexts, type Counts, type HostileServer } from './harness.js';
 import { VALID_FIGURES, type ActionRow, type ActivityRow, type AskRow, type FormRow, type HttpRow, type QuickRow, type Row } from './rows.js';
 import { DECLINED, urlsIn } from './injection.js';
@@ -238,18 +238,9 @@ let actionSeq = 0;
 async function actionRow(row: ActionRow): Promise<void> {
   if (row.platform === 'slack') {
     const responseId = `act${++actionSeq}`;
-    const res = await s.interaction({
-      type: 'block_actions',
-      user: { id: SLACK_USERS.staff, username: 'staff', name: 'staff', team_id: TEAM },
-      team: { id: TEAM, domain: 'camden' },
-      api_app_id: 'A0CAMDEN01',
-      token: 'legacy',
-      trigger_id: newTriggerId(),
-      container: { type: 'message', message_ts: newTs(), channel_id: 'C0GENERAL1', is_ephemeral: true },
-      channel: { id: 'C0GENERAL1', name: 'general' },
-      response_url: `${s.slack.responseUrlBase}/${responseId}`,
-      actions: [{ action_id: row.actionId, block_id: 'b1', type: 'button', value: row.value, text: { type: 'plain_text', text: 'x' }, action_ts: newTs() }],
-    });
+    const res = await s.interaction(
+      ephemeralButtonClick({ user: SLACK_USERS.staff, actionId: row.actionId, value: row.value, channel: 'C0GENERAL1', responseUrl: `${s.slack.responseUrlBase}/${responseId}` }),
+    );
     expect(res.status).toBe(200);
     if (row.says) {
       const { text } = await slackReply(responseId);

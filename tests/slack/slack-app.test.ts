@@ -2,7 +2,7 @@ import { waitFor } from '../helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedbackCounts } from '../../src/store/bot-answers-repo.js';
 import { newTs, newTriggerId } from '../helpers/slack-requests.js';
-import { blockText, buttonValue, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+import { blockText, buttonValue, ephemeralButtonClick, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 
 let h: SlackHarness;
 
@@ -69,18 +69,7 @@ describe('/ask', () => {
     const answerId = buttonValue(h.responses(responseId)[0].blocks, 'feedback_helpful')!;
     const click = async (actionId: string, user: string) => {
       const rid = `fb${Math.random().toString(36).slice(2)}`;
-      const res = await h.interaction({
-        type: 'block_actions',
-        user: userPayload(user),
-        team: { id: TEAM, domain: 'camden' },
-        api_app_id: 'A0CAMDEN01',
-        token: 'legacy',
-        trigger_id: newTriggerId(),
-        container: { type: 'message', message_ts: newTs(), channel_id: 'C0GENERAL1', is_ephemeral: true },
-        channel: { id: 'C0GENERAL1', name: 'general' },
-        response_url: `${h.fake.responseUrlBase}/${rid}`,
-        actions: [{ action_id: actionId, block_id: 'b1', type: 'button', value: answerId, text: { type: 'plain_text', text: 'x' }, action_ts: newTs() }],
-      });
+      const res = await h.interaction(ephemeralButtonClick({ user, actionId, value: answerId, channel: 'C0GENERAL1', responseUrl: `${h.fake.responseUrlBase}/${rid}` }));
       expect(res.status).toBe(200);
       await h.fake.waitFor(() => h.responses(rid).length > 0);
       return blockText(h.responses(rid)[0].blocks);
@@ -98,18 +87,7 @@ describe('/ask', () => {
     await h.fake.waitFor(() => h.responses(responseId).length > 0);
     const original = h.responses(responseId)[0];
     const answerId = buttonValue(original.blocks, 'share_answer')!;
-    const payload = {
-      type: 'block_actions',
-      user: userPayload(USERS.staff),
-      team: { id: TEAM, domain: 'camden' },
-      api_app_id: 'A0CAMDEN01',
-      token: 'legacy',
-      trigger_id: newTriggerId(),
-      container: { type: 'message', message_ts: newTs(), channel_id: 'C0SHARE01', is_ephemeral: true },
-      channel: { id: 'C0SHARE01', name: 'pathways' },
-      response_url: `${h.fake.responseUrlBase}/share1`,
-      actions: [{ action_id: 'share_answer', block_id: 'b1', type: 'button', value: answerId, text: { type: 'plain_text', text: 'Share' }, action_ts: newTs() }],
-    };
+    const payload = ephemeralButtonClick({ user: USERS.staff, actionId: 'share_answer', value: answerId, channel: 'C0SHARE01', channelName: 'pathways', label: 'Share', responseUrl: `${h.fake.responseUrlBase}/share1` });
     await h.interaction(payload);
     await h.interaction({ ...payload, trigger_id: newTriggerId() });
     // Both clicks are answered (the second says it is shared already, and may be answered first).
@@ -258,18 +236,8 @@ describe('App Home', () => {
 });
 
 describe('sharing problems stay with the sharer', () => {
-  const sharePayload = (answerId: string, channel: string, rid: string, user: string = USERS.staff) => ({
-    type: 'block_actions',
-    user: userPayload(user),
-    team: { id: TEAM, domain: 'camden' },
-    api_app_id: 'A0CAMDEN01',
-    token: 'legacy',
-    trigger_id: newTriggerId(),
-    container: { type: 'message', message_ts: newTs(), channel_id: channel, is_ephemeral: true },
-    channel: { id: channel, name: 'x' },
-    response_url: `${h.fake.responseUrlBase}/${rid}`,
-    actions: [{ action_id: 'share_answer', block_id: 'b1', type: 'button', value: answerId, text: { type: 'plain_text', text: 'Share' }, action_ts: newTs() }],
-  });
+  const sharePayload = (answerId: string, channel: string, rid: string, user: string = USERS.staff) =>
+    ephemeralButtonClick({ user, actionId: 'share_answer', value: answerId, channel, channelName: 'x', label: 'Share', responseUrl: `${h.fake.responseUrlBase}/${rid}` });
 
   it('an unknown answer is not posted to the channel', async () => {
     await h.interaction(sharePayload('00000000-0000-0000-0000-000000000000', 'C0NOPOST1', 'gone1'));
