@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import type { Store } from '../store/store.js';
-import type { DigestChannel, LinkOutcome } from '../store/directory-repo.js';
+import type { DigestChannel, DirectoryChange, LinkOutcome } from '../store/directory-repo.js';
 import { linkIdentity, platformName } from './linking.js';
 import type { DirectoryService } from './service.js';
 import type { Centre, Person, PlatformIdentity, Role } from './types.js';
@@ -70,6 +70,11 @@ export class DirectoryAdmin {
 
   private requireAdmin(by: Person | null): asserts by is Person {
     this.directory.requireAdmin(by);
+  }
+
+  /** The audit row of a change an admin made in chat. */
+  private audited(by: Person, change: Omit<DirectoryChange, 'source' | 'byPerson' | 'byName'>): DirectoryChange {
+    return { source: 'chat', byPerson: by.id, byName: by.name, ...change };
   }
 
   /** Admin commands are for admins: returns the admin, or throws NotAuthorisedError. */
@@ -143,7 +148,7 @@ export class DirectoryAdmin {
       await repo.transaction(async (tx) => {
         await repo.setChangedInChat(person.id, true, tx);
         await repo.recordChange(
-          { source: 'chat', byPerson: by.id, byName: by.name, action: 'register', personId: person.id, email, detail: changes.join('; ') },
+          this.audited(by, { action: 'register', personId: person.id, email, detail: changes.join('; ') }),
           tx,
         );
       });
@@ -165,7 +170,7 @@ export class DirectoryAdmin {
       await this.store.directory.transaction(async (tx) => {
         await this.store.directory.setChangedInChat(person.id, true, tx);
         await this.store.directory.recordChange(
-          { source: 'chat', byPerson: by.id, byName: by.name, action: 'remove', personId: person.id, email: person.email, centreId: input.centreId ?? null, detail: changes.join('; ') },
+          this.audited(by, { action: 'remove', personId: person.id, email: person.email, centreId: input.centreId ?? null, detail: changes.join('; ') }),
           tx,
         );
       });
@@ -176,14 +181,13 @@ export class DirectoryAdmin {
   async pause(centreId: string, until: string, by: Person | null): Promise<Centre> {
     this.requireAdmin(by);
     const centre = await this.directory.pauseReminders(centreId, until, by);
-    await this.store.directory.recordChange({
-      source: 'chat',
-      byPerson: by.id,
-      byName: by.name,
-      action: 'pause',
-      centreId: centre.id,
-      detail: `reminders paused until ${centre.remindersPausedUntil ?? until}`,
-    });
+    await this.store.directory.recordChange(
+      this.audited(by, {
+        action: 'pause',
+        centreId: centre.id,
+        detail: `reminders paused until ${centre.remindersPausedUntil ?? until}`,
+      }),
+    );
     return centre;
   }
 
@@ -194,14 +198,13 @@ export class DirectoryAdmin {
     const centre = await this.directory.resumeReminders(centreId, by);
     const wasPausedUntil = before?.remindersPausedUntil ?? null;
     if (wasPausedUntil) {
-      await this.store.directory.recordChange({
-        source: 'chat',
-        byPerson: by.id,
-        byName: by.name,
-        action: 'resume',
-        centreId: centre.id,
-        detail: `reminders resumed (had been paused until ${wasPausedUntil})`,
-      });
+      await this.store.directory.recordChange(
+        this.audited(by, {
+          action: 'resume',
+          centreId: centre.id,
+          detail: `reminders resumed (had been paused until ${wasPausedUntil})`,
+        }),
+      );
     }
     return { centre, wasPausedUntil };
   }
@@ -211,15 +214,14 @@ export class DirectoryAdmin {
     this.requireAdmin(by);
     const outcome = await linkIdentity(this.store, person, identity, 'admin');
     if (outcome === 'linked') {
-      await this.store.directory.recordChange({
-        source: 'chat',
-        byPerson: by.id,
-        byName: by.name,
-        action: 'link',
-        personId: person.id,
-        email: person.email,
-        detail: `${platformName(identity.platform)} account linked by its email when an admin registered them`,
-      });
+      await this.store.directory.recordChange(
+        this.audited(by, {
+          action: 'link',
+          personId: person.id,
+          email: person.email,
+          detail: `${platformName(identity.platform)} account linked by its email when an admin registered them`,
+        }),
+      );
     }
     return outcome;
   }
@@ -229,13 +231,12 @@ export class DirectoryAdmin {
     this.requireAdmin(by);
     const added = await this.store.directory.addDigestChannel(platform, channelId, name);
     if (added) {
-      await this.store.directory.recordChange({
-        source: 'chat',
-        byPerson: by.id,
-        byName: by.name,
-        action: 'digest-channel add',
-        detail: `${platformName(platform)} channel ${name ? `#${name} ` : ''}(${channelId}) added to the digest channels`,
-      });
+      await this.store.directory.recordChange(
+        this.audited(by, {
+          action: 'digest-channel add',
+          detail: `${platformName(platform)} channel ${name ? `#${name} ` : ''}(${channelId}) added to the digest channels`,
+        }),
+      );
     }
     return added;
   }
@@ -245,13 +246,12 @@ export class DirectoryAdmin {
     this.requireAdmin(by);
     const removed = await this.store.directory.removeDigestChannel(platform, channelId);
     if (removed) {
-      await this.store.directory.recordChange({
-        source: 'chat',
-        byPerson: by.id,
-        byName: by.name,
-        action: 'digest-channel remove',
-        detail: `${platformName(platform)} channel ${channelId} removed from the digest channels`,
-      });
+      await this.store.directory.recordChange(
+        this.audited(by, {
+          action: 'digest-channel remove',
+          detail: `${platformName(platform)} channel ${channelId} removed from the digest channels`,
+        }),
+      );
     }
     return removed;
   }
