@@ -17,6 +17,7 @@ import { NotificationClaimsRepo } from '../src/store/notification-claims-repo.js
 import { FAKE_TEAM } from '../tests/helpers/fake-slack.js';
 import { startFakeBotConnector } from '../tests/helpers/fake-bot-connector.js';
 import { startTestServer, type TestServer } from '../tests/helpers/server-harness.js';
+import { dmButtonClick } from '../tests/helpers/slack-harness.js';
 import { newTriggerId, newTs } from '../tests/helpers/slack-requests.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../tests/jobs/helpers.js';
 
@@ -262,17 +263,7 @@ async function main() {
       transcript.push(`\n>> ${NAMES[user]} taps [${txt(button.text)}]${button.confirm ? ` → confirm «${txt(button.confirm.title)}: ${txt(button.confirm.text)}» [${txt(button.confirm.confirm)}]` : ''}`);
       const triggerId = newTriggerId();
       owners.set(triggerId, NAMES[user]!);
-      await s.interaction({
-        type: 'block_actions',
-        user: userPayload(user),
-        team: { id: TEAM, domain: 'camden' },
-        api_app_id: 'A0CAMDEN01',
-        token: 'legacy',
-        trigger_id: triggerId,
-        container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-        channel: { id: message.channel, name: 'directmessage' },
-        actions: [{ action_id: button.action_id, block_id: 'b', type: 'button', value: button.value, text: button.text, action_ts: `${Date.now() / 1000}` }],
-      });
+      await s.interaction(dmButtonClick({ user: userPayload(user), button, message, triggerId }));
       return triggerId;
     };
     const buttonsOf = (blocks: any[]) => blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements : []));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { ENGINES } from '../helpers/store.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
-import { blockText, startSlackHarness, TEAM, TEAMS_IDS, TEAMS_TENANT_ID, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+import { blockText, dmButtonClick, startSlackHarness, TEAM, TEAMS_IDS, TEAMS_TENANT_ID, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 import { newTriggerId } from '../helpers/slack-requests.js';
 import { activity } from '../helpers/teams-harness.js';
 
@@ -55,17 +55,14 @@ describe.each(ENGINES)('amending one figure keeps the rest, on %s', (engine) => 
 
   async function openModal(value: string): Promise<any> {
     const triggerId = newTriggerId();
-    await h.interaction({
-      type: 'block_actions',
-      user: userPayload(USERS.lead),
-      team: { id: TEAM, domain: 'camden' },
-      api_app_id: 'A0CAMDEN01',
-      token: 'legacy',
-      trigger_id: triggerId,
-      container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'D0LEAD001', is_ephemeral: false },
-      channel: { id: 'D0LEAD001', name: 'directmessage' },
-      actions: [{ action_id: 'open_attendance_form', block_id: 'r', type: 'button', value, text: { type: 'plain_text', text: 'Submit' }, action_ts: '1' }],
-    });
+    await h.interaction(
+      dmButtonClick({
+        user: USERS.lead,
+        button: { action_id: 'open_attendance_form', value, text: { type: 'plain_text', text: 'Submit' } },
+        message: { ts: '1700000000.000100', channel: 'D0LEAD001' },
+        triggerId,
+      }),
+    );
     await h.fake.waitFor(() => h.fake.callsTo('views.open').some((c) => c.args.trigger_id === triggerId));
     return h.fake.callsTo('views.open').find((c) => c.args.trigger_id === triggerId)!.args.view;
   }

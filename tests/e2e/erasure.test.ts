@@ -34,7 +34,7 @@ import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../helpers/fake-bot-connector.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../jobs/helpers.js';
-import { buttonValue } from '../helpers/slack-harness.js';
+import { buttonValue, ephemeralButtonClick } from '../helpers/slack-harness.js';
 import { eventBody, interactionBody, newTriggerId, newTs, postToSlackEndpoint, slashCommandBody } from '../helpers/slack-requests.js';
 import { activity, figures } from '../helpers/teams-harness.js';
 import { ENGINES, createTestSchema, TEST_DATABASE_URL, type TestEngine } from '../helpers/store.js';
@@ -243,18 +243,7 @@ describe.each(ENGINES)('erasure end to end on %s', (engine) => {
   const click = async (actionId: string, value: string, user: string, channel = 'C0ERASE01') => {
     const responseId = `${engine}-a${++rid}`;
     const res = await slackPost(
-      interactionBody({
-        type: 'block_actions',
-        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
-        team: { id: TEAM, domain: 'camden' },
-        api_app_id: 'A0CAMDEN01',
-        token: 'legacy',
-        trigger_id: newTriggerId(),
-        container: { type: 'message', message_ts: newTs(), channel_id: channel, is_ephemeral: true },
-        channel: { id: channel, name: 'erasure' },
-        response_url: `${fake.responseUrlBase}/${responseId}`,
-        actions: [{ action_id: actionId, block_id: 'b1', type: 'button', value, text: { type: 'plain_text', text: 'x' }, action_ts: newTs() }],
-      }),
+      interactionBody(ephemeralButtonClick({ user, actionId, value, channel, channelName: 'erasure', responseUrl: `${fake.responseUrlBase}/${responseId}` })),
       'application/x-www-form-urlencoded',
     );
     expect(res.status).toBe(200);

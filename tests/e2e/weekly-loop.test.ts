@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_FIELDS } from '../../src/attendance/types.js';
 import { NotificationClaimsRepo } from '../../src/store/notification-claims-repo.js';
-import { blockText, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
+import { blockText, dmButtonClick, startSlackHarness, TEAM, userPayload, USERS, type SlackHarness } from '../helpers/slack-harness.js';
 import { newTriggerId, newTs } from '../helpers/slack-requests.js';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitForIdle } from '../jobs/helpers.js';
 import { waitFor } from '../helpers/wait.js';
@@ -32,17 +32,7 @@ const trim = (args: any) => ({ text: args.text, blocks: args.blocks ?? args.view
 
 async function click(user: string, button: any, message: { ts: string; channel: string }) {
   const triggerId = newTriggerId();
-  const res = await h.interaction({
-    type: 'block_actions',
-    user: userPayload(user),
-    team: { id: TEAM, domain: 'camden' },
-    api_app_id: 'A0CAMDEN01',
-    token: 'legacy',
-    trigger_id: triggerId,
-    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-    channel: { id: message.channel, name: 'directmessage' },
-    actions: [{ action_id: button.action_id, block_id: 'b', type: 'button', value: button.value, text: button.text, action_ts: `${Date.now()}.1` }],
-  });
+  const res = await h.interaction(dmButtonClick({ user, button, message, triggerId }));
   expect(res.status).toBe(200);
   return triggerId;
 }

@@ -90,6 +90,27 @@ export function ephemeralButtonClick(click: { user: string; actionId?: string; v
   };
 }
 
+/** A click on a button in a message the bot posted in a DM (a reminder's Submit, No sessions, Change…), as Slack sends it. */
+export function dmButtonClick(click: {
+  /** A user id, or the whole user object Slack sends. */
+  user: string | { id: string; username: string; name: string; team_id: string };
+  button: { action_id: string; value?: string; text?: unknown };
+  message: { ts: string; channel: string };
+  triggerId?: string;
+}) {
+  return {
+    type: 'block_actions',
+    user: typeof click.user === 'string' ? userPayload(click.user) : click.user,
+    team: { id: TEAM, domain: 'camden' },
+    api_app_id: 'A0CAMDEN01',
+    token: 'legacy',
+    trigger_id: click.triggerId ?? newTriggerId(),
+    container: { type: 'message', message_ts: click.message.ts, channel_id: click.message.channel, is_ephemeral: false },
+    channel: { id: click.message.channel, name: 'directmessage' },
+    actions: [{ action_id: click.button.action_id, block_id: 'b', type: 'button', value: click.button.value, text: click.button.text ?? { type: 'plain_text', text: 'x' }, action_ts: newTs() }],
+  };
+}
+
 /** A Slack view_submission of the attendance modal (callback attendance_return) with these values typed in. */
 export function attendanceViewSubmission(
   user: string,
